@@ -1,0 +1,16 @@
+import type { Db } from './types.ts';
+
+export type { Db, Engine, Queryable } from './types.ts';
+
+/**
+ * `DATABASE_URL` set: a pool on a real PostgreSQL + PostGIS. Not set: the embedded engine,
+ * persisted in `dataDir`, so the product runs without a database server.
+ */
+export async function openDatabase(options: { url?: string; dataDir: string | null }): Promise<Db> {
+  if (options.url) {
+    const { openPostgis } = await import('./postgis.ts');
+    return openPostgis(options.url);
+  }
+  const { openEmbedded } = await import('./embedded.ts');
+  return openEmbedded(options.dataDir);
+}

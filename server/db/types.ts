@@ -1,0 +1,16 @@
+/** What every data module needs from a database, whichever engine is behind it. */
+export interface Queryable {
+  /** Parametrised query ($1, $2 …); rows come back as plain objects. */
+  query<Row>(sql: string, params?: readonly unknown[]): Promise<Row[]>;
+  /** Runs a script of several statements without parameters (migrations only). */
+  exec(sql: string): Promise<void>;
+}
+
+export type Engine = 'embedded' | 'postgis';
+
+export interface Db extends Queryable {
+  readonly engine: Engine;
+  /** Runs `work` in one transaction: all of it commits or none of it does. */
+  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,38 @@
+import { serve } from '@hono/node-server';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { createApp } from './app.ts';
+import { readConfig } from './config.ts';
+import { openDatabase } from './db/index.ts';
+import { migrate } from './db/migrate.ts';
+import { seedDemoData } from './seed/index.ts';
+
+const config = readConfig();
+const started = Date.now();
+const db = await openDatabase({ url: config.databaseUrl, dataDir: join(config.dataDir, 'pglite') });
+const applied = await migrate(db);
+if (applied.length) console.log(`migrations applied: ${applied.join(', ')}`);
+if (config.seed && (await seedDemoData(db, { now: new Date(), parcelScale: config.parcelScale }))) {
+  console.log('seeded the Khon Kaen demo data');
+}
+if (!existsSync(join(config.webRoot, 'index.html'))) {
+  console.warn(`no web build in ${config.webRoot}: run "npm run build" (the API works without it)`);
+}
+
+const app = createApp(db, { webRoot: config.webRoot });
+const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+  const where = db.engine === 'embedded' ? `embedded PostGIS in ${config.dataDir}` : 'PostGIS';
+  console.log(`Mueang is up on ${where} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(`listening on http://${info.address === '::' ? 'localhost' : info.address}:${info.port}/`);
+});
+
+let stopping = false;
+async function stop() {
+  if (stopping) return;
+  stopping = true;
+  server.close();
+  await db.close();
+  process.exit(0);
+}
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);

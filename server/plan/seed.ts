@@ -1,0 +1,146 @@
+import city from '../../data/khonkaen/city.json' with { type: 'json' };
+import plan from '../../data/khonkaen/plan.json' with { type: 'json' };
+import type { Queryable } from '../db/index.ts';
+import { STAGES, type Stage } from './stages.ts';
+import { apportion, fromSatang, seededRandom, shuffled, toSatang } from '../seed/random.ts';
+
+
+type StrategyId = keyof typeof plan.t2_fy2561_execution.rows;
+type Shape = 'point' | 'line' | 'polygon';
+
+interface ProjectSeed {
+  code: string; strategy: string; division: string; name_th: string; name_en: string; stage: Stage;
+  budget: string; approved: string | null; contract: string | null; disbursed: string | null;
+  shape: Shape; at: [number, number] | null; communityId: number | null;
+}
+
+const FISCAL_YEAR = 2561;
+
+/**
+ * The FY2561 project register, generated so that it adds up exactly, strategy by strategy, to
+ * table T2 of the M&E report (counts and amounts at every e-Plan stage) and to table T1's plan
+ * budget. The named smart-city projects keep their real names, divisions and landmark places;
+ * the others get names from per-strategy templates and a place in a community.
+ */
+export function fy2561Register(): ProjectSeed[] {
+  const random = seededRandom(FISCAL_YEAR);
+  const communities = Object.values(city.communities).flat();
+  const communityCount = communities.length;
+  const projects: ProjectSeed[] = [];
+  for (const strategy of Object.keys(plan.t2_fy2561_execution.rows) as StrategyId[]) {
+    const [planCount, planBudget, approvedCount, approvedAmount, contractCount, contractAmount, disbursedCount, disbursedAmount] =
+      plan.t2_fy2561_execution.rows[strategy] as [number, string, number, string, number, string, number, string];
+    const template = plan.project_templates[strategy];
+    const named = plan.named_projects.filter((p) => p.strategy === strategy);
+    const drafts = Array.from({ length: planCount }, (_, i) => {
+      const known = named[i];
+      if (known) {
+        return { division: known.division, name_th: known.name_th, name_en: known.name_en, shape: known.shape as Shape,
+          at: known.at as [number, number], communityId: null };
+      }
+      const communityId = 1 + Math.floor(random() * communityCount);
+      const [placeTh, placeEn] = communities[communityId - 1] as [string, string];
+      const variant = Math.floor(random() * template.th.length);
+      const shape: Shape = template.shape === 'line' && random() < 0.3 ? 'point' : template.shape as Shape;
+      return {
+        division: template.division,
+        name_th: `โครงการ${(template.th[variant] as string).replace('{place}', placeTh)}`,
+        name_en: (template.en[variant] as string).replace('{place}', placeEn),
+        shape, at: null, communityId,
+      };
+    });
+    // Budgets vary over an order of magnitude, as real project registers do.
+    const weights = drafts.map(() => Math.exp(1.2 * (random() + random() + random() - 1.5)));
+    const order = shuffled(random, drafts.map((_, i) => i));
+    const stageOf = new Map<number, Stage>(order.map((index, rank) => [index,
+      rank < disbursedCount ? 'disbursed' : rank < contractCount ? 'contracted' : rank < approvedCount ? 'approved' : 'plan']));
+    const reached = (stage: Stage) => drafts.map((_, i) => STAGES.indexOf(stageOf.get(i) ?? 'plan') >= STAGES.indexOf(stage));
+    const split = (total: string, stage: Stage) => {
+      const mask = reached(stage);
+      const members = drafts.map((_, i) => i).filter((i) => mask[i]);
+      const parts = apportion(toSatang(total), members.map((i) => weights[i] as number));
+      return new Map(members.map((i, k) => [i, fromSatang(parts[k] as bigint)]));
+    };
+    const budgets = split(planBudget, 'plan');
+    const approved = split(approvedAmount, 'approved');
+    const contracts = split(contractAmount, 'contracted');
+    const disbursed = split(disbursedAmount, 'disbursed');
+    drafts.forEach((draft, i) => {
+      projects.push({
+        ...draft,
+        code: `${FISCAL_YEAR}-${strategy}-${String(i + 1).padStart(3, '0')}`,
+        strategy,
+        stage: stageOf.get(i) ?? 'plan',
+        budget: budgets.get(i) ?? '0.00',
+        approved: approved.get(i) ?? null,
+        contract: contracts.get(i) ?? null,
+        disbursed: disbursed.get(i) ?? null,
+      });
+    });
+  }
+  return projects;
+}
+
+export async function seedPlan(tx: Queryable): Promise<void> {
+  const p = plan.plan;
+  await tx.query('INSERT INTO plans (id, name_th, name_en, first_fy, last_fy) VALUES ($1, $2, $3, 2561, 2564)', [p.id, p.name_th, p.name_en]);
+  for (const m of plan.missions) {
+    await tx.query('INSERT INTO missions (id, plan_id, name_th, name_en) VALUES ($1, $2, $3, $4)', [m.id, p.id, m.name_th, m.name_en]);
+  }
+  for (const s of plan.strategies) {
+    await tx.query('INSERT INTO strategies (id, mission_id, name_th, name_en) VALUES ($1, $2, $3, $4)', [s.id, s.mission_id, s.name_th, s.name_en]);
+  }
+  for (const [strategy, years] of Object.entries(plan.t1_four_year_plan)) {
+    for (const [k, [count, budget]] of years.entries()) {
+      await tx.query('INSERT INTO strategy_targets (strategy_id, fiscal_year, project_count, budget) VALUES ($1, $2, $3, $4)',
+        [strategy, FISCAL_YEAR + k, count, budget]);
+    }
+  }
+  for (const d of plan.divisions) {
+    await tx.query('INSERT INTO divisions (id, name_th, name_en) VALUES ($1, $2, $3)', [d.id, d.name_th, d.name_en]);
+  }
+
+  const register = fy2561Register();
+  const column = <K extends keyof ProjectSeed>(key: K) => register.map((r) => r[key]);
+  // Geometry is made where the data is: a point in the project's community (or at its landmark),
+  // a street segment or a site footprint grown from it, clipped to that community.
+  await tx.query(
+    `WITH input AS (
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+                            $7::numeric[], $8::numeric[], $9::numeric[], $10::numeric[], $11::text[],
+                            $12::float8[], $13::float8[], $14::int[])
+         AS t(code, strategy_id, division_id, name_th, name_en, stage, budget, approved, contract, disbursed,
+              shape, lon, lat, community_id)),
+     located AS (
+       SELECT i.*, area.geom AS area,
+              CASE WHEN i.lon IS NOT NULL THEN ST_SetSRID(ST_MakePoint(i.lon, i.lat), 4326)
+                   ELSE ST_GeometryN(seed_points(area.geom, 1, i.code), 1) END AS origin
+       FROM input i
+       CROSS JOIN LATERAL (
+         SELECT c.geom FROM communities c
+         WHERE c.id = i.community_id
+            OR (i.community_id IS NULL AND ST_Intersects(c.geom, ST_SetSRID(ST_MakePoint(i.lon, i.lat), 4326)))
+         LIMIT 1) AS area),
+     shaped AS (
+       SELECT l.*,
+              CASE l.shape
+                WHEN 'line' THEN ST_MakeLine(l.origin, ST_Project(l.origin::geography, 150 + 450 * seed_unit(l.code || ':length'),
+                                                                 radians(360 * seed_unit(l.code || ':azimuth')))::geometry)
+                WHEN 'polygon' THEN ST_Buffer(l.origin::geography, 40 + 90 * seed_unit(l.code || ':size'), 'quad_segs=2')::geometry
+                ELSE l.origin END AS raw
+       FROM located l)
+     INSERT INTO projects (code, fiscal_year, strategy_id, division_id, name_th, name_en, stage,
+                           budget, approved_amount, contract_amount, disbursed_amount, as_of, geom)
+     SELECT s.code, $15, s.strategy_id, s.division_id, s.name_th, s.name_en, s.stage,
+            s.budget, s.approved, s.contract, s.disbursed, $16::date,
+            CASE WHEN s.shape = 'point' THEN s.raw
+                 ELSE (SELECT part.geom FROM ST_Dump(ST_Intersection(s.raw, s.area)) AS part
+                       WHERE ST_Dimension(part.geom) = ST_Dimension(s.raw)
+                       ORDER BY ST_Length(part.geom) + ST_Area(part.geom) DESC LIMIT 1) END
+     FROM shaped s`,
+    [column('code'), column('strategy'), column('division'), column('name_th'), column('name_en'), column('stage'),
+      column('budget'), column('approved'), column('contract'), column('disbursed'), column('shape'),
+      register.map((r) => r.at?.[0] ?? null), register.map((r) => r.at?.[1] ?? null), column('communityId'),
+      FISCAL_YEAR, plan.t2_fy2561_execution.as_of],
+  );
+}

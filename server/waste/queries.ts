@@ -1,0 +1,19 @@
+import type { Queryable } from '../db/index.ts';
+import { queryFeatures } from '../db/geojson.ts';
+
+export interface TruckProperties {
+  id: number; code: string; plate: string; name_th: string; name_en: string; zone_id: number;
+  recorded_at: string; speed_kmh: number; heading_deg: number; status: 'collecting' | 'driving' | 'idle' | 'depot';
+}
+
+/** Each truck at its latest reported position. */
+export const latestTruckPositions = (db: Queryable) =>
+  queryFeatures<TruckProperties>(db, `
+    SELECT t.id, t.code, t.plate, t.name_th, t.name_en, t.zone_id,
+           to_char(p.recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS recorded_at,
+           p.speed_kmh::float8 AS speed_kmh, p.heading_deg::float8 AS heading_deg, p.status, p.geom
+    FROM trucks t
+    JOIN LATERAL (
+      SELECT * FROM truck_positions tp WHERE tp.truck_id = t.id ORDER BY tp.recorded_at DESC LIMIT 1
+    ) AS p ON true
+    ORDER BY t.id`);

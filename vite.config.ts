@@ -1,0 +1,31 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+import react from '@vitejs/plugin-react';
+
+const repoRoot = fileURLToPath(new URL('.', import.meta.url));
+
+export default defineConfig({
+  root: 'web',
+  // With root at web/, Vite would otherwise look for .env files there; keep them beside package.json.
+  envDir: repoRoot,
+  plugins: [react()],
+  build: {
+    outDir: '../dist/web',
+    emptyOutDir: true,
+    // maplibre-gl and deck.gl are large by nature; the warning would only be noise.
+    chunkSizeWarningLimit: 3000,
+  },
+  server: {
+    proxy: {
+      '/api': 'http://127.0.0.1:8080',
+    },
+  },
+  test: {
+    root: repoRoot,
+    include: ['tests/**/*.test.ts'],
+    // One server per database engine for the whole run (tests/support/engines.ts).
+    globalSetup: ['tests/support/engines.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+  },
+});
