@@ -17,7 +17,9 @@ export default defineConfig({
   },
   server: {
     proxy: {
-      '/api': 'http://127.0.0.1:8080',
+      // The API lives under /api, but so do the app's own sources in web/api/ (served by Vite
+      // as /api/client.ts in dev). Forward everything under /api except TypeScript modules.
+      '^/api/(?!.*\\.tsx?(\\?.*)?$)': 'http://127.0.0.1:8080',
     },
   },
   test: {

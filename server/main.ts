@@ -26,13 +26,18 @@ const server = serve({ fetch: app.fetch, port: config.port, hostname: config.hos
   console.log(`listening on http://${info.address === '::' ? 'localhost' : info.address}:${info.port}/`);
 });
 
+// The embedded engine must be closed cleanly, whatever ends the process.
 let stopping = false;
-async function stop() {
+async function stop(code: number) {
   if (stopping) return;
   stopping = true;
   server.close();
   await db.close();
-  process.exit(0);
+  process.exit(code);
 }
-process.on('SIGINT', stop);
-process.on('SIGTERM', stop);
+server.on('error', (error) => {
+  console.error(`cannot listen on ${config.host}:${config.port}: ${error.message}`);
+  void stop(1);
+});
+process.on('SIGINT', () => void stop(0));
+process.on('SIGTERM', () => void stop(0));

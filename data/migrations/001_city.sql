@@ -74,3 +74,8 @@ CREATE FUNCTION inner_point(g geometry) RETURNS geometry
 CREATE FUNCTION place_point(g geometry) RETURNS geometry
   LANGUAGE sql IMMUTABLE PARALLEL SAFE
   AS $$ SELECT CASE WHEN GeometryType(g) = 'LINESTRING' THEN ST_LineInterpolatePoint(g, 0.5) ELSE inner_point(g) END $$;
+
+-- The part of an area that is not under a lake: where generated things may be placed.
+CREATE FUNCTION dry_land(area geometry) RETURNS geometry
+  LANGUAGE sql STABLE PARALLEL SAFE
+  AS $$ SELECT coalesce(ST_Difference(area, (SELECT ST_Union(geom) FROM basemap_features WHERE kind = 'lake')), area) $$;

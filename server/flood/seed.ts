@@ -28,7 +28,7 @@ export async function seedFlood(tx: Queryable, now: Date): Promise<void> {
     `INSERT INTO sensors (id, code, kind, name_th, name_en, watch_m, warning_m, critical_m, geom)
      SELECT $1 + (z.id - 1) * $2 + k, 'WL' || z.id || lpad(k::text, 2, '0'), 'sump',
             'บ่อพักน้ำ เขต ' || z.id || ' จุดที่ ' || k, 'Drainage sump, zone ' || z.id || ' #' || k,
-            1.0, 1.4, 1.8, ST_GeometryN(seed_points(z.geom, 1, 'sump' || z.id || ':' || k), 1)
+            1.0, 1.4, 1.8, ST_GeometryN(seed_points(dry_land(z.geom), 1, 'sump' || z.id || ':' || k), 1)
      FROM zones z, generate_series(1, $2) AS k`,
     [sirens.length, SUMPS_PER_ZONE],
   );

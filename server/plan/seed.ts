@@ -112,12 +112,12 @@ export async function seedPlan(tx: Queryable): Promise<void> {
          AS t(code, strategy_id, division_id, name_th, name_en, stage, budget, approved, contract, disbursed,
               shape, lon, lat, community_id)),
      located AS (
-       SELECT i.*, area.geom AS area,
+       SELECT i.*, area.land AS area,
               CASE WHEN i.lon IS NOT NULL THEN ST_SetSRID(ST_MakePoint(i.lon, i.lat), 4326)
-                   ELSE ST_GeometryN(seed_points(area.geom, 1, i.code), 1) END AS origin
+                   ELSE ST_GeometryN(seed_points(area.land, 1, i.code), 1) END AS origin
        FROM input i
        CROSS JOIN LATERAL (
-         SELECT c.geom FROM communities c
+         SELECT CASE WHEN i.lon IS NULL THEN dry_land(c.geom) ELSE c.geom END AS land FROM communities c
          WHERE c.id = i.community_id
             OR (i.community_id IS NULL AND ST_Intersects(c.geom, ST_SetSRID(ST_MakePoint(i.lon, i.lat), 4326)))
          LIMIT 1) AS area),

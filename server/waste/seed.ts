@@ -20,7 +20,7 @@ export async function seedWaste(tx: Queryable, now: Date): Promise<void> {
   );
   await tx.query(
     `WITH rounds AS (
-       SELECT t.id, t.zone_id, ST_GeometryN(seed_points(z.geom, 1, 'truck' || t.id), 1) AS centre,
+       SELECT t.id, t.zone_id, ST_GeometryN(seed_points(dry_land(z.geom), 1, 'truck' || t.id), 1) AS centre,
               250 + 450 * seed_unit('radius' || t.id) AS radius_m,
               2 * pi() * seed_unit('phase' || t.id) AS phase,
               t.id % $2 = 1 AS at_depot

@@ -1,0 +1,125 @@
+/**
+ * Screenshot of the running web app in Debian's Chromium (software WebGL2 via SwiftShader).
+ *
+ *   node --import tsx scripts/screenshot.ts http://localhost:8080/ shot.png [--lang en]
+ *     [--width 1280] [--height 800] [--click x,y] [--timeout 60000]
+ *
+ * Waits for `window.__mueang.ready`, then a little longer for the first parcel tiles, so the
+ * picture shows what a visitor sees once the page has settled.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+interface Options {
+  url: string;
+  out: string;
+  lang?: 'th' | 'en';
+  width: number;
+  height: number;
+  click?: [number, number];
+  timeout: number;
+}
+
+function parseArgs(argv: string[]): Options {
+  const positional: string[] = [];
+  const named = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg.startsWith('--')) {
+      const value = argv[i + 1];
+      if (value === undefined) throw new Error(`${arg} needs a value`);
+      named.set(arg.slice(2), value);
+      i++;
+    } else {
+      positional.push(arg);
+    }
+  }
+  const [url, out] = positional;
+  if (!url || !out) {
+    throw new Error('usage: screenshot.ts <url> <output.png> [--lang en] [--width W] [--height H] [--click x,y]');
+  }
+  const lang = named.get('lang');
+  if (lang !== undefined && lang !== 'th' && lang !== 'en') throw new Error('--lang must be th or en');
+  const click = named.get('click')?.split(',').map(Number);
+  return {
+    url,
+    out,
+    lang,
+    width: Number(named.get('width') ?? 1280),
+    height: Number(named.get('height') ?? 800),
+    click: click && click.length === 2 ? [click[0]!, click[1]!] : undefined,
+    timeout: Number(named.get('timeout') ?? 60_000),
+  };
+}
+
+/** Flags measured to give working WebGL2 under SwiftShader without touching the network. */
+const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--enable-unsafe-swiftshader',
+];
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2));
+  const profile = mkdtempSync(join(tmpdir(), 'mueang-chromium-'));
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    ignoreDefaultArgs: true,
+    args: [...CHROMIUM_FLAGS, `--user-data-dir=${profile}`, '--remote-debugging-pipe'],
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: options.width, height: options.height } });
+    page.on('console', (msg) => {
+      if (msg.type() === 'error' || msg.type() === 'warning') console.log(`[browser ${msg.type()}] ${msg.text()}`);
+    });
+    page.on('pageerror', (error) => console.log(`[page error] ${error.message}`));
+    page.on('requestfailed', (request) =>
+      console.log(`[request failed] ${request.url()} ${request.failure()?.errorText ?? ''}`),
+    );
+
+    const url = new URL(options.url);
+    if (options.lang) url.searchParams.set('lang', options.lang);
+    await page.goto(url.toString(), { waitUntil: 'domcontentloaded' });
+
+    const started = Date.now();
+    try {
+      await page.waitForFunction(() => window.__mueang?.ready === true, undefined, { timeout: options.timeout });
+    } catch (error) {
+      const status = await page.evaluate(() => window.__mueang);
+      console.error('map never became ready:', JSON.stringify(status));
+      throw error;
+    }
+    console.log(`ready after ${Date.now() - started} ms`);
+
+    // Parcels stream in by tile after `ready`; give them a moment if the view is at parcel zoom.
+    await page
+      .waitForFunction(() => (window.__mueang?.layers.parcels ?? 0) > 0, undefined, { timeout: 10_000 })
+      .catch(() => console.log('no parcel tiles within 10 s (zoomed out, or none in view)'));
+    await page.waitForTimeout(1500);
+
+    if (options.click) {
+      await page.mouse.click(options.click[0], options.click[1]);
+      await page.waitForTimeout(800);
+    }
+
+    console.log('status:', JSON.stringify(await page.evaluate(() => window.__mueang)));
+    await page.screenshot({ path: options.out });
+    console.log(`wrote ${options.out}`);
+  } finally {
+    await browser.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,48 @@
+import { useEffect } from 'react';
+import type { GeoJSONSource } from 'maplibre-gl';
+import { api } from '../api/client.ts';
+import { useResource } from '../api/useResource.ts';
+import { BASEMAP_SOURCE, BOUNDARY_SOURCE } from './baseStyle.ts';
+import { geometryBBox } from './geometry.ts';
+import { useMap } from './MapContext.ts';
+import { reportError, reportLoaded } from './status.ts';
+
+/** Room for the layer panel on the left and the details panel on the right. */
+const FIT_PADDING = { top: 24, bottom: 24, left: 300, right: 60 };
+
+/**
+ * Fills the base style's city sources (boundary, lakes, roads) and frames the municipality.
+ * These are MapLibre layers rather than deck.gl ones: they are background, never picked.
+ */
+export function CityBase() {
+  const { map } = useMap();
+  const boundary = useResource('boundary', () => api.boundary());
+  const basemap = useResource('basemap', () => api.basemap());
+
+  useEffect(() => {
+    if (!boundary.data) return;
+    (map.getSource(BOUNDARY_SOURCE) as GeoJSONSource | undefined)?.setData(boundary.data);
+    reportLoaded('boundary');
+
+    const box = geometryBBox(boundary.data.geometry);
+    if (box) {
+      const { clientWidth } = map.getContainer();
+      // On a phone-sized screen the side panels overlay the map anyway; don't pad it to nothing.
+      const padding = clientWidth > 800 ? FIT_PADDING : 16;
+      map.fitBounds(box, { padding, animate: false, maxZoom: 14 });
+    }
+  }, [map, boundary.data]);
+
+  useEffect(() => {
+    if (!basemap.data) return;
+    (map.getSource(BASEMAP_SOURCE) as GeoJSONSource | undefined)?.setData(basemap.data);
+    reportLoaded('basemap');
+  }, [map, basemap.data]);
+
+  useEffect(() => {
+    if (boundary.error) reportError('boundary', boundary.error);
+    if (basemap.error) reportError('basemap', basemap.error);
+  }, [boundary.error, basemap.error]);
+
+  return null;
+}

@@ -1,0 +1,62 @@
+import { useMemo } from 'react';
+import { GeoJsonLayer } from '@deck.gl/layers';
+import { api, type ZoneFeature, type ZoneProps } from '../../api/client.ts';
+import { UNDER_ROADS } from '../baseStyle.ts';
+import { useDeckLayers } from '../MapContext.ts';
+import { hexToRgba, zoneColor } from '../palette.ts';
+import { useLayerData } from '../useLayerData.ts';
+import { ZoneLabels } from './ZoneLabels.tsx';
+
+/**
+ * The four municipal zones: the coarsest frame of reference, so a soft tint under everything
+ * and a firm edge drawn above the parcels and roads, which would otherwise swallow it.
+ */
+export function ZonesLayer({ visible }: { visible: boolean }) {
+  const { data } = useLayerData('zones', 'zones', () => api.zones());
+  const features = data?.features as ZoneFeature[] | undefined;
+
+  const fill = useMemo(
+    () =>
+      features
+        ? [
+            new GeoJsonLayer<ZoneProps>({
+              ...UNDER_ROADS,
+              id: 'zones',
+              data: features,
+              visible,
+              pickable: true,
+              filled: true,
+              stroked: false,
+              getFillColor: (f) => hexToRgba(zoneColor(f.properties.id), 56),
+            }),
+          ]
+        : null,
+    [features, visible],
+  );
+
+  const outline = useMemo(
+    () =>
+      features
+        ? [
+            new GeoJsonLayer<ZoneProps>({
+              id: 'zone-outlines',
+              data: features,
+              visible,
+              pickable: false,
+              filled: false,
+              stroked: true,
+              getLineColor: (f) => hexToRgba(zoneColor(f.properties.id), 235),
+              lineWidthUnits: 'pixels',
+              getLineWidth: 2.5,
+              lineJointRounded: true,
+            }),
+          ]
+        : null,
+    [features, visible],
+  );
+
+  useDeckLayers('zones', fill);
+  useDeckLayers('zone-outlines', outline);
+
+  return features ? <ZoneLabels zones={features} visible={visible} /> : null;
+}

@@ -1,0 +1,94 @@
+/**
+ * What the browser tests read: `window.__mueang = { ready, layers }`.
+ * `layers` counts features loaded per thematic layer, whether or not the layer is switched on.
+ */
+export type CountedLayer = 'zones' | 'communities' | 'projects' | 'trucks' | 'sensors' | 'parcels';
+
+export interface MueangStatus {
+  ready: boolean;
+  layers: Record<CountedLayer, number>;
+  /** Requests that failed, so a test that times out on `ready` can say why. */
+  errors: string[];
+}
+
+declare global {
+  interface Window {
+    __mueang?: MueangStatus;
+  }
+}
+
+/** Everything the first complete picture needs; parcels stream in by tile and are not waited for. */
+const REQUIRED = ['boundary', 'basemap', 'zones', 'communities', 'projects', 'trucks', 'sensors'] as const;
+type Required = (typeof REQUIRED)[number];
+
+const status: MueangStatus = {
+  ready: false,
+  layers: { zones: 0, communities: 0, projects: 0, trucks: 0, sensors: 0, parcels: 0 },
+  errors: [],
+};
+window.__mueang = status;
+
+const loaded = new Set<Required>();
+const listeners = new Set<() => void>();
+const countListeners = new Set<() => void>();
+/** Replaced (never mutated) on change, as `useSyncExternalStore` requires. */
+let countSnapshot: Readonly<Record<CountedLayer, number>> = { ...status.layers };
+
+function publishCounts(): void {
+  countSnapshot = { ...status.layers };
+  for (const listener of countListeners) listener();
+}
+
+export function subscribeCounts(listener: () => void): () => void {
+  countListeners.add(listener);
+  return () => countListeners.delete(listener);
+}
+
+export function getCounts(): Readonly<Record<CountedLayer, number>> {
+  return countSnapshot;
+}
+
+function notify(): void {
+  for (const listener of listeners) listener();
+}
+
+export function reportLoaded(source: Required, count?: number): void {
+  if (count !== undefined && source in status.layers) {
+    status.layers[source as CountedLayer] = count;
+    publishCounts();
+  }
+  const first = !loaded.has(source);
+  loaded.add(source);
+  if (first) notify();
+}
+
+export function reportCount(layer: CountedLayer, count: number): void {
+  if (status.layers[layer] === count) return;
+  status.layers[layer] = count;
+  publishCounts();
+}
+
+export function reportError(source: string, error: Error): void {
+  const line = `${source}: ${error.message}`;
+  if (!status.errors.includes(line)) status.errors.push(line);
+}
+
+export function allRequiredLoaded(): boolean {
+  return REQUIRED.every((source) => loaded.has(source));
+}
+
+/** Called when something is added to `loaded`; the map uses it to start waiting for a frame. */
+export function onLoadProgress(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+export function markReady(): void {
+  if (status.ready) return;
+  status.ready = true;
+  window.dispatchEvent(new Event('mueang:ready'));
+}
+
+export function getStatus(): Readonly<MueangStatus> {
+  return status;
+}

@@ -1,0 +1,28 @@
+import { useEffect } from 'react';
+import type { FeatureCollection } from 'geojson';
+import { useResource, type Resource } from '../api/useResource.ts';
+import { reportError, reportLoaded, type CountedLayer } from './status.ts';
+
+/**
+ * A thematic layer's data: fetched, refreshed if live, and counted for `window.__mueang`
+ * whether or not the layer is currently switched on.
+ */
+export function useLayerData<C extends FeatureCollection>(
+  layer: Exclude<CountedLayer, 'parcels'>,
+  key: string,
+  load: (signal: AbortSignal) => Promise<C>,
+  refreshMs?: number,
+): Resource<C> {
+  const resource = useResource(key, load, refreshMs);
+  const { data, error } = resource;
+
+  useEffect(() => {
+    if (data) reportLoaded(layer, data.features.length);
+  }, [layer, data]);
+
+  useEffect(() => {
+    if (error) reportError(layer, error);
+  }, [layer, error]);
+
+  return resource;
+}
