@@ -3,7 +3,6 @@ import { api, type ProjectQuery } from './api/client.ts';
 import { useResource } from './api/useResource.ts';
 import { useLanguage } from './i18n/LanguageProvider.tsx';
 import { CityBase } from './map/CityBase.tsx';
-import { geometryBBox } from './map/geometry.ts';
 import { ALL_VISIBLE, type ThematicLayer, type Visibility } from './map/layerIds.ts';
 import { CITY_ZOOM, MapView } from './map/MapView.tsx';
 import { CommunitiesLayer } from './map/layers/CommunitiesLayer.tsx';
@@ -34,7 +33,7 @@ export function App() {
   const [projectFilter, setProjectFilter] = useState<ProjectQuery>({});
 
   const boundary = useResource('boundary', () => api.boundary());
-  const cityExtent = useMemo(() => geometryBBox(boundary.data?.geometry), [boundary.data]);
+  const cityExtent = boundary.data?.bbox ?? null;
 
   const toggleLayer = useCallback((layer: ThematicLayer, on: boolean) => {
     setVisibility((v) => ({ ...v, [layer]: on }));
@@ -42,7 +41,7 @@ export function App() {
     if (!on) setSelection((s) => (s && LAYER_OF_KIND[s.kind] === layer ? null : s));
   }, []);
 
-  const selectedParcelId = selection?.kind === 'parcel' ? selection.feature.properties.id : null;
+  const selectedParcelId = selection?.kind === 'parcel' ? Number(selection.feature.id) : null;
 
   return (
     <div className="app">

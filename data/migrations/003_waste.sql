@@ -17,3 +17,4 @@ CREATE TABLE truck_positions (
   geom        geometry(Point, 4326) NOT NULL,
   PRIMARY KEY (truck_id, recorded_at)
 );
+CREATE INDEX truck_positions_geom_idx ON truck_positions USING gist (geom);

@@ -1,3 +1,4 @@
+import type { LineString, MultiPolygon, Polygon } from 'geojson';
 import type { Queryable } from '../db/index.ts';
 import { queryFeatures } from '../db/geojson.ts';
 
@@ -14,13 +15,13 @@ export interface BasemapProperties { kind: 'lake' | 'road' | 'railway'; name_th:
 
 // Areas are measured on the spheroid (geography), not in square degrees.
 export const boundary = (db: Queryable) =>
-  queryFeatures<BoundaryProperties>(db, `
+  queryFeatures<MultiPolygon, BoundaryProperties>(db, `
     SELECT name_th, name_en, round((ST_Area(geom::geography) / 1e6)::numeric, 2)::float8 AS area_km2,
            population, households, geom
     FROM municipality`);
 
 export const zones = (db: Queryable) =>
-  queryFeatures<ZoneProperties>(db, `
+  queryFeatures<MultiPolygon, ZoneProperties>(db, `
     SELECT z.id, z.name_th, z.name_en,
            round((ST_Area(z.geom::geography) / 1e6)::numeric, 2)::float8 AS area_km2,
            coalesce(sum(c.households), 0)::int AS households,
@@ -33,7 +34,7 @@ export const zones = (db: Queryable) =>
     ORDER BY z.id`);
 
 export const communities = (db: Queryable, filter: { zone?: number }) =>
-  queryFeatures<CommunityProperties>(db, `
+  queryFeatures<MultiPolygon, CommunityProperties>(db, `
     SELECT id, zone_id, name_th, name_en, households, population,
            ST_X(inner_point(geom)) AS label_lon, ST_Y(inner_point(geom)) AS label_lat, geom
     FROM communities
@@ -41,7 +42,7 @@ export const communities = (db: Queryable, filter: { zone?: number }) =>
     ORDER BY id`, [filter.zone ?? null]);
 
 export const basemap = (db: Queryable) =>
-  queryFeatures<BasemapProperties>(db, `SELECT kind, name_th, name_en, geom FROM basemap_features ORDER BY id`);
+  queryFeatures<Polygon | LineString, BasemapProperties>(db, `SELECT kind, name_th, name_en, geom FROM basemap_features ORDER BY id`);
 
 export async function zoneExists(db: Queryable, id: number): Promise<boolean> {
   return (await db.query('SELECT 1 FROM zones WHERE id = $1', [id])).length > 0;

@@ -1,3 +1,4 @@
+import type { Point } from 'geojson';
 import type { Queryable } from '../db/index.ts';
 import { queryFeatures } from '../db/geojson.ts';
 
@@ -11,7 +12,7 @@ export interface SensorProperties {
 
 /** Each sensor with its latest reading and the level that reading reaches (yellow/orange/red). */
 export const sensorsWithLatestReading = (db: Queryable) =>
-  queryFeatures<SensorProperties>(db, `
+  queryFeatures<Point, SensorProperties>(db, `
     SELECT s.id, s.code, s.kind, s.name_th, s.name_en,
            to_char(r.recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS recorded_at,
            r.level_m::float8 AS level_m, r.rain_mm::float8 AS rain_mm,

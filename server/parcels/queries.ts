@@ -1,4 +1,4 @@
-import type { FeatureCollection, Geometry } from 'geojson';
+import type { FeatureCollection, Polygon } from 'geojson';
 import { geoJSONToTile } from '@maplibre/geojson-vt';
 import { fromGeojsonVt } from '@maplibre/vt-pbf';
 import type { Db, Queryable } from '../db/index.ts';
@@ -11,8 +11,11 @@ export const PARCEL_MIN_ZOOM = 13;
 const EXTENT = 4096;
 const BUFFER = 64;
 
+export const LAND_USES = ['residential', 'commercial', 'mixed', 'public', 'agricultural', 'vacant'] as const;
+export type LandUse = (typeof LAND_USES)[number];
+
 export interface ParcelProperties {
-  id: number; parcel_no: string; land_use: string; area_m2: number; zone_id: number | null; community_id: number | null;
+  id: number; parcel_no: string; land_use: LandUse; area_m2: number; zone_id: number | null; community_id: number | null;
 }
 
 /**
@@ -28,11 +31,11 @@ const PUBLIC_PARCELS = `
     FROM communities c WHERE ST_Intersects(c.geom, place_point(p.geom)) LIMIT 1
   ) AS place ON true`;
 
-export type ParcelPage = FeatureCollection<Geometry, ParcelProperties> & { next: number | null };
+export type ParcelPage = FeatureCollection<Polygon, ParcelProperties> & { next: number | null };
 
 /** One page of parcels in a box, in id order; `next` is the `after` of the next page, if any. */
 export async function parcelsInBbox(db: Queryable, bbox: Bbox, page: { limit: number; after: number }): Promise<ParcelPage> {
-  const fc = await queryFeatures<ParcelProperties>(db, `
+  const fc = await queryFeatures<Polygon, ParcelProperties>(db, `
     ${PUBLIC_PARCELS}
     WHERE p.geom && ST_MakeEnvelope($1, $2, $3, $4, 4326) AND p.id > $5
     ORDER BY p.id
@@ -62,7 +65,7 @@ export async function parcelTile(db: Db, z: number, x: number, y: number): Promi
             FROM f) AS t`, [z, x, y]);
     return row ? new Uint8Array(row.mvt) : new Uint8Array();
   }
-  const fc = await queryFeatures<ParcelProperties>(db, `${PUBLIC_PARCELS} WHERE ${IN_TILE}`, [z, x, y]);
+  const fc = await queryFeatures<Polygon, ParcelProperties>(db, `${PUBLIC_PARCELS} WHERE ${IN_TILE}`, [z, x, y]);
   if (fc.features.length === 0) return new Uint8Array();
   // `id` becomes the feature id and leaves the attributes, as ST_AsMVT's feature_id_name does.
   const features = fc.features.map(({ geometry, properties: { id, ...attributes } }) =>

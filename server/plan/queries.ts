@@ -1,3 +1,4 @@
+import type { LineString, Point, Polygon } from 'geojson';
 import type { Bbox } from '../http/validate.ts';
 import type { Queryable } from '../db/index.ts';
 import { queryFeatures } from '../db/geojson.ts';
@@ -35,7 +36,7 @@ export async function strategyExists(db: Queryable, id: string): Promise<boolean
  * of the geometry), never from a typed-in column.
  */
 export const projects = (db: Queryable, filter: ProjectFilter) =>
-  queryFeatures<ProjectProperties>(db, `
+  queryFeatures<Point | LineString | Polygon, ProjectProperties>(db, `
     SELECT p.id, p.code, p.name_th, p.name_en, p.fiscal_year::int AS fiscal_year,
            p.strategy_id, s.mission_id, d.name_th AS division_th, d.name_en AS division_en, p.stage,
            p.budget::float8 AS budget, p.approved_amount::float8 AS approved_amount,

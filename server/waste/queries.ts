@@ -1,3 +1,4 @@
+import type { Point } from 'geojson';
 import type { Queryable } from '../db/index.ts';
 import { queryFeatures } from '../db/geojson.ts';
 
@@ -8,7 +9,7 @@ export interface TruckProperties {
 
 /** Each truck at its latest reported position. */
 export const latestTruckPositions = (db: Queryable) =>
-  queryFeatures<TruckProperties>(db, `
+  queryFeatures<Point, TruckProperties>(db, `
     SELECT t.id, t.code, t.plate, t.name_th, t.name_en, t.zone_id,
            to_char(p.recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS recorded_at,
            p.speed_kmh::float8 AS speed_kmh, p.heading_deg::float8 AS heading_deg, p.status, p.geom

@@ -1,150 +1,59 @@
 /**
  * The one place that knows how the browser talks to the Mueang server.
  *
- * Requests go through Hono's typed client (`hc<ApiType>`), so a renamed route or query parameter
- * on the server fails `tsc` here. The result types below are the documented API shapes; they are
- * declared rather than inferred so the map code does not depend on how the server builds its JSON.
+ * Requests go through Hono's typed client (`hc<ApiType>`), and every response type below is
+ * inferred from the server route that sends it: a renamed route, parameter or attribute on the
+ * server fails `tsc` here, and nothing is declared twice.
  */
-import { hc } from 'hono/client';
-import type {
-  Feature,
-  FeatureCollection,
-  LineString,
-  MultiLineString,
-  MultiPolygon,
-  Point,
-  Polygon,
-} from 'geojson';
+import { hc, type InferResponseType } from 'hono/client';
 import type { ApiType } from '../../server/app.ts';
 
-export type Stage = 'plan' | 'approved' | 'contracted' | 'disbursed';
-export type SensorLevel = 'normal' | 'watch' | 'warning' | 'critical' | 'offline';
-export type TruckStatus = 'collecting' | 'driving' | 'idle' | 'depot';
-export type LandUse = 'residential' | 'commercial' | 'mixed' | 'public' | 'agricultural' | 'vacant';
-export type BasemapKind = 'lake' | 'road' | 'railway';
+const client = hc<ApiType>('/api');
 
-export const STAGES: readonly Stage[] = ['plan', 'approved', 'contracted', 'disbursed'];
-export const SENSOR_LEVELS: readonly SensorLevel[] = ['normal', 'watch', 'warning', 'critical', 'offline'];
-export const TRUCK_STATUSES: readonly TruckStatus[] = ['collecting', 'driving', 'idle', 'depot'];
-export const LAND_USES: readonly LandUse[] = [
-  'residential', 'commercial', 'mixed', 'public', 'agricultural', 'vacant',
-];
+/** The body a route sends with 200 OK. */
+type Ok<Endpoint> = InferResponseType<Endpoint, 200>;
 
-export interface Named {
-  name_th: string;
-  name_en: string;
-}
+export type BoundaryCollection = Ok<typeof client.boundary.$get>;
+export type BasemapCollection = Ok<typeof client.basemap.$get>;
+export type ZoneCollection = Ok<typeof client.zones.$get>;
+export type CommunityCollection = Ok<typeof client.communities.$get>;
+export type ProjectCollection = Ok<typeof client.projects.$get>;
+export type TruckCollection = Ok<typeof client.trucks.$get>;
+export type SensorCollection = Ok<typeof client.sensors.$get>;
+export type Plan = Ok<typeof client.plan.$get>;
+export type Mission = Plan['missions'][number];
+export type Strategy = Plan['strategies'][number];
 
-export interface Health {
-  ok: boolean;
-  db: 'embedded' | 'postgis';
-}
+export type BoundaryFeature = BoundaryCollection['features'][number];
+export type ZoneFeature = ZoneCollection['features'][number];
+export type CommunityFeature = CommunityCollection['features'][number];
+export type ProjectFeature = ProjectCollection['features'][number];
+export type TruckFeature = TruckCollection['features'][number];
+export type SensorFeature = SensorCollection['features'][number];
 
-export interface BoundaryProps extends Named {
-  area_km2: number;
-}
+export type ZoneProps = ZoneFeature['properties'];
+export type CommunityProps = CommunityFeature['properties'];
+export type ProjectProps = ProjectFeature['properties'];
+export type TruckProps = TruckFeature['properties'];
+export type SensorProps = SensorFeature['properties'];
+/** A parcel as the REST list describes it. */
+export type ParcelProps = Ok<typeof client.parcels.$get>['features'][number]['properties'];
+/** A parcel in the vector tiles: the same attributes, with `id` as the feature id instead. */
+export type ParcelTileProps = Omit<ParcelProps, 'id'>;
 
-export interface BasemapProps extends Named {
-  kind: BasemapKind;
-}
+export type Stage = ProjectProps['stage'];
+export type TruckStatus = TruckProps['status'];
+export type LandUse = ParcelProps['land_use'];
+/** A sensor's level; `offline` when it has sent no reading at all. */
+export type SensorLevel = NonNullable<SensorProps['level']> | 'offline';
 
-export interface ZoneProps extends Named {
-  id: number;
-  area_km2: number;
-  households: number;
-  population: number;
-  communities: number;
-  label_lon: number;
-  label_lat: number;
-}
+export const sensorLevel = (sensor: SensorProps): SensorLevel => sensor.level ?? 'offline';
 
-export interface CommunityProps extends Named {
-  id: number;
-  zone_id: number;
-  households: number;
-  population: number;
-  label_lon: number;
-  label_lat: number;
-}
-
-export interface Mission extends Named {
-  id: string;
-}
-
-export interface Strategy extends Named {
-  id: string;
-  mission_id: string;
-}
-
-export interface Plan {
-  missions: Mission[];
-  strategies: Strategy[];
-  fiscal_years: number[];
-}
-
-export interface ProjectProps extends Named {
-  id: number;
-  code: string;
-  /** Buddhist Era, e.g. 2561. */
-  fiscal_year: number;
-  strategy_id: string;
-  mission_id: string;
-  division_th: string;
-  division_en: string;
-  stage: Stage;
-  budget: number | null;
-  approved_amount: number | null;
-  contract_amount: number | null;
-  disbursed_amount: number | null;
-  /** ISO date. */
-  as_of: string | null;
-  zone_id: number | null;
-  community_id: number | null;
-}
-
-export interface TruckProps extends Named {
-  id: number;
-  code: string;
-  plate: string;
-  zone_id: number | null;
-  recorded_at: string;
-  speed_kmh: number | null;
-  heading_deg: number | null;
-  status: TruckStatus;
-}
-
-export interface SensorProps extends Named {
-  id: number;
-  code: string;
-  kind: 'siren' | 'sump';
-  recorded_at: string | null;
-  level_m: number | null;
-  rain_mm: number | null;
-  level: SensorLevel;
-  watch_m: number;
-  warning_m: number;
-  critical_m: number;
-}
-
-/** Attributes of the `parcels` layer in the vector tiles. */
-export interface ParcelProps {
-  id: number;
-  parcel_no: string;
-  land_use: LandUse;
-  area_m2: number;
-  zone_id: number | null;
-  community_id: number | null;
-}
-
-type Area = Polygon | MultiPolygon;
-
-export type BoundaryFeature = Feature<Area, BoundaryProps>;
-export type BasemapFeature = Feature<Area | LineString | MultiLineString, BasemapProps>;
-export type ZoneFeature = Feature<Area, ZoneProps>;
-export type CommunityFeature = Feature<Area, CommunityProps>;
-export type ProjectFeature = Feature<Point | LineString | MultiLineString | Area, ProjectProps>;
-export type TruckFeature = Feature<Point, TruckProps>;
-export type SensorFeature = Feature<Point, SensorProps>;
+// Orders for legends. `satisfies` keeps them to the server's values.
+export const STAGES = ['plan', 'approved', 'contracted', 'disbursed'] as const satisfies readonly Stage[];
+export const SENSOR_LEVELS = ['normal', 'watch', 'warning', 'critical', 'offline'] as const satisfies readonly SensorLevel[];
+export const TRUCK_STATUSES = ['collecting', 'driving', 'idle', 'depot'] as const satisfies readonly TruckStatus[];
+export const LAND_USES = ['residential', 'commercial', 'mixed', 'public', 'agricultural', 'vacant'] as const satisfies readonly LandUse[];
 
 export interface ProjectQuery {
   fy?: number;
@@ -165,8 +74,6 @@ export class ApiError extends Error {
     this.name = 'ApiError';
   }
 }
-
-const client = hc<ApiType>('/api');
 
 async function readJson<T>(path: string, request: Promise<Response>): Promise<T> {
   const response = await request;
@@ -203,35 +110,22 @@ function reference<T>(key: string, request: () => Promise<Response>): Promise<T>
   return pending;
 }
 
-/** The boundary is documented as one Feature; accept it wrapped in a collection too. */
-function singleFeature(body: BoundaryFeature | FeatureCollection<Area, BoundaryProps>): BoundaryFeature {
-  if (body.type === 'Feature') return body;
-  const [first] = body.features;
-  if (!first) throw new ApiError('/api/boundary: no boundary feature', 200);
-  return first;
-}
-
 /** Query strings are strings: drop unset filters, stringify the rest. */
 function str(value: number | string | undefined): string | undefined {
   return value === undefined || value === '' ? undefined : String(value);
 }
 
 export const api = {
-  health: (signal?: AbortSignal) => readJson<Health>('/api/health', client.health.$get(undefined, { init: { signal } })),
-  boundary: () =>
-    reference<BoundaryFeature | FeatureCollection<Area, BoundaryProps>>('/api/boundary', () =>
-      client.boundary.$get(),
-    ).then(singleFeature),
-  basemap: () =>
-    reference<FeatureCollection<BasemapFeature['geometry'], BasemapProps>>('/api/basemap', () => client.basemap.$get()),
-  zones: () => reference<FeatureCollection<Area, ZoneProps>>('/api/zones', () => client.zones.$get()),
+  boundary: () => reference<BoundaryCollection>('/api/boundary', () => client.boundary.$get()),
+  basemap: () => reference<BasemapCollection>('/api/basemap', () => client.basemap.$get()),
+  zones: () => reference<ZoneCollection>('/api/zones', () => client.zones.$get()),
   communities: (zone?: number) =>
-    reference<FeatureCollection<Area, CommunityProps>>(`/api/communities?zone=${zone ?? ''}`, () =>
+    reference<CommunityCollection>(`/api/communities?zone=${zone ?? ''}`, () =>
       client.communities.$get({ query: { zone: str(zone) } }),
     ),
   plan: () => reference<Plan>('/api/plan', () => client.plan.$get()),
   projects: (q: ProjectQuery = {}, signal?: AbortSignal) =>
-    readJson<FeatureCollection<ProjectFeature['geometry'], ProjectProps>>(
+    readJson<ProjectCollection>(
       '/api/projects',
       client.projects.$get(
         {
@@ -246,10 +140,8 @@ export const api = {
         { init: { signal } },
       ),
     ),
-  trucks: (signal?: AbortSignal) =>
-    readJson<FeatureCollection<Point, TruckProps>>('/api/trucks', client.trucks.$get(undefined, { init: { signal } })),
-  sensors: (signal?: AbortSignal) =>
-    readJson<FeatureCollection<Point, SensorProps>>('/api/sensors', client.sensors.$get(undefined, { init: { signal } })),
+  trucks: (signal?: AbortSignal) => readJson<TruckCollection>('/api/trucks', client.trucks.$get(undefined, { init: { signal } })),
+  sensors: (signal?: AbortSignal) => readJson<SensorCollection>('/api/sensors', client.sensors.$get(undefined, { init: { signal } })),
 };
 
 /** deck.gl's tile layers fill in {z}/{x}/{y} themselves, so this stays a URL template, not an hc call. */

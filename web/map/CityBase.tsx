@@ -3,7 +3,6 @@ import type { GeoJSONSource } from 'maplibre-gl';
 import { api } from '../api/client.ts';
 import { useResource } from '../api/useResource.ts';
 import { BASEMAP_SOURCE, BOUNDARY_SOURCE } from './baseStyle.ts';
-import { geometryBBox } from './geometry.ts';
 import { useMap } from './MapContext.ts';
 import { reportError, reportLoaded } from './status.ts';
 
@@ -24,7 +23,7 @@ export function CityBase() {
     (map.getSource(BOUNDARY_SOURCE) as GeoJSONSource | undefined)?.setData(boundary.data);
     reportLoaded('boundary');
 
-    const box = geometryBBox(boundary.data.geometry);
+    const box = boundary.data.bbox;
     if (box) {
       const { clientWidth } = map.getContainer();
       // On a phone-sized screen the side panels overlay the map anyway; don't pad it to nothing.

@@ -2,7 +2,7 @@ import type { PickingInfo } from '@deck.gl/core';
 import type { Feature, Geometry } from 'geojson';
 import type {
   CommunityFeature,
-  ParcelProps,
+  ParcelTileProps,
   ProjectFeature,
   SensorFeature,
   TruckFeature,
@@ -13,7 +13,7 @@ import type {
 export type Selection =
   | { kind: 'zone'; feature: ZoneFeature }
   | { kind: 'community'; feature: CommunityFeature }
-  | { kind: 'parcel'; feature: Feature<Geometry, ParcelProps> }
+  | { kind: 'parcel'; feature: Feature<Geometry, ParcelTileProps> }
   | { kind: 'project'; feature: ProjectFeature }
   | { kind: 'truck'; feature: TruckFeature }
   | { kind: 'sensor'; feature: SensorFeature };
@@ -42,6 +42,7 @@ export function selectionFromPick(info: PickingInfo): Selection | null {
 
 export function selectionKey(selection: Selection | null): string | null {
   if (!selection) return null;
-  const id = (selection.feature.properties as { id?: unknown } | null)?.id;
+  // Parcels from tiles carry their id as the feature id; GeoJSON layers as a property.
+  const id = selection.kind === 'parcel' ? selection.feature.id : selection.feature.properties.id;
   return `${selection.kind}:${String(id)}`;
 }

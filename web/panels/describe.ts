@@ -1,4 +1,4 @@
-import type { CommunityProps, Plan, ZoneProps } from '../api/client.ts';
+import { sensorLevel, type CommunityProps, type Plan, type ZoneProps } from '../api/client.ts';
 import {
   formatAgo,
   formatBaht,
@@ -94,7 +94,7 @@ export function describe(selection: Selection, g: Gazetteer, lang: Lang, t: T): 
       const p = selection.feature.properties;
       return {
         kind: 'details.kind.parcel',
-        title: p.parcel_no ? String(p.parcel_no) : `#${p.id}`,
+        title: p.parcel_no,
         accent: LAND_USE_COLORS[p.land_use] ?? LAND_USE_COLORS.vacant,
         rows: [
           {
@@ -162,13 +162,14 @@ export function describe(selection: Selection, g: Gazetteer, lang: Lang, t: T): 
     }
     case 'sensor': {
       const p = selection.feature.properties;
+      const level = sensorLevel(p);
       return {
         kind: 'details.kind.sensor',
         title: localName(p, lang),
         subtitle: p.code,
-        accent: SENSOR_LEVEL_COLORS[p.level],
+        accent: SENSOR_LEVEL_COLORS[level],
         rows: [
-          { label: 'field.levelState', value: t(`level.${p.level}`), color: SENSOR_LEVEL_COLORS[p.level] },
+          { label: 'field.levelState', value: t(`level.${level}`), color: SENSOR_LEVEL_COLORS[level] },
           { label: 'field.kind', value: t(`sensorKind.${p.kind}`) },
           { label: 'field.waterLevel', value: formatMetres(p.level_m, lang) },
           {

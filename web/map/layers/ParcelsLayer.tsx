@@ -4,8 +4,8 @@ import type { _Tile2DHeader as Tile2DHeader } from '@deck.gl/geo-layers';
 import { MVTLoader } from '@loaders.gl/mvt';
 import type { BinaryFeatureCollection } from '@loaders.gl/schema';
 import type { Feature } from 'geojson';
-import { PARCEL_TILES_MIN_ZOOM, PARCEL_TILES_URL, type LandUse, type ParcelProps } from '../../api/client.ts';
-import type { BBox } from '../geometry.ts';
+import { PARCEL_TILES_MIN_ZOOM, PARCEL_TILES_URL, type LandUse, type ParcelTileProps } from '../../api/client.ts';
+import type { BoundaryCollection } from '../../api/client.ts';
 import { UNDER_ROADS } from '../baseStyle.ts';
 import { useDeckLayers } from '../MapContext.ts';
 import { hexToRgba, LAND_USE_COLORS } from '../palette.ts';
@@ -71,7 +71,7 @@ interface ParcelsLayerProps {
   /** The selected parcel, highlighted across tile edges by its id. */
   selectedId: number | null;
   /** Don't ask for tiles outside the municipality: they would all be empty. */
-  extent: BBox | null;
+  extent: BoundaryCollection['bbox'] | null;
 }
 
 /** Land parcels, streamed as vector tiles from z13 because there are far too many for GeoJSON. */
@@ -103,7 +103,7 @@ export function ParcelsLayer({ visible, detail, selectedId, extent }: ParcelsLay
   const layers = useMemo(() => {
     const style = STYLE_BY_DETAIL[detail];
     return [
-      new MVTLayer<ParcelProps>({
+      new MVTLayer<ParcelTileProps>({
         ...UNDER_ROADS,
         id: 'parcels',
         data: PARCEL_TILES_URL,
@@ -115,7 +115,6 @@ export function ParcelsLayer({ visible, detail, selectedId, extent }: ParcelsLay
         loadOptions: PARSE_ON_MAIN_THREAD,
         visible,
         pickable: true,
-        uniqueIdProperty: 'id',
         highlightedFeatureId: selectedId,
         autoHighlight: true,
         highlightColor: [255, 255, 255, 110],

@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import { ScatterplotLayer } from '@deck.gl/layers';
-import { api, type SensorFeature, type SensorLevel } from '../../api/client.ts';
+import { api, sensorLevel, type SensorFeature, type SensorLevel } from '../../api/client.ts';
 import { useDeckLayers } from '../MapContext.ts';
 import { hexToRgba, SENSOR_LEVEL_COLORS } from '../palette.ts';
 import { useLayerData } from '../useLayerData.ts';
@@ -26,8 +26,8 @@ export function SensorsLayer({ visible }: { visible: boolean }) {
   const sensors = useMemo(
     () =>
       data
-        ? [...(data.features as SensorFeature[])].sort(
-            (a, b) => SEVERITY[a.properties.level] - SEVERITY[b.properties.level],
+        ? [...data.features].sort(
+            (a, b) => SEVERITY[sensorLevel(a.properties)] - SEVERITY[sensorLevel(b.properties)],
           )
         : null,
     [data],
@@ -45,8 +45,8 @@ export function SensorsLayer({ visible }: { visible: boolean }) {
               autoHighlight: true,
               highlightColor: [255, 255, 255, 90],
               getPosition: (f) => f.geometry.coordinates as [number, number],
-              getFillColor: (f) => hexToRgba(SENSOR_LEVEL_COLORS[f.properties.level] ?? SENSOR_LEVEL_COLORS.offline),
-              getRadius: (f) => RADIUS_M[f.properties.level] ?? RADIUS_M.normal,
+              getFillColor: (f) => hexToRgba(SENSOR_LEVEL_COLORS[sensorLevel(f.properties)]),
+              getRadius: (f) => RADIUS_M[sensorLevel(f.properties)],
               radiusUnits: 'meters',
               radiusMinPixels: 5,
               radiusMaxPixels: 12,

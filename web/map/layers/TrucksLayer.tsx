@@ -19,7 +19,7 @@ export function TrucksLayer({ visible }: { visible: boolean }) {
         ? [
             new IconLayer<TruckFeature>({
               id: 'trucks',
-              data: data.features as TruckFeature[],
+              data: data.features,
               visible,
               pickable: true,
               autoHighlight: true,
