@@ -27,6 +27,8 @@ export default defineConfig({
     include: ['tests/**/*.test.ts'],
     // One server per database engine for the whole run (tests/support/engines.ts).
     globalSetup: ['tests/support/engines.ts'],
+    // The suites share those servers and some assert that nothing changed: one file at a time.
+    fileParallelism: false,
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },

@@ -1,32 +1,74 @@
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { secureHeaders } from 'hono/secure-headers';
 import { serveStatic } from '@hono/node-server/serve-static';
+import { auditRoutes } from './audit/routes.ts';
+import { csrfProtection, identify } from './auth/middleware.ts';
+import { authRoutes } from './auth/routes.ts';
 import { cityRoutes } from './city/routes.ts';
 import type { Db } from './db/index.ts';
-import type { Env } from './env.ts';
+import { deviceRoutes } from './devices/routes.ts';
+import type { Env, Settings } from './env.ts';
 import { floodRoutes } from './flood/routes.ts';
 import type { ApiError } from './http/errors.ts';
-import { HTTPException } from 'hono/http-exception';
 import { parcelRoutes } from './parcels/routes.ts';
 import { planRoutes } from './plan/routes.ts';
 import { wasteRoutes } from './waste/routes.ts';
 
+/** Larger bodies are refused with 413 before they are read: a batch of 5,000 readings fits. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
 const api = new Hono<Env>()
   .get('/health', (c) => c.json({ ok: true, db: c.var.db.engine }))
+  .route('/', authRoutes)
   .route('/', cityRoutes)
   .route('/', planRoutes)
   .route('/', wasteRoutes)
   .route('/', floodRoutes)
-  .route('/', parcelRoutes);
+  .route('/', parcelRoutes())
+  .route('/', deviceRoutes)
+  .route('/', auditRoutes);
 
 /** The API's type, for the web app's typed client (`hc<ApiType>`). */
 export type ApiType = typeof api;
 
-export function createApp(db: Db, options: { webRoot?: string } = {}) {
+export const DEFAULT_SETTINGS: Settings = {
+  session: { maxSeconds: 12 * 3600, idleSeconds: 2 * 3600, secureCookie: false },
+  trustProxy: false,
+};
+
+export function createApp(db: Db, options: { webRoot?: string; settings?: Settings } = {}) {
+  const settings = options.settings ?? DEFAULT_SETTINGS;
   const app = new Hono<Env>();
+  app.use('*', secureHeaders({
+    // The app loads nothing from elsewhere; MapLibre's worker and deck.gl's images come as blobs.
+    contentSecurityPolicy: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      workerSrc: ["'self'", 'blob:'],
+      childSrc: ["'self'", 'blob:'],
+      imgSrc: ["'self'", 'data:', 'blob:'],
+      styleSrc: ["'self'", "'unsafe-inline'"],
+      connectSrc: ["'self'", ...(process.env.VITE_BASEMAP_STYLE_URL ? [new URL(process.env.VITE_BASEMAP_STYLE_URL).origin] : [])],
+      frameAncestors: ["'none'"],
+      baseUri: ["'self'"],
+      formAction: ["'self'"],
+      objectSrc: ["'none'"],
+    },
+    referrerPolicy: 'same-origin',
+  }));
+  app.use('/api/*', bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: (c) => c.json<ApiError>({ error: `body: larger than ${MAX_BODY_BYTES} bytes`, field: 'body' }, 413),
+  }));
   app.use('/api/*', async (c, next) => {
     c.set('db', db);
+    c.set('settings', settings);
     await next();
   });
+  app.use('/api/*', identify);
+  app.use('/api/*', csrfProtection);
   app.route('/api', api);
   app.all('/api/*', (c) => c.json<ApiError>({ error: `no such endpoint: ${c.req.method} ${c.req.path}` }, 404));
   if (options.webRoot) {
@@ -36,7 +78,11 @@ export function createApp(db: Db, options: { webRoot?: string } = {}) {
     app.get('*', serveStatic({ root, path: 'index.html' }));
   }
   app.onError((error, c) => {
-    if (error instanceof HTTPException) return error.getResponse();
+    if (error instanceof HTTPException) {
+      // Our own refusals carry a JSON body; Hono's (malformed JSON, say) carry text: make them JSON too.
+      if (error.res) return error.getResponse();
+      return c.json<ApiError>({ error: `body: ${error.message}`, field: 'body' }, error.status);
+    }
     console.error(error);
     return c.json<ApiError>({ error: 'internal error' }, 500);
   });

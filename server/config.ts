@@ -1,15 +1,23 @@
 import { resolve } from 'node:path';
 
+export type Mode = 'demo' | 'production';
+
 export interface Config {
   port: number;
   host: string;
   /** Set: a PostgreSQL + PostGIS server. Unset: the embedded engine in `dataDir`. */
   databaseUrl: string | undefined;
   dataDir: string;
-  /** Fill an empty database with the Khon Kaen demo data. */
-  seed: boolean;
+  /**
+   * demo: an empty database is filled with the Khon Kaen demo data and one account per role.
+   * production: nothing is generated, and the server refuses to start with demo credentials.
+   */
+  mode: Mode;
   parcelScale: number;
   webRoot: string;
+  session: { maxSeconds: number; idleSeconds: number; secureCookie: boolean };
+  /** Behind a reverse proxy, the client's address comes from X-Forwarded-For. */
+  trustProxy: boolean;
 }
 
 const REPO = resolve(new URL('..', import.meta.url).pathname);
@@ -22,16 +30,31 @@ function number(name: string, fallback: number, env: NodeJS.ProcessEnv): number 
   return value;
 }
 
+function flag(name: string, env: NodeJS.ProcessEnv): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '' || raw === '0' || raw === 'false') return false;
+  if (raw === '1' || raw === 'true') return true;
+  throw new Error(`${name} must be 1 or 0, got "${raw}"`);
+}
+
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const seed = env.MUEANG_SEED ?? 'demo';
-  if (seed !== 'demo' && seed !== 'off') throw new Error(`MUEANG_SEED must be "demo" or "off", got "${seed}"`);
+  const databaseUrl = env.DATABASE_URL || undefined;
+  // The embedded engine is for trying the product; a database server is for running it.
+  const mode = env.MUEANG_MODE ?? (databaseUrl ? 'production' : 'demo');
+  if (mode !== 'demo' && mode !== 'production') throw new Error(`MUEANG_MODE must be "demo" or "production", got "${mode}"`);
   return {
     port: number('PORT', 8080, env),
     host: env.HOST ?? '127.0.0.1',
-    databaseUrl: env.DATABASE_URL || undefined,
+    databaseUrl,
     dataDir: resolve(env.DATA_DIR ?? resolve(REPO, '.data')),
-    seed: seed === 'demo',
+    mode,
     parcelScale: number('PARCEL_SCALE', 1, env) || 1,
     webRoot: resolve(env.WEB_ROOT ?? resolve(REPO, 'dist/web')),
+    session: {
+      maxSeconds: number('SESSION_MAX_SECONDS', 12 * 3600, env),
+      idleSeconds: number('SESSION_IDLE_SECONDS', 2 * 3600, env),
+      secureCookie: flag('COOKIE_SECURE', env),
+    },
+    trustProxy: flag('TRUST_PROXY', env),
   };
 }

@@ -5,6 +5,8 @@ import { createApp } from './app.ts';
 import { readConfig } from './config.ts';
 import { openDatabase } from './db/index.ts';
 import { migrate } from './db/migrate.ts';
+import { DEMO_PASSWORD } from './auth/passwords.ts';
+import { demoCredentialProblem, ensureDemoAccounts } from './auth/demo.ts';
 import { seedDemoData } from './seed/index.ts';
 
 const config = readConfig();
@@ -12,14 +14,23 @@ const started = Date.now();
 const db = await openDatabase({ url: config.databaseUrl, dataDir: join(config.dataDir, 'pglite') });
 const applied = await migrate(db);
 if (applied.length) console.log(`migrations applied: ${applied.join(', ')}`);
-if (config.seed && (await seedDemoData(db, { now: new Date(), parcelScale: config.parcelScale }))) {
-  console.log('seeded the Khon Kaen demo data');
+if (config.mode === 'demo') {
+  if (await seedDemoData(db, { now: new Date(), parcelScale: config.parcelScale })) console.log('seeded the Khon Kaen demo data');
+  await ensureDemoAccounts(db);
+  console.log(`demo mode: sign in as admin, executive, planner, engineer, engineer-z1, disaster, tax or auditor, password "${DEMO_PASSWORD}"`);
+} else {
+  const problem = await demoCredentialProblem(db);
+  if (problem) {
+    console.error(`production mode refuses to start: ${problem}`);
+    await db.close();
+    process.exit(1);
+  }
 }
 if (!existsSync(join(config.webRoot, 'index.html'))) {
   console.warn(`no web build in ${config.webRoot}: run "npm run build" (the API works without it)`);
 }
 
-const app = createApp(db, { webRoot: config.webRoot });
+const app = createApp(db, { webRoot: config.webRoot, settings: { session: config.session, trustProxy: config.trustProxy } });
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
   const where = db.engine === 'embedded' ? `embedded PostGIS in ${config.dataDir}` : 'PostGIS';
   console.log(`Mueang is up on ${where} after ${((Date.now() - started) / 1000).toFixed(1)} s`);

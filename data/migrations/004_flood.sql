@@ -20,5 +20,6 @@ CREATE TABLE sensor_readings (
   recorded_at timestamptz NOT NULL,
   level_m     double precision NOT NULL,
   rain_mm     double precision,
+  battery_v   double precision,
   PRIMARY KEY (sensor_id, recorded_at)
 );

@@ -28,3 +28,23 @@ export const sensorsWithLatestReading = (db: Queryable) =>
       WHERE sr.sensor_id = s.id ORDER BY sr.recorded_at DESC LIMIT 1
     ) AS r ON true
     ORDER BY s.id`);
+
+export interface Reading { time: string; level_m: number; rain_mm?: number | null; battery_v?: number | null }
+
+/**
+ * Stores a sensor's readings. A reading already stored for the same sensor and time is left
+ * as it was, so a device may resend a batch safely; late readings simply take their place in time.
+ */
+export async function insertReadings(db: Queryable, sensorId: number, readings: Reading[]): Promise<number> {
+  const [row] = await db.query<{ inserted: number }>(
+    `WITH added AS (
+       INSERT INTO sensor_readings (sensor_id, recorded_at, level_m, rain_mm, battery_v)
+       SELECT $1, r.time, r.level_m, r.rain_mm, r.battery_v
+       FROM unnest($2::timestamptz[], $3::float8[], $4::float8[], $5::float8[]) AS r(time, level_m, rain_mm, battery_v)
+       ON CONFLICT (sensor_id, recorded_at) DO NOTHING
+       RETURNING 1)
+     SELECT count(*)::int AS inserted FROM added`,
+    [sensorId, readings.map((r) => r.time), readings.map((r) => r.level_m),
+      readings.map((r) => r.rain_mm ?? null), readings.map((r) => r.battery_v ?? null)]);
+  return row?.inserted ?? 0;
+}

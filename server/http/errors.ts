@@ -4,9 +4,9 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 /** The one error shape every endpoint answers with. */
 export interface ApiError { error: string; field?: string }
 
-export function apiError(status: ContentfulStatusCode, error: string, field?: string): HTTPException {
+export function apiError(status: ContentfulStatusCode, error: string, field?: string, headers?: Record<string, string>): HTTPException {
   const body: ApiError = field ? { error, field } : { error };
-  return new HTTPException(status, { res: Response.json(body, { status }) });
+  return new HTTPException(status, { res: Response.json(body, { status, headers }) });
 }
 
 /** A request parameter that is wrong: 400, naming the parameter. */

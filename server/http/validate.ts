@@ -11,7 +11,7 @@ export const validate = <Target extends keyof ValidationTargets, Schema extends 
   zValidator(target, schema, (result, c) => {
     if (result.success) return;
     const issue = result.error.issues[0];
-    const field = issue?.path.join('.') || target;
+    const field = issue?.path.join('.') || (target === 'json' ? 'body' : target);
     const body: ApiError = { error: `${field}: ${issue?.message ?? 'invalid'}`, field };
     return c.json(body, 400);
   });

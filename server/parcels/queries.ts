@@ -1,6 +1,7 @@
 import type { FeatureCollection, Polygon } from 'geojson';
 import { geoJSONToTile } from '@maplibre/geojson-vt';
 import { fromGeojsonVt } from '@maplibre/vt-pbf';
+import type { ParcelAttribute } from '../auth/policy.ts';
 import type { Db, Queryable } from '../db/index.ts';
 import { queryFeatures } from '../db/geojson.ts';
 import type { Bbox } from '../http/validate.ts';
@@ -14,32 +15,54 @@ const BUFFER = 64;
 export const LAND_USES = ['residential', 'commercial', 'mixed', 'public', 'agricultural', 'vacant'] as const;
 export type LandUse = (typeof LAND_USES)[number];
 
+/** A parcel as the most trusted viewer sees it; others get a subset of these attributes. */
 export interface ParcelProperties {
   id: number; parcel_no: string; land_use: LandUse; area_m2: number; zone_id: number | null; community_id: number | null;
+  owner_name?: string | null; national_id?: string | null; assessed_value?: number; tax_due?: number;
 }
 
+/** The SQL behind each attribute the access policy can grant. Fixed text: never built from input. */
+const COLUMNS: Record<ParcelAttribute, string> = {
+  id: 'p.id',
+  parcel_no: 'p.parcel_no',
+  land_use: 'p.land_use',
+  area_m2: 'p.area_m2',
+  zone_id: 'place.zone_id',
+  community_id: 'place.community_id',
+  owner_name: 'o.name_th',
+  national_id: 'o.national_id::text',
+  assessed_value: 'p.assessed_value::float8',
+  tax_due: 'p.tax_due::float8',
+};
+
+/** What one viewer may see of parcels, as the access policy decided it. */
+export interface ParcelView { attributes: readonly ParcelAttribute[]; zones: number[] | null }
+
 /**
- * The public face of a parcel, shared by the REST list and the vector tiles so that both show
- * the same attributes. Owner, national ID, assessed value and tax due are not in it (PDPA).
- * `$1…$4` are the envelope (minLon, minLat, maxLon, maxLat) the parcels must touch.
+ * The parcels a view may see, with the attributes it may see, shared by the REST list and the
+ * vector tiles. `zonesParam` is the number of the parameter that carries the zone scope.
  */
-const PUBLIC_PARCELS = `
-  SELECT p.id, p.parcel_no, p.land_use, p.area_m2, place.zone_id, place.community_id, p.geom
-  FROM parcels p
-  LEFT JOIN LATERAL (
-    SELECT c.zone_id::int AS zone_id, c.id::int AS community_id
-    FROM communities c WHERE ST_Intersects(c.geom, place_point(p.geom)) LIMIT 1
-  ) AS place ON true`;
+function parcelSelect(view: ParcelView, where: string, zonesParam: number): string {
+  const columns = view.attributes.map((a) => `${COLUMNS[a]} AS ${a}`).join(', ');
+  return `
+    SELECT ${columns}, p.geom
+    FROM parcels p
+    LEFT JOIN owners o ON o.id = p.owner_id
+    LEFT JOIN LATERAL (
+      SELECT c.zone_id::int AS zone_id, c.id::int AS community_id
+      FROM communities c WHERE ST_Intersects(c.geom, place_point(p.geom)) LIMIT 1
+    ) AS place ON true
+    WHERE ${where} AND ($${zonesParam}::int[] IS NULL OR place.zone_id = ANY($${zonesParam}))`;
+}
 
 export type ParcelPage = FeatureCollection<Polygon, ParcelProperties> & { next: number | null };
 
 /** One page of parcels in a box, in id order; `next` is the `after` of the next page, if any. */
-export async function parcelsInBbox(db: Queryable, bbox: Bbox, page: { limit: number; after: number }): Promise<ParcelPage> {
+export async function parcelsInBbox(db: Queryable, view: ParcelView, bbox: Bbox, page: { limit: number; after: number }): Promise<ParcelPage> {
   const fc = await queryFeatures<Polygon, ParcelProperties>(db, `
-    ${PUBLIC_PARCELS}
-    WHERE p.geom && ST_MakeEnvelope($1, $2, $3, $4, 4326) AND p.id > $5
+    ${parcelSelect(view, 'p.geom && ST_MakeEnvelope($1, $2, $3, $4, 4326) AND p.id > $6', 5)}
     ORDER BY p.id
-    LIMIT $6`, [...bbox, page.after, page.limit + 1]);
+    LIMIT $7`, [...bbox, view.zones, page.after, page.limit + 1]);
   const more = fc.features.length > page.limit;
   const features = more ? fc.features.slice(0, page.limit) : fc.features;
   return { type: 'FeatureCollection', features, next: more ? (features.at(-1)?.properties.id ?? null) : null };
@@ -51,21 +74,23 @@ const IN_TILE = `p.geom && ST_Transform(ST_TileEnvelope($1, $2, $3, margin => ${
 /**
  * A Mapbox Vector Tile of parcels. On PostGIS, `ST_AsMVT` encodes it where the data is; the
  * embedded engine is built without protobuf, so there the same query's GeoJSON is cut and
- * encoded in Node. Both give one layer, `parcels`, with the same attributes and `id` as the
+ * encoded in Node. Both give one layer, `parcels`, with the view's attributes and `id` as the
  * feature id.
  */
-export async function parcelTile(db: Db, z: number, x: number, y: number): Promise<Uint8Array<ArrayBuffer>> {
+export async function parcelTile(db: Db, view: ParcelView, z: number, x: number, y: number): Promise<Uint8Array<ArrayBuffer>> {
   if (z < PARCEL_MIN_ZOOM) return new Uint8Array();
+  const params = [z, x, y, view.zones];
   if (db.engine === 'postgis') {
+    const attributes = view.attributes.filter((a) => a !== 'id').map((a) => `f.${a}`).join(', ');
     const [row] = await db.query<{ mvt: Uint8Array }>(`
-      WITH f AS (${PUBLIC_PARCELS} WHERE ${IN_TILE})
+      WITH f AS (${parcelSelect(view, IN_TILE, 4)})
       SELECT ST_AsMVT(t, '${PARCEL_LAYER}', ${EXTENT}, 'geom', 'id') AS mvt
-      FROM (SELECT f.id, f.parcel_no, f.land_use, f.area_m2, f.zone_id, f.community_id,
+      FROM (SELECT f.id, ${attributes},
                    ST_AsMVTGeom(ST_Transform(f.geom, 3857), ST_TileEnvelope($1, $2, $3), ${EXTENT}, ${BUFFER}, true) AS geom
-            FROM f) AS t`, [z, x, y]);
+            FROM f) AS t`, params);
     return row ? new Uint8Array(row.mvt) : new Uint8Array();
   }
-  const fc = await queryFeatures<Polygon, ParcelProperties>(db, `${PUBLIC_PARCELS} WHERE ${IN_TILE}`, [z, x, y]);
+  const fc = await queryFeatures<Polygon, ParcelProperties>(db, parcelSelect(view, IN_TILE, 4), params);
   if (fc.features.length === 0) return new Uint8Array();
   // `id` becomes the feature id and leaves the attributes, as ST_AsMVT's feature_id_name does.
   const features = fc.features.map(({ geometry, properties: { id, ...attributes } }) =>

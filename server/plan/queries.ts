@@ -1,4 +1,4 @@
-import type { LineString, Point, Polygon } from 'geojson';
+import type { Geometry, LineString, Point, Polygon } from 'geojson';
 import type { Bbox } from '../http/validate.ts';
 import type { Queryable } from '../db/index.ts';
 import { queryFeatures } from '../db/geojson.ts';
@@ -10,12 +10,17 @@ export interface PlanOutline { missions: Mission[]; strategies: Strategy[]; fisc
 
 export interface ProjectProperties {
   id: number; code: string; name_th: string; name_en: string; fiscal_year: number;
-  strategy_id: string; mission_id: string; division_th: string; division_en: string; stage: Stage;
+  strategy_id: string; mission_id: string; division_id: string; division_th: string; division_en: string; stage: Stage;
   budget: number; approved_amount: number | null; contract_amount: number | null; disbursed_amount: number | null;
   as_of: string; zone_id: number | null; community_id: number | null;
 }
 
-export interface ProjectFilter { fy?: number; strategy?: string; zone?: number; stage?: Stage; bbox?: Bbox }
+export interface ProjectFilter {
+  fy?: number; strategy?: string; zone?: number; stage?: Stage; bbox?: Bbox;
+  /** The viewer's zone scope (from the access policy); null: every zone. */
+  zones: number[] | null;
+  id?: number;
+}
 
 export async function outline(db: Queryable): Promise<PlanOutline> {
   const [missions, strategies, years] = await Promise.all([
@@ -31,14 +36,9 @@ export async function strategyExists(db: Queryable, id: string): Promise<boolean
   return (await db.query('SELECT 1 FROM strategies WHERE id = $1', [id])).length > 0;
 }
 
-/**
- * Projects with their zone and community taken from where they are (a representative point
- * of the geometry), never from a typed-in column.
- */
-export const projects = (db: Queryable, filter: ProjectFilter) =>
-  queryFeatures<Point | LineString | Polygon, ProjectProperties>(db, `
+const PROJECT_SELECT = `
     SELECT p.id, p.code, p.name_th, p.name_en, p.fiscal_year::int AS fiscal_year,
-           p.strategy_id, s.mission_id, d.name_th AS division_th, d.name_en AS division_en, p.stage,
+           p.strategy_id, s.mission_id, p.division_id, d.name_th AS division_th, d.name_en AS division_en, p.stage,
            p.budget::float8 AS budget, p.approved_amount::float8 AS approved_amount,
            p.contract_amount::float8 AS contract_amount, p.disbursed_amount::float8 AS disbursed_amount,
            to_char(p.as_of, 'YYYY-MM-DD') AS as_of, place.zone_id, place.community_id, p.geom
@@ -48,11 +48,86 @@ export const projects = (db: Queryable, filter: ProjectFilter) =>
     LEFT JOIN LATERAL (
       SELECT c.zone_id::int AS zone_id, c.id::int AS community_id
       FROM communities c WHERE ST_Intersects(c.geom, place_point(p.geom)) LIMIT 1
-    ) AS place ON true
+    ) AS place ON true`;
+
+/**
+ * Projects with their zone and community taken from where they are (the community that holds
+ * the place point of the geometry), never from a typed-in column.
+ */
+export const projects = (db: Queryable, filter: ProjectFilter) =>
+  queryFeatures<Point | LineString | Polygon, ProjectProperties>(db, `
+    ${PROJECT_SELECT}
     WHERE ($1::int IS NULL OR p.fiscal_year = $1)
       AND ($2::text IS NULL OR p.strategy_id = $2)
       AND ($3::int IS NULL OR place.zone_id = $3)
       AND ($4::text IS NULL OR p.stage = $4)
       AND ($5::float8 IS NULL OR p.geom && ST_MakeEnvelope($5, $6, $7, $8, 4326))
+      AND ($9::int[] IS NULL OR place.zone_id = ANY($9))
+      AND ($10::int IS NULL OR p.id = $10)
     ORDER BY p.id`,
-    [filter.fy ?? null, filter.strategy ?? null, filter.zone ?? null, filter.stage ?? null, ...(filter.bbox ?? [null, null, null, null])]);
+    [filter.fy ?? null, filter.strategy ?? null, filter.zone ?? null, filter.stage ?? null,
+      ...(filter.bbox ?? [null, null, null, null]), filter.zones, filter.id ?? null]);
+
+/** One project as a Feature, whoever may see it: the route applies the access policy. */
+export async function project(db: Queryable, id: number) {
+  const fc = await projects(db, { id, zones: null });
+  return fc.features[0];
+}
+
+export interface ProjectValues {
+  code?: string; fiscal_year?: number; strategy_id?: string; division_id?: string; name_th?: string; name_en?: string;
+  stage?: Stage; budget?: number; approved_amount?: number | null; contract_amount?: number | null;
+  disbursed_amount?: number | null; as_of?: string; geometry?: Geometry;
+}
+
+/** The zone a geometry would put a project in (same rule as for stored projects). */
+export async function zoneOfGeometry(db: Queryable, geometry: Geometry): Promise<number | null> {
+  const [row] = await db.query<{ zone_id: number | null }>(
+    `SELECT (SELECT c.zone_id::int FROM communities c
+             WHERE ST_Intersects(c.geom, place_point(ST_SetSRID(ST_GeomFromGeoJSON($1), 4326))) LIMIT 1) AS zone_id`,
+    [JSON.stringify(geometry)]);
+  return row?.zone_id ?? null;
+}
+
+/** Changes the given fields only; an absent field keeps its value, `null` clears an amount. */
+export async function updateProject(db: Queryable, id: number, v: ProjectValues): Promise<void> {
+  const has = (key: keyof ProjectValues) => key in v;
+  await db.query(
+    `UPDATE projects SET
+       name_th = coalesce($2, name_th), name_en = coalesce($3, name_en),
+       strategy_id = coalesce($4, strategy_id), division_id = coalesce($5, division_id),
+       fiscal_year = coalesce($6, fiscal_year), stage = coalesce($7, stage), budget = coalesce($8, budget),
+       approved_amount = CASE WHEN $9 THEN $10 ELSE approved_amount END,
+       contract_amount = CASE WHEN $11 THEN $12 ELSE contract_amount END,
+       disbursed_amount = CASE WHEN $13 THEN $14 ELSE disbursed_amount END,
+       as_of = coalesce($15::date, as_of),
+       geom = coalesce(ST_SetSRID(ST_GeomFromGeoJSON($16), 4326), geom)
+     WHERE id = $1`,
+    [id, v.name_th ?? null, v.name_en ?? null, v.strategy_id ?? null, v.division_id ?? null, v.fiscal_year ?? null,
+      v.stage ?? null, v.budget ?? null, has('approved_amount'), v.approved_amount ?? null,
+      has('contract_amount'), v.contract_amount ?? null, has('disbursed_amount'), v.disbursed_amount ?? null,
+      v.as_of ?? null, v.geometry ? JSON.stringify(v.geometry) : null]);
+}
+
+export async function insertProject(db: Queryable, v: Required<Omit<ProjectValues, 'approved_amount' | 'contract_amount' | 'disbursed_amount'>> & ProjectValues): Promise<number> {
+  const [row] = await db.query<{ id: number }>(
+    `INSERT INTO projects (code, fiscal_year, strategy_id, division_id, name_th, name_en, stage, budget,
+                           approved_amount, contract_amount, disbursed_amount, as_of, geom)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, ST_SetSRID(ST_GeomFromGeoJSON($13), 4326))
+     RETURNING id`,
+    [v.code, v.fiscal_year, v.strategy_id, v.division_id, v.name_th, v.name_en, v.stage, v.budget,
+      v.approved_amount ?? null, v.contract_amount ?? null, v.disbursed_amount ?? null, v.as_of, JSON.stringify(v.geometry)]);
+  if (!row) throw new Error('insert returned no project');
+  return row.id;
+}
+
+/** Which of the given references do not exist, by field name. */
+export async function unknownReferences(db: Queryable, v: ProjectValues): Promise<string[]> {
+  const [row] = await db.query<{ strategy: boolean; division: boolean; code: boolean }>(
+    `SELECT ($1::text IS NOT NULL AND NOT EXISTS (SELECT 1 FROM strategies WHERE id = $1)) AS strategy,
+            ($2::text IS NOT NULL AND NOT EXISTS (SELECT 1 FROM divisions WHERE id = $2)) AS division,
+            ($3::text IS NOT NULL AND EXISTS (SELECT 1 FROM projects WHERE code = $3)) AS code`,
+    [v.strategy_id ?? null, v.division_id ?? null, v.code ?? null]);
+  return [row?.strategy && 'strategy_id', row?.division && 'division_id', row?.code && 'code']
+    .filter((f): f is string => typeof f === 'string');
+}

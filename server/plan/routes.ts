@@ -1,8 +1,13 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { recordAudit } from '../audit/queries.ts';
+import { actorOf, requireViewer } from '../auth/middleware.ts';
+import { canCreateProjects, inScope, projectWritableFields, zoneScope, type ProjectField } from '../auth/policy.ts';
 import { requireZone } from '../city/routes.ts';
+import type { Queryable } from '../db/index.ts';
 import type { Env } from '../env.ts';
-import { badRequest } from '../http/errors.ts';
+import { apiError, badRequest } from '../http/errors.ts';
+import { geometry, requireValidGeometry } from '../http/geometry.ts';
 import { bbox, integer, validate } from '../http/validate.ts';
 import * as plan from './queries.ts';
 import { STAGES } from './stages.ts';
@@ -15,13 +20,99 @@ const projectQuery = z.object({
   bbox: bbox.optional(),
 });
 
+const amount = z.number().min(0).max(1e12);
+const projectFields = {
+  code: z.string().trim().regex(/^[A-Za-z0-9-]{1,32}$/, 'letters, digits and "-", at most 32'),
+  fiscal_year: z.number().int().min(2500).max(2700),
+  strategy_id: z.string().trim().min(1).max(16),
+  division_id: z.string().trim().min(1).max(32),
+  name_th: z.string().trim().min(1).max(300),
+  name_en: z.string().trim().min(1).max(300),
+  stage: z.enum(STAGES),
+  budget: amount,
+  approved_amount: amount.nullable(),
+  contract_amount: amount.nullable(),
+  disbursed_amount: amount.nullable(),
+  as_of: z.iso.date(),
+  geometry,
+};
+const { code: _code, ...changeable } = projectFields;
+const projectChange = z.object(changeable).partial().strict()
+  .refine((change) => Object.keys(change).length > 0, 'nothing to change');
+const newProject = z.object(projectFields).partial({ approved_amount: true, contract_amount: true, disbursed_amount: true }).strict();
+const idParam = z.object({ id: integer(1, 2 ** 31 - 1) });
+
+/** A project's details as the audit trail keeps them: its properties and its geometry. */
+const snapshot = (feature: Awaited<ReturnType<typeof plan.project>>) =>
+  feature ? { ...feature.properties, geometry: feature.geometry } : null;
+
+async function checkReferences(db: Queryable, values: plan.ProjectValues): Promise<void> {
+  const [field] = await plan.unknownReferences(db, values);
+  if (field === 'code') throw badRequest('code', `code: "${values.code}" is already used`);
+  if (field) throw badRequest(field, `${field}: no such ${field === 'strategy_id' ? 'strategy' : 'division'} "${values[field as 'strategy_id' | 'division_id']}"`);
+}
+
 export const planRoutes = new Hono<Env>()
   .get('/plan', async (c) => c.json(await plan.outline(c.var.db)))
+
   .get('/projects', validate('query', projectQuery), async (c) => {
     const filter = c.req.valid('query');
     if (filter.strategy !== undefined && !(await plan.strategyExists(c.var.db, filter.strategy))) {
       throw badRequest('strategy', `strategy: unknown strategy "${filter.strategy}"`);
     }
     await requireZone(c.var.db, filter.zone);
-    return c.json(await plan.projects(c.var.db, filter));
-  });
+    return c.json(await plan.projects(c.var.db, { ...filter, zones: zoneScope(c.var.viewer) }));
+  })
+
+  .get('/projects/:id', validate('param', idParam), async (c) => {
+    const { id } = c.req.valid('param');
+    const feature = await plan.project(c.var.db, id);
+    if (!feature) throw apiError(404, `no project ${id}`);
+    if (!inScope(c.var.viewer, feature.properties.zone_id)) throw apiError(403, `project ${id} is outside your zones`);
+    return c.json(feature);
+  })
+
+  .patch('/projects/:id', requireViewer((v) => projectWritableFields(v).length > 0, 'your role does not edit projects'),
+    validate('param', idParam), validate('json', projectChange), async (c) => {
+      const { id } = c.req.valid('param');
+      const change = c.req.valid('json');
+      const viewer = c.var.viewer;
+      const allowed = projectWritableFields(viewer);
+      const refused = (Object.keys(change) as ProjectField[]).find((field) => !allowed.includes(field));
+      if (refused) throw apiError(403, `${refused}: your role may not change it`, refused);
+      const updated = await c.var.db.transaction(async (tx) => {
+        await tx.query('SELECT 1 FROM projects WHERE id = $1 FOR UPDATE', [id]);
+        const before = await plan.project(tx, id);
+        if (!before) throw apiError(404, `no project ${id}`);
+        if (!inScope(viewer, before.properties.zone_id)) throw apiError(403, `project ${id} is outside your zones`);
+        if (change.geometry) {
+          await requireValidGeometry(tx, 'geometry', change.geometry);
+          if (!inScope(viewer, await plan.zoneOfGeometry(tx, change.geometry))) {
+            throw apiError(403, 'geometry: would move the project outside your zones', 'geometry');
+          }
+        }
+        await checkReferences(tx, change);
+        await plan.updateProject(tx, id, change);
+        const after = await plan.project(tx, id);
+        await recordAudit(tx, actorOf(c), { action: 'update', entity: 'project', entityId: id, before: snapshot(before), after: snapshot(after) });
+        return after;
+      });
+      return c.json(updated);
+    })
+
+  .post('/projects', requireViewer(canCreateProjects, 'your role does not create projects'),
+    validate('json', newProject), async (c) => {
+      const values = c.req.valid('json');
+      const created = await c.var.db.transaction(async (tx) => {
+        await requireValidGeometry(tx, 'geometry', values.geometry);
+        if (!inScope(c.var.viewer, await plan.zoneOfGeometry(tx, values.geometry))) {
+          throw apiError(403, 'geometry: the project would be outside your zones', 'geometry');
+        }
+        await checkReferences(tx, values);
+        const id = await plan.insertProject(tx, values);
+        const after = await plan.project(tx, id);
+        await recordAudit(tx, actorOf(c), { action: 'create', entity: 'project', entityId: id, after: snapshot(after) });
+        return after;
+      });
+      return c.json(created, 201);
+    });

@@ -18,3 +18,23 @@ export const latestTruckPositions = (db: Queryable) =>
       SELECT * FROM truck_positions tp WHERE tp.truck_id = t.id ORDER BY tp.recorded_at DESC LIMIT 1
     ) AS p ON true
     ORDER BY t.id`);
+
+export interface Position {
+  time: string; lon: number; lat: number; speed_kmh: number; heading_deg: number; status: TruckProperties['status'];
+}
+
+/** Stores a truck's GPS fixes; a fix already stored for that truck and time is kept as it was. */
+export async function insertPositions(db: Queryable, truckId: number, positions: Position[]): Promise<number> {
+  const [row] = await db.query<{ inserted: number }>(
+    `WITH added AS (
+       INSERT INTO truck_positions (truck_id, recorded_at, speed_kmh, heading_deg, status, geom)
+       SELECT $1, p.time, p.speed_kmh, p.heading_deg, p.status, ST_SetSRID(ST_MakePoint(p.lon, p.lat), 4326)
+       FROM unnest($2::timestamptz[], $3::float8[], $4::float8[], $5::float8[], $6::float8[], $7::text[])
+         AS p(time, lon, lat, speed_kmh, heading_deg, status)
+       ON CONFLICT (truck_id, recorded_at) DO NOTHING
+       RETURNING 1)
+     SELECT count(*)::int AS inserted FROM added`,
+    [truckId, positions.map((p) => p.time), positions.map((p) => p.lon), positions.map((p) => p.lat),
+      positions.map((p) => p.speed_kmh), positions.map((p) => p.heading_deg), positions.map((p) => p.status)]);
+  return row?.inserted ?? 0;
+}

@@ -1,6 +1,33 @@
 import { Hono } from 'hono';
+import { z } from 'zod';
+import { ingestOwnBatch } from '../devices/ingest.ts';
+import { requireDevice } from '../devices/middleware.ts';
 import type { Env } from '../env.ts';
-import { latestTruckPositions } from './queries.ts';
+import { THAILAND } from '../http/geometry.ts';
+import { pastInstant } from '../http/time.ts';
+import { validate } from '../http/validate.ts';
+import { insertPositions, latestTruckPositions } from './queries.ts';
+
+const MAX_BATCH = 5000;
+
+const positionBatch = z.object({
+  positions: z.array(z.object({
+    truck: z.string().min(1).max(16),
+    time: pastInstant,
+    lon: z.number().min(THAILAND.minLon).max(THAILAND.maxLon),
+    lat: z.number().min(THAILAND.minLat).max(THAILAND.maxLat),
+    speed_kmh: z.number().min(0).max(200),
+    heading_deg: z.number().min(0).lt(360),
+    status: z.enum(['collecting', 'driving', 'idle', 'depot']),
+  }).strict()).min(1).max(MAX_BATCH),
+}).strict();
 
 export const wasteRoutes = new Hono<Env>()
-  .get('/trucks', async (c) => c.json(await latestTruckPositions(c.var.db)));
+  .get('/trucks', async (c) => c.json(await latestTruckPositions(c.var.db)))
+
+  // A truck's GPS unit writes here with its own key, and only its own positions.
+  .post('/truck-positions', requireDevice('truck'), validate('json', positionBatch), async (c) => {
+    const { positions } = c.req.valid('json');
+    return c.json(await ingestOwnBatch(c.var.db, c.var.device,
+      { field: 'positions', owner: (p) => p.truck, items: positions, entity: 'truck_positions' }, insertPositions));
+  });

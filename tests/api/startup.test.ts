@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../server/db/index.ts';
 import { migrate, MIGRATIONS_DIR, readMigrations } from '../../server/db/migrate.ts';
+import { DEMO_ACCOUNTS, demoCredentialProblem, ensureDemoAccounts } from '../../server/auth/demo.ts';
+import { DEMO_PASSWORD, hashPassword } from '../../server/auth/passwords.ts';
 import { seedDemoData } from '../../server/seed/index.ts';
 import { startServer } from '../support/server.ts';
 
@@ -59,6 +61,64 @@ describe('migrations on the embedded engine', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+describe('the audit trail in the database', () => {
+  let db: Db;
+  beforeAll(async () => {
+    db = await openDatabase({ dataDir: null });
+    await migrate(db);
+    await db.query(`INSERT INTO audit_log (actor_kind, actor_name, action, entity) VALUES ('system', 'test', 'create', 'thing')`);
+  }, 60_000);
+  afterAll(async () => db?.close());
+
+  it.each([
+    ['UPDATE', "UPDATE audit_log SET action = 'nothing'"],
+    ['DELETE', 'DELETE FROM audit_log'],
+    ['TRUNCATE', 'TRUNCATE audit_log'],
+  ])('refuses %s, whoever connects', async (_verb, sql) => {
+    await expect(db.query(sql)).rejects.toThrow(/append-only/);
+    const [row] = await db.query<{ n: number; action: string }>('SELECT count(*)::int AS n, min(action) AS action FROM audit_log');
+    expect(row).toEqual({ n: 1, action: 'create' });
+  });
+});
+
+describe('demo credentials', () => {
+  let db: Db;
+  beforeAll(async () => {
+    db = await openDatabase({ dataDir: null });
+    await migrate(db);
+  }, 60_000);
+  afterAll(async () => db?.close());
+
+  it('exist only when demo mode makes them, and production sees them', async () => {
+    expect(await demoCredentialProblem(db)).toBeNull();
+    expect(await ensureDemoAccounts(db)).toEqual(DEMO_ACCOUNTS.map((a) => a.username));
+    expect(await ensureDemoAccounts(db)).toEqual([]);
+    expect(await demoCredentialProblem(db)).toMatch(new RegExp(`${DEMO_ACCOUNTS.length} demo account`));
+  });
+
+  it('include any account that uses the published demo password', async () => {
+    await db.query('DELETE FROM users');
+    await db.query(`INSERT INTO users (username, display_name, role, password_hash) VALUES ('real', 'Real', 'admin', $1)`, [await hashPassword('a properly long secret')]);
+    expect(await demoCredentialProblem(db)).toBeNull();
+    await db.query(`INSERT INTO users (username, display_name, role, password_hash) VALUES ('lazy', 'Lazy', 'admin', $1)`, [await hashPassword(DEMO_PASSWORD)]);
+    expect(await demoCredentialProblem(db)).toMatch(/"lazy" has the demo password/);
+  });
+});
+
+describe('production mode', () => {
+  it('refuses to start on a database with demo accounts', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'mueang-production-'));
+    try {
+      const demo = await startServer({ DATA_DIR: dataDir, MUEANG_MODE: 'demo', PARCEL_SCALE: '0.02' });
+      await demo.stop();
+      await expect(startServer({ DATA_DIR: dataDir, MUEANG_MODE: 'production' }, 60_000))
+        .rejects.toThrow(/production mode refuses to start: 8 demo account/);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
 
 describe('the embedded data directory', () => {

@@ -5,7 +5,12 @@ import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { startServer, type RunningServer } from './server.ts';
 
-export interface EngineUnderTest { engine: 'embedded' | 'postgis'; url: string }
+export interface EngineUnderTest {
+  engine: 'embedded' | 'postgis';
+  url: string;
+  /** What another server process on the same engine needs: its DATABASE_URL, or null for embedded. */
+  databaseUrl: string | null;
+}
 
 declare module 'vitest' {
   export interface ProvidedContext { engines: EngineUnderTest[] }
@@ -32,12 +37,14 @@ export default async function setup(project: TestProject) {
   if (postgisUrl) await resetDatabase(postgisUrl);
   const servers: RunningServer[] = [];
   const started = await Promise.all([
-    startServer({ DATA_DIR: dataDir }).then((s) => ({ engine: 'embedded' as const, server: s })),
-    ...(postgisUrl ? [startServer({ DATABASE_URL: postgisUrl }).then((s) => ({ engine: 'postgis' as const, server: s }))] : []),
+    startServer({ DATA_DIR: dataDir, MUEANG_MODE: 'demo' })
+      .then((s) => ({ engine: 'embedded' as const, server: s, databaseUrl: null })),
+    ...(postgisUrl ? [startServer({ DATABASE_URL: postgisUrl, MUEANG_MODE: 'demo' })
+      .then((s) => ({ engine: 'postgis' as const, server: s, databaseUrl: postgisUrl }))] : []),
   ]);
   for (const { server } of started) servers.push(server);
   if (!postgisUrl) console.warn('TEST_DATABASE_URL is not set: the API suite runs on the embedded engine only');
-  project.provide('engines', started.map(({ engine, server }) => ({ engine, url: server.url })));
+  project.provide('engines', started.map(({ engine, server, databaseUrl }) => ({ engine, url: server.url, databaseUrl })));
   return async () => {
     await Promise.all(servers.map((s) => s.stop()));
     rmSync(dataDir, { recursive: true, force: true });

@@ -23,13 +23,19 @@ describe('integer parameter', () => {
 });
 
 describe('configuration', () => {
-  it('defaults to the embedded engine with demo data on 127.0.0.1:8080', () => {
+  it('defaults to the embedded engine in demo mode on 127.0.0.1:8080', () => {
     const config = readConfig({});
-    expect(config).toMatchObject({ port: 8080, host: '127.0.0.1', databaseUrl: undefined, seed: true, parcelScale: 1 });
+    expect(config).toMatchObject({ port: 8080, host: '127.0.0.1', databaseUrl: undefined, mode: 'demo', parcelScale: 1 });
+    expect(config.session).toEqual({ maxSeconds: 43200, idleSeconds: 7200, secureCookie: false });
+  });
+  it('runs a database server in production mode unless told otherwise', () => {
+    expect(readConfig({ DATABASE_URL: 'postgres://x/y' }).mode).toBe('production');
+    expect(readConfig({ DATABASE_URL: 'postgres://x/y', MUEANG_MODE: 'demo' }).mode).toBe('demo');
   });
   it('refuses settings it does not understand', () => {
     expect(() => readConfig({ PORT: 'eighty' })).toThrow(/PORT/);
-    expect(() => readConfig({ MUEANG_SEED: 'yes' })).toThrow(/MUEANG_SEED/);
+    expect(() => readConfig({ MUEANG_MODE: 'yes' })).toThrow(/MUEANG_MODE/);
     expect(() => readConfig({ PARCEL_SCALE: '-2' })).toThrow(/PARCEL_SCALE/);
+    expect(() => readConfig({ COOKIE_SECURE: 'maybe' })).toThrow(/COOKIE_SECURE/);
   });
 });

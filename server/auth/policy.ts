@@ -1,0 +1,98 @@
+/**
+ * The one place that decides who may read and change what. Routes ask it; the data layer turns
+ * its answers into SQL (which rows: a zone filter; which attributes: a column list), so REST
+ * lists, vector tiles and anything pushed live later show a person the same things.
+ *
+ * | role      | projects                        | parcels                     | audit | users, devices |
+ * |-----------|---------------------------------|-----------------------------|-------|----------------|
+ * | public    | read                            | read, public attributes     |       |                |
+ * | executive | read                            | read, public attributes     |       |                |
+ * | planner   | read, create, edit every field  | read, public attributes     |       |                |
+ * | engineer  | read, edit stage and as-of date | read, public attributes     |       |                |
+ * | disaster  | read                            | read, public attributes     |       |                |
+ * | tax       | read                            | read, owners and tax        |       |                |
+ * | auditor   | read                            | read, owners and tax        | read  |                |
+ * | admin     | read, create, edit every field  | read, owners and tax        | read  | manage         |
+ *
+ * A user scoped to zones sees and changes projects and parcels in those zones only.
+ * Waste trucks and flood sensors are public; only their own devices write their data.
+ */
+
+export const ROLES = ['admin', 'executive', 'planner', 'engineer', 'disaster', 'tax', 'auditor'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface User {
+  id: number;
+  username: string;
+  display_name: string;
+  role: Role;
+  /** null: every zone. */
+  zones: number[] | null;
+}
+
+/** Whoever makes a request: a signed-in user, or the public. */
+export type Viewer = { kind: 'public' } | ({ kind: 'user' } & User);
+
+export const PUBLIC: Viewer = { kind: 'public' };
+
+const roleOf = (viewer: Viewer): Role | 'public' => (viewer.kind === 'user' ? viewer.role : 'public');
+const isOneOf = (viewer: Viewer, roles: readonly Role[]) => viewer.kind === 'user' && roles.includes(viewer.role);
+
+/** The zones whose projects and parcels the viewer may see; null means all of them. */
+export function zoneScope(viewer: Viewer): number[] | null {
+  return viewer.kind === 'user' ? viewer.zones : null;
+}
+
+export function inScope(viewer: Viewer, zoneId: number | null): boolean {
+  const zones = zoneScope(viewer);
+  return zones === null || (zoneId !== null && zones.includes(zoneId));
+}
+
+export const PUBLIC_PARCEL_ATTRIBUTES = ['id', 'parcel_no', 'land_use', 'area_m2', 'zone_id', 'community_id'] as const;
+export const PERSONAL_PARCEL_ATTRIBUTES = ['owner_name', 'national_id', 'assessed_value', 'tax_due'] as const;
+export type ParcelAttribute = (typeof PUBLIC_PARCEL_ATTRIBUTES)[number] | (typeof PERSONAL_PARCEL_ATTRIBUTES)[number];
+
+/** Owner names, national IDs, values and tax due are personal data under the PDPA. */
+export function parcelAttributes(viewer: Viewer): readonly ParcelAttribute[] {
+  return isOneOf(viewer, ['tax', 'auditor', 'admin'])
+    ? [...PUBLIC_PARCEL_ATTRIBUTES, ...PERSONAL_PARCEL_ATTRIBUTES]
+    : PUBLIC_PARCEL_ATTRIBUTES;
+}
+
+export const PROJECT_FIELDS = [
+  'name_th', 'name_en', 'strategy_id', 'division_id', 'fiscal_year', 'stage', 'budget',
+  'approved_amount', 'contract_amount', 'disbursed_amount', 'as_of', 'geometry',
+] as const;
+export type ProjectField = (typeof PROJECT_FIELDS)[number];
+
+/** The project fields the viewer may change (within their zones); empty: none. */
+export function projectWritableFields(viewer: Viewer): readonly ProjectField[] {
+  if (isOneOf(viewer, ['planner', 'admin'])) return PROJECT_FIELDS;
+  if (isOneOf(viewer, ['engineer'])) return ['stage', 'as_of'];
+  return [];
+}
+
+export const canCreateProjects = (viewer: Viewer) => isOneOf(viewer, ['planner', 'admin']);
+export const canReadAudit = (viewer: Viewer) => isOneOf(viewer, ['auditor', 'admin']);
+export const canManageAccess = (viewer: Viewer) => isOneOf(viewer, ['admin']);
+
+/**
+ * Two viewers with the same key see exactly the same data, so a cached tile or response may be
+ * shared between them, and only between them.
+ */
+export function viewKey(viewer: Viewer): string {
+  const zones = zoneScope(viewer);
+  return `${parcelAttributes(viewer).length}:${zones ? zones.join(',') : '*'}`;
+}
+
+/** What the web app may offer this viewer: it hides what the server would refuse anyway. */
+export function permissions(viewer: Viewer) {
+  return {
+    role: roleOf(viewer),
+    zones: zoneScope(viewer),
+    projects: { create: canCreateProjects(viewer), edit: projectWritableFields(viewer) },
+    parcels: { attributes: parcelAttributes(viewer) },
+    audit: { read: canReadAudit(viewer) },
+    access: { manage: canManageAccess(viewer) },
+  };
+}

@@ -1,0 +1,132 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Queryable } from '../db/index.ts';
+import type { Role, User } from './policy.ts';
+
+const USER_COLUMNS = `u.id, u.username, u.display_name, u.role, u.zones::int[] AS zones`;
+
+export interface UserAccount extends User {
+  password_hash: string;
+  disabled: boolean;
+  demo: boolean;
+  locked_until: string | null;
+}
+
+export async function findAccount(db: Queryable, username: string): Promise<UserAccount | undefined> {
+  const [row] = await db.query<UserAccount>(
+    `SELECT ${USER_COLUMNS}, u.password_hash, u.disabled, u.demo,
+            to_char(u.locked_until AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS locked_until
+     FROM users u WHERE u.username = $1`, [username]);
+  return row;
+}
+
+export async function listUsers(db: Queryable): Promise<(User & { disabled: boolean; demo: boolean })[]> {
+  return db.query(`SELECT ${USER_COLUMNS}, u.disabled, u.demo FROM users u ORDER BY u.id`);
+}
+
+export async function getUser(db: Queryable, id: number): Promise<(User & { disabled: boolean }) | undefined> {
+  const [row] = await db.query<User & { disabled: boolean }>(`SELECT ${USER_COLUMNS}, u.disabled FROM users u WHERE u.id = $1`, [id]);
+  return row;
+}
+
+export interface NewUser { username: string; display_name: string; role: Role; zones: number[] | null; password_hash: string; demo?: boolean }
+
+export async function insertUser(db: Queryable, user: NewUser): Promise<User> {
+  const [row] = await db.query<User>(
+    `INSERT INTO users AS u (username, display_name, role, zones, password_hash, demo)
+     VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${USER_COLUMNS}`,
+    [user.username, user.display_name, user.role, user.zones, user.password_hash, user.demo ?? false]);
+  if (!row) throw new Error('insert returned no user');
+  return row;
+}
+
+export interface UserChange { display_name?: string; role?: Role; zones?: number[] | null; disabled?: boolean; password_hash?: string }
+
+export async function updateUser(db: Queryable, id: number, change: UserChange): Promise<(User & { disabled: boolean }) | undefined> {
+  const [row] = await db.query<User & { disabled: boolean }>(
+    `UPDATE users AS u SET
+       display_name  = coalesce($2, u.display_name),
+       role          = coalesce($3, u.role),
+       zones         = CASE WHEN $4::boolean THEN $5::smallint[] ELSE u.zones END,
+       disabled      = coalesce($6, u.disabled),
+       password_hash = coalesce($7, u.password_hash),
+       locked_until  = CASE WHEN $7::text IS NULL THEN u.locked_until END
+     WHERE u.id = $1
+     RETURNING ${USER_COLUMNS}, u.disabled`,
+    [id, change.display_name ?? null, change.role ?? null, change.zones !== undefined, change.zones ?? null,
+      change.disabled ?? null, change.password_hash ?? null]);
+  return row;
+}
+
+/** Session tokens: 256 random bits; only their hash is stored. */
+export const newToken = () => randomBytes(32).toString('base64url');
+export const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export interface SessionRecord { user: User; csrf_token: string; expires_at: string }
+
+export async function insertSession(
+  db: Queryable, userId: number, token: string, csrfToken: string, maxSeconds: number, client: { ip: string; userAgent: string | null },
+): Promise<void> {
+  await db.query(
+    `INSERT INTO sessions (token_hash, user_id, csrf_token, expires_at, ip, user_agent)
+     VALUES ($1, $2, $3, now() + make_interval(secs => $4), $5, $6)`,
+    [tokenHash(token), userId, csrfToken, maxSeconds, client.ip, client.userAgent?.slice(0, 300) ?? null]);
+}
+
+/**
+ * The live session behind a token, touched so it stays alive while in use: expired by its
+ * absolute lifetime, by `idleSeconds` without a request, or by its user being disabled.
+ */
+export async function touchSession(db: Queryable, token: string, idleSeconds: number): Promise<SessionRecord | undefined> {
+  const [row] = await db.query<User & { csrf_token: string; expires_at: string }>(
+    `UPDATE sessions s SET last_seen_at = now()
+     FROM users u
+     WHERE s.token_hash = $1 AND u.id = s.user_id AND NOT u.disabled
+       AND s.expires_at > now() AND s.last_seen_at > now() - make_interval(secs => $2)
+     RETURNING ${USER_COLUMNS}, s.csrf_token,
+               to_char(s.expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS expires_at`,
+    [tokenHash(token), idleSeconds]);
+  if (!row) return undefined;
+  const { csrf_token, expires_at, ...user } = row;
+  return { user, csrf_token, expires_at };
+}
+
+export async function deleteSession(db: Queryable, token: string): Promise<void> {
+  await db.query('DELETE FROM sessions WHERE token_hash = $1', [tokenHash(token)]);
+}
+
+export async function deleteSessionsOf(db: Queryable, userId: number): Promise<void> {
+  await db.query('DELETE FROM sessions WHERE user_id = $1', [userId]);
+}
+
+export async function recordLoginAttempt(db: Queryable, username: string, ip: string, success: boolean): Promise<void> {
+  await db.query('INSERT INTO login_attempts (username, ip, success) VALUES ($1, $2, $3)', [username, ip, success]);
+}
+
+/** Failed attempts since the last success (or in the window), for an account and for an address. */
+export async function recentFailures(db: Queryable, username: string, ip: string, windowSeconds: number): Promise<{ account: number; address: number }> {
+  const [row] = await db.query<{ account: number; address: number }>(
+    `SELECT
+       (SELECT count(*)::int FROM login_attempts a
+        WHERE a.username = $1 AND NOT a.success AND a.at > now() - make_interval(secs => $3)
+          AND a.at > coalesce((SELECT max(at) FROM login_attempts s WHERE s.username = $1 AND s.success), '-infinity')) AS account,
+       (SELECT count(*)::int FROM login_attempts a
+        WHERE a.ip = $2 AND NOT a.success AND a.at > now() - make_interval(secs => $3)) AS address`,
+    [username, ip, windowSeconds]);
+  return row ?? { account: 0, address: 0 };
+}
+
+export async function lockAccount(db: Queryable, username: string, seconds: number): Promise<string | null> {
+  const [row] = await db.query<{ until: string }>(
+    `UPDATE users SET locked_until = now() + make_interval(secs => $2) WHERE username = $1
+     RETURNING to_char(locked_until AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS until`, [username, seconds]);
+  return row?.until ?? null;
+}
+
+export async function countDemoAccounts(db: Queryable): Promise<number> {
+  const [row] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM users WHERE demo');
+  return row?.n ?? 0;
+}
+
+export async function allPasswordHashes(db: Queryable): Promise<{ username: string; password_hash: string }[]> {
+  return db.query('SELECT username, password_hash FROM users WHERE NOT disabled');
+}

@@ -1,0 +1,157 @@
+import type { Feature, FeatureCollection, Geometry } from 'geojson';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { Client } from '../support/client.ts';
+import { decodeTile, tileAt } from '../support/tiles.ts';
+
+const engines = inject('engines');
+
+const PUBLIC_PARCEL = ['area_m2', 'community_id', 'id', 'land_use', 'parcel_no', 'zone_id'];
+const PERSONAL = ['assessed_value', 'national_id', 'owner_name', 'tax_due'];
+const WITH_PERSONAL = [...PUBLIC_PARCEL, ...PERSONAL].sort();
+
+type Who = 'public' | 'admin' | 'executive' | 'planner' | 'engineer' | 'engineer-z1' | 'disaster' | 'tax' | 'auditor';
+const EVERYONE: Who[] = ['public', 'admin', 'executive', 'planner', 'engineer', 'engineer-z1', 'disaster', 'tax', 'auditor'];
+
+/** What each viewer should be answered: status codes, and which parcel attributes they see. */
+const MATRIX: Record<Who, {
+  role: string; parcels: string[]; projectsZones: number[] | 'all'; otherZoneProject: number;
+  patchStage: number; patchBudget: number; audit: number; users: number; newDevice: number; newProject: number;
+}> = {
+  public:        { role: 'public',    parcels: PUBLIC_PARCEL, projectsZones: 'all', otherZoneProject: 200, patchStage: 401, patchBudget: 401, audit: 401, users: 401, newDevice: 401, newProject: 401 },
+  admin:         { role: 'admin',     parcels: WITH_PERSONAL, projectsZones: 'all', otherZoneProject: 200, patchStage: 200, patchBudget: 200, audit: 200, users: 200, newDevice: 400, newProject: 400 },
+  executive:     { role: 'executive', parcels: PUBLIC_PARCEL, projectsZones: 'all', otherZoneProject: 200, patchStage: 403, patchBudget: 403, audit: 403, users: 403, newDevice: 403, newProject: 403 },
+  planner:       { role: 'planner',   parcels: PUBLIC_PARCEL, projectsZones: 'all', otherZoneProject: 200, patchStage: 200, patchBudget: 200, audit: 403, users: 403, newDevice: 403, newProject: 400 },
+  engineer:      { role: 'engineer',  parcels: PUBLIC_PARCEL, projectsZones: 'all', otherZoneProject: 200, patchStage: 200, patchBudget: 403, audit: 403, users: 403, newDevice: 403, newProject: 403 },
+  'engineer-z1': { role: 'engineer',  parcels: PUBLIC_PARCEL, projectsZones: [1],   otherZoneProject: 403, patchStage: 200, patchBudget: 403, audit: 403, users: 403, newDevice: 403, newProject: 403 },
+  disaster:      { role: 'disaster',  parcels: PUBLIC_PARCEL, projectsZones: 'all', otherZoneProject: 200, patchStage: 403, patchBudget: 403, audit: 403, users: 403, newDevice: 403, newProject: 403 },
+  tax:           { role: 'tax',       parcels: WITH_PERSONAL, projectsZones: 'all', otherZoneProject: 200, patchStage: 403, patchBudget: 403, audit: 403, users: 403, newDevice: 403, newProject: 403 },
+  auditor:       { role: 'auditor',   parcels: WITH_PERSONAL, projectsZones: 'all', otherZoneProject: 200, patchStage: 403, patchBudget: 403, audit: 200, users: 403, newDevice: 403, newProject: 403 },
+};
+
+const CENTRE_TILE = tileAt(102.834, 16.432, 15);
+
+describe.each(engines)('access policy on $engine', ({ url }) => {
+  const clients = {} as Record<Who, Client>;
+  let zone1: Feature<Geometry, { id: number; stage: string; budget: number }>;
+  let zone2: Feature<Geometry, { id: number }>;
+
+  beforeAll(async () => {
+    for (const who of EVERYONE) clients[who] = who === 'public' ? new Client(url) : await Client.signIn(url, who);
+    const list = async (zone: number) =>
+      (await clients.public.get<FeatureCollection<Geometry, { id: number; stage: string; budget: number }>>(`projects?fy=2561&zone=${zone}`)).body.features;
+    zone1 = (await list(1))[0]!;
+    zone2 = (await list(2))[0]!;
+  });
+
+  describe.each(EVERYONE)('%s', (who) => {
+    const expected = MATRIX[who];
+    const client = () => clients[who];
+
+    it('is who it signed in as', async () => {
+      const me = await client().get<{ user: { username: string } | null; permissions: { role: string } }>('auth/me');
+      expect(me.body.permissions.role).toBe(expected.role);
+      expect(me.body.user?.username ?? 'public').toBe(who);
+    });
+
+    it('sees parcel attributes by role, in lists and in tiles', async () => {
+      const page = await client().get<FeatureCollection<Geometry, Record<string, unknown>>>('parcels?bbox=102.83,16.43,102.84,16.44&limit=5');
+      expect(page.status).toBe(200);
+      for (const feature of page.body.features) expect(Object.keys(feature.properties).sort()).toEqual(expected.parcels);
+      const { z, x, y } = CENTRE_TILE;
+      const tile = await client().get<Uint8Array>(`tiles/parcels/${z}/${x}/${y}.mvt`);
+      expect(tile.status).toBe(200);
+      const layer = decodeTile(tile.body.slice().buffer).layers.parcels!;
+      expect(layer.length).toBeGreaterThan(100);
+      const keys = new Set<string>();
+      for (let i = 0; i < layer.length; i++) for (const key of Object.keys(layer.feature(i).properties)) keys.add(key);
+      expect([...keys].sort()).toEqual(expected.parcels.filter((a) => a !== 'id'));
+      expect(tile.headers.get('cache-control')).toBe(who === 'public' ? 'public, max-age=60' : 'private, no-store');
+    });
+
+    it('lists the projects of its zones only', async () => {
+      const list = await client().get<FeatureCollection<Geometry, { zone_id: number }>>('projects?fy=2561');
+      const zones = new Set(list.body.features.map((f) => f.properties.zone_id));
+      if (expected.projectsZones === 'all') {
+        expect(list.body.features).toHaveLength(519);
+      } else {
+        expect([...zones]).toEqual(expected.projectsZones);
+        expect(list.body.features.length).toBeGreaterThan(50);
+      }
+    });
+
+    it('opens a project of another zone, or is refused', async () => {
+      expect((await client().get(`projects/${zone2.properties.id}`)).status).toBe(expected.otherZoneProject);
+    });
+
+    it('edits project fields its role may change, and no others', async () => {
+      // Writing the values the project already has: a real, audited write that leaves the data as it was.
+      const stage = await client().patch(`projects/${zone1.properties.id}`, { stage: zone1.properties.stage });
+      expect(stage.status).toBe(expected.patchStage);
+      const budget = await client().patch<{ field?: string }>(`projects/${zone1.properties.id}`, { budget: zone1.properties.budget });
+      expect(budget.status).toBe(expected.patchBudget);
+      if (budget.status === 403 && who !== 'public') expect(budget.body.field ?? 'role').toMatch(/budget|role/);
+    });
+
+    it('reads the audit trail and manages accounts only if allowed', async () => {
+      expect((await client().get('audit?limit=1')).status).toBe(expected.audit);
+      expect((await client().get('users')).status).toBe(expected.users);
+      // Invalid bodies: a permitted caller gets 400, so nothing is created either way.
+      expect((await client().post('devices', {})).status).toBe(expected.newDevice);
+      expect((await client().post('projects', {})).status).toBe(expected.newProject);
+    });
+
+    it('cannot write device data with a session', async () => {
+      const response = await client().post('readings', { readings: [{ sensor: 'FP01', time: new Date().toISOString(), level_m: 0.3 }] });
+      expect(response.status).toBe(401);
+    });
+  });
+
+  it('serves each viewer its own tile, whatever was asked before', async () => {
+    const { z, x, y } = tileAt(102.8395, 16.4285, 16);
+    const keysOf = async (client: Client) => {
+      const layer = decodeTile((await client.get<Uint8Array>(`tiles/parcels/${z}/${x}/${y}.mvt`)).body.slice().buffer).layers.parcels!;
+      return Object.keys(layer.feature(0).properties);
+    };
+    // Tax first, so a cache keyed only by tile would hand the owners to the public next.
+    expect(await keysOf(clients.tax)).toContain('owner_name');
+    expect(await keysOf(clients.public)).not.toContain('owner_name');
+    expect(await keysOf(clients.executive)).not.toContain('owner_name');
+    expect(await keysOf(clients.auditor)).toContain('owner_name');
+  });
+
+  it('records every write in the audit trail, with who, what, before and after', async () => {
+    const latest = async () => (await clients.auditor.get<{ id: number; actor_name: string; action: string; entity: string; entity_id: string; before: unknown; after: unknown }[]>('audit?limit=1')).body[0]!;
+    const writes: [string, () => Promise<{ status: number }>, Partial<{ actor_name: string; action: string; entity: string }>][] = [
+      ['planner edits a project', () => clients.planner.patch(`projects/${zone1.properties.id}`, { budget: zone1.properties.budget }), { actor_name: 'planner', action: 'update', entity: 'project' }],
+      ['admin creates an account', () => clients.admin.post('users', { username: `clerk-${Date.now() % 1e6}`, password: 'a long enough password', display_name: 'Clerk', role: 'executive' }), { actor_name: 'admin', action: 'create', entity: 'user' }],
+      ['admin creates a device key', () => clients.admin.post('devices', { kind: 'sensor', code: 'FP05' }), { actor_name: 'admin', action: 'create', entity: 'device' }],
+      ['planner creates a project', () => clients.planner.post('projects', {
+        code: `T-${Date.now() % 1e8}`, fiscal_year: 2563, strategy_id: 'S4', division_id: 'engineering', name_th: 'ทดสอบ', name_en: 'Test',
+        stage: 'plan', budget: 1000, as_of: '2020-03-01', geometry: { type: 'Point', coordinates: [102.84, 16.42] },
+      }), { actor_name: 'planner', action: 'create', entity: 'project' }],
+    ];
+    for (const [what, write, expected] of writes) {
+      const before = await latest();
+      const response = await write();
+      expect(response.status, what).toBeLessThan(300);
+      const entry = await latest();
+      expect(entry.id, what).toBeGreaterThan(before.id);
+      expect(entry, what).toMatchObject(expected);
+    }
+    const update = (await clients.auditor.get<{ before: { budget: number }; after: { budget: number } }[]>(`audit?entity=project&action=update&entity_id=${zone1.properties.id}&limit=1`)).body[0]!;
+    expect(update.before.budget).toBe(zone1.properties.budget);
+    expect(update.after.budget).toBe(zone1.properties.budget);
+  });
+
+  it('offers no way to change the audit trail', async () => {
+    const [entry] = (await clients.admin.get<{ id: number }[]>('audit?limit=1')).body;
+    for (const method of ['PUT', 'PATCH', 'DELETE', 'POST']) {
+      for (const path of ['audit', `audit/${entry!.id}`]) {
+        const response = await clients.admin.request(method, path, method === 'DELETE' ? undefined : { action: 'nothing' });
+        expect(response.status, `${method} ${path}`).toBe(404);
+      }
+    }
+    const again = (await clients.admin.get<{ id: number }[]>(`audit?limit=1&before_id=${entry!.id + 1}`)).body[0];
+    expect(again).toEqual(entry);
+  });
+});

@@ -1,0 +1,294 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import type { FeatureCollection, Geometry } from 'geojson';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { Client } from '../support/client.ts';
+import { startServer, type RunningServer } from '../support/server.ts';
+
+const engines = inject('engines');
+
+const INJECTIONS = [
+  "' OR '1'='1",
+  "1; DROP TABLE projects; --",
+  "S1' UNION SELECT password_hash FROM users --",
+  "1) OR (1=1",
+  "$1",
+  "'; UPDATE audit_log SET action = 'x'; --",
+];
+
+/** Everything an attack could try to change, read through the API as the admin sees it. */
+async function fingerprint(admin: Client): Promise<string> {
+  const parts = await Promise.all([
+    admin.get('projects'), admin.get('users'), admin.get('devices'), admin.get('audit?limit=500'),
+    admin.get('sensors'), admin.get('trucks'), admin.get('parcels?bbox=102.79,16.39,102.87,16.47&limit=5000'),
+  ]);
+  return createHash('sha256').update(JSON.stringify(parts.map((p) => p.body))).digest('hex');
+}
+
+/**
+ * One request on a connection of its own. The server answers 413 without reading a body that is
+ * too large and closes the connection; the client may still be sending when it does.
+ */
+function sendOnce(target: string, method: string, body: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    let answered = false;
+    const request = httpRequest(target, { method, agent: false, headers: { 'content-type': 'application/json', ...headers } }, (response) => {
+      answered = true;
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => { text += chunk; });
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
+    });
+    request.on('error', (error: NodeJS.ErrnoException) => {
+      // A reset while the answer is on its way is the server refusing to read on: wait for it.
+      const refusedToRead = error.code === 'EPIPE' || error.code === 'ECONNRESET';
+      if (!refusedToRead) reject(error);
+      else setTimeout(() => { if (!answered) reject(error); }, 1000);
+    });
+    request.end(body);
+  });
+}
+
+const square = (coordinates: number[][][]) => ({ type: 'Polygon', coordinates });
+
+describe.each(engines)('hostile input on $engine', ({ url }) => {
+  let admin: Client;
+  let auditor: Client;
+  let engineer: Client;
+  let planner: Client;
+  let sensorKey: string;
+  let otherSensorKey: string;
+  let truckKey: string;
+  let revokedKey: string;
+  let projectId: number;
+  let before: string;
+
+  beforeAll(async () => {
+    admin = await Client.signIn(url, 'admin');
+    auditor = await Client.signIn(url, 'auditor');
+    engineer = await Client.signIn(url, 'engineer-z1');
+    planner = await Client.signIn(url, 'planner');
+    const key = async (kind: string, code: string) => (await admin.post<{ key: string; device: { id: number } }>('devices', { kind, code })).body;
+    sensorKey = (await key('sensor', 'FP01')).key;
+    otherSensorKey = (await key('sensor', 'FP02')).key;
+    truckKey = (await key('truck', 'T05')).key;
+    const revoked = await key('sensor', 'FP03');
+    revokedKey = revoked.key;
+    expect((await admin.post(`devices/${revoked.device.id}/revoke`)).status).toBe(200);
+    const list = await admin.get<FeatureCollection<Geometry, { id: number }>>('projects?fy=2561&zone=1');
+    projectId = list.body.features[0]!.properties.id;
+    before = await fingerprint(admin);
+  });
+
+  afterAll(async () => {
+    // Every refusal below left the data as it was.
+    expect(await fingerprint(admin)).toBe(before);
+  });
+
+  describe('SQL injection in every filter', () => {
+    const filters: [string, string][] = [
+      ['projects', 'fy'], ['projects', 'strategy'], ['projects', 'zone'], ['projects', 'stage'], ['projects', 'bbox'],
+      ['communities', 'zone'], ['parcels', 'bbox'], ['parcels', 'limit'], ['parcels', 'after'],
+      ['audit', 'actor'], ['audit', 'entity'], ['audit', 'entity_id'], ['audit', 'action'], ['audit', 'from'],
+      ['audit', 'to'], ['audit', 'before_id'], ['audit', 'limit'],
+    ];
+    it.each(filters)('%s?%s= is refused or matched as plain text', async (endpoint, param) => {
+      for (const payload of INJECTIONS) {
+        const extra = endpoint === 'parcels' && param !== 'bbox' ? '&bbox=102.83,16.43,102.84,16.44' : '';
+        const response = await auditor.get<unknown>(`${endpoint}?${param}=${encodeURIComponent(payload)}${extra}`);
+        if (response.status === 400) {
+          expect((response.body as { field: string }).field, payload).toBe(param);
+        } else {
+          // Text filters compare the whole string literally: nothing matches.
+          expect(response.status, payload).toBe(200);
+          expect(['actor', 'entity', 'entity_id', 'action', 'strategy']).toContain(param);
+          expect(response.body, payload).toEqual([]);
+        }
+      }
+    });
+    it('in path parameters', async () => {
+      for (const payload of INJECTIONS) {
+        expect((await auditor.get(`projects/${encodeURIComponent(payload)}`)).status).toBe(400);
+        expect((await auditor.get(`tiles/parcels/15/${encodeURIComponent(payload)}/1.mvt`)).status).toBe(400);
+      }
+    });
+  });
+
+  describe('wrong types and shapes', () => {
+    it.each([
+      [{ budget: 'lots' }, 'budget'],
+      [{ stage: 5 }, 'stage'],
+      [{ stage: 'finished' }, 'stage'],
+      [{ as_of: '2561-13-45' }, 'as_of'],
+      [{ budget: -1 }, 'budget'],
+      [{ fiscal_year: 2561.5 }, 'fiscal_year'],
+      [{ owner: 'me' }, 'body'],
+      [{}, 'body'],
+      [[1, 2, 3], 'body'],
+      ['"just a string"', 'body'],
+    ])('a project change %j is refused, naming %s', async (body, field) => {
+      const response = await planner.patch<{ field: string; error: string }>(`projects/${projectId}`, body);
+      expect(response.status).toBe(400);
+      expect(response.body.field).toBe(field);
+    });
+    it('malformed JSON is refused', async () => {
+      const response = await planner.patch<{ field: string }>(`projects/${projectId}`, '{"budget": ');
+      expect(response).toMatchObject({ status: 400, body: { field: 'body' } });
+    });
+    it('a form post is refused', async () => {
+      const response = await planner.patch(`projects/${projectId}`, 'budget=5', { 'content-type': 'application/x-www-form-urlencoded' });
+      expect(response.status).toBe(415);
+    });
+    it('a reading with the wrong types is refused, naming the field', async () => {
+      const response = await new Client(url).post<{ field: string }>('readings',
+        { readings: [{ sensor: 'FP01', time: 'yesterday', level_m: 'high' }] }, { 'x-device-key': sensorKey });
+      expect(response.status).toBe(400);
+      expect(response.body.field).toMatch(/^readings\.0\.(time|level_m)$/);
+    });
+    it('a reading from the future is refused', async () => {
+      const response = await new Client(url).post<{ field: string }>('readings',
+        { readings: [{ sensor: 'FP01', time: '2099-01-01T00:00:00Z', level_m: 1 }] }, { 'x-device-key': sensorKey });
+      expect(response).toMatchObject({ status: 400, body: { field: 'readings.0.time' } });
+    });
+  });
+
+  describe('huge bodies', () => {
+    const huge = JSON.stringify({ username: 'x'.repeat(2 * 1024 * 1024), password: 'y' });
+    it.each([['POST', 'auth/login'], ['PATCH', 'projects/1'], ['POST', 'readings'], ['POST', 'users']])('%s %s answers 413', async (method, path) => {
+      const response = await sendOnce(`${url}/api/${path}`, method, huge, { 'x-device-key': sensorKey, cookie: admin.sessionCookie ?? '' });
+      expect(response.status).toBe(413);
+      expect(JSON.parse(response.body)).toMatchObject({ field: 'body' });
+    });
+  });
+
+  describe('broken and absurd geometry', () => {
+    it.each([
+      ['not GeoJSON', 'POINT(102.8 16.4)', /expected a GeoJSON geometry/],
+      ['an unknown type', { type: 'Circle', coordinates: [102.8, 16.4] }, /expected a GeoJSON geometry/],
+      ['swapped longitude and latitude', { type: 'Point', coordinates: [16.43, 102.83] }, /outside Thailand/],
+      ['a point in Paris', { type: 'Point', coordinates: [2.35, 48.85] }, /outside Thailand/],
+      ['a ring that does not close', square([[[102.83, 16.42], [102.84, 16.42], [102.84, 16.43], [102.83, 16.43]]]), /end where it starts/],
+      ['a self-intersecting polygon', square([[[102.83, 16.42], [102.84, 16.43], [102.84, 16.42], [102.83, 16.43], [102.83, 16.42]]]), /Self-intersection/],
+      ['a line of one point', { type: 'LineString', coordinates: [[102.83, 16.42]] }, /at least 2/],
+      ['too many vertices', { type: 'LineString', coordinates: Array.from({ length: 6000 }, (_, i) => [102.8 + i * 1e-6, 16.42]) }, /at most 5000/],
+      ['a position of text', { type: 'Point', coordinates: ['102.8', '16.4'] }, /./],
+    ])('%s is refused with a clear message', async (_what, geometry, message) => {
+      const response = await planner.patch<{ field: string; error: string }>(`projects/${projectId}`, { geometry });
+      expect(response.status).toBe(400);
+      expect(response.body.field).toMatch(/^geometry/);
+      expect(response.body.error).toMatch(message);
+    });
+  });
+
+  describe('sessions', () => {
+    it('a forged session is the public, and may not write', async () => {
+      const forged = new Client(url, `mueang_session=${'A'.repeat(43)}`, 'whatever');
+      expect((await forged.get<{ user: unknown }>('auth/me')).body.user).toBeNull();
+      expect((await forged.patch(`projects/${projectId}`, { stage: 'plan' })).status).toBe(401);
+      expect((await forged.get('audit')).status).toBe(401);
+      const garbage = new Client(url, "mueang_session=' OR 1=1 --", 'x');
+      expect((await garbage.get('audit')).status).toBe(401);
+    });
+    it('a write without the CSRF token, or from another site, is refused', async () => {
+      const noToken = new Client(url, engineer.sessionCookie, null);
+      expect((await noToken.patch(`projects/${projectId}`, { stage: 'plan' })).status).toBe(403);
+      const crossSite = await engineer.patch(`projects/${projectId}`, { stage: 'plan' }, { origin: 'https://evil.example' });
+      expect(crossSite.status).toBe(403);
+      const fetchMetadata = await engineer.patch(`projects/${projectId}`, { stage: 'plan' }, { 'sec-fetch-site': 'cross-site' });
+      expect(fetchMetadata.status).toBe(403);
+    });
+  });
+
+  describe('device keys', () => {
+    const reading = (sensor: string) => ({ readings: [{ sensor, time: '2026-01-01T00:00:00Z', level_m: 0.4 }] });
+    it('no key, a malformed key or an unknown key is refused', async () => {
+      const device = new Client(url);
+      expect((await device.post('readings', reading('FP01'))).status).toBe(401);
+      expect((await device.post('readings', reading('FP01'), { 'x-device-key': "' OR 1=1 --" })).status).toBe(401);
+      expect((await device.post('readings', reading('FP01'), { 'x-device-key': `mdk_1_${'A'.repeat(43)}` })).status).toBe(401);
+      const forgedSecret = sensorKey.slice(0, -4) + (sensorKey.endsWith('AAAA') ? 'BBBB' : 'AAAA');
+      expect((await device.post('readings', reading('FP01'), { 'x-device-key': forgedSecret })).status).toBe(401);
+    });
+    it('a revoked key is refused', async () => {
+      const response = await new Client(url).post<{ error: string }>('readings', reading('FP03'), { 'x-device-key': revokedKey });
+      expect(response.status).toBe(401);
+      expect(response.body.error).toMatch(/revoked/);
+    });
+    it("another device's key is refused", async () => {
+      const response = await new Client(url).post<{ field: string }>('readings', reading('FP01'), { 'x-device-key': otherSensorKey });
+      expect(response).toMatchObject({ status: 403, body: { field: 'readings.0.sensor' } });
+      const mixed = { readings: [...reading('FP01').readings, ...reading('FP02').readings] };
+      expect((await new Client(url).post('readings', mixed, { 'x-device-key': sensorKey })).status).toBe(403);
+    });
+    it("a truck's key cannot write readings", async () => {
+      expect((await new Client(url).post('readings', reading('FP01'), { 'x-device-key': truckKey })).status).toBe(403);
+    });
+  });
+});
+
+describe.each(engines)('sign-in limits and session expiry on $engine', ({ engine, databaseUrl }) => {
+  let server: RunningServer;
+  let dataDir: string | null = null;
+  beforeAll(async () => {
+    // A server of its own: short sessions, and client addresses taken from X-Forwarded-For so
+    // the address limit can be reached without locking this machine out of the other suites.
+    const env: Record<string, string> = { MUEANG_MODE: 'demo', SESSION_MAX_SECONDS: '3', SESSION_IDLE_SECONDS: '60', TRUST_PROXY: '1', PARCEL_SCALE: '0.02' };
+    if (engine === 'postgis' && databaseUrl) env.DATABASE_URL = databaseUrl;
+    else env.DATA_DIR = dataDir = mkdtempSync(join(tmpdir(), 'mueang-expiry-'));
+    server = await startServer(env);
+  }, 120_000);
+  afterAll(async () => {
+    await server?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  // Sign-ins and sign-outs are recorded (attempts, sessions, audit): these change the database by design.
+  it('SQL injection in a sign-in is a wrong password', async () => {
+    const response = await new Client(server.url).post('auth/login', { username: "admin' --", password: "' OR '1'='1" }, { 'x-forwarded-for': '192.0.2.50' });
+    expect(response.status).toBe(401);
+  });
+
+  it('a signed-out session is dead', async () => {
+    const client = await Client.signIn(server.url, 'auditor');
+    const stolen = new Client(server.url, client.sessionCookie, 'x');
+    expect((await client.post('auth/logout')).status).toBe(200);
+    expect((await stolen.get('audit?limit=1')).status).toBe(401);
+  });
+
+  it('an expired session is the public again', async () => {
+    const client = await Client.signIn(server.url, 'auditor');
+    expect((await client.get('audit?limit=1')).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 3500));
+    expect((await client.get('audit?limit=1')).status).toBe(401);
+  });
+
+  it('locks an account after five wrong passwords, and says so', async () => {
+    const admin = await Client.signIn(server.url, 'admin');
+    const username = `locked-${engine}-${Date.now() % 1e6}`;
+    expect((await admin.post('users', { username, password: 'the right password', display_name: 'L', role: 'executive' })).status).toBe(201);
+    const from = { 'x-forwarded-for': '198.51.100.7' };
+    const attempt = (password: string) => new Client(server.url).post<{ error: string }>('auth/login', { username, password }, from);
+    for (let i = 0; i < 4; i++) expect((await attempt('wrong password')).status).toBe(401);
+    const fifth = await attempt('wrong password');
+    expect(fifth.status).toBe(423);
+    expect(fifth.body.error).toMatch(/locked/);
+    const right = await attempt('the right password');
+    expect(right.status).toBe(423);
+  });
+
+  it('pauses an address after twenty failed sign-ins', async () => {
+    const from = { 'x-forwarded-for': '203.0.113.9' };
+    for (let i = 0; i < 20; i++) {
+      const response = await new Client(server.url).post('auth/login', { username: `nobody${i}`, password: 'guess' }, from);
+      expect(response.status).toBe(401);
+    }
+    const blocked = await new Client(server.url).post('auth/login', { username: 'admin', password: 'mueang-demo-2561' }, from);
+    expect(blocked.status).toBe(429);
+    expect(blocked.headers.get('retry-after')).toBe('900');
+    // Another address is not affected.
+    expect((await new Client(server.url).post('auth/login', { username: 'admin', password: 'mueang-demo-2561' }, { 'x-forwarded-for': '192.0.2.1' })).status).toBe(200);
+  });
+});
