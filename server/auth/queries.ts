@@ -98,6 +98,12 @@ export async function deleteSessionsOf(db: Queryable, userId: number): Promise<v
   await db.query('DELETE FROM sessions WHERE user_id = $1', [userId]);
 }
 
+/** Housekeeping on each sign-in: expired sessions, and attempts too old to count, go. */
+export async function forgetExpired(db: Queryable, attemptWindowSeconds: number): Promise<void> {
+  await db.query('DELETE FROM sessions WHERE expires_at < now()');
+  await db.query('DELETE FROM login_attempts WHERE at < now() - make_interval(secs => $1)', [attemptWindowSeconds]);
+}
+
 export async function recordLoginAttempt(db: Queryable, username: string, ip: string, success: boolean): Promise<void> {
   await db.query('INSERT INTO login_attempts (username, ip, success) VALUES ($1, $2, $3)', [username, ip, success]);
 }

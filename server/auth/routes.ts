@@ -70,6 +70,7 @@ export const authRoutes = new Hono<Env>()
     const csrfToken = auth.newToken();
     const user: User = { id: account.id, username: account.username, display_name: account.display_name, role: account.role, zones: account.zones };
     await db.transaction(async (tx) => {
+      await auth.forgetExpired(tx, WINDOW_SECONDS);
       await auth.recordLoginAttempt(tx, name, ip, true);
       await auth.insertSession(tx, user.id, token, csrfToken, settings.session.maxSeconds, { ip, userAgent: c.req.header('user-agent') ?? null });
       await recordAudit(tx, { kind: 'user', id: user.id, name: user.username, ip }, { action: 'login', entity: 'session', entityId: null });

@@ -7,7 +7,13 @@ import { migrate, MIGRATIONS_DIR, readMigrations } from '../../server/db/migrate
 import { DEMO_ACCOUNTS, demoCredentialProblem, ensureDemoAccounts } from '../../server/auth/demo.ts';
 import { DEMO_PASSWORD, hashPassword } from '../../server/auth/passwords.ts';
 import { seedDemoData } from '../../server/seed/index.ts';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { Client } from '../support/client.ts';
 import { startServer } from '../support/server.ts';
+
+const REPO = fileURLToPath(new URL('../..', import.meta.url));
 
 describe('migrations on the embedded engine', () => {
   let db: Db;
@@ -115,6 +121,31 @@ describe('production mode', () => {
       await demo.stop();
       await expect(startServer({ DATA_DIR: dataDir, MUEANG_MODE: 'production' }, 60_000))
         .rejects.toThrow(/production mode refuses to start: 8 demo account/);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
+
+describe('a real administrator', () => {
+  it('is created by the script, and signs in to a production server', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'mueang-admin-'));
+    const env = { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir, MUEANG_ADMIN_PASSWORD: 'correct horse battery staple' };
+    try {
+      const run = (args: string[]) => promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/create-admin.ts', ...args], { env, cwd: REPO });
+      expect((await run(['somchai', 'สมชาย ใจดี'])).stdout).toMatch(/created administrator "somchai"/);
+      await expect(run(['somchai'])).rejects.toThrow(/already exists/);
+      await expect(promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/create-admin.ts', 'weak'],
+        { env: { ...env, MUEANG_ADMIN_PASSWORD: 'short' }, cwd: REPO })).rejects.toThrow(/at least 12/);
+      const server = await startServer({ DATA_DIR: dataDir, MUEANG_MODE: 'production' }, 60_000);
+      try {
+        const admin = await Client.signIn(server.url, 'somchai', 'correct horse battery staple');
+        const me = await admin.get<{ user: { display_name: string; role: string } }>('auth/me');
+        expect(me.body.user).toMatchObject({ display_name: 'สมชาย ใจดี', role: 'admin' });
+        expect((await Client.signIn(server.url, 'admin').catch((error: Error) => error.message))).toMatch(/401/);
+      } finally {
+        await server.stop();
+      }
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
