@@ -6,7 +6,7 @@ import { canManageAccess } from '../auth/policy.ts';
 import type { Env } from '../env.ts';
 import { apiError, badRequest } from '../http/errors.ts';
 import { integer, validate } from '../http/validate.ts';
-import { createDevice, listDevices, revokeDevice } from './queries.ts';
+import { createDevice, getDevice, listDevices, revokeDevice } from './queries.ts';
 
 const adminOnly = requireViewer(canManageAccess, 'only administrators manage device keys');
 
@@ -32,9 +32,10 @@ export const deviceRoutes = new Hono<Env>()
   .post('/devices/:id/revoke', adminOnly, validate('param', z.object({ id: integer(1, 2 ** 31 - 1) })), async (c) => {
     const { id } = c.req.valid('param');
     const device = await c.var.db.transaction(async (tx) => {
+      const before = await getDevice(tx, id);
+      if (!before) throw apiError(404, `no device ${id}`);
       const revoked = await revokeDevice(tx, id);
-      if (!revoked) throw apiError(404, `no device ${id}`);
-      await recordAudit(tx, actorOf(c), { action: 'revoke', entity: 'device', entityId: id, after: revoked });
+      await recordAudit(tx, actorOf(c), { action: 'revoke', entity: 'device', entityId: id, before, after: revoked });
       return revoked;
     });
     return c.json(device);

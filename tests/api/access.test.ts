@@ -121,7 +121,12 @@ describe.each(engines)('access policy on $engine', ({ url }) => {
 
   it('records every write in the audit trail, with who, what, before and after', async () => {
     const latest = async () => (await clients.auditor.get<{ id: number; actor_name: string; action: string; entity: string; entity_id: string; before: unknown; after: unknown }[]>('audit?limit=1')).body[0]!;
+    let visitor: Client | undefined;
     const writes: [string, () => Promise<{ status: number }>, Partial<{ actor_name: string; action: string; entity: string }>][] = [
+      ['someone signs in', async () => { visitor = await Client.signIn(url, 'disaster'); return { status: 200 }; }, { actor_name: 'disaster', action: 'login', entity: 'session' }],
+      ['and out', () => visitor!.post('auth/logout'), { actor_name: 'disaster', action: 'logout', entity: 'session' }],
+      // Refused (401), as it should be, and recorded all the same.
+      ['a wrong password', async () => ({ status: (await new Client(url).post('auth/login', { username: 'nobody-at-all', password: 'x' })).status === 401 ? 200 : 500 }), { actor_name: 'nobody-at-all', action: 'login_failed' }],
       ['planner edits a project', () => clients.planner.patch(`projects/${zone1.properties.id}`, { budget: zone1.properties.budget }), { actor_name: 'planner', action: 'update', entity: 'project' }],
       ['admin creates an account', () => clients.admin.post('users', { username: `clerk-${Date.now() % 1e6}`, password: 'a long enough password', display_name: 'Clerk', role: 'executive' }), { actor_name: 'admin', action: 'create', entity: 'user' }],
       ['admin creates a device key', () => clients.admin.post('devices', { kind: 'sensor', code: 'FP05' }), { actor_name: 'admin', action: 'create', entity: 'device' }],
