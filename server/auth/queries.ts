@@ -73,17 +73,23 @@ export async function insertSession(
 }
 
 /**
- * The live session behind a token, touched so it stays alive while in use: expired by its
- * absolute lifetime, by `idleSeconds` without a request, or by its user being disabled.
+ * The live session behind a token: expired by its absolute lifetime, by `idleSeconds` without a
+ * request, or by its user being disabled. Its last-seen time is moved on at most once a minute,
+ * so a map loading a hundred tiles does not write a hundred times.
  */
 export async function touchSession(db: Queryable, token: string, idleSeconds: number): Promise<SessionRecord | undefined> {
   const [row] = await db.query<User & { csrf_token: string; expires_at: string }>(
-    `UPDATE sessions s SET last_seen_at = now()
-     FROM users u
-     WHERE s.token_hash = $1 AND u.id = s.user_id AND NOT u.disabled
-       AND s.expires_at > now() AND s.last_seen_at > now() - make_interval(secs => $2)
-     RETURNING ${USER_COLUMNS}, s.csrf_token,
-               to_char(s.expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS expires_at`,
+    `WITH live AS (
+       SELECT s.token_hash, s.last_seen_at, s.csrf_token, s.expires_at, ${USER_COLUMNS}
+       FROM sessions s JOIN users u ON u.id = s.user_id
+       WHERE s.token_hash = $1 AND NOT u.disabled
+         AND s.expires_at > now() AND s.last_seen_at > now() - make_interval(secs => $2)),
+     touched AS (
+       UPDATE sessions SET last_seen_at = now()
+       FROM live WHERE sessions.token_hash = live.token_hash AND live.last_seen_at < now() - interval '1 minute')
+     SELECT id, username, display_name, role, zones, csrf_token,
+            to_char(expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS expires_at
+     FROM live`,
     [tokenHash(token), idleSeconds]);
   if (!row) return undefined;
   const { csrf_token, expires_at, ...user } = row;
