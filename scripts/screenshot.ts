@@ -2,7 +2,10 @@
  * Screenshot of the running web app in Debian's Chromium (software WebGL2 via SwiftShader).
  *
  *   node --import tsx scripts/screenshot.ts http://localhost:8080/ shot.png [--lang en]
- *     [--width 1280] [--height 800] [--click x,y] [--timeout 60000]
+ *     [--width 1280] [--height 800] [--sign-in user[:password]] [--click x,y] [--timeout 60000]
+ *
+ * `--sign-in` signs in through the sign-in dialog, as a person would (the password defaults
+ * to the demo accounts' one), before the click and the picture.
  *
  * Waits for `window.__mueang.ready`, then a little longer for the first parcel tiles, so the
  * picture shows what a visitor sees once the page has settled.
@@ -19,8 +22,12 @@ interface Options {
   width: number;
   height: number;
   click?: [number, number];
+  signIn?: { username: string; password: string };
   timeout: number;
 }
+
+/** The published password of the demo accounts (demo mode only; see server/auth/passwords.ts). */
+const DEMO_PASSWORD = 'mueang-demo-2561';
 
 function parseArgs(argv: string[]): Options {
   const positional: string[] = [];
@@ -43,6 +50,8 @@ function parseArgs(argv: string[]): Options {
   const lang = named.get('lang');
   if (lang !== undefined && lang !== 'th' && lang !== 'en') throw new Error('--lang must be th or en');
   const click = named.get('click')?.split(',').map(Number);
+  const signIn = named.get('sign-in');
+  const colon = signIn?.indexOf(':') ?? -1;
   return {
     url,
     out,
@@ -50,6 +59,11 @@ function parseArgs(argv: string[]): Options {
     width: Number(named.get('width') ?? 1280),
     height: Number(named.get('height') ?? 800),
     click: click && click.length === 2 ? [click[0]!, click[1]!] : undefined,
+    signIn: signIn
+      ? colon >= 0
+        ? { username: signIn.slice(0, colon), password: signIn.slice(colon + 1) }
+        : { username: signIn, password: DEMO_PASSWORD }
+      : undefined,
     timeout: Number(named.get('timeout') ?? 60_000),
   };
 }
@@ -104,6 +118,24 @@ async function main(): Promise<void> {
       .waitForFunction(() => (window.__mueang?.layers.parcels ?? 0) > 0, undefined, { timeout: 10_000 })
       .catch(() => console.log('no parcel tiles within 10 s (zoomed out, or none in view)'));
     await page.waitForTimeout(1500);
+
+    if (options.signIn) {
+      await page.getByTestId('sign-in').click();
+      await page.getByTestId('sign-in-username').fill(options.signIn.username);
+      await page.getByTestId('sign-in-password').fill(options.signIn.password);
+      await page.getByTestId('sign-in-password').press('Enter');
+      // Whichever comes first: the header naming the role, or the dialog naming the problem.
+      const signedIn = page.getByTestId('user-role').waitFor({ timeout: 15_000 }).then(() => 'in' as const, () => 'timeout' as const);
+      const refused = page
+        .waitForFunction(() => document.querySelector('[data-testid=sign-in-error]')?.textContent, undefined, { timeout: 15_000 })
+        .then(() => 'refused' as const, () => 'timeout' as const);
+      const outcome = await Promise.race([signedIn, refused]);
+      if (outcome === 'refused') throw new Error(`sign-in refused: ${await page.getByTestId('sign-in-error').innerText()}`);
+      if (outcome === 'timeout') throw new Error('sign-in: no answer within 15 s');
+      console.log(`signed in as ${options.signIn.username}: ${await page.getByTestId('user-role').innerText()}`);
+      // Every layer loads again for the new viewer.
+      await page.waitForTimeout(2500);
+    }
 
     if (options.click) {
       await page.mouse.click(options.click[0], options.click[1]);

@@ -4,6 +4,7 @@ import './styles.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
+import { AuthProvider } from './auth/AuthProvider.tsx';
 import { LanguageProvider } from './i18n/LanguageProvider.tsx';
 
 const root = document.getElementById('root');
@@ -12,7 +13,9 @@ if (!root) throw new Error('index.html must contain <div id="root">');
 createRoot(root).render(
   <StrictMode>
     <LanguageProvider>
-      <App />
+      <AuthProvider>
+        <App />
+      </AuthProvider>
     </LanguageProvider>
   </StrictMode>,
 );

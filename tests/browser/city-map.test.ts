@@ -1,21 +1,7 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
 import { PNG } from 'pngjs';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const REQUIRED = process.env.MUEANG_REQUIRE_BROWSER === '1';
-const WEB_BUILD = new URL('../../dist/web/index.html', import.meta.url);
-// Flags measured on these machines (shared/STACK.md): software WebGL2, no background traffic.
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--enable-unsafe-swiftshader',
-  '--remote-debugging-pipe'];
-
-const available = existsSync(CHROMIUM);
-if (!available && REQUIRED) throw new Error(`MUEANG_REQUIRE_BROWSER=1 but there is no Chromium at ${CHROMIUM}`);
-if (!available) console.warn(`no Chromium at ${CHROMIUM}: the browser test is skipped`);
+import { chromiumAvailable, openApp, type OpenApp } from '../support/browser.ts';
 
 const embedded = inject('engines').find((e) => e.engine === 'embedded');
 
@@ -46,33 +32,19 @@ async function settle(page: Page): Promise<void> {
   await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve, 300)))));
 }
 
-describe.runIf(available)('the city map in Chromium', () => {
-  let browser: Browser;
+describe.runIf(chromiumAvailable)('the city map in Chromium', () => {
+  let app: OpenApp;
   let page: Page;
-  let profile: string;
 
   beforeAll(async () => {
-    if (!existsSync(WEB_BUILD)) throw new Error('no web build: run "npm run build" first (npm test does)');
     if (!embedded) throw new Error('no embedded server to load the app from');
-    profile = mkdtempSync(join(tmpdir(), 'mueang-chromium-'));
-    browser = await chromium.launch({ executablePath: CHROMIUM, ignoreDefaultArgs: true, args: [...FLAGS, `--user-data-dir=${profile}`] });
-    page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
-    const problems: string[] = [];
-    page.on('pageerror', (error) => problems.push(error.message));
-    await page.goto(embedded.url, { waitUntil: 'load' });
-    await page.waitForFunction(() => window.__mueang?.ready === true, undefined, { timeout: 90_000 })
-      .catch(async (error: Error) => {
-        const status = await page.evaluate(() => JSON.stringify(window.__mueang));
-        throw new Error(`map never became ready: ${error.message}; status ${status}; page errors: ${problems.join(' | ')}`);
-      });
+    app = await openApp(embedded.url);
+    page = app.page;
     await page.waitForFunction(() => (window.__mueang?.layers.parcels ?? 0) > 0, undefined, { timeout: 60_000 });
     await settle(page);
   }, 180_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
-  });
+  afterAll(async () => app?.close());
 
   it('loads every layer of the city', async () => {
     const layers = await page.evaluate(() => window.__mueang!.layers);

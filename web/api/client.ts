@@ -5,10 +5,14 @@
  * inferred from the server route that sends it: a renamed route, parameter or attribute on the
  * server fails `tsc` here, and nothing is declared twice.
  */
-import { hc, type InferResponseType } from 'hono/client';
+import { hc, type InferRequestType, type InferResponseType } from 'hono/client';
 import type { ApiType } from '../../server/app.ts';
 
-const client = hc<ApiType>('/api');
+/**
+ * Every request the typed client makes goes through `sessionFetch` (further down): it adds the
+ * CSRF header to state-changing requests and notices when a signed-in session has ended.
+ */
+const client = hc<ApiType>('/api', { fetch: (input: RequestInfo | URL, init?: RequestInit) => sessionFetch(input, init) });
 
 /** The body a route sends with 200 OK. */
 type Ok<Endpoint> = InferResponseType<Endpoint, 200>;
@@ -41,6 +45,25 @@ export type ParcelProps = Ok<typeof client.parcels.$get>['features'][number]['pr
 /** A parcel in the vector tiles: the same attributes, with `id` as the feature id instead. */
 export type ParcelTileProps = Omit<ParcelProps, 'id'>;
 
+/** Who is signed in (or `user: null`), what they may do, and the CSRF token of their session. */
+export type Me = Ok<typeof client.auth.me.$get>;
+export type Permissions = Me['permissions'];
+export type SignedInUser = NonNullable<Me['user']>;
+export type Role = SignedInUser['role'];
+/** A project field the server may let a role change. */
+export type ProjectField = Permissions['projects']['edit'][number];
+/** The body of `PATCH /api/projects/:id`: any subset of the fields the viewer may change. */
+export type ProjectChange = InferRequestType<(typeof client.projects)[':id']['$patch']>['json'];
+export type ProjectDetail = Ok<(typeof client.projects)[':id']['$get']>;
+export type AuditRecord = Ok<typeof client.audit.$get>[number];
+/** The audit list's filters, as the route's query schema names them (all strings in a URL). */
+export type AuditQuery = Partial<Record<Exclude<keyof InferRequestType<typeof client.audit.$get>['query'], 'before_id' | 'limit'>, string>> & {
+  before_id?: number;
+  limit?: number;
+};
+
+export const ROLES = ['admin', 'executive', 'planner', 'engineer', 'disaster', 'tax', 'auditor'] as const satisfies readonly Role[];
+
 export type Stage = ProjectProps['stage'];
 export type TruckStatus = TruckProps['status'];
 export type LandUse = ParcelProps['land_use'];
@@ -69,6 +92,10 @@ export class ApiError extends Error {
     message: string,
     readonly status: number,
     readonly field?: string,
+    /** The server's own sentence, without the path prefix. */
+    readonly detail: string = message,
+    /** Seconds, from a 429's `Retry-After`. */
+    readonly retryAfter?: number,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -87,7 +114,8 @@ async function readJson<T>(path: string, request: Promise<Response>): Promise<T>
     } catch {
       // Not JSON (a proxy error page, say): the status line is all we have.
     }
-    throw new ApiError(`${path}: ${message}`, response.status, field);
+    const retryAfter = Number(response.headers.get('Retry-After') ?? Number.NaN);
+    throw new ApiError(`${path}: ${message}`, response.status, field, message, Number.isFinite(retryAfter) ? retryAfter : undefined);
   }
   return (await response.json()) as T;
 }
@@ -108,6 +136,99 @@ function reference<T>(key: string, request: () => Promise<Response>): Promise<T>
     pending.catch(() => referenceCache.delete(key));
   }
   return pending;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The session, as far as the browser knows it.
+//
+// The cookie itself is HttpOnly: the page never sees it. What the page keeps is the answer of
+// the last `me`, `login` or `logout`: who the server says is signed in and the session's CSRF
+// token. The server accepts a state-changing request made with the cookie only if it carries
+// that token in a header, which another site cannot read.
+// ---------------------------------------------------------------------------------------------
+
+const CSRF_HEADER = 'X-CSRF-Token'; // server/auth/middleware.ts: CSRF_HEADER
+const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+interface SessionState {
+  /** The last answer about who is signed in; null until the first one arrives. */
+  me: Me | null;
+  /**
+   * Changes whenever the signed-in user changes (sign-in, sign-out, a session that expired).
+   * Data hooks and layers key their requests on it, so everything reloads for the new viewer.
+   * The first answer does not change it: what loaded before it was requested with the same cookie.
+   */
+  generation: number;
+}
+
+let session: SessionState = { me: null, generation: 0 };
+/**
+ * The token of the session the browser's cookie belongs to, when that differs from what the page
+ * shows (another tab signed in meanwhile): used for one retried sign-in or sign-out, see
+ * `adoptCookieSession`, and forgotten as soon as the server's answer is remembered.
+ */
+let adoptedToken: string | null = null;
+const sessionListeners = new Set<() => void>();
+const unauthorizedListeners = new Set<() => void>();
+
+/** For `useSyncExternalStore`. */
+export function subscribeSession(listener: () => void): () => void {
+  sessionListeners.add(listener);
+  return () => sessionListeners.delete(listener);
+}
+
+export function getSession(): SessionState {
+  return session;
+}
+
+/** Records who the server says is signed in; a different person than before starts a new generation. */
+function remember(me: Me): Me {
+  const previous = session.me;
+  const changed = previous !== null && previous.user?.id !== me.user?.id;
+  if (changed) referenceCache.clear();
+  adoptedToken = null;
+  session = { me, generation: session.generation + (changed ? 1 : 0) };
+  for (const listener of sessionListeners) listener();
+  return me;
+}
+
+/**
+ * A request answered 401 while the page believed someone was signed in: the session has ended
+ * on the server (expired, signed out elsewhere, password changed). The auth provider re-reads
+ * `me` and tells the person.
+ */
+export function onUnauthorized(listener: () => void): () => void {
+  unauthorizedListeners.add(listener);
+  return () => unauthorizedListeners.delete(listener);
+}
+
+function requestMethod(input: RequestInfo | URL, init?: RequestInit): string {
+  return (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
+}
+
+function requestPath(input: RequestInfo | URL): string {
+  const url = input instanceof Request ? input.url : String(input);
+  return new URL(url, window.location.href).pathname;
+}
+
+/** The one place where the session meets `fetch`. */
+async function sessionFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+  let request = init;
+  if (UNSAFE_METHODS.has(requestMethod(input, init))) {
+    const headers = new Headers(init?.headers);
+    const token = adoptedToken ?? session.me?.csrf_token;
+    if (token) headers.set(CSRF_HEADER, token);
+    // The server takes state-changing requests as JSON only (an empty body included).
+    if (!headers.has('Content-Type')) headers.set('Content-Type', 'application/json');
+    request = { ...init, headers };
+  }
+  const signedIn = session.me?.user != null;
+  const response = await fetch(input, request);
+  // A wrong password also answers 401; that is the sign-in form's business, not an expiry.
+  if (response.status === 401 && signedIn && requestPath(input) !== '/api/auth/login') {
+    for (const listener of unauthorizedListeners) listener();
+  }
+  return response;
 }
 
 /** Query strings are strings: drop unset filters, stringify the rest. */
@@ -142,6 +263,53 @@ export const api = {
     ),
   trucks: (signal?: AbortSignal) => readJson<TruckCollection>('/api/trucks', client.trucks.$get(undefined, { init: { signal } })),
   sensors: (signal?: AbortSignal) => readJson<SensorCollection>('/api/sensors', client.sensors.$get(undefined, { init: { signal } })),
+
+  /** Parcels in a box, with the attributes the viewer may see; one page. */
+  parcels: (bbox: readonly [number, number, number, number], signal?: AbortSignal) =>
+    readJson<Ok<typeof client.parcels.$get>>(
+      '/api/parcels',
+      client.parcels.$get({ query: { bbox: bbox.join(','), limit: '200' } }, { init: { signal } }),
+    ),
+  project: (id: number, signal?: AbortSignal) =>
+    readJson<ProjectDetail>(`/api/projects/${id}`, client.projects[':id'].$get({ param: { id: String(id) } }, { init: { signal } })),
+  updateProject: (id: number, change: ProjectChange) =>
+    readJson<Ok<(typeof client.projects)[':id']['$patch']>>(
+      `/api/projects/${id}`,
+      client.projects[':id'].$patch({ param: { id: String(id) }, json: change }),
+    ),
+  audit: (q: AuditQuery = {}, signal?: AbortSignal) =>
+    readJson<AuditRecord[]>(
+      '/api/audit',
+      client.audit.$get(
+        {
+          query: {
+            actor: str(q.actor),
+            entity: str(q.entity),
+            entity_id: str(q.entity_id),
+            action: str(q.action),
+            from: str(q.from),
+            to: str(q.to),
+            before_id: str(q.before_id),
+            limit: str(q.limit),
+          },
+        },
+        { init: { signal } },
+      ),
+    ),
+
+  me: async () => remember(await readJson<Me>('/api/auth/me', client.auth.me.$get())),
+  /**
+   * Takes the CSRF token of whatever session the cookie now carries, without changing who the
+   * page shows as signed in: a sign-in or sign-out refused for a stale token (403) can then be
+   * retried, with no flash of the other tab's person in between.
+   */
+  adoptCookieSession: async () => {
+    const me = await readJson<Me>('/api/auth/me', client.auth.me.$get());
+    adoptedToken = me.csrf_token;
+  },
+  login: async (username: string, password: string) =>
+    remember(await readJson<Ok<typeof client.auth.login.$post>>('/api/auth/login', client.auth.login.$post({ json: { username, password } }))),
+  logout: async () => remember(await readJson<Ok<typeof client.auth.logout.$post>>('/api/auth/logout', client.auth.logout.$post())),
 };
 
 /** deck.gl's tile layers fill in {z}/{x}/{y} themselves, so this stays a URL template, not an hc call. */

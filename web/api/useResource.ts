@@ -1,21 +1,47 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, useSyncExternalStore } from 'react';
+import { getSession, subscribeSession } from './client.ts';
 
 export interface Resource<T> {
   data: T | null;
   error: Error | null;
 }
 
+const viewerGeneration = () => getSession().generation;
+
+/**
+ * A number that changes whenever the signed-in person changes. What the server sends depends on
+ * who asks (zone-scoped project lists, parcel owners), so anything fetched must be fetched again.
+ */
+export function useViewerGeneration(): number {
+  return useSyncExternalStore(subscribeSession, viewerGeneration);
+}
+
+export interface ResourceOptions {
+  /** Refresh on a timer (live feeds: trucks, sensors). */
+  refreshMs?: number;
+  /**
+   * Load again when the signed-in person changes (the default). Only data that is the same for
+   * everyone and costly to reload (the boundary, the basemap) opts out.
+   */
+  perViewer?: boolean;
+}
+
 /**
  * Loads one API resource and, for live feeds (trucks, sensors), refreshes it on a timer.
  * `key` must change whenever the request changes (filters); a stale response is dropped
- * instead of overwriting a newer one.
+ * instead of overwriting a newer one. The viewer generation is part of the key unless
+ * `perViewer: false`.
  */
 export function useResource<T>(
   key: string,
   load: (signal: AbortSignal) => Promise<T>,
-  refreshMs?: number,
+  options: ResourceOptions = {},
 ): Resource<T> {
-  const [state, setState] = useState<Resource<T>>({ data: null, error: null });
+  const { refreshMs, perViewer = true } = options;
+  const generation = useViewerGeneration();
+  const fullKey = perViewer ? `${key}@${generation}` : key;
+  // Tagged with the key it was loaded for: one person's data is never shown to the next.
+  const [state, setState] = useState<Resource<T> & { key: string | null }>({ data: null, error: null, key: null });
 
   useEffect(() => {
     let controller = new AbortController();
@@ -25,7 +51,7 @@ export function useResource<T>(
       controller = new AbortController();
       load(controller.signal).then(
         (data) => {
-          if (!cancelled) setState({ data, error: null });
+          if (!cancelled) setState({ data, error: null, key: fullKey });
         },
         (error: unknown) => {
           if (cancelled || controller.signal.aborted) return;
@@ -33,6 +59,7 @@ export function useResource<T>(
           setState((previous) => ({
             data: previous.data,
             error: error instanceof Error ? error : new Error(String(error)),
+            key: previous.key,
           }));
         },
       );
@@ -45,9 +72,12 @@ export function useResource<T>(
       controller.abort();
       if (timer !== undefined) window.clearInterval(timer);
     };
-    // `load` is usually an inline arrow; `key` is the declared identity of the request.
+    // `load` is usually an inline arrow; `fullKey` is the declared identity of the request.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [key, refreshMs]);
+  }, [fullKey, refreshMs]);
 
-  return state;
+  // A filter change keeps showing the previous data until the new arrives (no flicker); a new
+  // viewer does not get to see what the previous one was allowed to.
+  const previousViewer = perViewer && state.key !== null && !state.key.endsWith(`@${generation}`);
+  return previousViewer ? { data: null, error: null } : { data: state.data, error: state.error };
 }

@@ -193,3 +193,31 @@ export function formatHeading(deg: number | null | undefined, lang: Lang): strin
   const point = (lang === 'th' ? COMPASS_TH : COMPASS_EN)[index];
   return lang === 'th' ? `${Math.round(normalized)}° (ทิศ${point})` : `${Math.round(normalized)}° (${point})`;
 }
+
+/**
+ * An instant to the second, on the Bangkok clock with the Buddhist-era year in both languages
+ * (an audit record is read against Thai documents): "21 พ.ย. 2568 15:38:07" /
+ * "21 Nov 2568 BE, 15:38:07".
+ */
+export function formatTimestamp(iso: string | null | undefined, lang: Lang): string {
+  const date = parseInstant(iso);
+  if (!date) return '—';
+  return new Intl.DateTimeFormat(lang === 'th' ? 'th-TH-u-ca-buddhist' : 'en-GB-u-ca-buddhist', {
+    timeZone: CITY_TIME_ZONE,
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  }).format(date);
+}
+
+/** A Thai national ID the way it is printed on the card: 1-2345-67890-12-3. */
+export function formatNationalId(id: string | null | undefined): string {
+  if (!id) return '—';
+  const digits = id.replace(/\D/g, '');
+  if (digits.length !== 13) return id;
+  return `${digits[0]}-${digits.slice(1, 5)}-${digits.slice(5, 10)}-${digits.slice(10, 12)}-${digits[12]}`;
+}

@@ -15,8 +15,8 @@ const FIT_PADDING = { top: 24, bottom: 24, left: 300, right: 60 };
  */
 export function CityBase() {
   const { map } = useMap();
-  const boundary = useResource('boundary', () => api.boundary());
-  const basemap = useResource('basemap', () => api.basemap());
+  const boundary = useResource('boundary', () => api.boundary(), { perViewer: false });
+  const basemap = useResource('basemap', () => api.basemap(), { perViewer: false });
 
   useEffect(() => {
     if (!boundary.data) return;

@@ -5,8 +5,8 @@ import type { LayersList } from '@deck.gl/core';
 import { addBoundaryToRemoteStyle, offlineStyle, REMOTE_STYLE_URL } from './baseStyle.ts';
 import { DECK_SLOTS, type DeckSlot } from './layerIds.ts';
 import { MapContext, type MapContextValue } from './MapContext.ts';
-import { selectionFromPick, type Selection } from './selection.ts';
-import { allRequiredLoaded, markReady, onLoadProgress } from './status.ts';
+import { findSelectable, selectionFromPick, type Selection } from './selection.ts';
+import { allRequiredLoaded, installTestHooks, markReady, onLoadProgress } from './status.ts';
 
 /** Khon Kaen city hall area; the boundary fit replaces it as soon as the boundary arrives. */
 export const CITY_CENTRE: [number, number] = [102.833, 16.43];
@@ -141,6 +141,20 @@ export function MapView({ children, onSelect, onZoomChange }: MapViewProps) {
       });
       setContext({ map });
       flush();
+
+      installTestHooks({
+        view: (lon, lat, zoom) => map.jumpTo({ center: [lon, lat], zoom }),
+        project: (lon, lat) => {
+          const point = map.project([lon, lat]);
+          const box = container.getBoundingClientRect();
+          return [box.left + point.x, box.top + point.y];
+        },
+        select: (kind, id) => {
+          const selection = findSelectable(kind, id);
+          if (selection) onSelectRef.current(selection);
+          return selection !== null;
+        },
+      });
     });
 
     const reportZoom = () => onZoomRef.current?.(map.getZoom());

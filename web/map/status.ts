@@ -1,3 +1,5 @@
+import type { FeatureKind } from './selection.ts';
+
 /**
  * What the browser tests read: `window.__mueang = { ready, layers }`.
  * `layers` counts features loaded per thematic layer, whether or not the layer is switched on.
@@ -9,6 +11,19 @@ export interface MueangStatus {
   layers: Record<CountedLayer, number>;
   /** Requests that failed, so a test that times out on `ready` can say why. */
   errors: string[];
+  /*
+   * Test hooks, set once the map exists. They do what a person can do with the mouse, but
+   * precisely: tests/browser/access.test.ts uses them to click one known parcel.
+   */
+  /** Centres the map on a place at a zoom, without animation. */
+  view?: (lon: number, lat: number, zoom: number) => void;
+  /** Where a place is on the page, in CSS pixels (for `page.mouse.click`). */
+  project?: (lon: number, lat: number) => [number, number];
+  /**
+   * Opens the details of a loaded feature of a GeoJSON layer (not parcels: they are tiles), as
+   * a click on it would. False if this viewer has no such feature loaded.
+   */
+  select?: (kind: FeatureKind, id: number | string) => boolean;
 }
 
 declare global {
@@ -87,6 +102,13 @@ export function markReady(): void {
   if (status.ready) return;
   status.ready = true;
   window.dispatchEvent(new Event('mueang:ready'));
+}
+
+type TestHooks = { [K in 'view' | 'project' | 'select']-?: NonNullable<MueangStatus[K]> };
+
+/** The map installs the test hooks once it exists. */
+export function installTestHooks(hooks: TestHooks): void {
+  Object.assign(status, hooks);
 }
 
 export function getStatus(): Readonly<MueangStatus> {

@@ -10,7 +10,12 @@ import { TRUCK_STATUS_COLORS } from './palette.ts';
 const SIZE = 64;
 
 export interface TruckAtlas {
-  url: string;
+  /**
+   * The painted canvas itself, handed to deck.gl as the icon atlas. Not a `data:` URL: deck.gl
+   * would fetch() that, and the server's Content-Security-Policy (`connect-src 'self'`) refuses
+   * fetches of `data:` URLs, which left the trucks undrawn.
+   */
+  image: HTMLCanvasElement;
   mapping: Record<string, { x: number; y: number; width: number; height: number; anchorY: number; mask: boolean }>;
 }
 
@@ -77,6 +82,6 @@ export function truckAtlas(statuses: readonly TruckStatus[]): TruckAtlas {
     if (ctx) drawTruck(ctx, i * SIZE, TRUCK_STATUS_COLORS[status]);
     mapping[status] = { x: i * SIZE, y: 0, width: SIZE, height: SIZE, anchorY: SIZE / 2, mask: false };
   });
-  atlas = { url: canvas.toDataURL('image/png'), mapping };
+  atlas = { image: canvas, mapping };
   return atlas;
 }

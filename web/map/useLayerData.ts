@@ -1,11 +1,12 @@
 import { useEffect } from 'react';
 import type { FeatureCollection } from 'geojson';
 import { useResource, type Resource } from '../api/useResource.ts';
+import { registerSelectable } from './selection.ts';
 import { reportError, reportLoaded, type CountedLayer } from './status.ts';
 
 /**
- * A thematic layer's data: fetched, refreshed if live, and counted for `window.__mueang`
- * whether or not the layer is currently switched on.
+ * A thematic layer's data: fetched, refreshed if live, fetched again for a new viewer, and
+ * counted for `window.__mueang` whether or not the layer is currently switched on.
  */
 export function useLayerData<C extends FeatureCollection>(
   layer: Exclude<CountedLayer, 'parcels'>,
@@ -13,12 +14,15 @@ export function useLayerData<C extends FeatureCollection>(
   load: (signal: AbortSignal) => Promise<C>,
   refreshMs?: number,
 ): Resource<C> {
-  const resource = useResource(key, load, refreshMs);
+  const resource = useResource(key, load, { refreshMs });
   const { data, error } = resource;
 
   useEffect(() => {
     if (data) reportLoaded(layer, data.features.length);
+    registerSelectable(layer, data?.features ?? null);
   }, [layer, data]);
+
+  useEffect(() => () => registerSelectable(layer, null), [layer]);
 
   useEffect(() => {
     if (error) reportError(layer, error);

@@ -1,9 +1,12 @@
-import { useMemo } from 'react';
-import { api } from '../api/client.ts';
+import { Fragment, useMemo, useState } from 'react';
+import { api, type ProjectFeature } from '../api/client.ts';
 import { useResource } from '../api/useResource.ts';
 import { useLanguage } from '../i18n/LanguageProvider.tsx';
 import type { Selection } from '../map/selection.ts';
-import { describe, type Gazetteer } from './describe.ts';
+import { canEditProject } from '../auth/access.ts';
+import { useAuth } from '../auth/AuthProvider.tsx';
+import { describe, type DetailRow, type Gazetteer } from './describe.ts';
+import { ProjectEditForm } from './ProjectEditForm.tsx';
 
 /** Looks up names for the ids in a feature; the requests are shared with the map layers. */
 function useGazetteer(): Gazetteer {
@@ -20,10 +23,32 @@ function useGazetteer(): Gazetteer {
   );
 }
 
-export function DetailsPanel({ selection, onClose }: { selection: Selection; onClose: () => void }) {
+/** Rows cut where a row starts a titled section. */
+function groups(rows: DetailRow[]): { title?: DetailRow['section']; rows: DetailRow[] }[] {
+  const result: { title?: DetailRow['section']; rows: DetailRow[] }[] = [{ rows: [] }];
+  for (const row of rows) {
+    if (row.section) result.push({ title: row.section, rows: [] });
+    result.at(-1)!.rows.push(row);
+  }
+  return result.filter((group) => group.rows.length > 0);
+}
+
+interface DetailsPanelProps {
+  selection: Selection;
+  onClose: () => void;
+  /** A project was changed here: show the new values and reload the projects layer. */
+  onProjectSaved: (project: ProjectFeature) => void;
+}
+
+export function DetailsPanel({ selection, onClose, onProjectSaved }: DetailsPanelProps) {
   const { t, lang } = useLanguage();
+  const { permissions } = useAuth();
   const gazetteer = useGazetteer();
+  const [editing, setEditing] = useState(false);
+  const [saved, setSaved] = useState(false);
   const d = describe(selection, gazetteer, lang, t);
+  // What a role may not do is not offered at all; the server checks again anyway.
+  const editable = selection.kind === 'project' && canEditProject(permissions, selection.feature.properties.zone_id);
 
   return (
     <aside
@@ -43,18 +68,55 @@ export function DetailsPanel({ selection, onClose }: { selection: Selection; onC
           ×
         </button>
       </header>
-      <dl>
-        {d.rows.map((row) => (
-          <div key={row.label} className="details-row">
-            <dt>{t(row.label)}</dt>
-            <dd>
-              {row.color && <span className="swatch swatch-dot" style={{ background: row.color }} aria-hidden="true" />}
-              {row.value}
-              {row.note && <span className="details-note">{row.note}</span>}
-            </dd>
-          </div>
-        ))}
-      </dl>
+      {editable && !editing && (
+        <div className="edit-bar">
+          <button
+            type="button"
+            className="button edit-button"
+            data-testid="edit-project"
+            onClick={() => {
+              setSaved(false);
+              setEditing(true);
+            }}
+          >
+            {t('edit.button')}
+          </button>
+          {saved && (
+            <span className="edit-saved" role="status" data-testid="edit-saved">
+              ✓ {t('edit.saved')}
+            </span>
+          )}
+        </div>
+      )}
+      {editable && editing && selection.kind === 'project' ? (
+        <ProjectEditForm
+          project={selection.feature}
+          onCancel={() => setEditing(false)}
+          onSaved={(project) => {
+            setEditing(false);
+            setSaved(true);
+            onProjectSaved(project);
+          }}
+        />
+      ) : (
+        groups(d.rows).map((group, index) => (
+          <Fragment key={group.title ?? index}>
+            {group.title && <h3 className="details-section">{t(group.title)}</h3>}
+            <dl data-section={group.title}>
+              {group.rows.map((row) => (
+                <div key={row.label} className="details-row" data-field={row.field}>
+                  <dt>{t(row.label)}</dt>
+                  <dd>
+                    {row.color && <span className="swatch swatch-dot" style={{ background: row.color }} aria-hidden="true" />}
+                    {row.value}
+                    {row.note && <span className="details-note">{row.note}</span>}
+                  </dd>
+                </div>
+              ))}
+            </dl>
+          </Fragment>
+        ))
+      )}
     </aside>
   );
 }

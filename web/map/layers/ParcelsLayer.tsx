@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useRef } from 'react';
+import { useCallback, useEffect, useMemo, useRef } from 'react';
 import { MVTLayer } from '@deck.gl/geo-layers';
 import type { _Tile2DHeader as Tile2DHeader } from '@deck.gl/geo-layers';
 import { MVTLoader } from '@loaders.gl/mvt';
@@ -6,6 +6,7 @@ import type { BinaryFeatureCollection } from '@loaders.gl/schema';
 import type { Feature } from 'geojson';
 import { PARCEL_TILES_MIN_ZOOM, PARCEL_TILES_URL, type LandUse, type ParcelTileProps } from '../../api/client.ts';
 import type { BoundaryCollection } from '../../api/client.ts';
+import { useViewerGeneration } from '../../api/useResource.ts';
 import { UNDER_ROADS } from '../baseStyle.ts';
 import { useDeckLayers } from '../MapContext.ts';
 import { hexToRgba, LAND_USE_COLORS } from '../palette.ts';
@@ -74,9 +75,18 @@ interface ParcelsLayerProps {
   extent: BoundaryCollection['bbox'] | null;
 }
 
-/** Land parcels, streamed as vector tiles from z13 because there are far too many for GeoJSON. */
+/**
+ * Land parcels, streamed as vector tiles from z13 because there are far too many for GeoJSON.
+ *
+ * The same tile URL answers with more attributes for some viewers (owners and tax for the tax
+ * office), so a new viewer gets a new layer: a new `id` makes deck.gl drop every tile of the
+ * previous one at once (none of it stays on screen or pickable), and the `v` in the URL keeps
+ * the browser from answering from its cache.
+ */
 export function ParcelsLayer({ visible, detail, selectedId, extent }: ParcelsLayerProps) {
+  const generation = useViewerGeneration();
   const tileCounts = useRef(new Map<string, number>());
+  const generationRef = useRef(generation);
 
   const publish = useCallback(() => {
     let total = 0;
@@ -84,20 +94,29 @@ export function ParcelsLayer({ visible, detail, selectedId, extent }: ParcelsLay
     reportCount('parcels', total);
   }, []);
 
+  useEffect(() => {
+    // Tiles of the previous viewer's layer are gone with it.
+    generationRef.current = generation;
+    tileCounts.current.clear();
+    publish();
+  }, [generation, publish]);
+
   const onTileLoad = useCallback(
     (tile: Tile2DHeader<ParcelTile>) => {
+      if (generationRef.current !== generation) return;
       tileCounts.current.set(tile.id, countTileFeatures(tile.content));
       publish();
     },
-    [publish],
+    [publish, generation],
   );
 
   const onTileUnload = useCallback(
     (tile: Tile2DHeader<ParcelTile>) => {
+      if (generationRef.current !== generation) return;
       tileCounts.current.delete(tile.id);
       publish();
     },
-    [publish],
+    [publish, generation],
   );
 
   const layers = useMemo(() => {
@@ -105,8 +124,8 @@ export function ParcelsLayer({ visible, detail, selectedId, extent }: ParcelsLay
     return [
       new MVTLayer<ParcelTileProps>({
         ...UNDER_ROADS,
-        id: 'parcels',
-        data: PARCEL_TILES_URL,
+        id: `parcels@${generation}`,
+        data: `${PARCEL_TILES_URL}?v=${generation}`,
         minZoom: PARCEL_TILES_MIN_ZOOM,
         visibleMinZoom: PARCELS_VISIBLE_FROM_ZOOM,
         maxZoom: PARCEL_TILES_MAX_ZOOM,
@@ -129,7 +148,7 @@ export function ParcelsLayer({ visible, detail, selectedId, extent }: ParcelsLay
         onTileUnload,
       }),
     ];
-  }, [visible, detail, selectedId, extent, onTileLoad, onTileUnload]);
+  }, [visible, detail, selectedId, extent, onTileLoad, onTileUnload, generation]);
   useDeckLayers('parcels', layers);
   return null;
 }

@@ -9,8 +9,9 @@ import { useLayerData } from '../useLayerData.ts';
  * Plan projects are points (a pump), lines (a drain, a road) or areas (a park), coloured by how
  * far the money has moved: plan → approved → contracted → disbursed.
  */
-export function ProjectsLayer({ visible, filter }: { visible: boolean; filter: ProjectQuery }) {
-  const key = `projects?fy=${filter.fy ?? ''}&strategy=${filter.strategy ?? ''}`;
+export function ProjectsLayer({ visible, filter, version }: { visible: boolean; filter: ProjectQuery; version: number }) {
+  // `version` changes when a project was edited here; the viewer is added by useResource.
+  const key = `projects?fy=${filter.fy ?? ''}&strategy=${filter.strategy ?? ''}#${version}`;
   const { data } = useLayerData('projects', key, (signal) => api.projects(filter, signal));
 
   const layers = useMemo(

@@ -24,7 +24,9 @@ export function TrucksLayer({ visible }: { visible: boolean }) {
               pickable: true,
               autoHighlight: true,
               highlightColor: [255, 214, 10, 160],
-              iconAtlas: atlas.url,
+              // deck.gl accepts any image source here (its 'image' prop type makes a texture of
+              // it); the typings only name URLs and textures.
+              iconAtlas: atlas.image as unknown as string,
               iconMapping: atlas.mapping,
               getIcon: (f) => (atlas.mapping[f.properties.status] ? f.properties.status : 'depot'),
               getPosition: (f) => f.geometry.coordinates as [number, number],

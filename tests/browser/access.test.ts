@@ -1,0 +1,214 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { DEMO_PASSWORD } from '../../server/auth/passwords.ts';
+import { chromiumAvailable, openApp, type OpenApp } from '../support/browser.ts';
+
+/**
+ * Who may see and change what, through the web app as people use it: every change of person
+ * is a sign-in or sign-out through the header and the sign-in dialog, never a crafted cookie.
+ */
+
+const embedded = inject('engines').find((e) => e.engine === 'embedded');
+
+interface ProjectSummary { id: number; zone_id: number | null }
+
+/** The public project list, read directly: which projects lie in which zone. */
+async function publicProjects(base: string): Promise<ProjectSummary[]> {
+  const response = await fetch(new URL('api/projects', base));
+  const body = (await response.json()) as { features: { properties: ProjectSummary }[] };
+  return body.features.map((f) => f.properties);
+}
+
+describe.runIf(chromiumAvailable)('access control in Chromium', () => {
+  let app: OpenApp;
+  let page: Page;
+  let projects: ProjectSummary[];
+
+  const details = () => page.getByTestId('details-panel');
+  const layerCount = (layer: 'projects' | 'parcels') => page.evaluate((l) => window.__mueang!.layers[l], layer);
+
+  async function openSignIn(username: string, password: string): Promise<void> {
+    await page.getByTestId('sign-in').click();
+    const dialog = page.getByTestId('sign-in-dialog');
+    await expect.poll(() => dialog.isVisible()).toBe(true);
+    // Keyboard only: the username has focus, Tab moves on, Enter submits.
+    await page.keyboard.type(username);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(password);
+    await page.keyboard.press('Enter');
+  }
+
+  async function signIn(username: string): Promise<void> {
+    await openSignIn(username, DEMO_PASSWORD);
+    await page.getByTestId('user-role').waitFor({ timeout: 10_000 });
+  }
+
+  async function signOut(): Promise<void> {
+    await page.getByTestId('sign-out').click();
+    await page.getByTestId('sign-in').waitFor({ timeout: 10_000 });
+  }
+
+  async function setLayers(on: boolean, layers: string[]): Promise<void> {
+    for (const layer of layers) await page.getByTestId(`layer-toggle-${layer}`).setChecked(on);
+  }
+
+  beforeAll(async () => {
+    if (!embedded) throw new Error('no embedded server to load the app from');
+    projects = await publicProjects(embedded.url);
+    app = await openApp(embedded.url);
+    page = app.page;
+  }, 180_000);
+
+  afterAll(async () => app?.close());
+
+  it('works for the public, with a way to sign in and no staff tools', async () => {
+    await expect.poll(() => page.getByTestId('sign-in').innerText()).toBe('เข้าสู่ระบบ');
+    expect(await page.getByTestId('audit-toggle').count()).toBe(0);
+    expect(await layerCount('projects')).toBe(projects.length);
+  });
+
+  it('says so when the password is wrong', async () => {
+    await openSignIn('auditor', 'not-the-password');
+    const error = page.getByTestId('sign-in-error');
+    await expect.poll(() => error.innerText(), { timeout: 10_000 }).toBe('ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง');
+    expect(await error.getAttribute('data-status')).toBe('401');
+    expect(await page.getByTestId('sign-in-password').inputValue()).toBe('');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('sign-in-dialog').isVisible()).toBe(false);
+    expect(await page.getByTestId('user-badge').count()).toBe(0);
+  });
+
+  let parcel: { lon: number; lat: number; owner: string };
+
+  it('shows the tax officer who owns a parcel', async () => {
+    // Zoomed in on the middle of the city first, as the public: after the sign-in only a few
+    // parcel tiles load again, not the whole city's (parsing those takes SwiftShader's page a while).
+    const boundary = (await (await fetch(new URL('api/boundary', embedded!.url))).json()) as { bbox: number[] };
+    const [w, s, e, n] = boundary.bbox as [number, number, number, number];
+    const [cx, cy] = [(w + e) / 2, (s + n) / 2];
+    // Only the parcels above the (unpickable) zone edges: nothing else can take the click.
+    await setLayers(false, ['projects', 'sensors', 'trucks']);
+    await page.evaluate(({ lon, lat }) => window.__mueang!.view!(lon, lat, 17), { lon: cx, lat: cy });
+
+    await signIn('tax');
+    expect(await page.getByTestId('user-role').innerText()).toBe('เจ้าหน้าที่ภาษี');
+
+    // The parcel with an owner nearest the centre of the view, as this session sees parcels.
+    parcel = await page.evaluate(async ({ cx, cy }) => {
+      const d = 0.0008; // about 90 m: on screen at zoom 17
+      const url = `/api/parcels?bbox=${cx - d},${cy - d},${cx + d},${cy + d}&limit=500`;
+      const body = (await (await fetch(url)).json()) as {
+        features: { geometry: { coordinates: number[][][] }; properties: { owner_name?: string | null } }[];
+      };
+      const candidates = body.features.filter((f) => f.properties.owner_name).map((f) => {
+        // Parcels are rectangles: the mean of the corners lies inside.
+        const corners = f.geometry.coordinates[0]!.slice(0, -1);
+        const lon = corners.reduce((sum, c) => sum + c[0]!, 0) / corners.length;
+        const lat = corners.reduce((sum, c) => sum + c[1]!, 0) / corners.length;
+        return { lon, lat, owner: f.properties.owner_name!, distance: Math.hypot(lon - cx, lat - cy) };
+      });
+      candidates.sort((a, b) => a.distance - b.distance);
+      const best = candidates[0];
+      if (!best) throw new Error('no parcel with an owner near the centre');
+      return { lon: best.lon, lat: best.lat, owner: best.owner };
+    }, { cx, cy });
+
+    await expect.poll(async () => {
+      if ((await layerCount('parcels')) === 0) return 'no tiles yet';
+      const [x, y] = await page.evaluate(({ lon, lat }) => window.__mueang!.project!(lon, lat), parcel);
+      await page.mouse.click(x, y);
+      return (await details().isVisible()) ? details().getAttribute('data-kind') : 'no panel';
+    }, { timeout: 20_000, interval: 500 }).toBe('parcel');
+
+    const text = await details().innerText();
+    expect(text).toContain(parcel.owner);
+    expect(text).toContain('เลขประจำตัวประชาชน');
+    expect(text).toContain('ราคาประเมิน');
+    expect(text).toContain('ภาษีที่ต้องชำระ');
+  });
+
+  it('takes the owner away again once the tax officer signs out', async () => {
+    await signOut();
+    // The open panel is fetched again for the public (or closed); click the parcel if it is.
+    await expect.poll(async () => {
+      if (!(await details().isVisible())) {
+        const [x, y] = await page.evaluate(({ lon, lat }) => window.__mueang!.project!(lon, lat), parcel);
+        await page.mouse.click(x, y);
+        return 'clicked';
+      }
+      if ((await details().getAttribute('data-kind')) !== 'parcel') return 'not a parcel';
+      return (await details().innerText()).includes(parcel.owner) ? 'owner shown' : 'no owner';
+    }, { timeout: 20_000, interval: 500 }).toBe('no owner');
+    expect(await details().locator('[data-field=owner_name]').count()).toBe(0);
+    expect(await details().innerText()).not.toContain('ราคาประเมิน');
+  });
+
+  it('offers the zone-1 engineer Edit for zone-1 projects only, with only stage and date', async () => {
+    await setLayers(true, ['projects', 'sensors', 'trucks']);
+    const zone1 = projects.filter((p) => p.zone_id === 1);
+    const zone2 = projects.find((p) => p.zone_id === 2)!;
+    expect(zone1.length).toBeGreaterThan(0);
+    expect(zone2).toBeDefined();
+
+    // Looking at a zone-2 project as the public: details, no Edit.
+    await expect.poll(() => layerCount('projects')).toBe(projects.length);
+    expect(await page.evaluate((id) => window.__mueang!.select!('project', id), zone2.id)).toBe(true);
+    await expect.poll(() => details().getAttribute('data-kind')).toBe('project');
+    expect(await page.getByTestId('edit-project').count()).toBe(0);
+
+    await signIn('engineer-z1');
+    expect(await page.getByTestId('user-role').innerText()).toBe('วิศวกร · เขต 1');
+    // Every layer loaded again for the new viewer: only zone-1 projects now.
+    await expect.poll(() => layerCount('projects'), { timeout: 15_000 }).toBe(zone1.length);
+    // The zone-2 project is neither shown nor editable for them.
+    await expect.poll(() => page.getByTestId('edit-project').count()).toBe(0);
+    expect(await details().isVisible()).toBe(false);
+    expect(await page.evaluate((id) => window.__mueang!.select!('project', id), zone2.id)).toBe(false);
+
+    expect(await page.evaluate((id) => window.__mueang!.select!('project', id), zone1[0]!.id)).toBe(true);
+    const edit = page.getByTestId('edit-project');
+    await expect.poll(() => edit.isVisible()).toBe(true);
+    expect(await edit.innerText()).toBe('แก้ไข');
+    await edit.click();
+    const form = page.getByTestId('project-edit-form');
+    await expect.poll(() => form.isVisible()).toBe(true);
+    const fields = await form.locator('[data-field]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-field')));
+    expect(fields).toEqual(['stage', 'as_of']);
+    await form.getByRole('button', { name: 'ยกเลิก' }).click();
+    await signOut();
+  });
+
+  it('shows the auditor the audit trail, with the sign-ins made here', async () => {
+    await signIn('auditor');
+    expect(await page.getByTestId('user-role').innerText()).toBe('ผู้ตรวจสอบ');
+    await page.getByTestId('audit-toggle').click();
+    const panel = page.getByTestId('audit-panel');
+    await expect.poll(() => panel.locator('[data-testid=audit-row]').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    const wanted = ['login:auditor', 'login:engineer-z1', 'logout:engineer-z1', 'login:tax', 'logout:tax', 'login_failed:auditor'];
+    const rows = () => panel.locator('[data-testid=audit-row]').evaluateAll((list) =>
+      list.map((r) => `${r.getAttribute('data-action')}:${r.getAttribute('data-actor')}`));
+    // Other suites share this server: page back with "older" until this test's entries are all in.
+    let seen = await rows();
+    for (let page = 0; page < 10 && !wanted.every((w) => seen.includes(w)); page++) {
+      const older = panel.getByTestId('audit-older');
+      if (!(await older.isVisible())) break;
+      const before = seen.length;
+      await older.click();
+      await expect.poll(async () => (await rows()).length, { timeout: 10_000 }).toBeGreaterThan(before);
+      seen = await rows();
+    }
+    expect(seen).toEqual(expect.arrayContaining(wanted));
+    // Newest first.
+    expect(seen.indexOf('login:auditor')).toBeLessThan(seen.indexOf('login:engineer-z1'));
+    expect(seen.indexOf('login:engineer-z1')).toBeLessThan(seen.indexOf('login:tax'));
+    expect(seen.indexOf('login:tax')).toBeLessThan(seen.indexOf('login_failed:auditor'));
+
+    // Filtering by action asks the server again.
+    await panel.getByTestId('audit-filter-action').selectOption('login_failed');
+    await expect.poll(async () => {
+      const actions = await panel.locator('[data-testid=audit-row]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-action')));
+      return actions.length > 0 && actions.every((a) => a === 'login_failed');
+    }, { timeout: 10_000 }).toBe(true);
+    expect(app.problems).toEqual([]);
+  });
+});
