@@ -48,7 +48,10 @@ describe.runIf(chromiumAvailable)('the city map in Chromium', () => {
 
   it('loads every layer of the city', async () => {
     const layers = await page.evaluate(() => window.__mueang!.layers);
-    expect(layers).toMatchObject({ zones: 4, communities: 95, projects: 519, trucks: 24, sensors: 24 });
+    // Other suites may have added projects to the shared server: compare with what it holds now.
+    const projects = ((await (await fetch(`${embedded!.url}/api/projects`)).json()) as { features: unknown[] }).features.length;
+    expect(projects).toBeGreaterThanOrEqual(519);
+    expect(layers).toMatchObject({ zones: 4, communities: 95, projects, trucks: 24, sensors: 24 });
     expect(layers.parcels).toBeGreaterThan(100);
   });
 
