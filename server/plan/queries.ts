@@ -6,11 +6,13 @@ import type { Stage } from './stages.ts';
 
 export interface Mission { id: string; name_th: string; name_en: string }
 export interface Strategy { id: string; mission_id: string; name_th: string; name_en: string }
-export interface PlanOutline { missions: Mission[]; strategies: Strategy[]; fiscal_years: number[] }
+export interface PlanSummary { id: string; kind: 'development' | 'integrity'; name_th: string; name_en: string; first_fy: number; last_fy: number }
+export interface PlanOutline { plans: PlanSummary[]; missions: Mission[]; strategies: Strategy[]; fiscal_years: number[] }
 
 export interface ProjectProperties {
   id: number; code: string; name_th: string; name_en: string; fiscal_year: number;
-  strategy_id: string; mission_id: string; division_id: string; division_th: string; division_en: string; stage: Stage;
+  strategy_id: string; mission_id: string; division_id: string; division_th: string; division_en: string; stage: Stage | null;
+  status: 'awaiting_report' | 'in_progress' | 'completed' | 'not_possible' | null;
   budget: number; approved_amount: number | null; contract_amount: number | null; disbursed_amount: number | null;
   as_of: string; zone_id: number | null; community_id: number | null;
 }
@@ -22,14 +24,34 @@ export interface ProjectFilter {
   id?: number;
 }
 
-export async function outline(db: Queryable): Promise<PlanOutline> {
-  const [missions, strategies, years] = await Promise.all([
-    db.query<Mission>('SELECT id, name_th, name_en FROM missions ORDER BY id'),
+/** The plans, and one plan's missions, strategies and fiscal years (the development plan by default). */
+export async function outline(db: Queryable, planId?: string): Promise<PlanOutline> {
+  const plan = `coalesce($1, (SELECT id FROM plans WHERE kind = 'development' ORDER BY first_fy DESC LIMIT 1))`;
+  const [plans, missions, strategies, years] = await Promise.all([
+    db.query<PlanSummary>(`SELECT id, kind, name_th, name_en, first_fy::int AS first_fy, last_fy::int AS last_fy FROM plans ORDER BY kind, id`),
+    db.query<Mission>(`SELECT id, name_th, name_en FROM missions WHERE plan_id = ${plan} ORDER BY id`, [planId ?? null]),
     // S10 sorts after S9, not after S1.
-    db.query<Strategy>('SELECT id, mission_id, name_th, name_en FROM strategies ORDER BY length(id), id'),
-    db.query<{ fiscal_year: number }>('SELECT DISTINCT fiscal_year::int AS fiscal_year FROM projects ORDER BY 1'),
+    db.query<Strategy>(`SELECT s.id, s.mission_id, s.name_th, s.name_en FROM strategies s JOIN missions m ON m.id = s.mission_id
+                        WHERE m.plan_id = ${plan} ORDER BY length(s.id), s.id`, [planId ?? null]),
+    db.query<{ fiscal_year: number }>(`SELECT DISTINCT p.fiscal_year::int AS fiscal_year FROM projects p
+                                       JOIN strategies s ON s.id = p.strategy_id JOIN missions m ON m.id = s.mission_id
+                                       WHERE m.plan_id = ${plan} ORDER BY 1`, [planId ?? null]),
   ]);
-  return { missions, strategies, fiscal_years: years.map((y) => y.fiscal_year) };
+  return { plans, missions, strategies, fiscal_years: years.map((y) => y.fiscal_year) };
+}
+
+/** A plan (the development plan when none is named) and the fiscal years it has projects in. */
+export async function planYears(db: Queryable, id: string | undefined): Promise<{ id: string; years: number[] } | undefined> {
+  const [row] = await db.query<{ id: string; years: number[] }>(
+    `SELECT pl.id, coalesce(array_agg(DISTINCT p.fiscal_year::int ORDER BY p.fiscal_year::int)
+                             FILTER (WHERE p.fiscal_year IS NOT NULL), '{}') AS years
+     FROM plans pl
+     LEFT JOIN missions m ON m.plan_id = pl.id
+     LEFT JOIN strategies s ON s.mission_id = m.id
+     LEFT JOIN projects p ON p.strategy_id = s.id
+     WHERE pl.id = coalesce($1, (SELECT id FROM plans WHERE kind = 'development' ORDER BY first_fy DESC LIMIT 1))
+     GROUP BY pl.id`, [id ?? null]);
+  return row;
 }
 
 export async function strategyExists(db: Queryable, id: string): Promise<boolean> {
@@ -40,7 +62,7 @@ const PROJECT_SELECT = `
     SELECT p.id, p.code, p.name_th, p.name_en, p.fiscal_year::int AS fiscal_year,
            p.strategy_id, s.mission_id, p.division_id, d.name_th AS division_th, d.name_en AS division_en, p.stage,
            p.budget::float8 AS budget, p.approved_amount::float8 AS approved_amount,
-           p.contract_amount::float8 AS contract_amount, p.disbursed_amount::float8 AS disbursed_amount,
+           p.contract_amount::float8 AS contract_amount, p.disbursed_amount::float8 AS disbursed_amount, p.status,
            to_char(p.as_of, 'YYYY-MM-DD') AS as_of, place.zone_id, place.community_id, p.geom
     FROM projects p
     JOIN strategies s ON s.id = p.strategy_id
@@ -64,6 +86,8 @@ export const projects = (db: Queryable, filter: ProjectFilter) =>
       AND ($5::float8 IS NULL OR p.geom && ST_MakeEnvelope($5, $6, $7, $8, 4326))
       AND ($9::int[] IS NULL OR place.zone_id = ANY($9))
       AND ($10::int IS NULL OR p.id = $10)
+      -- The map lists projects that have a place; one asked for by id is found either way.
+      AND ($10::int IS NOT NULL OR p.geom IS NOT NULL)
     ORDER BY p.id`,
     [filter.fy ?? null, filter.strategy ?? null, filter.zone ?? null, filter.stage ?? null,
       ...(filter.bbox ?? [null, null, null, null]), filter.zones, filter.id ?? null]);

@@ -10,6 +10,8 @@ import { apiError, badRequest } from '../http/errors.ts';
 import { geometry, requireValidGeometry } from '../http/geometry.ts';
 import { bbox, integer, validate } from '../http/validate.ts';
 import * as plan from './queries.ts';
+import { validationReport } from './checks.ts';
+import { evaluate, GROUPINGS } from './evaluation.ts';
 import { STAGES } from './stages.ts';
 
 const projectQuery = z.object({
@@ -42,6 +44,24 @@ const projectChange = z.object(changeable).partial().strict()
 const newProject = z.object(projectFields).partial({ approved_amount: true, contract_amount: true, disbursed_amount: true }).strict();
 const idParam = z.object({ id: integer(1, 2 ** 31 - 1) });
 
+const evaluationQuery = z.object({
+  plan: z.string().max(64).optional(),
+  fy: integer(2500, 2700).optional(),
+  by: z.enum(GROUPINGS).default('strategy'),
+});
+const checksQuery = z.object({ plan: z.string().max(64).optional(), fy: integer(2500, 2700).optional() });
+
+/** The plan asked for, or the development plan; and the fiscal year asked for, or its latest. */
+async function planAndYear(db: Queryable, planId: string | undefined, fy: number | undefined): Promise<{ plan: string; fy: number }> {
+  const chosen = await plan.planYears(db, planId);
+  if (!chosen) throw badRequest('plan', `plan: unknown plan "${planId}"`);
+  const year = fy ?? chosen.years.at(-1);
+  if (year === undefined || !chosen.years.includes(year)) {
+    throw badRequest('fy', `fy: plan ${chosen.id} has no projects in fiscal year ${fy ?? '(none)'}`);
+  }
+  return { plan: chosen.id, fy: year };
+}
+
 /** A project's details as the audit trail keeps them: its properties and its geometry. */
 const snapshot = (feature: Awaited<ReturnType<typeof plan.project>>) =>
   feature ? { ...feature.properties, geometry: feature.geometry } : null;
@@ -53,7 +73,23 @@ async function checkReferences(db: Queryable, values: plan.ProjectValues): Promi
 }
 
 export const planRoutes = new Hono<Env>()
-  .get('/plan', async (c) => c.json(await plan.outline(c.var.db)))
+  .get('/plan', validate('query', z.object({ plan: z.string().max(64).optional() })), async (c) =>
+    c.json(await plan.outline(c.var.db, c.req.valid('query').plan)))
+
+  // Published evaluation: anyone may read it; a zone-scoped user's figures cover their zones.
+  .get('/evaluation', validate('query', evaluationQuery), async (c) => {
+    const query = c.req.valid('query');
+    const { plan: planId, fy } = await planAndYear(c.var.db, query.plan, query.fy);
+    const filter = { plan: planId, fy, zones: zoneScope(c.var.viewer) };
+    const [rows, [total]] = await Promise.all([evaluate(c.var.db, query.by, filter), evaluate(c.var.db, 'plan', filter)]);
+    return c.json({ plan: planId, fiscal_year: fy, by: query.by, rows, total: total ?? null });
+  })
+
+  .get('/evaluation/checks', validate('query', checksQuery), async (c) => {
+    const query = c.req.valid('query');
+    const { plan: planId, fy } = await planAndYear(c.var.db, query.plan, query.fy);
+    return c.json({ plan: planId, fiscal_year: fy, findings: await validationReport(c.var.db, planId, fy) });
+  })
 
   .get('/projects', validate('query', projectQuery), async (c) => {
     const filter = c.req.valid('query');

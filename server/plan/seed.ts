@@ -1,4 +1,5 @@
 import city from '../../data/khonkaen/city.json' with { type: 'json' };
+import integrityRows from '../../data/khonkaen/integrity_fy2565_rows.json' with { type: 'json' };
 import plan from '../../data/khonkaen/plan.json' with { type: 'json' };
 import type { Queryable } from '../db/index.ts';
 import { STAGES, type Stage } from './stages.ts';
@@ -51,39 +52,62 @@ export function fy2561Register(): ProjectSeed[] {
     });
     // Budgets vary over an order of magnitude, as real project registers do.
     const weights = drafts.map(() => Math.exp(1.2 * (random() + random() + random() - 1.5)));
-    const order = shuffled(random, drafts.map((_, i) => i));
-    const stageOf = new Map<number, Stage>(order.map((index, rank) => [index,
-      rank < disbursedCount ? 'disbursed' : rank < contractCount ? 'contracted' : rank < approvedCount ? 'approved' : 'plan']));
-    const reached = (stage: Stage) => drafts.map((_, i) => STAGES.indexOf(stageOf.get(i) ?? 'plan') >= STAGES.indexOf(stage));
-    const split = (total: string, stage: Stage) => {
-      const mask = reached(stage);
-      const members = drafts.map((_, i) => i).filter((i) => mask[i]);
-      const parts = apportion(toSatang(total), members.map((i) => weights[i] as number));
-      return new Map(members.map((i, k) => [i, fromSatang(parts[k] as bigint)]));
-    };
-    const budgets = split(planBudget, 'plan');
-    const approved = split(approvedAmount, 'approved');
-    const contracts = split(contractAmount, 'contracted');
-    const disbursed = split(disbursedAmount, 'disbursed');
+    // Which projects got approved is chance; among those, the larger went further (contract,
+    // then disbursement), as they do. Each stage's amount is spread in proportion to the
+    // previous stage's, so a project is consistent with itself wherever table T2 allows it.
+    const approvedSet = shuffled(random, drafts.map((_, i) => i)).slice(0, approvedCount)
+      .sort((a, b) => (weights[b] as number) - (weights[a] as number));
+    const contractSet = approvedSet.slice(0, contractCount);
+    const disbursedSet = contractSet.slice(0, disbursedCount);
+    const stageOf = (i: number): Stage =>
+      disbursedSet.includes(i) ? 'disbursed' : contractSet.includes(i) ? 'contracted' : approvedSet.includes(i) ? 'approved' : 'plan';
+    const everyone = drafts.map((_, i) => i);
+    const budgets = splitOver(toSatang(planBudget), everyone, everyone.map((i) => weights[i] as number));
+    const approved = splitOver(toSatang(approvedAmount), approvedSet, approvedSet.map((i) => Number(budgets.get(i))));
+    const contracts = splitUnder(toSatang(contractAmount), contractSet, contractSet.map((i) => approved.get(i) as bigint));
+    const disbursed = splitUnder(toSatang(disbursedAmount), disbursedSet, disbursedSet.map((i) => contracts.get(i) as bigint));
+    const baht = (amounts: Map<number, bigint>, i: number) => { const a = amounts.get(i); return a === undefined ? null : fromSatang(a); };
     drafts.forEach((draft, i) => {
       projects.push({
         ...draft,
         code: `${FISCAL_YEAR}-${strategy}-${String(i + 1).padStart(3, '0')}`,
         strategy,
-        stage: stageOf.get(i) ?? 'plan',
-        budget: budgets.get(i) ?? '0.00',
-        approved: approved.get(i) ?? null,
-        contract: contracts.get(i) ?? null,
-        disbursed: disbursed.get(i) ?? null,
+        stage: stageOf(i),
+        budget: baht(budgets, i) ?? '0.00',
+        approved: baht(approved, i),
+        contract: baht(contracts, i),
+        disbursed: baht(disbursed, i),
       });
     });
   }
   return projects;
 }
 
+/** `total` satang spread over `members` in proportion to `weights`. */
+function splitOver(total: bigint, members: number[], weights: number[]): Map<number, bigint> {
+  const parts = apportion(total, weights);
+  return new Map(members.map((member, k) => [member, parts[k] as bigint]));
+}
+
+/**
+ * `total` spread over `members` without any exceeding its cap (its amount at the stage before),
+ * when the caps allow it. When the total is larger than all caps together, as for S7's
+ * disbursement in table T2, the excess goes to one project, the largest, so the inconsistency
+ * the report carries shows up once, where a reviewer can find it.
+ */
+function splitUnder(total: bigint, members: number[], caps: bigint[]): Map<number, bigint> {
+  const room = caps.reduce((a, b) => a + b, 0n);
+  if (members.length === 0) return new Map();
+  if (total <= room) return splitOver(total, members, caps.map(Number));
+  const parts = new Map(members.map((member, k) => [member, caps[k] as bigint]));
+  const largest = members[caps.indexOf(caps.reduce((a, b) => (b > a ? b : a)))] as number;
+  parts.set(largest, (parts.get(largest) as bigint) + total - room);
+  return parts;
+}
+
 export async function seedPlan(tx: Queryable): Promise<void> {
   const p = plan.plan;
-  await tx.query('INSERT INTO plans (id, name_th, name_en, first_fy, last_fy) VALUES ($1, $2, $3, 2561, 2564)', [p.id, p.name_th, p.name_en]);
+  await tx.query(`INSERT INTO plans (id, name_th, name_en, first_fy, last_fy, kind) VALUES ($1, $2, $3, 2561, 2564, 'development')`, [p.id, p.name_th, p.name_en]);
   for (const m of plan.missions) {
     await tx.query('INSERT INTO missions (id, plan_id, name_th, name_en) VALUES ($1, $2, $3, $4)', [m.id, p.id, m.name_th, m.name_en]);
   }
@@ -99,6 +123,14 @@ export async function seedPlan(tx: Queryable): Promise<void> {
   for (const d of plan.divisions) {
     await tx.query('INSERT INTO divisions (id, name_th, name_en) VALUES ($1, $2, $3)', [d.id, d.name_th, d.name_en]);
   }
+  for (const goal of plan.goals) {
+    await tx.query('INSERT INTO goals (id, strategy_id, name_th, name_en) VALUES ($1, $2, $3, $4)', [goal.id, goal.strategy, goal.name_th, goal.name_en]);
+    for (const [id, th, en] of goal.indicators) {
+      await tx.query('INSERT INTO indicators (id, goal_id, name_th, name_en) VALUES ($1, $2, $3, $4)', [id, goal.id, th, en]);
+    }
+  }
+  await seedPrintedFigures(tx);
+  await seedIntegrityPlan(tx);
 
   const register = fy2561Register();
   const column = <K extends keyof ProjectSeed>(key: K) => register.map((r) => r[key]);
@@ -143,4 +175,60 @@ export async function seedPlan(tx: Queryable): Promise<void> {
       register.map((r) => r.at?.[0] ?? null), register.map((r) => r.at?.[1] ?? null), column('communityId'),
       FISCAL_YEAR, plan.t2_fy2561_execution.as_of],
   );
+}
+
+/** What the FY2561 report printed: T2's total row and T3's figures per mission and overall. */
+async function seedPrintedFigures(tx: Queryable): Promise<void> {
+  const printed = plan.printed_fy2561;
+  const scopes: [string, Record<string, string | number>][] = [['total', printed.total], ...Object.entries(printed.missions)];
+  for (const [scope, figures] of scopes) {
+    for (const [measure, value] of Object.entries(figures)) {
+      await tx.query(
+        'INSERT INTO printed_figures (plan_id, fiscal_year, scope, measure, value, source) VALUES ($1, $2, $3, $4, $5, $6)',
+        [plan.plan.id, FISCAL_YEAR, scope, measure, String(value), printed.source]);
+    }
+  }
+}
+
+// The unit a row's note names as responsible (ผู้รับผิดชอบ …), by the words that identify it.
+const UNIT_WORDS: [RegExp, string][] = [
+  [/สาธารณสุข/, 'health'], [/ช่าง/, 'engineering'], [/การศึกษา/, 'education'], [/สวัสดิการ/, 'welfare'],
+  [/ยุทธศาสตร์|งบประมาณ|เผยแพร่วิชาการ/, 'strategy'], [/ปลัด/, 'clerk'], [/คลัง/, 'finance'], [/ตรวจสอบภายใน/, 'audit'],
+];
+export const divisionOfNote = (note: string) => UNIT_WORDS.find(([words]) => words.test(note))?.[1] ?? 'unstated';
+
+const baht = (text: string) => text.replaceAll(',', '');
+
+/**
+ * The integrity (anti-corruption) plan as a second plan of the same model: its four dimensions
+ * are strategies under one mission, and its FY2565 report's 76 rows are projects exactly as
+ * printed (budget, disbursed, status, note). They have no place: the report names none.
+ */
+async function seedIntegrityPlan(tx: Queryable): Promise<void> {
+  const integrity = plan.integrity_plan;
+  await tx.query(`INSERT INTO plans (id, name_th, name_en, first_fy, last_fy, kind) VALUES ($1, $2, $3, 2561, 2565, 'integrity')`,
+    [integrity.plan.id, integrity.plan.name_th, integrity.plan.name_en]);
+  await tx.query('INSERT INTO missions (id, plan_id, name_th, name_en) VALUES ($1, $2, $3, $4)',
+    [integrity.mission.id, integrity.plan.id, integrity.mission.name_th, integrity.mission.name_en]);
+  for (const dimension of integrity.dimensions) {
+    await tx.query('INSERT INTO strategies (id, mission_id, name_th, name_en) VALUES ($1, $2, $3, $4)',
+      [dimension.id, integrity.mission.id, dimension.name_th, dimension.name_en]);
+  }
+  const status = integrity.status_by_column as Record<string, string>;
+  await tx.query(
+    `INSERT INTO projects (code, fiscal_year, strategy_id, division_id, name_th, name_en, status, budget, disbursed_amount, as_of, note)
+     SELECT r.code, $1, r.strategy, r.division, r.name, r.name, r.status, r.budget, r.disbursed, $2::date, nullif(r.note, '')
+     FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::numeric[], $9::numeric[], $10::text[])
+       AS r(code, strategy, division, name, status, budget, disbursed, note)`,
+    [integrity.fiscal_year, integrity.as_of,
+      integrityRows.map((r) => `${integrity.fiscal_year}-INT-${String(r.no).padStart(3, '0')}`),
+      integrityRows.map((r) => `D${r.dim}`), integrityRows.map((r) => divisionOfNote(r.note)), integrityRows.map((r) => r.name),
+      integrityRows.map((r) => status[String(r.st)]), integrityRows.map((r) => baht(r.budget)), integrityRows.map((r) => baht(r.disb)),
+      integrityRows.map((r) => r.note)]);
+  const printed = integrity.printed;
+  for (const [measure, value] of Object.entries(printed)) {
+    await tx.query(
+      'INSERT INTO printed_figures (plan_id, fiscal_year, scope, measure, value, source) VALUES ($1, $2, $3, $4, $5, $6)',
+      [integrity.plan.id, integrity.fiscal_year, 'total', measure, String(value), integrity.source]);
+  }
 }

@@ -64,7 +64,12 @@ export type AuditQuery = Partial<Record<Exclude<keyof InferRequestType<typeof cl
 
 export const ROLES = ['admin', 'executive', 'planner', 'engineer', 'disaster', 'tax', 'auditor'] as const satisfies readonly Role[];
 
-export type Stage = ProjectProps['stage'];
+export type Stage = NonNullable<ProjectProps['stage']>;
+/**
+ * A project's e-Plan stage. Projects of a plan without stages (the integrity plan reports a
+ * status instead) have no place on the map; anywhere else they read as planned.
+ */
+export const projectStage = (project: ProjectProps): Stage => project.stage ?? 'plan';
 export type TruckStatus = TruckProps['status'];
 export type LandUse = ParcelProps['land_use'];
 /** A sensor's level; `offline` when it has sent no reading at all. */
@@ -244,7 +249,7 @@ export const api = {
     reference<CommunityCollection>(`/api/communities?zone=${zone ?? ''}`, () =>
       client.communities.$get({ query: { zone: str(zone) } }),
     ),
-  plan: () => reference<Plan>('/api/plan', () => client.plan.$get()),
+  plan: () => reference<Plan>('/api/plan', () => client.plan.$get({ query: {} })),
   projects: (q: ProjectQuery = {}, signal?: AbortSignal) =>
     readJson<ProjectCollection>(
       '/api/projects',

@@ -1,5 +1,5 @@
 import { useId, useMemo, useState, type FormEvent } from 'react';
-import { ApiError, api, STAGES, type ProjectChange, type ProjectFeature, type Stage } from '../api/client.ts';
+import { ApiError, api, STAGES, type ProjectChange, type ProjectFeature, type Stage, projectStage } from '../api/client.ts';
 import { editableFormFields, type FormField } from '../auth/access.ts';
 import { useAuth } from '../auth/AuthProvider.tsx';
 import { formatDate } from '../i18n/format.ts';
@@ -28,7 +28,7 @@ function initialValues(p: ProjectFeature['properties']): Values {
   return {
     name_th: p.name_th,
     name_en: p.name_en,
-    stage: p.stage,
+    stage: projectStage(p),
     budget: amount(p.budget),
     approved_amount: amount(p.approved_amount),
     contract_amount: amount(p.contract_amount),

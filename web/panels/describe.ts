@@ -1,4 +1,4 @@
-import { sensorLevel, type CommunityProps, type Plan, type ZoneProps } from '../api/client.ts';
+import { projectStage, sensorLevel, type CommunityProps, type Plan, type ZoneProps } from '../api/client.ts';
 import {
   formatAgo,
   formatBaht,
@@ -140,9 +140,9 @@ export function describe(selection: Selection, g: Gazetteer, lang: Lang, t: T): 
         kind: 'details.kind.project',
         title: localName(p, lang),
         subtitle: p.code,
-        accent: STAGE_COLORS[p.stage],
+        accent: STAGE_COLORS[projectStage(p)],
         rows: [
-          { label: 'field.stage', value: t(`stage.${p.stage}`), color: STAGE_COLORS[p.stage] },
+          { label: 'field.stage', value: t(`stage.${projectStage(p)}`), color: STAGE_COLORS[projectStage(p)] },
           { label: 'field.fiscalYear', value: formatFiscalYear(p.fiscal_year, lang) },
           { label: 'field.mission', value: mission ? `${mission.id} · ${localName(mission, lang)}` : p.mission_id || '—' },
           { label: 'field.strategy', value: strategy ? `${strategy.id} · ${localName(strategy, lang)}` : p.strategy_id || '—' },

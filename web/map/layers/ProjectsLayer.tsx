@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import { GeoJsonLayer } from '@deck.gl/layers';
-import { api, type ProjectProps, type ProjectQuery } from '../../api/client.ts';
+import { api, type ProjectProps, type ProjectQuery, projectStage } from '../../api/client.ts';
 import { useDeckLayers } from '../MapContext.ts';
 import { hexToRgba, STAGE_COLORS } from '../palette.ts';
 import { useLayerData } from '../useLayerData.ts';
@@ -30,9 +30,9 @@ export function ProjectsLayer({ visible, filter, version }: { visible: boolean; 
               pointType: 'circle',
               // Area projects get a light wash so they never hide the parcels they sit on.
               getFillColor: (f) =>
-                hexToRgba(STAGE_COLORS[f.properties.stage], f.geometry.type === 'Point' ? 235 : 70),
+                hexToRgba(STAGE_COLORS[projectStage(f.properties)], f.geometry.type === 'Point' ? 235 : 70),
               getLineColor: (f) =>
-                f.geometry.type === 'Point' ? [255, 255, 255, 230] : hexToRgba(STAGE_COLORS[f.properties.stage], 235),
+                f.geometry.type === 'Point' ? [255, 255, 255, 230] : hexToRgba(STAGE_COLORS[projectStage(f.properties)], 235),
               lineWidthUnits: 'pixels',
               getLineWidth: (f) => (f.geometry.type === 'Point' ? 1.5 : f.geometry.type.includes('Line') ? 3.5 : 2),
               lineCapRounded: true,

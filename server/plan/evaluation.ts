@@ -1,0 +1,126 @@
+import type { Queryable } from '../db/index.ts';
+
+/**
+ * The evaluation engine: every figure of an M&E report, computed from the project records.
+ *
+ * - Count ratios are the official ones, chained (approved/plan, contracted/approved,
+ *   disbursed/contracted) and truncated, not rounded, to 2 decimals, as the printed reports do.
+ * - Amount ratios compare amounts at each stage (approved/plan budget, contract/approved,
+ *   disbursed/contract, disbursed/plan budget).
+ * - By zone or community, a project counts where its geometry is: a point wholly in the area that
+ *   holds it; a line split by its length in each area, a polygon by its area. A project crossing
+ *   two zones 70/30 adds 0.7 and 0.3 to their counts and shares its amounts the same way, so the
+ *   zones still add up to the city. A project without geometry falls under "no place" (null).
+ */
+export const GROUPINGS = ['plan', 'fiscal_year', 'quarter', 'mission', 'strategy', 'division', 'zone', 'community'] as const;
+export type Grouping = (typeof GROUPINGS)[number];
+
+interface GroupSql { key: string; name_th: string; name_en: string; join?: string }
+
+// Fixed SQL per grouping: the request chooses among these, it never supplies SQL.
+const GROUPS: Record<Grouping, GroupSql> = {
+  plan: { key: 'pl.id', name_th: 'pl.name_th', name_en: 'pl.name_en' },
+  fiscal_year: { key: 'p.fiscal_year::text', name_th: "'ปีงบประมาณ ' || p.fiscal_year", name_en: "'FY ' || p.fiscal_year" },
+  // Thai fiscal quarters: Q1 is October–December. The quarter is the one the data is as of.
+  quarter: {
+    key: "'Q' || (((extract(month FROM p.as_of)::int + 2) % 12) / 3 + 1)",
+    name_th: "'ไตรมาส ' || (((extract(month FROM p.as_of)::int + 2) % 12) / 3 + 1)",
+    name_en: "'Quarter ' || (((extract(month FROM p.as_of)::int + 2) % 12) / 3 + 1)",
+  },
+  mission: { key: 'm.id', name_th: 'm.name_th', name_en: 'm.name_en' },
+  strategy: { key: 's.id', name_th: 's.name_th', name_en: 's.name_en' },
+  division: { key: 'd.id', name_th: 'd.name_th', name_en: 'd.name_en' },
+  zone: { key: 'z.id::text', name_th: 'z.name_th', name_en: 'z.name_en', join: 'LEFT JOIN zones z ON z.id = sh.zone_id' },
+  community: { key: 'c.id::text', name_th: 'c.name_th', name_en: 'c.name_en', join: 'LEFT JOIN communities c ON c.id = sh.community_id' },
+};
+
+export interface EvaluationRow {
+  key: string | null; name_th: string | null; name_en: string | null;
+  plan_count: number; approved_count: number; contract_count: number; disbursed_count: number;
+  budget: number; approved_amount: number; contract_amount: number; disbursed_amount: number;
+  approved_pct: number | null; contracted_pct: number | null; disbursed_pct: number | null;
+  approved_budget_pct: number | null; contract_approved_pct: number | null;
+  disbursed_contract_pct: number | null; disbursed_budget_pct: number | null;
+  awaiting_report: number; in_progress: number; completed: number; not_possible: number;
+}
+
+export interface EvaluationFilter { plan?: string; fy?: number; zones: number[] | null }
+
+/**
+ * Each project's share of each community it lies in (1 for a point; by length or area for lines
+ * and polygons), or one share of 1 with no community for a project without a place.
+ * Intersections use a fixed precision grid (1e-9°): the embedded engine's GEOS otherwise fails on
+ * shapes that only touch along a community edge, and fails silently, returning no rows at all.
+ */
+const SHARES = `
+  shares AS (
+    SELECT p.id AS project_id, c.id AS community_id, c.zone_id,
+           CASE ST_Dimension(p.geom)
+             WHEN 0 THEN 1.0 / (SELECT count(*) FROM communities c2 WHERE ST_Intersects(c2.geom, p.geom))
+             WHEN 1 THEN ST_Length(ST_Intersection(c.geom, p.geom, 1e-9)::geography) / nullif(ST_Length(p.geom::geography), 0)
+             ELSE ST_Area(ST_Intersection(c.geom, p.geom, 1e-9)::geography) / nullif(ST_Area(p.geom::geography), 0)
+           END AS share
+    FROM projects p JOIN communities c ON ST_Intersects(c.geom, p.geom)
+    UNION ALL
+    SELECT p.id, NULL, NULL, 1.0 FROM projects p WHERE p.geom IS NULL
+  ),
+  -- Shares are scaled to add up to one: a line along a shared edge touches both sides, and
+  -- clipping leaves slivers. Only a project more than 0.1 % outside every community (partly
+  -- beyond the city) keeps that part, under "no place".
+  totals AS (SELECT project_id, sum(share) AS total FROM shares GROUP BY project_id),
+  placed AS (
+    SELECT s.project_id, s.community_id, s.zone_id,
+           s.share / CASE WHEN t.total >= 0.999 THEN t.total ELSE 1 END AS share
+    FROM shares s JOIN totals t USING (project_id)
+    UNION ALL
+    SELECT project_id, NULL, NULL, 1 - total FROM totals WHERE total < 0.999
+  )`;
+
+const pct = (part: string, whole: string) => `trunc(100 * (${part})::numeric / nullif((${whole})::numeric, 0), 2)::float8`;
+
+/** Evaluation rows grouped `by`, plus nothing else: the caller asks again with by='plan' for the total. */
+export async function evaluate(db: Queryable, by: Grouping, filter: EvaluationFilter): Promise<EvaluationRow[]> {
+  const group = GROUPS[by];
+  const spatial = by === 'zone' || by === 'community' || filter.zones !== null;
+  const w = spatial ? 'sh.share::numeric' : '1';
+  const reached = (stages: string) => `coalesce(sum(${w}) FILTER (WHERE p.stage IN (${stages})), 0)`;
+  const amount = (column: string) => `coalesce(round(sum(${w} * p.${column}), 2), 0)`;
+  const status = (value: string) => `coalesce(sum(${w}) FILTER (WHERE p.status = '${value}'), 0)::float8`;
+  return db.query<EvaluationRow>(`
+    WITH ${SHARES},
+    rows AS (
+      SELECT ${group.key} AS key, ${group.name_th} AS name_th, ${group.name_en} AS name_en,
+             coalesce(sum(${w}), 0) AS plan_count,
+             ${reached("'approved', 'contracted', 'disbursed'")} AS approved_count,
+             ${reached("'contracted', 'disbursed'")} AS contract_count,
+             ${reached("'disbursed'")} AS disbursed_count,
+             ${amount('budget')} AS budget, ${amount('approved_amount')} AS approved_amount,
+             ${amount('contract_amount')} AS contract_amount, ${amount('disbursed_amount')} AS disbursed_amount,
+             ${status('awaiting_report')} AS awaiting_report, ${status('in_progress')} AS in_progress,
+             ${status('completed')} AS completed, ${status('not_possible')} AS not_possible
+      FROM projects p
+      JOIN strategies s ON s.id = p.strategy_id
+      JOIN missions m ON m.id = s.mission_id
+      JOIN plans pl ON pl.id = m.plan_id
+      JOIN divisions d ON d.id = p.division_id
+      ${spatial ? 'JOIN placed sh ON sh.project_id = p.id' : ''}
+      ${group.join ?? ''}
+      WHERE ($1::text IS NULL OR pl.id = $1)
+        AND ($2::int IS NULL OR p.fiscal_year = $2)
+        ${spatial ? 'AND ($3::int[] IS NULL OR sh.zone_id = ANY($3))' : 'AND $3::int[] IS NULL'}
+      GROUP BY 1, 2, 3)
+    SELECT key, name_th, name_en,
+           plan_count::float8, approved_count::float8, contract_count::float8, disbursed_count::float8,
+           budget::float8, approved_amount::float8, contract_amount::float8, disbursed_amount::float8,
+           ${pct('approved_count', 'plan_count')} AS approved_pct,
+           ${pct('contract_count', 'approved_count')} AS contracted_pct,
+           ${pct('disbursed_count', 'contract_count')} AS disbursed_pct,
+           ${pct('approved_amount', 'budget')} AS approved_budget_pct,
+           ${pct('contract_amount', 'approved_amount')} AS contract_approved_pct,
+           ${pct('disbursed_amount', 'contract_amount')} AS disbursed_contract_pct,
+           ${pct('disbursed_amount', 'budget')} AS disbursed_budget_pct,
+           awaiting_report, in_progress, completed, not_possible
+    FROM rows
+    ORDER BY length(key), key`,
+    [filter.plan ?? null, filter.fy ?? null, filter.zones]);
+}

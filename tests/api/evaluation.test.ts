@@ -1,0 +1,115 @@
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { Client } from '../support/client.ts';
+
+const engines = inject('engines');
+
+interface Row {
+  key: string | null; plan_count: number; approved_count: number; contract_count: number; disbursed_count: number;
+  budget: number; approved_amount: number; contract_amount: number; disbursed_amount: number;
+  approved_pct: number | null; contracted_pct: number | null; disbursed_pct: number | null; disbursed_budget_pct: number | null;
+  in_progress: number; completed: number; not_possible: number;
+}
+interface Evaluation { plan: string; fiscal_year: number; rows: Row[]; total: Row }
+interface Finding { rule: string; scope: string; measure?: string; expected?: number; found?: number; projects?: string[]; message_th: string; message_en: string }
+
+// Table T3 of the FY2561 M&E report, as printed: chained count ratios, truncated to 2 decimals.
+const T3 = {
+  M1: [44.44, 81.25, 92.30], M2: [18.96, 54.54, 100], M3: [64.38, 87.23, 100], M4: [72.38, 64.47, 100],
+} as const;
+
+describe.each(engines)('plan evaluation on $engine', ({ url }) => {
+  const anyone = new Client(url);
+  const evaluation = async (query: string) => {
+    const response = await anyone.get<Evaluation>(`evaluation?${query}`);
+    expect(response.status, query).toBe(200);
+    return response.body;
+  };
+
+  it('reproduces every percentage of table T3 from the project records', async () => {
+    const { rows, total, fiscal_year } = await evaluation('plan=KK-2561-2564&fy=2561&by=mission');
+    expect(fiscal_year).toBe(2561);
+    for (const [mission, printed] of Object.entries(T3)) {
+      const row = rows.find((r) => r.key === mission)!;
+      expect([row.approved_pct, row.contracted_pct, row.disbursed_pct], mission).toEqual(printed);
+    }
+    expect([total.approved_pct, total.contracted_pct]).toEqual([44.31, 73.04]);
+    // The printed 93.37 cannot be reproduced: the records give 167 of 168.
+    expect([total.disbursed_count, total.contract_count, total.disbursed_pct]).toEqual([167, 168, 99.40]);
+    expect([total.plan_count, total.budget, total.disbursed_amount]).toEqual([519, 1_912_200_999, 307_510_881.73]);
+  });
+
+  it('adds the amount ratios, strategy by strategy', async () => {
+    const { rows } = await evaluation('plan=KK-2561-2564&fy=2561&by=strategy');
+    expect(rows.map((r) => r.key)).toEqual(['S1', 'S2', 'S3', 'S4', 'S5', 'S6', 'S7', 'S8', 'S9', 'S10']);
+    const s1 = rows[0]!;
+    expect(s1).toMatchObject({ plan_count: 5, approved_amount: 17_120_000, contract_amount: 15_972_912.37, disbursed_amount: 220_000 });
+    // 220,000 / 17,920,000 = 1.2276… → 1.22, truncated as the official figures are.
+    expect(s1.disbursed_budget_pct).toBe(1.22);
+  });
+
+  it('flags what the printed report got wrong', async () => {
+    const { findings } = (await anyone.get<{ findings: Finding[] }>('evaluation/checks?plan=KK-2561-2564&fy=2561')).body;
+    const find = (rule: string, scope: string, measure?: string) =>
+      findings.find((f) => f.rule === rule && f.scope === scope && (measure === undefined || f.measure === measure));
+    expect(find('printed-figure', 'total', 'disbursed_count')).toMatchObject({ expected: 167, found: 155 });
+    expect(find('printed-figure', 'total', 'disbursed_pct')).toMatchObject({ expected: 99.4, found: 93.37 });
+    expect(find('printed-arithmetic', 'total', 'disbursed_pct')).toMatchObject({ expected: 92.26, found: 93.37 });
+    const s7 = find('amount-order', 'S7', 'disbursed_amount')!;
+    expect(s7).toMatchObject({ expected: 130_509_276, found: 130_522_276 });
+    expect(s7.message_th).toMatch(/เบิกจ่ายสูงกว่าวงเงินตามสัญญา 13,000/);
+    // Every other printed figure agrees with the records.
+    expect(findings.filter((f) => f.rule === 'printed-figure').map((f) => f.measure).sort()).toEqual(['disbursed_count', 'disbursed_pct']);
+    expect(findings.filter((f) => f.rule === 'outside-city')).toEqual([]);
+  });
+
+  it('loads the FY2565 integrity rows as they are, with the document\'s totals', async () => {
+    const { total, rows } = await evaluation('plan=KK-INTEGRITY-2561-2565&fy=2565&by=strategy');
+    expect(total).toMatchObject({ plan_count: 76, budget: 24_133_880, disbursed_amount: 12_822_399.5, disbursed_budget_pct: 53.13 });
+    expect(total).toMatchObject({ in_progress: 2, completed: 56, not_possible: 18 });
+    expect(rows.map((r) => [r.key, r.plan_count, r.budget])).toEqual([
+      ['D1', 28, 19_249_080], ['D2', 23, 675_400], ['D3', 18, 4_134_400], ['D4', 7, 75_000],
+    ]);
+    const { findings } = (await anyone.get<{ findings: Finding[] }>('evaluation/checks?plan=KK-INTEGRITY-2561-2565&fy=2565')).body;
+    expect(findings.filter((f) => f.rule === 'stage-order').map((f) => f.scope)).toEqual(['2565-INT-047', '2565-INT-061']);
+    expect(findings.find((f) => f.measure === 'completed')).toMatchObject({ expected: 56, found: 54 });
+    expect(findings.find((f) => f.rule === 'missing-geometry')?.projects).toHaveLength(76);
+  });
+
+  it('splits the city by zone and community from the projects\' geometry, adding up to the whole', async () => {
+    const { rows: zones, total } = await evaluation('fy=2561&by=zone');
+    expect(zones.map((z) => z.key)).toEqual(['1', '2', '3', '4']);
+    const sum = (rows: Row[], key: keyof Row) => rows.reduce((s, r) => s + (r[key] as number), 0);
+    expect(sum(zones, 'plan_count')).toBeCloseTo(519, 6);
+    expect(sum(zones, 'budget')).toBeCloseTo(total.budget, 0);
+    const { rows: communities } = await evaluation('fy=2561&by=community');
+    expect(sum(communities, 'plan_count')).toBeCloseTo(519, 6);
+    expect(communities.length).toBeGreaterThan(80);
+  });
+
+  it('covers only the zones of a zone-scoped user', async () => {
+    const engineer = await Client.signIn(url, 'engineer-z1');
+    const mine = (await engineer.get<Evaluation>('evaluation?fy=2561&by=zone')).body;
+    expect(mine.rows.map((r) => r.key)).toEqual(['1']);
+    const all = await evaluation('fy=2561&by=zone');
+    expect(mine.total.plan_count).toBeCloseTo(all.rows[0]!.plan_count, 6);
+  });
+
+  it.each([
+    ['by=everything', 'by'], ['plan=NOPE', 'plan'], ['fy=2599', 'fy'], ['fy=soon', 'fy'],
+  ])('refuses %s, naming %s', async (query, field) => {
+    const response = await anyone.get<{ field: string }>(`evaluation?${query}`);
+    expect(response).toMatchObject({ status: 400, body: { field } });
+  });
+});
+
+describe.each(engines)('plan outline on $engine', ({ url }) => {
+  let outline: { plans: { id: string; kind: string }[]; strategies: { id: string }[]; fiscal_years: number[] };
+  beforeAll(async () => {
+    outline = (await new Client(url).get<typeof outline>('plan')).body;
+  });
+  it('lists both plans and the development plan\'s strategies', () => {
+    expect(outline.plans.map((p) => [p.id, p.kind])).toEqual([['KK-2561-2564', 'development'], ['KK-INTEGRITY-2561-2565', 'integrity']]);
+    expect(outline.strategies).toHaveLength(10);
+    expect(outline.fiscal_years).toContain(2561);
+  });
+});
