@@ -13,6 +13,7 @@ export interface ProjectProperties {
   id: number; code: string; name_th: string; name_en: string; fiscal_year: number;
   strategy_id: string; mission_id: string; division_id: string; division_th: string; division_en: string; stage: Stage | null;
   status: 'awaiting_report' | 'in_progress' | 'completed' | 'not_possible' | null;
+  late: boolean;
   budget: number; approved_amount: number | null; contract_amount: number | null; disbursed_amount: number | null;
   as_of: string; zone_id: number | null; community_id: number | null;
 }
@@ -41,9 +42,9 @@ export async function outline(db: Queryable, planId?: string): Promise<PlanOutli
 }
 
 /** A plan (the development plan when none is named) and the fiscal years it has projects in. */
-export async function planYears(db: Queryable, id: string | undefined): Promise<{ id: string; years: number[] } | undefined> {
-  const [row] = await db.query<{ id: string; years: number[] }>(
-    `SELECT pl.id, coalesce(array_agg(DISTINCT p.fiscal_year::int ORDER BY p.fiscal_year::int)
+export async function planYears(db: Queryable, id: string | undefined): Promise<{ id: string; first_fy: number; last_fy: number; years: number[] } | undefined> {
+  const [row] = await db.query<{ id: string; first_fy: number; last_fy: number; years: number[] }>(
+    `SELECT pl.id, pl.first_fy::int AS first_fy, pl.last_fy::int AS last_fy, coalesce(array_agg(DISTINCT p.fiscal_year::int ORDER BY p.fiscal_year::int)
                              FILTER (WHERE p.fiscal_year IS NOT NULL), '{}') AS years
      FROM plans pl
      LEFT JOIN missions m ON m.plan_id = pl.id
@@ -63,6 +64,8 @@ const PROJECT_SELECT = `
            p.strategy_id, s.mission_id, p.division_id, d.name_th AS division_th, d.name_en AS division_en, p.stage,
            p.budget::float8 AS budget, p.approved_amount::float8 AS approved_amount,
            p.contract_amount::float8 AS contract_amount, p.disbursed_amount::float8 AS disbursed_amount, p.status,
+           -- Late: budget approved but still no contract once half the fiscal year (to 31 March) is gone.
+           coalesce(p.stage = 'approved' AND p.as_of >= make_date(p.fiscal_year - 543, 4, 1), false) AS late,
            to_char(p.as_of, 'YYYY-MM-DD') AS as_of, place.zone_id, place.community_id, p.geom
     FROM projects p
     JOIN strategies s ON s.id = p.strategy_id
@@ -154,4 +157,17 @@ export async function unknownReferences(db: Queryable, v: ProjectValues): Promis
     [v.strategy_id ?? null, v.division_id ?? null, v.code ?? null]);
   return [row?.strategy && 'strategy_id', row?.division && 'division_id', row?.code && 'code']
     .filter((f): f is string => typeof f === 'string');
+}
+
+/** The strategy and division ids a project may refer to. */
+export async function references(db: Queryable): Promise<{ strategies: Set<string>; divisions: Set<string> }> {
+  const [strategies, divisions] = await Promise.all([
+    db.query<{ id: string }>('SELECT id FROM strategies'), db.query<{ id: string }>('SELECT id FROM divisions'),
+  ]);
+  return { strategies: new Set(strategies.map((s) => s.id)), divisions: new Set(divisions.map((d) => d.id)) };
+}
+
+export async function projectIdsByCode(db: Queryable, codes: string[]): Promise<Map<string, number>> {
+  const rows = await db.query<{ code: string; id: number }>('SELECT code, id FROM projects WHERE code = ANY($1)', [codes]);
+  return new Map(rows.map((r) => [r.code, r.id]));
 }

@@ -11,6 +11,8 @@ import { geometry, requireValidGeometry } from '../http/geometry.ts';
 import { bbox, integer, validate } from '../http/validate.ts';
 import * as plan from './queries.ts';
 import { validationReport } from './checks.ts';
+import { checkRows, readTable } from './import.ts';
+import { evaluationCsv, form2Html } from './report.ts';
 import { evaluate, GROUPINGS } from './evaluation.ts';
 import { STAGES } from './stages.ts';
 
@@ -49,15 +51,22 @@ const evaluationQuery = z.object({
   fy: integer(2500, 2700).optional(),
   by: z.enum(GROUPINGS).default('strategy'),
 });
+const importBody = z.object({
+  format: z.enum(['csv', 'xlsx']),
+  /** The file, base64-encoded: uploads are JSON like every other write (see csrfProtection). */
+  content: z.base64().max(1_000_000),
+  filename: z.string().max(200).optional(),
+}).strict();
+
 const checksQuery = z.object({ plan: z.string().max(64).optional(), fy: integer(2500, 2700).optional() });
 
-/** The plan asked for, or the development plan; and the fiscal year asked for, or its latest. */
+/** The plan asked for, or the development plan; and the fiscal year asked for (within the plan), or its latest with projects. */
 async function planAndYear(db: Queryable, planId: string | undefined, fy: number | undefined): Promise<{ plan: string; fy: number }> {
   const chosen = await plan.planYears(db, planId);
   if (!chosen) throw badRequest('plan', `plan: unknown plan "${planId}"`);
-  const year = fy ?? chosen.years.at(-1);
-  if (year === undefined || !chosen.years.includes(year)) {
-    throw badRequest('fy', `fy: plan ${chosen.id} has no projects in fiscal year ${fy ?? '(none)'}`);
+  const year = fy ?? chosen.years.at(-1) ?? chosen.first_fy;
+  if (year < chosen.first_fy || year > chosen.last_fy) {
+    throw badRequest('fy', `fy: plan ${chosen.id} covers fiscal years ${chosen.first_fy}–${chosen.last_fy}`);
   }
   return { plan: chosen.id, fy: year };
 }
@@ -83,6 +92,22 @@ export const planRoutes = new Hono<Env>()
     const filter = { plan: planId, fy, zones: zoneScope(c.var.viewer) };
     const [rows, [total]] = await Promise.all([evaluate(c.var.db, query.by, filter), evaluate(c.var.db, 'plan', filter)]);
     return c.json({ plan: planId, fiscal_year: fy, by: query.by, rows, total: total ?? null });
+  })
+
+  .get('/evaluation/export.csv', validate('query', evaluationQuery), async (c) => {
+    const query = c.req.valid('query');
+    const { plan: planId, fy } = await planAndYear(c.var.db, query.plan, query.fy);
+    const csv = await evaluationCsv(c.var.db, planId, fy, query.by, zoneScope(c.var.viewer));
+    return c.body(csv, 200, {
+      'Content-Type': 'text/csv; charset=utf-8',
+      'Content-Disposition': `attachment; filename="evaluation-${planId}-${fy}-${query.by}.csv"`,
+    });
+  })
+
+  .get('/evaluation/form2', validate('query', checksQuery), async (c) => {
+    const query = c.req.valid('query');
+    const { plan: planId, fy } = await planAndYear(c.var.db, query.plan, query.fy);
+    return c.html(await form2Html(c.var.db, planId, fy));
   })
 
   .get('/evaluation/checks', validate('query', checksQuery), async (c) => {
@@ -134,6 +159,51 @@ export const planRoutes = new Hono<Env>()
         return after;
       });
       return c.json(updated);
+    })
+
+  // All or nothing: any bad row refuses the whole file, with every problem by row and column.
+  .post('/projects/import', requireViewer(canCreateProjects, 'your role does not import projects'),
+    validate('json', importBody), async (c) => {
+      const { format, content, filename } = c.req.valid('json');
+      const viewer = c.var.viewer;
+      let table: string[][];
+      try {
+        table = await readTable(format, Buffer.from(content, 'base64'));
+      } catch (error) {
+        throw badRequest('content', `content: cannot read this ${format.toUpperCase()} file (${(error as Error).message})`);
+      }
+      const outcome = await c.var.db.transaction(async (tx) => {
+        const { projects, errors } = await checkRows(tx, table, await plan.references(tx));
+        const existing = await plan.projectIdsByCode(tx, projects.map((p) => p.code));
+        for (const [index, project] of projects.entries()) {
+          const id = existing.get(project.code);
+          const before = id === undefined ? undefined : await plan.project(tx, id);
+          if ((before && !inScope(viewer, before.properties.zone_id)) || !inScope(viewer, await plan.zoneOfGeometry(tx, project.geometry))) {
+            errors.push({ row: index + 2, column: 'location', message: 'outside your zones' });
+          }
+        }
+        if (errors.length) return { ok: false as const, errors };
+        let created = 0;
+        for (const project of projects) {
+          const existingId = existing.get(project.code);
+          const before = existingId === undefined ? undefined : snapshot(await plan.project(tx, existingId));
+          if (existingId !== undefined) await plan.updateProject(tx, existingId, project);
+          const id = existingId ?? await plan.insertProject(tx, project);
+          if (existingId === undefined) created++;
+          await recordAudit(tx, actorOf(c), {
+            action: existingId === undefined ? 'create' : 'update', entity: 'project', entityId: id,
+            before, after: snapshot(await plan.project(tx, id)),
+          });
+        }
+        await recordAudit(tx, actorOf(c), { action: 'import', entity: 'project', entityId: null,
+          after: { filename: filename ?? null, format, rows: projects.length, created, updated: projects.length - created } });
+        return { ok: true as const, created, updated: projects.length - created, codes: projects.map((p) => p.code) };
+      });
+      if (!outcome.ok) {
+        return c.json({ error: `file: ${outcome.errors.length} problem(s); nothing was imported`, field: 'file', errors: outcome.errors }, 400);
+      }
+      const { ok: _, ...summary } = outcome;
+      return c.json(summary);
     })
 
   .post('/projects', requireViewer(canCreateProjects, 'your role does not create projects'),

@@ -1,3 +1,4 @@
+import { parse as parseCsv } from 'csv-parse/sync';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { Client } from '../support/client.ts';
 
@@ -92,6 +93,26 @@ describe.each(engines)('plan evaluation on $engine', ({ url }) => {
     expect(mine.rows.map((r) => r.key)).toEqual(['1']);
     const all = await evaluation('fy=2561&by=zone');
     expect(mine.total.plan_count).toBeCloseTo(all.rows[0]!.plan_count, 6);
+  });
+
+  it('exports the evaluation as CSV with Thai headers, and as a printable Form 2', async () => {
+    const csv = await fetch(`${url}/api/evaluation/export.csv?plan=KK-2561-2564&fy=2561&by=mission`);
+    expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    const rows = parseCsv(Buffer.from(await csv.arrayBuffer()), { bom: true }) as string[][];
+    expect(rows[0]!.slice(0, 4)).toEqual(['รหัส', 'ชื่อ', 'จำนวนโครงการตามแผน', 'งบประมาณตามแผน (บาท)']);
+    const header = rows[0]!;
+    const m2 = rows.find((r) => r[0] === 'M2')!;
+    expect(m2[header.indexOf('ร้อยละอนุมัติ (ของโครงการตามแผน)')]).toBe('18.96');
+    expect(rows.at(-1)![0]).toBe('รวม');
+    expect(rows.at(-1)![header.indexOf('จำนวนโครงการตามแผน')]).toBe('519');
+
+    const form = await fetch(`${url}/api/evaluation/form2?plan=KK-2561-2564&fy=2561`);
+    expect(form.headers.get('content-type')).toMatch(/^text\/html/);
+    const html = await form.text();
+    expect(html).toContain('แบบที่ 2 แบบติดตามผลการดำเนินงาน');
+    expect(html).toContain('3 กันยายน 2561');
+    for (const printed of ['44.31', '73.04', '92.30', '18.96', '54.54']) expect(html).toContain(printed);
+    expect(html).toContain('1,912,200,999.00');
   });
 
   it.each([
