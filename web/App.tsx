@@ -4,6 +4,9 @@ import { useResource, useViewerGeneration } from './api/useResource.ts';
 import { useAuth } from './auth/AuthProvider.tsx';
 import { SessionNotice } from './auth/SessionNotice.tsx';
 import { UserMenu } from './auth/UserMenu.tsx';
+import { ExecutiveMap } from './executive/ExecutiveMap.tsx';
+import { ExecutiveControls, ExecutiveSidebar } from './executive/ExecutivePanels.tsx';
+import { useExecutiveState } from './executive/state.ts';
 import { useLanguage } from './i18n/LanguageProvider.tsx';
 import { CityBase } from './map/CityBase.tsx';
 import { ALL_VISIBLE, type ThematicLayer, type Visibility } from './map/layerIds.ts';
@@ -58,6 +61,13 @@ function useSelectionFollowsViewer(selection: Selection | null, setSelection: (s
   }, [generation, setSelection]);
 }
 
+type View = 'city' | 'executive';
+
+/** `?view=executive` opens the executive view directly (shareable links, screenshots). */
+function initialView(): View {
+  return new URLSearchParams(window.location.search).get('view') === 'executive' ? 'executive' : 'city';
+}
+
 export function App() {
   const { t, lang, setLang } = useLanguage();
   const { permissions } = useAuth();
@@ -68,6 +78,10 @@ export function App() {
   /** Bumped after a project is saved, so the layer shows the change. */
   const [projectsVersion, setProjectsVersion] = useState(0);
   const [auditOpen, setAuditOpen] = useState(false);
+  const [view, setView] = useState<View>(initialView);
+  const executive = view === 'executive';
+  const exec = useExecutiveState(executive, zoom);
+  const setExecZone = exec.setZone;
 
   const boundary = useResource('boundary', () => api.boundary(), { perViewer: false });
   const cityExtent = boundary.data?.bbox ?? null;
@@ -90,6 +104,23 @@ export function App() {
     setProjectsVersion((n) => n + 1);
   }, []);
 
+  // In the executive view a click on the choropleth opens that zone's figures (a community: its zone).
+  const onMapSelect = useCallback(
+    (next: Selection | null) => {
+      if (!executive) return setSelection(next);
+      if (next?.kind === 'zone') setExecZone(next.feature.properties.id);
+      else if (next?.kind === 'community' && next.feature.properties.zone_id) setExecZone(next.feature.properties.zone_id);
+    },
+    [executive, setExecZone],
+  );
+
+  const switchView = (next: View) => {
+    setView(next);
+    setSelection(null);
+  };
+  /** The city's layers stay loaded (and counted) in the executive view, only hidden. */
+  const shown = (layer: ThematicLayer) => visibility[layer] && !executive;
+
   const selectedParcelId = selection?.kind === 'parcel' ? Number(selection.feature.id) : null;
   const showAudit = auditOpen && permissions.audit.read;
 
@@ -97,7 +128,21 @@ export function App() {
     <div className="app">
       <header className="app-header">
         <h1 data-testid="app-title">Mueang · เทศบาลนครขอนแก่น</h1>
-        <span className="app-subtitle">{t('app.subtitle')}</span>
+        <nav className="view-tabs" role="tablist" data-testid="view-switch">
+          {(['city', 'executive'] as const).map((v) => (
+            <button
+              key={v}
+              type="button"
+              role="tab"
+              aria-selected={view === v}
+              className={view === v ? 'view-tab active' : 'view-tab'}
+              data-testid={`view-${v}`}
+              onClick={() => switchView(v)}
+            >
+              {t(`view.${v}`)}
+            </button>
+          ))}
+        </nav>
         <div className="header-actions">
           <UserMenu auditOpen={showAudit} onToggleAudit={() => setAuditOpen((open) => !open)} />
           <button
@@ -113,30 +158,33 @@ export function App() {
         </div>
       </header>
       <main className={showAudit ? 'app-main audit-open' : 'app-main'}>
-        <MapView onSelect={setSelection} onZoomChange={setZoom}>
+        <MapView onSelect={onMapSelect} onZoomChange={setZoom}>
           <CityBase />
-          <ZonesLayer visible={visibility.zones} />
-          <CommunitiesLayer visible={visibility.communities} />
+          <ZonesLayer visible={shown('zones')} />
+          <CommunitiesLayer visible={shown('communities')} />
           <ParcelsLayer
-            visible={visibility.parcels}
+            visible={shown('parcels')}
             detail={parcelDetailForZoom(zoom)}
             selectedId={selectedParcelId}
             extent={cityExtent}
           />
-          <ProjectsLayer visible={visibility.projects} filter={projectFilter} version={projectsVersion} />
-          <SensorsLayer visible={visibility.sensors} />
-          <TrucksLayer visible={visibility.trucks} />
+          <ProjectsLayer visible={shown('projects')} filter={projectFilter} version={projectsVersion} />
+          <SensorsLayer visible={shown('sensors')} />
+          <TrucksLayer visible={shown('trucks')} />
           <SelectionLayer selection={selection} />
+          {executive && <ExecutiveMap state={exec} />}
         </MapView>
         <SessionNotice />
-        <LayerSwitcher
+        {executive && <ExecutiveControls state={exec} />}
+        {executive && <ExecutiveSidebar state={exec} />}
+        {!executive && <LayerSwitcher
           visibility={visibility}
           onToggle={toggleLayer}
           zoom={zoom}
           projectFilter={projectFilter}
           onProjectFilter={setProjectFilter}
-        />
-        {selection && (
+        />}
+        {selection && !executive && (
           <DetailsPanel
             key={selectionKey(selection)}
             selection={selection}

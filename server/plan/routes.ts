@@ -50,7 +50,14 @@ const evaluationQuery = z.object({
   plan: z.string().max(64).optional(),
   fy: integer(2500, 2700).optional(),
   by: z.enum(GROUPINGS).default('strategy'),
+  zone: integer(1, 99).optional(),
 });
+
+/** The zones an evaluation covers: the one asked for, within the viewer's scope (none if outside it). */
+function evaluatedZones(scope: number[] | null, zone: number | undefined): number[] | null {
+  if (zone === undefined) return scope;
+  return scope === null || scope.includes(zone) ? [zone] : [];
+}
 const importBody = z.object({
   format: z.enum(['csv', 'xlsx']),
   /** The file, base64-encoded: uploads are JSON like every other write (see csrfProtection). */
@@ -89,7 +96,8 @@ export const planRoutes = new Hono<Env>()
   .get('/evaluation', validate('query', evaluationQuery), async (c) => {
     const query = c.req.valid('query');
     const { plan: planId, fy } = await planAndYear(c.var.db, query.plan, query.fy);
-    const filter = { plan: planId, fy, zones: zoneScope(c.var.viewer) };
+    await requireZone(c.var.db, query.zone);
+    const filter = { plan: planId, fy, zones: evaluatedZones(zoneScope(c.var.viewer), query.zone) };
     const [rows, [total]] = await Promise.all([evaluate(c.var.db, query.by, filter), evaluate(c.var.db, 'plan', filter)]);
     return c.json({ plan: planId, fiscal_year: fy, by: query.by, rows, total: total ?? null });
   })
@@ -97,7 +105,8 @@ export const planRoutes = new Hono<Env>()
   .get('/evaluation/export.csv', validate('query', evaluationQuery), async (c) => {
     const query = c.req.valid('query');
     const { plan: planId, fy } = await planAndYear(c.var.db, query.plan, query.fy);
-    const csv = await evaluationCsv(c.var.db, planId, fy, query.by, zoneScope(c.var.viewer));
+    await requireZone(c.var.db, query.zone);
+    const csv = await evaluationCsv(c.var.db, planId, fy, query.by, evaluatedZones(zoneScope(c.var.viewer), query.zone));
     return c.body(csv, 200, {
       'Content-Type': 'text/csv; charset=utf-8',
       'Content-Disposition': `attachment; filename="evaluation-${planId}-${fy}-${query.by}.csv"`,

@@ -87,12 +87,21 @@ describe.each(engines)('plan evaluation on $engine', ({ url }) => {
     expect(communities.length).toBeGreaterThan(80);
   });
 
+  it('evaluates one zone strategy by strategy', async () => {
+    const { rows, total } = await evaluation('fy=2561&by=strategy&zone=3');
+    const zone3 = (await evaluation('fy=2561&by=zone')).rows.find((r) => r.key === '3')!;
+    expect(total.plan_count).toBeCloseTo(zone3.plan_count, 6);
+    expect(rows.reduce((s, r) => s + r.plan_count, 0)).toBeCloseTo(zone3.plan_count, 6);
+    expect((await anyone.get<{ field: string }>('evaluation?zone=9')).body.field).toBe('zone');
+  });
+
   it('covers only the zones of a zone-scoped user', async () => {
     const engineer = await Client.signIn(url, 'engineer-z1');
     const mine = (await engineer.get<Evaluation>('evaluation?fy=2561&by=zone')).body;
     expect(mine.rows.map((r) => r.key)).toEqual(['1']);
     const all = await evaluation('fy=2561&by=zone');
     expect(mine.total.plan_count).toBeCloseTo(all.rows[0]!.plan_count, 6);
+    expect((await engineer.get<Evaluation>('evaluation?fy=2561&by=strategy&zone=2')).body.rows).toEqual([]);
   });
 
   it('exports the evaluation as CSV with Thai headers, and as a printable Form 2', async () => {

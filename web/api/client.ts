@@ -26,6 +26,11 @@ export type TruckCollection = Ok<typeof client.trucks.$get>;
 export type SensorCollection = Ok<typeof client.sensors.$get>;
 export type Plan = Ok<typeof client.plan.$get>;
 export type Mission = Plan['missions'][number];
+/** The plan's evaluation grouped one way, with the plan's total (see server/plan/evaluation.ts). */
+export type Evaluation = Ok<typeof client.evaluation.$get>;
+export type EvaluationRow = Evaluation['rows'][number];
+export type EvaluationGrouping = NonNullable<InferRequestType<typeof client.evaluation.$get>['query']['by']>;
+export type EvaluationFinding = Ok<typeof client.evaluation.checks.$get>['findings'][number];
 export type Strategy = Plan['strategies'][number];
 
 export type BoundaryFeature = BoundaryCollection['features'][number];
@@ -265,6 +270,16 @@ export const api = {
         },
         { init: { signal } },
       ),
+    ),
+  evaluation: (q: { plan?: string; fy?: number; by: EvaluationGrouping }, signal?: AbortSignal) =>
+    readJson<Evaluation>(
+      '/api/evaluation',
+      client.evaluation.$get({ query: { plan: q.plan, fy: str(q.fy), by: q.by } }, { init: { signal } }),
+    ),
+  evaluationChecks: (q: { plan?: string; fy?: number } = {}, signal?: AbortSignal) =>
+    readJson<Ok<typeof client.evaluation.checks.$get>>(
+      '/api/evaluation/checks',
+      client.evaluation.checks.$get({ query: { plan: q.plan, fy: str(q.fy) } }, { init: { signal } }),
     ),
   trucks: (signal?: AbortSignal) => readJson<TruckCollection>('/api/trucks', client.trucks.$get(undefined, { init: { signal } })),
   sensors: (signal?: AbortSignal) => readJson<SensorCollection>('/api/sensors', client.sensors.$get(undefined, { init: { signal } })),

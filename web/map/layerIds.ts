@@ -5,12 +5,14 @@
  * readable at parcel zoom. The selection outline goes last so it is never hidden.
  */
 export const DECK_SLOTS = [
-  'zones', 'communities', 'parcels', 'zone-outlines', 'projects', 'sensors', 'trucks', 'selection',
+  'zones', 'communities', 'parcels', 'zone-outlines', 'projects', 'sensors', 'trucks',
+  // The executive view's choropleth (web/executive/): drawn only while the city layers are hidden.
+  'choropleth', 'choropleth-outlines', 'selection',
 ] as const;
 export type DeckSlot = (typeof DECK_SLOTS)[number];
 
 /** The layers a user can switch; the selection outline follows whatever is selected. */
-export type ThematicLayer = Exclude<DeckSlot, 'selection' | 'zone-outlines'>;
+export type ThematicLayer = Exclude<DeckSlot, 'selection' | 'zone-outlines' | 'choropleth' | 'choropleth-outlines'>;
 export const THEMATIC_LAYERS: readonly ThematicLayer[] = [
   'zones', 'communities', 'parcels', 'projects', 'sensors', 'trucks',
 ];
