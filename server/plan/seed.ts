@@ -2,7 +2,7 @@ import city from '../../data/khonkaen/city.json' with { type: 'json' };
 import integrityRows from '../../data/khonkaen/integrity_fy2565_rows.json' with { type: 'json' };
 import plan from '../../data/khonkaen/plan.json' with { type: 'json' };
 import type { Queryable } from '../db/index.ts';
-import { STAGES, type Stage } from './stages.ts';
+import type { Stage } from './stages.ts';
 import { apportion, fromSatang, seededRandom, shuffled, toSatang } from '../seed/random.ts';
 
 
