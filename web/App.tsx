@@ -104,6 +104,13 @@ export function App() {
     setProjectsVersion((n) => n + 1);
   }, []);
 
+  /** After an import: the evaluation's figures and the projects layer are read again. */
+  const refreshExec = exec.refresh;
+  const onImported = useCallback(() => {
+    refreshExec();
+    setProjectsVersion((n) => n + 1);
+  }, [refreshExec]);
+
   // In the executive view a click on the choropleth opens that zone's figures (a community: its zone).
   const onMapSelect = useCallback(
     (next: Selection | null) => {
@@ -175,7 +182,7 @@ export function App() {
           {executive && <ExecutiveMap state={exec} />}
         </MapView>
         <SessionNotice />
-        {executive && <ExecutiveControls state={exec} />}
+        {executive && <ExecutiveControls state={exec} onImported={onImported} />}
         {executive && <ExecutiveSidebar state={exec} />}
         {!executive && <LayerSwitcher
           visibility={visibility}

@@ -1,6 +1,7 @@
 import { PNG } from 'pngjs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { DEMO_PASSWORD } from '../../server/auth/passwords.ts';
 import { chromiumAvailable, openApp, type OpenApp } from '../support/browser.ts';
 
 const embedded = inject('engines').find((e) => e.engine === 'embedded');
@@ -40,7 +41,12 @@ describe.runIf(chromiumAvailable)('the executive view in Chromium', () => {
   it('has a legend with class breaks and draws the four zones in different colours', async () => {
     const legend = page.getByTestId('exec-legend');
     await expect.poll(() => legend.locator('li').count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
-    expect(await legend.innerText()).toMatch(/\d+\.\d{2}\s*–\s*\d+\.\d{2}%/);
+    // Four zones, four classes: one value each, never a range from a value to itself.
+    const entries = await legend.locator('li').allInnerTexts();
+    for (const entry of entries) {
+      expect(entry).toMatch(/\d+\.\d{2}\s*%/);
+      expect(entry).not.toMatch(/(\d+\.\d{2})\s*–\s*\1%/);
+    }
     await settle(page);
 
     // Sample the fill a little below each zone's label (the label itself is an HTML marker).
@@ -64,6 +70,10 @@ describe.runIf(chromiumAvailable)('the executive view in Chromium', () => {
     const late = ((await (await fetch(`${embedded!.url}/api/projects?fy=2561&zone=1`)).json()) as { features: { properties: { late: boolean } }[] })
       .features.filter((f) => f.properties.late).length;
     expect(await panel.getByTestId('exec-late-projects').locator('li').count()).toBe(late);
+    // The strategy bars are the zone's own, and say so.
+    const bars = page.getByTestId('exec-bars-strategy');
+    await expect.poll(() => bars.getAttribute('data-zone'), { timeout: 10_000 }).toBe('1');
+    expect(await bars.locator('h3').innerText()).toMatch(/รายยุทธศาสตร์ · /);
   });
 
   it('lists the validation findings, errors first, and switches to English', async () => {
@@ -76,6 +86,66 @@ describe.runIf(chromiumAvailable)('the executive view in Chromium', () => {
     await page.getByTestId('lang-toggle').click();
     expect(app.problems).toEqual([]);
   });
+
+  it('lets a planner import projects: a bad file changes nothing, a good one shows in its year and zone', async () => {
+    await page.getByTestId('sign-in').click();
+    await expect.poll(() => page.getByTestId('sign-in-dialog').isVisible()).toBe(true);
+    await page.keyboard.type('planner');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(DEMO_PASSWORD);
+    await page.keyboard.press('Enter');
+    await page.getByTestId('user-role').waitFor({ timeout: 10_000 });
+
+    await page.getByTestId('exec-import-open').click();
+    const kpi = page.getByTestId('kpi-projects');
+    await expect.poll(() => kpi.innerText(), { timeout: 10_000 }).toMatch(/519/);
+    const before = await kpi.innerText();
+
+    const code = `UI-${Date.now() % 1e9}`;
+    const header = 'รหัสโครงการ,ปีงบประมาณ,ยุทธศาสตร์,ชื่อโครงการ,หน่วยงาน,งบประมาณตามแผน,อนุมัติงบประมาณ,ลงนามสัญญา,เบิกจ่าย,ข้อมูล ณ วันที่,ลองจิจูด,ละติจูด';
+    const good = `${code},2563,S4,ก่อสร้างรางระบายน้ำ ทดสอบหน้าเว็บ,engineering,500000,480000,,,2563-03-31,102.845,16.445`;
+    const bad = `${code}-X,2563,S99,โครงการผิด,engineering,100000,,,,2563-03-31,102.845,16.445`;
+    const upload = async (name: string, rows: string[]) => {
+      await page.getByTestId('exec-import-file').setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from([header, ...rows].join('\n')) });
+      await page.getByTestId('exec-import-submit').click();
+    };
+
+    await upload('bad.csv', [good, bad]);
+    const errors = page.getByTestId('exec-import-errors');
+    await errors.waitFor({ timeout: 10_000 });
+    expect(await errors.locator('th').allInnerTexts()).toEqual(['แถว', 'คอลัมน์', 'ปัญหา']);
+    expect(await errors.locator('tr[data-row="3"][data-column="strategy_id"]').count()).toBe(1);
+    expect(await errors.locator('tbody tr').first().locator('td').first().innerText()).toBe('3');
+    expect(await page.getByTestId('exec-import-refused').innerText()).toMatch(/ไม่ได้นำเข้าข้อมูลใดเลย/);
+    expect(await kpi.innerText()).toBe(before);
+
+    await upload('good.csv', [good]);
+    await expect.poll(() => page.getByTestId('exec-import-done').innerText().catch(() => ''), { timeout: 10_000 })
+      .toBe('นำเข้าแล้ว: สร้างใหม่ 1 ปรับปรุง 0');
+    expect(await kpi.innerText()).toBe(before);
+
+    // The plan's years now include 2563; its figures are the server's.
+    const fySelect = page.getByTestId('exec-fy');
+    await expect.poll(() => fySelect.locator('option[value="2563"]').count(), { timeout: 10_000 }).toBe(1);
+    await fySelect.selectOption('2563');
+    const zones2563 = (await (await fetch(`${embedded!.url}/api/evaluation?fy=2563&by=zone`)).json()) as {
+      rows: { key: string; plan_count: number }[]; total: { plan_count: number };
+    };
+    const zone2 = zones2563.rows.find((r) => r.key === '2')!;
+    expect(zone2.plan_count).toBeGreaterThanOrEqual(1);
+    await expect.poll(() => kpi.innerText(), { timeout: 10_000 }).toMatch(new RegExp(`^[^\\d]*${zones2563.total.plan_count}\\D`));
+
+    const [x, y] = await page.evaluate(([lon, lat]) => window.__mueang!.project!(lon!, lat!), [102.845, 16.445]);
+    await page.mouse.click(x, y);
+    const panel = page.getByTestId('exec-zone-panel');
+    await expect.poll(() => panel.getAttribute('data-zone'), { timeout: 10_000 }).toBe('2');
+    await expect.poll(() => panel.getByTestId('exec-zone-count').innerText().catch(() => ''), { timeout: 10_000 }).toBe(String(zone2.plan_count));
+
+    await page.getByTestId('sign-out').click();
+    await page.getByTestId('sign-in').waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('exec-import-open').count()).toBe(0);
+    expect(app.problems).toEqual([]);
+  }, 40_000);
 
   it('goes back to the city map with its layers', async () => {
     await page.getByTestId('view-city').click();

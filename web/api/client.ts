@@ -32,6 +32,10 @@ export type EvaluationRow = Evaluation['rows'][number];
 export type EvaluationGrouping = NonNullable<InferRequestType<typeof client.evaluation.$get>['query']['by']>;
 export type EvaluationFinding = Ok<typeof client.evaluation.checks.$get>['findings'][number];
 export type Strategy = Plan['strategies'][number];
+/** `POST /api/projects/import`: what a successful import did, and the problems of a refused file. */
+export type ImportFormat = InferRequestType<typeof client.projects.import.$post>['json']['format'];
+export type ImportSummary = Ok<typeof client.projects.import.$post>;
+export type ImportProblem = Extract<InferResponseType<typeof client.projects.import.$post, 400>, { errors: unknown }>['errors'][number];
 
 export type BoundaryFeature = BoundaryCollection['features'][number];
 export type ZoneFeature = ZoneCollection['features'][number];
@@ -106,6 +110,8 @@ export class ApiError extends Error {
     readonly detail: string = message,
     /** Seconds, from a 429's `Retry-After`. */
     readonly retryAfter?: number,
+    /** Every problem of a refused file, by row and column (project import). */
+    readonly problems: ImportProblem[] = [],
   ) {
     super(message);
     this.name = 'ApiError';
@@ -117,15 +123,17 @@ async function readJson<T>(path: string, request: Promise<Response>): Promise<T>
   if (!response.ok) {
     let message = `${response.status} ${response.statusText}`;
     let field: string | undefined;
+    let problems: ImportProblem[] = [];
     try {
-      const body = (await response.json()) as { error?: string; field?: string };
+      const body = (await response.json()) as { error?: string; field?: string; errors?: ImportProblem[] };
       if (body.error) message = body.error;
       field = body.field;
+      if (Array.isArray(body.errors)) problems = body.errors;
     } catch {
       // Not JSON (a proxy error page, say): the status line is all we have.
     }
     const retryAfter = Number(response.headers.get('Retry-After') ?? Number.NaN);
-    throw new ApiError(`${path}: ${message}`, response.status, field, message, Number.isFinite(retryAfter) ? retryAfter : undefined);
+    throw new ApiError(`${path}: ${message}`, response.status, field, message, Number.isFinite(retryAfter) ? retryAfter : undefined, problems);
   }
   return (await response.json()) as T;
 }
@@ -255,6 +263,10 @@ export const api = {
       client.communities.$get({ query: { zone: str(zone) } }),
     ),
   plan: () => reference<Plan>('/api/plan', () => client.plan.$get({ query: {} })),
+  /** Forgets the plan outline, so the next `plan()` reads it again (an import may add fiscal years). */
+  forgetPlan: () => {
+    referenceCache.delete('/api/plan');
+  },
   projects: (q: ProjectQuery = {}, signal?: AbortSignal) =>
     readJson<ProjectCollection>(
       '/api/projects',
@@ -271,11 +283,18 @@ export const api = {
         { init: { signal } },
       ),
     ),
-  evaluation: (q: { plan?: string; fy?: number; by: EvaluationGrouping }, signal?: AbortSignal) =>
+  evaluation: (q: { plan?: string; fy?: number; by: EvaluationGrouping; zone?: number }, signal?: AbortSignal) =>
     readJson<Evaluation>(
       '/api/evaluation',
-      client.evaluation.$get({ query: { plan: q.plan, fy: str(q.fy), by: q.by } }, { init: { signal } }),
+      client.evaluation.$get({ query: { plan: q.plan, fy: str(q.fy), by: q.by, zone: str(q.zone) } }, { init: { signal } }),
     ),
+  /** Links, not fetches: the browser downloads the CSV and opens the printable Form 2 itself. */
+  evaluationCsvUrl: (q: { plan?: string; fy?: number; by: EvaluationGrouping; zone?: number }) => {
+    return `/api${client.evaluation['export.csv'].$path({ query: { plan: q.plan, fy: str(q.fy), by: q.by, zone: str(q.zone) } })}`;
+  },
+  form2Url: (q: { plan?: string; fy?: number }) => {
+    return `/api${client.evaluation.form2.$path({ query: { plan: q.plan, fy: str(q.fy) } })}`;
+  },
   evaluationChecks: (q: { plan?: string; fy?: number } = {}, signal?: AbortSignal) =>
     readJson<Ok<typeof client.evaluation.checks.$get>>(
       '/api/evaluation/checks',
@@ -297,6 +316,9 @@ export const api = {
       `/api/projects/${id}`,
       client.projects[':id'].$patch({ param: { id: String(id) }, json: change }),
     ),
+  /** All or nothing: a refused file throws an ApiError with every problem in `problems`. */
+  importProjects: (body: { format: ImportFormat; content: string; filename?: string }) =>
+    readJson<ImportSummary>('/api/projects/import', client.projects.import.$post({ json: body })),
   audit: (q: AuditQuery = {}, signal?: AbortSignal) =>
     readJson<AuditRecord[]>(
       '/api/audit',

@@ -5,14 +5,17 @@ import { formatBaht, formatDate, formatNumber } from '../i18n/format.ts';
 import { useLanguage } from '../i18n/LanguageProvider.tsx';
 import { fill, localName, type Lang } from '../i18n/strings.ts';
 import { bangkokToday, currentPosting, isoDate, nextRounds, type ReportRound, type ReportSchedule } from './calendar.ts';
-import { classRanges } from './classify.ts';
+import { useAuth } from '../auth/AuthProvider.tsx';
+import { classLabel, classRanges } from './classify.ts';
+import { ImportPanel } from './ImportPanel.tsx';
 import { MEASURES, QUARTERS, type ExecutiveState, type Measure, type Quarter } from './state.ts';
 
 const pct = (value: number | null | undefined) => `${formatNumber(value, 2)}%`;
 
 /** Controls, legend and the headline figures: the left column of the executive view. */
-export function ExecutiveControls({ state }: { state: ExecutiveState }) {
+export function ExecutiveControls({ state, onImported }: { state: ExecutiveState; onImported: () => void }) {
   const { t, lang } = useLanguage();
+  const { permissions } = useAuth();
   const { kpi, classes } = state;
   return (
     <aside className="panel exec-controls" data-testid="exec-controls">
@@ -65,13 +68,20 @@ export function ExecutiveControls({ state }: { state: ExecutiveState }) {
             {classRanges(classes).map(([from, to], i) => (
               <li key={i}>
                 <span className="swatch swatch-square" style={{ background: classes.colors[i] }} aria-hidden="true" />
-                {i === 0 ? `${formatNumber(from, 2)} – ${formatNumber(to, 2)}%` : `> ${formatNumber(from, 2)} – ${formatNumber(to, 2)}%`}
+                {classLabel([from, to], i, (v) => formatNumber(v, 2))}
               </li>
             ))}
           </ul>
         )}
         {!state.showCommunities && <p className="hint">{t('exec.legend.communitiesHint')}</p>}
       </div>
+
+      <div className="exec-exports" data-testid="exec-exports">
+        <a data-testid="exec-export-strategy" href={api.evaluationCsvUrl({ fy: state.fy, by: 'strategy' })} download>{t('exec.export.csvStrategy')}</a>
+        <a data-testid="exec-export-zone" href={api.evaluationCsvUrl({ fy: state.fy, by: 'zone' })} download>{t('exec.export.csvZone')}</a>
+        <a data-testid="exec-export-form2" href={api.form2Url({ fy: state.fy })} target="_blank" rel="noopener">{t('exec.export.form2')}</a>
+      </div>
+      {permissions.projects.create && <ImportPanel onImported={onImported} />}
     </aside>
   );
 }
@@ -88,11 +98,16 @@ function Kpi({ id, label, value, note, wide }: { id: string; label: string; valu
 
 /** The right column: the clicked zone, the bars per strategy and mission, findings, calendar. */
 export function ExecutiveSidebar({ state }: { state: ExecutiveState }) {
+  const { t, lang } = useLanguage();
+  const zoneRow = state.byZone.data?.find((r) => r.key === String(state.zone)) ?? null;
+  const zoneName = zoneRow ? localName(zoneRow, lang) : `${t('field.zone')} ${state.zone ?? ''}`;
   return (
     <aside className="panel exec-sidebar" data-testid="exec-sidebar">
       {state.zone !== null && <ZonePanel state={state} zone={state.zone} />}
-      <Bars testId="exec-bars-strategy" titleKey="exec.byStrategy" rows={state.byStrategy.data} />
-      <Bars testId="exec-bars-mission" titleKey="exec.byMission" rows={state.byMission.data} />
+      {state.zone !== null
+        ? <Bars testId="exec-bars-strategy" title={fill(t('exec.zone.strategiesOf'), { zone: zoneName })} rows={state.byZoneStrategy.data} zone={state.zone} />
+        : <Bars testId="exec-bars-strategy" title={t('exec.byStrategy')} rows={state.byStrategy.data} />}
+      <Bars testId="exec-bars-mission" title={t('exec.byMission')} rows={state.byMission.data} />
       <Findings findings={state.findings} />
       <Calendar />
     </aside>
@@ -105,11 +120,11 @@ const BAR_MEASURES = [
   ['disbursed_pct', 'exec.bar.disbursed', '#1f2a6b'],
 ] as const;
 
-function Bars({ testId, titleKey, rows }: { testId: string; titleKey: 'exec.byStrategy' | 'exec.byMission'; rows: EvaluationRow[] | null }) {
+function Bars({ testId, title, rows, zone }: { testId: string; title: string; rows: EvaluationRow[] | null; zone?: number }) {
   const { t, lang } = useLanguage();
   return (
-    <section className="exec-section" data-testid={testId}>
-      <h3>{t(titleKey)}</h3>
+    <section className="exec-section" data-testid={testId} data-zone={zone ?? ''}>
+      <h3>{title}</h3>
       <ul className="exec-bar-key">
         {BAR_MEASURES.map(([key, label, color]) => (
           <li key={key}><span className="swatch swatch-square" style={{ background: color }} />{t(label)}</li>
@@ -137,7 +152,7 @@ function ZonePanel({ state, zone }: { state: ExecutiveState; zone: number }) {
   const { t, lang } = useLanguage();
   const row = state.byZone.data?.find((r) => r.key === String(zone)) ?? null;
   const fy = state.fy;
-  const projects = useResource(`exec-zone-projects?fy=${fy ?? ''}&zone=${zone}`, (signal) => api.projects({ fy, zone }, signal));
+  const projects = useResource(`exec-zone-projects?fy=${fy ?? ''}&zone=${zone}#${state.version}`, (signal) => api.projects({ fy, zone }, signal));
   const plan = useResource('plan', () => api.plan(), { perViewer: false });
   const late = useMemo(
     () => (projects.data?.features ?? []).filter((f) => f.properties.late).sort((a, b) => (b.properties.approved_amount ?? 0) - (a.properties.approved_amount ?? 0)),
@@ -156,7 +171,7 @@ function ZonePanel({ state, zone }: { state: ExecutiveState; zone: number }) {
           {MEASURES.map((m) => (
             <div key={m}><dt>{t(`exec.measure.${m}`)}</dt><dd>{pct(row[m])}</dd></div>
           ))}
-          <div><dt>{t('exec.kpi.projects')}</dt><dd>{formatNumber(row.plan_count, 0)}</dd></div>
+          <div><dt>{t('exec.kpi.projects')}</dt><dd data-testid="exec-zone-count">{formatNumber(row.plan_count, 0)}</dd></div>
           <div><dt>{t('exec.kpi.budget')}</dt><dd>{formatBaht(Math.round(row.budget), lang)}</dd></div>
           <div><dt>{t('exec.kpi.disbursedAmount')}</dt><dd>{formatBaht(Math.round(row.disbursed_amount), lang)}</dd></div>
         </dl>

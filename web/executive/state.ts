@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { api, type EvaluationGrouping, type EvaluationRow } from '../api/client.ts';
 import { useResource, type Resource } from '../api/useResource.ts';
 import { quantileClasses, type Classes } from './classify.ts';
@@ -14,9 +14,11 @@ export type Quarter = (typeof QUARTERS)[number] | 'all';
 export const COMMUNITY_ZOOM = 13.5;
 
 /** One evaluation grouping for the chosen year; nothing is requested while the view is closed. */
-function useEvaluation(active: boolean, by: EvaluationGrouping, fy: number | undefined): Resource<EvaluationRow[]> & { total: EvaluationRow | null; fy: number | null } {
-  const key = active ? `evaluation?by=${by}&fy=${fy ?? ''}` : 'evaluation-off';
-  const resource = useResource(key, (signal) => (active ? api.evaluation({ by, fy }, signal) : Promise.resolve(null)));
+function useEvaluation(
+  active: boolean, by: EvaluationGrouping, fy: number | undefined, version: number, zone?: number,
+): Resource<EvaluationRow[]> & { total: EvaluationRow | null; fy: number | null } {
+  const key = active ? `evaluation?by=${by}&fy=${fy ?? ''}&zone=${zone ?? ''}#${version}` : 'evaluation-off';
+  const resource = useResource(key, (signal) => (active ? api.evaluation({ by, fy, zone }, signal) : Promise.resolve(null)));
   return {
     data: resource.data?.rows ?? null,
     error: resource.error,
@@ -30,15 +32,23 @@ export function useExecutiveState(active: boolean, zoom: number) {
   const [fyChoice, setFy] = useState<number | undefined>(undefined);
   const [quarter, setQuarter] = useState<Quarter>('all');
   const [zone, setZone] = useState<number | null>(null);
+  /** Bumped after the projects changed (an import): every figure is read again. */
+  const [version, setVersion] = useState(0);
+  const refresh = useCallback(() => {
+    api.forgetPlan();
+    setVersion((n) => n + 1);
+  }, []);
 
-  const plan = useResource(active ? 'plan' : 'plan-off', () => (active ? api.plan() : Promise.resolve(null)), { perViewer: false });
-  const byZone = useEvaluation(active, 'zone', fyChoice);
+  const plan = useResource(active ? `plan#${version}` : 'plan-off', () => (active ? api.plan() : Promise.resolve(null)), { perViewer: false });
+  const byZone = useEvaluation(active, 'zone', fyChoice, version);
   const fy = fyChoice ?? byZone.fy ?? undefined;
-  const byCommunity = useEvaluation(active, 'community', fy);
-  const byStrategy = useEvaluation(active, 'strategy', fy);
-  const byMission = useEvaluation(active, 'mission', fy);
-  const byQuarter = useEvaluation(active, 'quarter', fy);
-  const checks = useResource(active ? `checks?fy=${fy ?? ''}` : 'checks-off', (signal) =>
+  const byCommunity = useEvaluation(active, 'community', fy, version);
+  const byStrategy = useEvaluation(active, 'strategy', fy, version);
+  /** The clicked zone's own strategies (the sidebar shows them instead of the city's). */
+  const byZoneStrategy = useEvaluation(active && zone !== null, 'strategy', fy, version, zone ?? undefined);
+  const byMission = useEvaluation(active, 'mission', fy, version);
+  const byQuarter = useEvaluation(active, 'quarter', fy, version);
+  const checks = useResource(active ? `checks?fy=${fy ?? ''}#${version}` : 'checks-off', (signal) =>
     active ? api.evaluationChecks({ fy }, signal) : Promise.resolve(null));
 
   const showCommunities = zoom > COMMUNITY_ZOOM;
@@ -59,7 +69,8 @@ export function useExecutiveState(active: boolean, zoom: number) {
     zone, setZone,
     fiscalYears: plan.data?.fiscal_years ?? (fy ? [fy] : []),
     quartersWithData: new Set((byQuarter.data ?? []).map((row) => row.key)),
-    byZone, byCommunity, byStrategy, byMission,
+    version, refresh,
+    byZone, byCommunity, byStrategy, byZoneStrategy, byMission,
     findings: checks.data?.findings ?? null,
     error: byZone.error ?? checks.error,
     showCommunities,
