@@ -1,6 +1,5 @@
 import { useEffect, useMemo, useRef } from 'react';
 import { GeoJsonLayer } from '@deck.gl/layers';
-import { Marker } from 'maplibre-gl';
 import { api, type CommunityProps, type ZoneFeature, type ZoneProps } from '../api/client.ts';
 import { useResource } from '../api/useResource.ts';
 import { formatNumber } from '../i18n/format.ts';
@@ -8,6 +7,7 @@ import { useLanguage } from '../i18n/LanguageProvider.tsx';
 import { localName } from '../i18n/strings.ts';
 import { UNDER_ROADS } from '../map/baseStyle.ts';
 import { useDeckLayers, useMap } from '../map/MapContext.ts';
+import { useZoneMarkers } from '../map/useZoneMarkers.ts';
 import { hexToRgba, SELECTION_COLOR } from '../map/palette.ts';
 import { colorOf, textColorOn } from './classify.ts';
 import type { ExecutiveState } from './state.ts';
@@ -124,31 +124,19 @@ function ExecZoneLabels({ zones, text, color, onSelect }: {
   color: (zone: ZoneFeature) => string;
   onSelect: (zone: number) => void;
 }) {
-  const { map } = useMap();
-  const elements = useRef(new Map<number, HTMLButtonElement>());
   const onSelectRef = useRef(onSelect);
   onSelectRef.current = onSelect;
-
-  useEffect(() => {
-    const markers = zones.map((zone) => {
-      const { id, label_lon, label_lat } = zone.properties;
-      const element = document.createElement('button');
-      element.type = 'button';
-      element.className = 'exec-zone-label';
-      element.dataset.testid = `exec-zone-label-${id}`;
-      element.dataset.zone = String(id);
-      element.addEventListener('click', (event) => {
-        event.stopPropagation();
-        onSelectRef.current(id);
-      });
-      elements.current.set(id, element);
-      return new Marker({ element, anchor: 'center' }).setLngLat([label_lon, label_lat]).addTo(map);
+  const elements = useZoneMarkers(zones, (id) => {
+    const element = document.createElement('button');
+    element.type = 'button';
+    element.className = 'exec-zone-label';
+    element.dataset.testid = `exec-zone-label-${id}`;
+    element.addEventListener('click', (event) => {
+      event.stopPropagation();
+      onSelectRef.current(id);
     });
-    return () => {
-      for (const marker of markers) marker.remove();
-      elements.current.clear();
-    };
-  }, [map, zones]);
+    return element;
+  });
 
   useEffect(() => {
     for (const zone of zones) {
