@@ -109,19 +109,25 @@ function locale(lang: Lang): string {
   return lang === 'th' ? 'th-TH-u-ca-buddhist' : 'en-GB';
 }
 
-/** Date and time on the Bangkok clock: "21 พ.ย. 2568 15:38 น." / "21 Nov 2025, 15:38". */
-export function formatDateTime(iso: string | null | undefined, lang: Lang): string {
-  const date = parseInstant(iso);
-  if (!date) return '—';
-  const text = new Intl.DateTimeFormat(locale(lang), {
+/** An instant on the Bangkok clock, to the minute or to the second, with `locale`'s calendar. */
+function bangkokClock(date: Date, locale: string, seconds: boolean): string {
+  return new Intl.DateTimeFormat(locale, {
     timeZone: CITY_TIME_ZONE,
     day: 'numeric',
     month: 'short',
     year: 'numeric',
     hour: '2-digit',
     minute: '2-digit',
+    ...(seconds ? { second: '2-digit' as const } : {}),
     hourCycle: 'h23',
   }).format(date);
+}
+
+/** Date and time on the Bangkok clock: "21 พ.ย. 2568 15:38 น." / "21 Nov 2025, 15:38". */
+export function formatDateTime(iso: string | null | undefined, lang: Lang): string {
+  const date = parseInstant(iso);
+  if (!date) return '—';
+  const text = bangkokClock(date, locale(lang), false);
   return lang === 'th' ? `${text} น.` : text;
 }
 
@@ -202,16 +208,7 @@ export function formatHeading(deg: number | null | undefined, lang: Lang): strin
 export function formatTimestamp(iso: string | null | undefined, lang: Lang): string {
   const date = parseInstant(iso);
   if (!date) return '—';
-  return new Intl.DateTimeFormat(lang === 'th' ? 'th-TH-u-ca-buddhist' : 'en-GB-u-ca-buddhist', {
-    timeZone: CITY_TIME_ZONE,
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  }).format(date);
+  return bangkokClock(date, lang === 'th' ? 'th-TH-u-ca-buddhist' : 'en-GB-u-ca-buddhist', true);
 }
 
 /** A Thai national ID the way it is printed on the card: 1-2345-67890-12-3. */
