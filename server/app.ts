@@ -9,8 +9,9 @@ import { authRoutes } from './auth/routes.ts';
 import { cityRoutes } from './city/routes.ts';
 import type { Db } from './db/index.ts';
 import { deviceRoutes } from './devices/routes.ts';
-import type { Env, Settings } from './env.ts';
+import type { Env, Services, Settings } from './env.ts';
 import { floodRoutes } from './flood/routes.ts';
+import { liveRoutes } from './live/routes.ts';
 import type { ApiError } from './http/errors.ts';
 import { parcelRoutes } from './parcels/routes.ts';
 import { planRoutes } from './plan/routes.ts';
@@ -26,6 +27,7 @@ const api = new Hono<Env>()
   .route('/', planRoutes)
   .route('/', wasteRoutes)
   .route('/', floodRoutes)
+  .route('/', liveRoutes)
   .route('/', parcelRoutes())
   .route('/', deviceRoutes)
   .route('/', auditRoutes);
@@ -33,13 +35,8 @@ const api = new Hono<Env>()
 /** The API's type, for the web app's typed client (`hc<ApiType>`). */
 export type ApiType = typeof api;
 
-export const DEFAULT_SETTINGS: Settings = {
-  session: { maxSeconds: 12 * 3600, idleSeconds: 2 * 3600, secureCookie: false },
-  trustProxy: false,
-};
-
-export function createApp(db: Db, options: { webRoot?: string; settings?: Settings } = {}) {
-  const settings = options.settings ?? DEFAULT_SETTINGS;
+export function createApp(db: Db, services: Services, options: { webRoot?: string; settings: Settings }) {
+  const { settings } = options;
   const app = new Hono<Env>();
   app.use('*', secureHeaders({
     // The app loads nothing from elsewhere; MapLibre's worker and deck.gl's images come as blobs.
@@ -65,6 +62,9 @@ export function createApp(db: Db, options: { webRoot?: string; settings?: Settin
   app.use('/api/*', async (c, next) => {
     c.set('db', db);
     c.set('settings', settings);
+    c.set('clock', services.clock);
+    c.set('flood', services.flood);
+    c.set('live', services.live);
     await next();
   });
   app.use('/api/*', identify);

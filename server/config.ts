@@ -18,6 +18,17 @@ export interface Config {
   session: { maxSeconds: number; idleSeconds: number; secureCookie: boolean };
   /** Behind a reverse proxy, the client's address comes from X-Forwarded-For. */
   trustProxy: boolean;
+  /** Where people reach the app: links in notifications and the CAP feed point here. */
+  publicUrl: string;
+  /** manual: a clock administrators can move forward (POST /api/clock), for drills and tests; demo mode only. */
+  clock: 'system' | 'manual';
+  flood: {
+    /** How often silent sensors, overdue acknowledgements and due notifications are checked. */
+    sweepSeconds: number;
+    webhookSecret: string | null;
+    line: { apiBase: string; channelToken: string | null; channelSecret: string | null };
+    capSender: string;
+  };
 }
 
 const REPO = resolve(new URL('..', import.meta.url).pathname);
@@ -42,9 +53,14 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // The embedded engine is for trying the product; a database server is for running it.
   const mode = env.MUEANG_MODE ?? (databaseUrl ? 'production' : 'demo');
   if (mode !== 'demo' && mode !== 'production') throw new Error(`MUEANG_MODE must be "demo" or "production", got "${mode}"`);
+  const clock = env.MUEANG_CLOCK || 'system';
+  if (clock !== 'system' && clock !== 'manual') throw new Error(`MUEANG_CLOCK must be "system" or "manual", got "${clock}"`);
+  if (clock === 'manual' && mode === 'production') throw new Error('MUEANG_CLOCK=manual is for drills and tests: not in production mode');
+  const port = number('PORT', 8080, env);
+  const host = env.HOST ?? '127.0.0.1';
   return {
-    port: number('PORT', 8080, env),
-    host: env.HOST ?? '127.0.0.1',
+    port,
+    host,
     databaseUrl,
     dataDir: resolve(env.DATA_DIR ?? resolve(REPO, '.data')),
     mode,
@@ -56,5 +72,17 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       secureCookie: flag('COOKIE_SECURE', env),
     },
     trustProxy: flag('TRUST_PROXY', env),
+    publicUrl: env.PUBLIC_URL || `http://${host}:${port}`,
+    clock,
+    flood: {
+      sweepSeconds: number('FLOOD_SWEEP_SECONDS', 30, env),
+      webhookSecret: env.WEBHOOK_SECRET || null,
+      line: {
+        apiBase: env.LINE_API_BASE || 'https://api.line.me',
+        channelToken: env.LINE_CHANNEL_TOKEN || null,
+        channelSecret: env.LINE_CHANNEL_SECRET || null,
+      },
+      capSender: env.CAP_SENDER || 'flood-desk@khonkaencity.go.th',
+    },
   };
 }

@@ -1,11 +1,27 @@
+import type { Clock } from './clock.ts';
 import type { Db } from './db/index.ts';
 import type { Viewer } from './auth/policy.ts';
 import type { Device } from './devices/queries.ts';
+import type { CapSettings } from './flood/cap.ts';
+import type { FloodDesk } from './flood/desk.ts';
+import type { FloodEvent } from './flood/live.ts';
+import type { LiveHub } from './live/hub.ts';
 
 /** What the request handlers need from the configuration. */
 export interface Settings {
   session: { maxSeconds: number; idleSeconds: number; secureCookie: boolean };
   trustProxy: boolean;
+  cap: CapSettings;
+  /** Checks the signature of LINE's webhook calls; null: the LINE webhook is off. */
+  lineChannelSecret: string | null;
+}
+
+/** What runs for as long as the process does, beside the requests. */
+export interface Services {
+  /** "Now" for deadlines and device clocks: the system clock, or a manual one in drills. */
+  clock: Clock;
+  flood: FloodDesk;
+  live: LiveHub<FloodEvent>;
 }
 
 /** What every request handler can reach through `c.var`. */
@@ -19,5 +35,5 @@ export interface Env {
     session: { token: string; csrfToken: string } | null;
     /** The device whose key signed the request, on device routes. */
     device: Device;
-  };
+  } & Services;
 }

@@ -8,14 +8,19 @@ import { migrate } from './db/migrate.ts';
 import { DEMO_PASSWORD } from './auth/passwords.ts';
 import { demoCredentialProblem, ensureDemoAccounts } from './auth/demo.ts';
 import { seedDemoData } from './seed/index.ts';
+import { ManualClock, systemClock } from './clock.ts';
+import { startFloodDesk } from './flood/desk.ts';
+import { floodEventLoader } from './flood/live.ts';
+import { openLiveHub } from './live/hub.ts';
 
 const config = readConfig();
 const started = Date.now();
+const clock = config.clock === 'manual' ? new ManualClock() : systemClock;
 const db = await openDatabase({ url: config.databaseUrl, dataDir: join(config.dataDir, 'pglite') });
 const applied = await migrate(db);
 if (applied.length) console.log(`migrations applied: ${applied.join(', ')}`);
 if (config.mode === 'demo') {
-  if (await seedDemoData(db, { now: new Date(), parcelScale: config.parcelScale })) console.log('seeded the Khon Kaen demo data');
+  if (await seedDemoData(db, { now: clock.now(), parcelScale: config.parcelScale })) console.log('seeded the Khon Kaen demo data');
   await ensureDemoAccounts(db);
   console.log(`demo mode: sign in as admin, executive, planner, engineer, engineer-z1, disaster, tax or auditor, password "${DEMO_PASSWORD}"`);
 } else {
@@ -30,8 +35,22 @@ if (!existsSync(join(config.webRoot, 'index.html'))) {
   console.warn(`no web build in ${config.webRoot}: run "npm run build" (the API works without it)`);
 }
 
-const app = createApp(db, { webRoot: config.webRoot, settings: { session: config.session, trustProxy: config.trustProxy } });
+// When the server listens on port 0 the links only know their port once it is bound.
+let publicUrl = config.publicUrl;
+const flood = startFloodDesk(db, clock, {
+  sweepSeconds: config.flood.sweepSeconds,
+  channels: { get publicUrl() { return publicUrl; }, webhookSecret: config.flood.webhookSecret, line: config.flood.line, timeoutMs: 10_000 },
+});
+const live = await openLiveHub(db, floodEventLoader(db));
+const settings = {
+  session: config.session,
+  trustProxy: config.trustProxy,
+  cap: { sender: config.flood.capSender, get publicUrl() { return publicUrl; } },
+  lineChannelSecret: config.flood.line.channelSecret,
+};
+const app = createApp(db, { clock, flood, live }, { webRoot: config.webRoot, settings });
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+  if (!process.env.PUBLIC_URL && config.port === 0) publicUrl = `http://${info.address}:${info.port}`;
   const where = db.engine === 'embedded' ? `embedded PostGIS in ${config.dataDir}` : 'PostGIS';
   console.log(`Mueang is up on ${where} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
   console.log(`listening on http://${info.address === '::' ? 'localhost' : info.address}:${info.port}/`);
@@ -43,6 +62,8 @@ async function stop(code: number) {
   if (stopping) return;
   stopping = true;
   server.close();
+  await flood.stop();
+  await live.close();
   await db.close();
   process.exit(code);
 }

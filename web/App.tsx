@@ -7,6 +7,8 @@ import { UserMenu } from './auth/UserMenu.tsx';
 import { ExecutiveMap } from './executive/ExecutiveMap.tsx';
 import { ExecutiveControls, ExecutiveSidebar } from './executive/ExecutivePanels.tsx';
 import { useExecutiveState } from './executive/state.ts';
+import { FloodDeskMap, FloodFocusPanel, FloodWall, RedAlertBanner } from './flood/FloodDesk.tsx';
+import { useFloodDesk } from './flood/state.ts';
 import { useLanguage } from './i18n/LanguageProvider.tsx';
 import { CityBase } from './map/CityBase.tsx';
 import { ALL_VISIBLE, type ThematicLayer, type Visibility } from './map/layerIds.ts';
@@ -61,11 +63,13 @@ function useSelectionFollowsViewer(selection: Selection | null, setSelection: (s
   }, [generation, setSelection]);
 }
 
-type View = 'city' | 'executive';
+const VIEWS = ['city', 'executive', 'flood'] as const;
+type View = (typeof VIEWS)[number];
 
-/** `?view=executive` opens the executive view directly (shareable links, screenshots). */
+/** `?view=executive` or `?view=flood` opens that view directly (shareable links, screenshots). */
 function initialView(): View {
-  return new URLSearchParams(window.location.search).get('view') === 'executive' ? 'executive' : 'city';
+  const asked = new URLSearchParams(window.location.search).get('view');
+  return VIEWS.find((v) => v === asked) ?? 'city';
 }
 
 export function App() {
@@ -82,6 +86,9 @@ export function App() {
   const executive = view === 'executive';
   const exec = useExecutiveState(executive, zoom);
   const setExecZone = exec.setZone;
+  const flood = view === 'flood';
+  const desk = useFloodDesk(flood);
+  const selectSensor = desk.selectSensor;
 
   const boundary = useResource('boundary', () => api.boundary(), { perViewer: false });
   const cityExtent = boundary.data?.bbox ?? null;
@@ -111,22 +118,28 @@ export function App() {
     setProjectsVersion((n) => n + 1);
   }, [refreshExec]);
 
-  // In the executive view a click on the choropleth opens that zone's figures (a community: its zone).
+  // In the executive view a click on the choropleth opens that zone's figures (a community: its
+  // zone); on the flood desk a click on a sensor opens its hydrograph.
   const onMapSelect = useCallback(
     (next: Selection | null) => {
+      if (flood) {
+        if (next?.kind === 'sensor') selectSensor(next.feature.properties.code);
+        return;
+      }
       if (!executive) return setSelection(next);
       if (next?.kind === 'zone') setExecZone(next.feature.properties.id);
       else if (next?.kind === 'community' && next.feature.properties.zone_id) setExecZone(next.feature.properties.zone_id);
     },
-    [executive, setExecZone],
+    [flood, executive, setExecZone, selectSensor],
   );
 
   const switchView = (next: View) => {
     setView(next);
     setSelection(null);
   };
-  /** The city's layers stay loaded (and counted) in the executive view, only hidden. */
-  const shown = (layer: ThematicLayer) => visibility[layer] && !executive;
+  /** The city's layers stay loaded (and counted) in the other views, only hidden. */
+  const city = view === 'city';
+  const shown = (layer: ThematicLayer) => visibility[layer] && city;
 
   const selectedParcelId = selection?.kind === 'parcel' ? Number(selection.feature.id) : null;
   const showAudit = auditOpen && permissions.audit.read;
@@ -136,7 +149,7 @@ export function App() {
       <header className="app-header">
         <h1 data-testid="app-title">Mueang · เทศบาลนครขอนแก่น</h1>
         <nav className="view-tabs" role="tablist" data-testid="view-switch">
-          {(['city', 'executive'] as const).map((v) => (
+          {VIEWS.map((v) => (
             <button
               key={v}
               type="button"
@@ -164,10 +177,10 @@ export function App() {
           </button>
         </div>
       </header>
-      <main className={showAudit ? 'app-main audit-open' : 'app-main'}>
+      <main className={`app-main view-${view}${showAudit ? ' audit-open' : ''}`}>
         <MapView onSelect={onMapSelect} onZoomChange={setZoom}>
           <CityBase />
-          <ZonesLayer visible={shown('zones')} />
+          <ZonesLayer visible={shown('zones') || flood} faint={flood} />
           <CommunitiesLayer visible={shown('communities')} />
           <ParcelsLayer
             visible={shown('parcels')}
@@ -180,18 +193,22 @@ export function App() {
           <TrucksLayer visible={shown('trucks')} />
           <SelectionLayer selection={selection} />
           {executive && <ExecutiveMap state={exec} />}
+          {flood && <FloodDeskMap state={desk} zoom={zoom} />}
         </MapView>
         <SessionNotice />
         {executive && <ExecutiveControls state={exec} onImported={onImported} />}
         {executive && <ExecutiveSidebar state={exec} />}
-        {!executive && <LayerSwitcher
+        {flood && <FloodFocusPanel state={desk} />}
+        {flood && <FloodWall state={desk} />}
+        {flood && <RedAlertBanner state={desk} />}
+        {city && <LayerSwitcher
           visibility={visibility}
           onToggle={toggleLayer}
           zoom={zoom}
           projectFilter={projectFilter}
           onProjectFilter={setProjectFilter}
         />}
-        {selection && !executive && (
+        {selection && city && (
           <DetailsPanel
             key={selectionKey(selection)}
             selection={selection}

@@ -16,6 +16,11 @@
  *
  * A user scoped to zones sees and changes projects and parcels in those zones only.
  * Waste trucks and flood sensors are public; only their own devices write their data.
+ *
+ * Flood alerts: anyone sees the active orange and red ones, without names or notes (the public
+ * warning). Signed-in staff see every alert in their zones with its timeline; disaster staff
+ * and admins act on them (acknowledge, assign, resolve, close) and see the contacts and the
+ * notifications sent to them.
  */
 
 export const ROLES = ['admin', 'executive', 'planner', 'engineer', 'disaster', 'tax', 'auditor'] as const;
@@ -72,6 +77,22 @@ export function projectWritableFields(viewer: Viewer): readonly ProjectField[] {
   return [];
 }
 
+export type AlertView = 'full' | 'public';
+
+/**
+ * How much of an alert the viewer sees, or null for none: staff see their zones' alerts in
+ * full; everyone sees active orange and red level or rate-of-rise alerts as the public does.
+ */
+export function alertView(viewer: Viewer, alert: { zone_id: number; severity: string; status: string; type: string }): AlertView | null {
+  if (viewer.kind === 'user' && inScope(viewer, alert.zone_id)) return 'full';
+  const warning = alert.severity === 'warning' || alert.severity === 'critical';
+  const active = alert.status === 'open' || alert.status === 'acknowledged';
+  return warning && active && alert.type !== 'offline' ? 'public' : null;
+}
+
+export const canHandleAlerts = (viewer: Viewer, zoneId: number) => isOneOf(viewer, ['disaster', 'admin']) && inScope(viewer, zoneId);
+export const canSeeFloodContacts = (viewer: Viewer) => isOneOf(viewer, ['disaster', 'admin']);
+
 export const canCreateProjects = (viewer: Viewer) => isOneOf(viewer, ['planner', 'admin']);
 export const canReadAudit = (viewer: Viewer) => isOneOf(viewer, ['auditor', 'admin']);
 export const canManageAccess = (viewer: Viewer) => isOneOf(viewer, ['admin']);
@@ -93,6 +114,7 @@ export function permissions(viewer: Viewer) {
     projects: { create: canCreateProjects(viewer), edit: projectWritableFields(viewer) },
     parcels: { attributes: parcelAttributes(viewer) },
     audit: { read: canReadAudit(viewer) },
+    alerts: { handle: isOneOf(viewer, ['disaster', 'admin']), full: viewer.kind === 'user' },
     access: { manage: canManageAccess(viewer) },
   };
 }

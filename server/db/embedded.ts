@@ -18,6 +18,11 @@ export async function openEmbedded(dataDir: string | null): Promise<Db> {
     query: (sql, params) => run(pglite, sql, params),
     exec: async (sql) => void (await pglite.exec(sql)),
     transaction: (work) => pglite.transaction((tx) => work({ query: (sql, params) => run(tx, sql, params), exec: async (sql) => void (await tx.exec(sql)) } satisfies Queryable)),
+    // One process owns the embedded database, so its own notifications are all there is to hear.
+    listen: async (channel, onPayload) => {
+      const stop = await pglite.listen(channel, onPayload);
+      return () => stop();
+    },
     close: async () => {
       await pglite.close();
       unlock();

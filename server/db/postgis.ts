@@ -30,6 +30,41 @@ export async function openPostgis(url: string): Promise<Db> {
         client.release();
       }
     },
+    listen: (channel, onPayload) => listenOn(url, channel, onPayload),
     close: () => pool.end(),
+  };
+}
+
+const RECONNECT_MS = 1000;
+
+/**
+ * A connection of its own, outside the pool, that LISTENs on `channel`. If the server drops it
+ * (restart, failover), it reconnects and listens again; notifications sent in between are lost,
+ * which is why live clients get a fresh snapshot whenever they reconnect.
+ */
+async function listenOn(url: string, channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>> {
+  let client: pg.Client | null = null;
+  let stopped = false;
+  const reconnect = () => setTimeout(() => void connect().catch(reconnect), RECONNECT_MS);
+  const connect = async (): Promise<void> => {
+    const next = new pg.Client({ connectionString: url });
+    next.on('notification', (message) => {
+      if (message.channel === channel && message.payload !== undefined) onPayload(message.payload);
+    });
+    next.on('error', () => {
+      if (stopped) return;
+      client = null;
+      void next.end().catch(() => {});
+      reconnect();
+    });
+    await next.connect();
+    await next.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+    if (stopped) await next.end();
+    else client = next;
+  };
+  await connect();
+  return async () => {
+    stopped = true;
+    await client?.end();
   };
 }

@@ -12,5 +12,10 @@ export interface Db extends Queryable {
   readonly engine: Engine;
   /** Runs `work` in one transaction: all of it commits or none of it does. */
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Calls `onPayload` for every NOTIFY on `channel` by any process on this database, after the
+   * notifying transaction commits. Returns a function that stops listening.
+   */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }

@@ -43,3 +43,6 @@ export type Bbox = readonly [number, number, number, number];
 /** A whole number in a query string or path, within [min, max]. */
 export const integer = (min: number, max: number) =>
   z.string().regex(/^-?\d{1,10}$/, 'expected a whole number').transform(Number).pipe(z.number().min(min).max(max));
+
+/** `view=public`: answer as to the public whoever asks, for pages that must never show more. */
+export const viewParam = z.enum(['public']).optional();

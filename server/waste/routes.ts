@@ -4,7 +4,7 @@ import { ingestOwnBatch } from '../devices/ingest.ts';
 import { requireDevice } from '../devices/middleware.ts';
 import type { Env } from '../env.ts';
 import { THAILAND } from '../http/geometry.ts';
-import { pastInstant } from '../http/time.ts';
+import { instant, refuseFuture } from '../http/time.ts';
 import { validate } from '../http/validate.ts';
 import { insertPositions, latestTruckPositions } from './queries.ts';
 
@@ -13,7 +13,7 @@ const MAX_BATCH = 5000;
 const positionBatch = z.object({
   positions: z.array(z.object({
     truck: z.string().min(1).max(16),
-    time: pastInstant,
+    time: instant,
     lon: z.number().min(THAILAND.minLon).max(THAILAND.maxLon),
     lat: z.number().min(THAILAND.minLat).max(THAILAND.maxLat),
     speed_kmh: z.number().min(0).max(200),
@@ -28,6 +28,7 @@ export const wasteRoutes = new Hono<Env>()
   // A truck's GPS unit writes here with its own key, and only its own positions.
   .post('/truck-positions', requireDevice('truck'), validate('json', positionBatch), async (c) => {
     const { positions } = c.req.valid('json');
+    refuseFuture(positions, c.var.clock.now(), 'positions');
     return c.json(await ingestOwnBatch(c.var.db, c.var.device,
       { field: 'positions', owner: (p) => p.truck, items: positions, entity: 'truck_positions' }, insertPositions));
   });

@@ -7,6 +7,7 @@
  */
 import { hc, type InferRequestType, type InferResponseType } from 'hono/client';
 import type { ApiType } from '../../server/app.ts';
+import type { FloodMessage, FloodSnapshot } from '../../server/flood/live.ts';
 
 /**
  * Every request the typed client makes goes through `sessionFetch` (further down): it adds the
@@ -71,6 +72,29 @@ export type AuditQuery = Partial<Record<Exclude<keyof InferRequestType<typeof cl
   limit?: number;
 };
 
+/** The flood desk (server/flood/routes.ts). */
+export type FloodAlert = Ok<typeof client.alerts.$get>[number];
+export type AlertSeverity = FloodAlert['severity'];
+export type AlertType = FloodAlert['type'];
+export type AlertStatus = FloodAlert['status'];
+export type AlertDetail = Ok<(typeof client.alerts)[':id']['$get']>;
+export type Affected = Ok<(typeof client.alerts)[':id']['affected']['$get']>;
+export type HydrographRange = NonNullable<InferRequestType<(typeof client.sensors)[':code']['readings']['$get']>['query']['range']>;
+export type Hydrograph = Ok<(typeof client.sensors)[':code']['readings']['$get']>;
+export type HydrographPoint = Hydrograph['points'][number];
+/** What an alert action answers: the alert as this viewer now sees it, with its timeline. */
+export type AlertActionResult = Ok<(typeof client.alerts)[':id']['acknowledge']['$post']>;
+/**
+ * `GET /api/live` is a Server-Sent Events stream, which the typed client cannot describe: its
+ * messages are typed from the server module that writes them instead.
+ */
+export type LiveSnapshot = FloodSnapshot;
+export type LiveSensor = LiveSnapshot['sensors'][number];
+export type LiveMessage = FloodMessage;
+export const LIVE_URL = '/api/live';
+/** The public Atom feed of CAP 1.2 warnings; a link, not a fetch. */
+export const CAP_FEED_URL = `/api${client.flood.cap.$path()}`;
+
 export const ROLES = ['admin', 'executive', 'planner', 'engineer', 'disaster', 'tax', 'auditor'] as const satisfies readonly Role[];
 
 export type Stage = NonNullable<ProjectProps['stage']>;
@@ -81,10 +105,12 @@ export type Stage = NonNullable<ProjectProps['stage']>;
 export const projectStage = (project: ProjectProps): Stage => project.stage ?? 'plan';
 export type TruckStatus = TruckProps['status'];
 export type LandUse = ParcelProps['land_use'];
-/** A sensor's level; `offline` when it has sent no reading at all. */
+/** A sensor's level; `offline` when it has sent no reading at all or has fallen silent. */
 export type SensorLevel = NonNullable<SensorProps['level']> | 'offline';
 
-export const sensorLevel = (sensor: SensorProps): SensorLevel => sensor.level ?? 'offline';
+/** A silent sensor's last band is history, not the present: offline wins over any level. */
+export const sensorLevel = (sensor: Pick<SensorProps, 'level' | 'offline'>): SensorLevel =>
+  sensor.offline ? 'offline' : sensor.level ?? 'offline';
 
 // Orders for legends. `satisfies` keeps them to the server's values.
 export const STAGES = ['plan', 'approved', 'contracted', 'disbursed'] as const satisfies readonly Stage[];
@@ -338,6 +364,33 @@ export const api = {
         { init: { signal } },
       ),
     ),
+
+  alerts: (state: 'wall' | 'active' | 'all' = 'wall', signal?: AbortSignal) =>
+    readJson<FloodAlert[]>('/api/alerts', client.alerts.$get({ query: { state } }, { init: { signal } })),
+  alert: (id: number, signal?: AbortSignal) =>
+    readJson<AlertDetail>(`/api/alerts/${id}`, client.alerts[':id'].$get({ param: { id: String(id) } }, { init: { signal } })),
+  /** Who and what lies where the alert's water would go: the catchment if drawn, else a circle. */
+  affected: (id: number, signal?: AbortSignal) =>
+    readJson<Affected>(
+      `/api/alerts/${id}/affected`,
+      client.alerts[':id'].affected.$get({ param: { id: String(id) }, query: { basis: 'auto' } }, { init: { signal } }),
+    ),
+  readings: (code: string, range: HydrographRange, signal?: AbortSignal) =>
+    readJson<Hydrograph>(
+      `/api/sensors/${code}/readings`,
+      client.sensors[':code'].readings.$get({ param: { code }, query: { range } }, { init: { signal } }),
+    ),
+  acknowledgeAlert: (id: number, note?: string) =>
+    readJson<AlertActionResult>(`/api/alerts/${id}/acknowledge`, client.alerts[':id'].acknowledge.$post({ param: { id: String(id) }, json: { note } })),
+  resolveAlert: (id: number, note?: string) =>
+    readJson<AlertActionResult>(`/api/alerts/${id}/resolve`, client.alerts[':id'].resolve.$post({ param: { id: String(id) }, json: { note } })),
+  closeAlert: (id: number, note?: string) =>
+    readJson<AlertActionResult>(`/api/alerts/${id}/close`, client.alerts[':id'].close.$post({ param: { id: String(id) }, json: { note } })),
+  noteAlert: (id: number, note: string) =>
+    readJson<AlertActionResult>(`/api/alerts/${id}/notes`, client.alerts[':id'].notes.$post({ param: { id: String(id) }, json: { note } })),
+  /** `assignee` is a username; null takes the alert off whoever had it. */
+  assignAlert: (id: number, assignee: string | null) =>
+    readJson<AlertActionResult>(`/api/alerts/${id}/assign`, client.alerts[':id'].assign.$post({ param: { id: String(id) }, json: { assignee } })),
 
   me: async () => remember(await readJson<Me>('/api/auth/me', client.auth.me.$get())),
   /**

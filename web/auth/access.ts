@@ -8,6 +8,7 @@ export const PUBLIC_PERMISSIONS: Permissions = {
   projects: { create: false, edit: [] },
   parcels: { attributes: ['id', 'parcel_no', 'land_use', 'area_m2', 'zone_id', 'community_id'] },
   audit: { read: false },
+  alerts: { handle: false, full: false },
   access: { manage: false },
 };
 

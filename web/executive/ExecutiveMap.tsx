@@ -6,7 +6,8 @@ import { formatNumber } from '../i18n/format.ts';
 import { useLanguage } from '../i18n/LanguageProvider.tsx';
 import { localName } from '../i18n/strings.ts';
 import { UNDER_ROADS } from '../map/baseStyle.ts';
-import { useDeckLayers, useMap } from '../map/MapContext.ts';
+import { useDeckLayers } from '../map/MapContext.ts';
+import { useCityFrame } from '../map/useCityFrame.ts';
 import { useZoneMarkers } from '../map/useZoneMarkers.ts';
 import { hexToRgba, SELECTION_COLOR } from '../map/palette.ts';
 import { colorOf, textColorOn } from './classify.ts';
@@ -14,7 +15,6 @@ import type { ExecutiveState } from './state.ts';
 
 /** Room for the controls on the left and the figures on the right. */
 const EXEC_PADDING = { top: 24, bottom: 24, left: 320, right: 370 };
-const CITY_PADDING = { top: 24, bottom: 24, left: 300, right: 60 };
 
 /**
  * The choropleth of the executive view, through the map's own deck.gl slots: the four zones
@@ -22,7 +22,6 @@ const CITY_PADDING = { top: 24, bottom: 24, left: 300, right: 60 };
  * zone's value as a label. Layer ids end in "@exec" so a click still reads as a zone/community.
  */
 export function ExecutiveMap({ state }: { state: ExecutiveState }) {
-  const { map } = useMap();
   const { lang } = useLanguage();
   const zones = useResource('zones', () => api.zones(), { perViewer: false }).data;
   const communities = useResource('communities', () => api.communities(), { perViewer: false }).data;
@@ -34,16 +33,7 @@ export function ExecutiveMap({ state }: { state: ExecutiveState }) {
     [state.byCommunity.data, measure],
   );
 
-  // Frame the city between the two panels; give the city map its own framing back on leaving.
-  useEffect(() => {
-    if (!zones?.bbox) return;
-    const box = zones.bbox as [number, number, number, number];
-    const wide = map.getContainer().clientWidth > 900;
-    map.fitBounds(box, { padding: wide ? EXEC_PADDING : 16, animate: false, maxZoom: 14 });
-    return () => {
-      if (map.getContainer().clientWidth > 800) map.fitBounds(box, { padding: CITY_PADDING, animate: false, maxZoom: 14 });
-    };
-  }, [map, zones]);
+  useCityFrame(EXEC_PADDING);
 
   const fills = useMemo(() => {
     if (!zones) return null;

@@ -218,3 +218,20 @@ export function formatNationalId(id: string | null | undefined): string {
   if (digits.length !== 13) return id;
   return `${digits[0]}-${digits.slice(1, 5)}-${digits.slice(5, 10)}-${digits.slice(10, 12)}-${digits[12]}`;
 }
+
+/** Thailand keeps one offset all year (no daylight saving), so Bangkok days and hours are fixed UTC spans. */
+export const BANGKOK_OFFSET_MS = 7 * 3600_000;
+
+/** Clock time on the Bangkok wall clock: "15:38" (both languages; Thai adds "น." where a sentence needs it). */
+export function formatClock(iso: string | number, lang: Lang): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return '—';
+  return new Intl.DateTimeFormat(locale(lang), { timeZone: CITY_TIME_ZONE, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(date);
+}
+
+/** Day and month on the Bangkok calendar: "21 พ.ย." / "21 Nov". */
+export function formatDayMonth(iso: string | number, lang: Lang): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return '—';
+  return new Intl.DateTimeFormat(locale(lang), { timeZone: CITY_TIME_ZONE, day: 'numeric', month: 'short' }).format(date);
+}

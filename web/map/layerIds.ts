@@ -7,12 +7,14 @@
 export const DECK_SLOTS = [
   'zones', 'communities', 'parcels', 'zone-outlines', 'projects', 'sensors', 'trucks',
   // The executive view's choropleth (web/executive/): drawn only while the city layers are hidden.
-  'choropleth', 'choropleth-outlines', 'selection',
+  'choropleth', 'choropleth-outlines',
+  // The flood desk (web/flood/): an alert's affected area under the live sensors.
+  'flood-area', 'flood-sensors', 'selection',
 ] as const;
 export type DeckSlot = (typeof DECK_SLOTS)[number];
 
 /** The layers a user can switch; the selection outline follows whatever is selected. */
-export type ThematicLayer = Exclude<DeckSlot, 'selection' | 'zone-outlines' | 'choropleth' | 'choropleth-outlines'>;
+export type ThematicLayer = Exclude<DeckSlot, 'selection' | 'zone-outlines' | 'choropleth' | 'choropleth-outlines' | 'flood-area' | 'flood-sensors'>;
 export const THEMATIC_LAYERS: readonly ThematicLayer[] = [
   'zones', 'communities', 'parcels', 'projects', 'sensors', 'trucks',
 ];

@@ -34,12 +34,16 @@ export const STAGE_COLORS: Record<Stage, string> = {
   disbursed: '#1f2a6b',
 };
 
-/** Flood alert colours follow the usual warning convention so nobody needs the legend twice. */
+/**
+ * Flood alert colours follow the usual warning convention so nobody needs the legend twice.
+ * "Normal" is a quiet blue-grey rather than green: on a flood desk only trouble should shout,
+ * and green would read as one more zone tint.
+ */
 export const SENSOR_LEVEL_COLORS: Record<SensorLevel, string> = {
-  normal: '#2f9e44',
-  watch: '#f1c40f',
+  normal: '#5f7a94',
+  watch: '#facc15',
   warning: '#f08c00',
-  critical: '#d62828',
+  critical: '#dc2626',
   offline: '#8d939a',
 };
 

@@ -24,6 +24,8 @@ export interface MueangStatus {
    * a click on it would. False if this viewer has no such feature loaded.
    */
   select?: (kind: FeatureKind, id: number | string) => boolean;
+  /** How many red-alert cues the flood desk has given since the page loaded (web/flood/cues.ts). */
+  floodCues?: number;
 }
 
 declare global {
@@ -35,6 +37,15 @@ declare global {
 /** Everything the first complete picture needs; parcels stream in by tile and are not waited for. */
 const REQUIRED = ['boundary', 'basemap', 'zones', 'communities', 'projects', 'trucks', 'sensors'] as const;
 type Required = (typeof REQUIRED)[number];
+let required: readonly Required[] = REQUIRED;
+
+/**
+ * A page that draws less than the city map (the public flood page) says what its first
+ * picture needs, before its map is made.
+ */
+export function requireOnly(sources: readonly Required[]): void {
+  required = sources;
+}
 
 const status: MueangStatus = {
   ready: false,
@@ -89,7 +100,7 @@ export function reportError(source: string, error: Error): void {
 }
 
 export function allRequiredLoaded(): boolean {
-  return REQUIRED.every((source) => loaded.has(source));
+  return required.every((source) => loaded.has(source));
 }
 
 /** Called when something is added to `loaded`; the map uses it to start waiting for a frame. */

@@ -64,7 +64,7 @@ export function LayerSwitcher({ visibility, onToggle, zoom, projectFilter, onPro
           <Legend
             testId="legend-sensors"
             shape="dot"
-            items={SENSOR_LEVELS.map((l) => ({ key: l, color: SENSOR_LEVEL_COLORS[l], label: t(`level.${l}`) }))}
+            items={SENSOR_LEVELS.map((l) => ({ key: l, color: SENSOR_LEVEL_COLORS[l], label: t(`level.${l}`), hollow: l === 'offline' }))}
           />
         );
       case 'trucks':

@@ -2,6 +2,8 @@ export interface LegendItem {
   key: string;
   color: string;
   label: string;
+  /** Drawn as a ring, as the map draws it (a silent sensor). */
+  hollow?: boolean;
 }
 
 /** A compact key: swatch + label, one per line, shaped like the symbol on the map. */
@@ -10,7 +12,11 @@ export function Legend({ items, shape, testId }: { items: LegendItem[]; shape: '
     <ul className="legend" data-testid={testId}>
       {items.map((item) => (
         <li key={item.key}>
-          <span className={`swatch swatch-${shape}`} style={{ background: item.color }} aria-hidden="true" />
+          <span
+            className={`swatch swatch-${shape}${item.hollow ? ' swatch-hollow' : ''}`}
+            style={item.hollow ? { color: item.color } : { background: item.color }}
+            aria-hidden="true"
+          />
           {item.label}
         </li>
       ))}

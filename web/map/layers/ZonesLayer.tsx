@@ -10,8 +10,10 @@ import { ZoneLabels } from './ZoneLabels.tsx';
 /**
  * The four municipal zones: the coarsest frame of reference, so a soft tint under everything
  * and a firm edge drawn above the parcels and roads, which would otherwise swallow it.
+ * `faint` (the flood maps): only a thin edge and a whisper of tint, no labels and no picking,
+ * so the zones orient without competing with the alert colours.
  */
-export function ZonesLayer({ visible }: { visible: boolean }) {
+export function ZonesLayer({ visible, faint = false }: { visible: boolean; faint?: boolean }) {
   const { data } = useLayerData('zones', 'zones', () => api.zones());
   const features = data?.features as ZoneFeature[] | undefined;
 
@@ -24,14 +26,15 @@ export function ZonesLayer({ visible }: { visible: boolean }) {
               id: 'zones',
               data: features,
               visible,
-              pickable: true,
+              pickable: !faint,
               filled: true,
               stroked: false,
-              getFillColor: (f) => hexToRgba(zoneColor(f.properties.id), 56),
+              getFillColor: (f) => hexToRgba(zoneColor(f.properties.id), faint ? 22 : 56),
+              updateTriggers: { getFillColor: faint },
             }),
           ]
         : null,
-    [features, visible],
+    [features, visible, faint],
   );
 
   const outline = useMemo(
@@ -45,18 +48,19 @@ export function ZonesLayer({ visible }: { visible: boolean }) {
               pickable: false,
               filled: false,
               stroked: true,
-              getLineColor: (f) => hexToRgba(zoneColor(f.properties.id), 235),
+              getLineColor: (f) => hexToRgba(zoneColor(f.properties.id), faint ? 150 : 235),
               lineWidthUnits: 'pixels',
-              getLineWidth: 2.5,
+              getLineWidth: faint ? 1.5 : 2.5,
               lineJointRounded: true,
+              updateTriggers: { getLineColor: faint, getLineWidth: faint },
             }),
           ]
         : null,
-    [features, visible],
+    [features, visible, faint],
   );
 
   useDeckLayers('zones', fill);
   useDeckLayers('zone-outlines', outline);
 
-  return features ? <ZoneLabels zones={features} visible={visible} /> : null;
+  return features ? <ZoneLabels zones={features} visible={visible && !faint} /> : null;
 }

@@ -1,0 +1,16 @@
+/**
+ * The scripts' command lines: `--name value` pairs only, each name one the script knows. What a
+ * value must be (a positive number, a URL…) is each script's to check.
+ */
+export function parseOptions(argv: string[], allowed: readonly string[]): Map<string, string> {
+  const named = new Map<string, string>();
+  for (let i = 0; i < argv.length; i += 2) {
+    const [flag, value] = [argv[i]!, argv[i + 1]];
+    if (!flag.startsWith('--') || value === undefined) throw new Error(`expected --name value, got "${flag}"`);
+    named.set(flag.slice(2), value);
+  }
+  for (const name of named.keys()) {
+    if (!allowed.includes(name)) throw new Error(`unknown option --${name}`);
+  }
+  return named;
+}

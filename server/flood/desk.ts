@@ -1,0 +1,72 @@
+import type { Clock } from '../clock.ts';
+import type { Db } from '../db/index.ts';
+import { escalateOverdue } from './alerts.ts';
+import { flagSilentSensors } from './engine.ts';
+import { channelsFor, type ChannelSettings } from './notify/channels.ts';
+import { dispatchDue } from './notify/outbox.ts';
+
+// Any constant shared by all processes: one of them sweeps at a time.
+const SWEEP_LOCK = 724_003;
+
+export interface SweepResult { offline: number[]; escalated: number[]; sent: number }
+
+/**
+ * What runs on the clock rather than on a reading: silent sensors, overdue acknowledgements,
+ * notifications that are due. Every process runs it; the advisory lock makes it one at a time.
+ */
+export interface FloodDesk {
+  sweep(): Promise<SweepResult>;
+  /** A write queued notifications: send them now rather than at the next sweep. */
+  dispatchSoon(): void;
+  /** Stops the timer and waits for work under way, so the database can be closed after it. */
+  stop(): Promise<void>;
+}
+
+export function startFloodDesk(db: Db, clock: Clock, options: { sweepSeconds: number; channels: ChannelSettings }): FloodDesk {
+  const channels = channelsFor(options.channels);
+  // One dispatch at a time in this process; a call during one makes it go round once more.
+  let running = false;
+  let again = false;
+  const dispatch = async (): Promise<number> => {
+    if (running) {
+      again = true;
+      return 0;
+    }
+    running = true;
+    let sent = 0;
+    try {
+      do {
+        again = false;
+        sent += await dispatchDue(db, channels, clock.now());
+      } while (again);
+    } finally {
+      running = false;
+    }
+    return sent;
+  };
+  const sweep = async (): Promise<SweepResult> => {
+    const now = clock.now();
+    const found = await db.transaction(async (tx) => {
+      const [lock] = await tx.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS ok', [SWEEP_LOCK]);
+      if (!lock?.ok) return { offline: [], escalated: [] };
+      return { offline: await flagSilentSensors(tx, now), escalated: await escalateOverdue(tx, now) };
+    });
+    return { ...found, sent: await dispatch() };
+  };
+  const report = (error: unknown) => console.error('flood sweep failed:', error);
+  const underway = new Set<Promise<unknown>>();
+  const track = (work: Promise<unknown>) => {
+    const tracked = work.catch(report).finally(() => underway.delete(tracked));
+    underway.add(tracked);
+  };
+  const timer = options.sweepSeconds > 0 ? setInterval(() => track(sweep()), options.sweepSeconds * 1000) : null;
+  timer?.unref();
+  return {
+    sweep,
+    dispatchSoon: () => track(dispatch()),
+    stop: async () => {
+      if (timer) clearInterval(timer);
+      await Promise.all(underway);
+    },
+  };
+}

@@ -1,0 +1,55 @@
+import type { Viewer } from '../auth/policy.ts';
+import type { Queryable } from '../db/index.ts';
+import { getAlert, listAlerts, type AlertChange } from './alerts.ts';
+import type { SensorUpdate } from './engine.ts';
+import { sensorsWithLatestReading, type SensorProperties } from './queries.ts';
+import { alertFor, alertsFor, type VisibleAlert } from './views.ts';
+import type { Alert } from './alerts.ts';
+
+/** What the flood desk announces, once loaded: the same for every client, before the policy. */
+export type FloodEvent =
+  | { type: 'sensor'; sensor: SensorUpdate }
+  | { type: 'alert'; change: AlertChange; alert: Alert };
+
+/** The SSE messages a client gets: its own view of each event. */
+export type FloodMessage =
+  | { event: 'sensor'; data: SensorUpdate }
+  | { event: 'alert'; data: { change: AlertChange; alert: VisibleAlert } }
+  /** An alert this viewer could see is no longer theirs to see (a public warning ended). */
+  | { event: 'alert_gone'; data: { id: number } };
+
+/** Turns a NOTIFY payload into an event, loading the alert once for all clients of this process. */
+export const floodEventLoader = (db: Queryable) => async (message: unknown): Promise<FloodEvent | null> => {
+  const m = message as { topic?: string; alert_id?: number; change?: AlertChange } & SensorUpdate;
+  if (m.topic === 'sensor') return { type: 'sensor', sensor: m };
+  if (m.topic === 'alert' && typeof m.alert_id === 'number' && m.change) {
+    const alert = await getAlert(db, m.alert_id);
+    return alert ? { type: 'alert', change: m.change, alert } : null;
+  }
+  return null;
+};
+
+/** Sensor levels are public; alerts go through the access policy, per viewer. */
+export function messageFor(viewer: Viewer, event: FloodEvent): FloodMessage {
+  if (event.type === 'sensor') return { event: 'sensor', data: event.sensor };
+  const alert = alertFor(viewer, event.alert);
+  return alert ? { event: 'alert', data: { change: event.change, alert } } : { event: 'alert_gone', data: { id: event.alert.id } };
+}
+
+export interface FloodSnapshot {
+  /** The server's "now" when the snapshot was read. */
+  at: string;
+  sensors: (SensorProperties & { lon: number; lat: number })[];
+  alerts: VisibleAlert[];
+}
+
+/** What a client needs on connecting: every sensor's latest state and the alert wall it may see. */
+export async function floodSnapshot(db: Queryable, viewer: Viewer, now: Date): Promise<FloodSnapshot> {
+  const sensors = await sensorsWithLatestReading(db);
+  const alerts = alertsFor(viewer, await listAlerts(db, { state: 'wall', zones: null, limit: 1000 }));
+  return {
+    at: now.toISOString(),
+    sensors: sensors.features.map((f) => ({ ...f.properties, lon: f.geometry.coordinates[0] as number, lat: f.geometry.coordinates[1] as number })),
+    alerts,
+  };
+}

@@ -1,0 +1,419 @@
+import { createHmac } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { Client } from '../support/client.ts';
+import { freshDatabase } from '../support/databases.ts';
+import { startReceiver, type Received } from '../support/receiver.ts';
+import { startServer, type RunningServer } from '../support/server.ts';
+import { openEventStream, type EventStream } from '../support/sse.ts';
+
+/**
+ * The flood desk on a server of its own per engine, on a manual clock (FLOOD_SWEEP_SECONDS=0:
+ * nothing happens on its own; moving the clock runs the sweep), with a local receiver standing
+ * in for the webhook endpoints and for the LINE Messaging API.
+ */
+const engines = inject('engines');
+const WEBHOOK_SECRET = 'test-webhook-secret';
+const LINE_TOKEN = 'test-line-channel-token';
+const LINE_USER = `U${'ab'.repeat(16)}`;
+const LINE_SECRET = 'test-line-channel-secret';
+
+interface Sensor { id: number; code: string; zone_id: number; level: string | null; offline: boolean; watch_m: number; warning_m: number; critical_m: number; recorded_at: string | null }
+interface Alert {
+  id: number; sensor_code: string; type: string; severity: string; peak_severity?: string; status: string; view: string;
+  acknowledged_by?: string | null; escalation_step?: number; next_escalation_at?: string | null; notified?: string | null; zone_id: number;
+}
+interface TimelineEntry { change: string; severity: string; contact_name: string | null; user_name: string | null; note: string | null }
+interface Notification { contact: string; channel: string; reason: string; severity: string; status: string; due_at: string; sent_at: string | null }
+interface AlertDetail { alert: Alert; timeline: TimelineEntry[]; notifications: Notification[] }
+interface Sweep { offline: number[]; escalated: number[]; sent: number }
+
+/** "HH:MM" on a Bangkok wall clock, `hours` from `at`. */
+const bangkokTime = (at: Date, hours: number) => new Date(at.getTime() + (7 + hours) * 3600_000).toISOString().slice(11, 16);
+
+describe.each(engines)('the flood desk on $engine', ({ engine, databaseUrl }) => {
+  let server: RunningServer;
+  let dataDir: string | null = null;
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  let admin: Client;
+  let disaster: Client;
+  let sensors: Map<string, Sensor>;
+  const keys = new Map<string, string>();
+  let now: Date;
+
+  const url = () => server.url;
+  const moveClock = async (seconds: number) => {
+    const moved = await admin.post<{ now: string; sweep: Sweep }>('clock', { advance_s: seconds });
+    expect(moved.status).toBe(200);
+    now = new Date(moved.body.now);
+    return moved.body.sweep;
+  };
+  const post = async (code: string, readings: { minutesAgo: number; level_m: number }[]) => {
+    const body = { readings: readings.map((r) => ({ sensor: code, time: new Date(now.getTime() - r.minutesAgo * 60_000).toISOString(), level_m: r.level_m })) };
+    const response = await new Client(url()).post<{ inserted: number }>('readings', body, { 'x-device-key': keys.get(code) as string });
+    expect(response.status, JSON.stringify(response.body)).toBe(200);
+    return response.body;
+  };
+  const alertsOf = async (code: string, type = 'level') =>
+    (await admin.get<Alert[]>(`alerts?state=all&sensor=${code}`)).body.filter((a) => a.type === type);
+  const detail = async (id: number) => (await admin.get<AlertDetail>(`alerts/${id}`)).body;
+  const changes = async (id: number) => (await detail(id)).timeline.map((e) => e.change);
+  const deliveries = (path: string) => receiver.received.filter((r) => r.path === path);
+  const sensor = (code: string) => sensors.get(code) as Sensor;
+
+  beforeAll(async () => {
+    receiver = await startReceiver();
+    const common = {
+      MUEANG_MODE: 'demo', MUEANG_CLOCK: 'manual', FLOOD_SWEEP_SECONDS: '0',
+      WEBHOOK_SECRET, LINE_CHANNEL_TOKEN: LINE_TOKEN, LINE_CHANNEL_SECRET: LINE_SECRET, LINE_API_BASE: `${receiver.url}/line`,
+    };
+    if (engine === 'postgis') {
+      server = await startServer({ ...common, DATABASE_URL: await freshDatabase(databaseUrl as string, 'mueang_flood_test') });
+    } else {
+      dataDir = mkdtempSync(join(tmpdir(), 'mueang-flood-'));
+      server = await startServer({ ...common, DATA_DIR: dataDir });
+    }
+    admin = await Client.signIn(url(), 'admin');
+    disaster = await Client.signIn(url(), 'disaster');
+    // The seeded history ends when the server started: the tests' readings come after it. The
+    // seeded sensors fall silent meanwhile (offline), which the tests below clear sensor by sensor.
+    await moveClock(7200);
+    const collection = (await admin.get<{ features: { properties: Sensor }[] }>('sensors')).body;
+    sensors = new Map(collection.features.map((f) => [f.properties.code, f.properties]));
+    for (const code of ['FP01', 'FP02', 'FP03', 'FP04', 'FP05', 'FP06', 'FP07']) {
+      const made = await admin.post<{ key: string }>('devices', { kind: 'sensor', code });
+      keys.set(code, made.body.key);
+    }
+    // One chain everywhere: a webhook, then LINE, then a webhook in quiet hours right now.
+    const contact = async (body: object) => (await admin.post<{ id: number }>('flood/contacts', body)).body.id;
+    const first = await contact({ name: 'Duty desk', position: 'เวรศูนย์', channel: 'webhook', address: `${receiver.url}/first` });
+    const second = await contact({ name: 'Section head', position: 'หัวหน้าฝ่าย', channel: 'line', address: LINE_USER, username: 'disaster' });
+    const third = await contact({
+      name: 'Clerk', position: 'ปลัดเทศบาล', channel: 'webhook', address: `${receiver.url}/third`,
+      quiet_from: bangkokTime(now, -1), quiet_to: bangkokTime(now, 6),
+    });
+    const steps = [{ contact_id: first, ack_within_s: 600 }, { contact_id: second, ack_within_s: 900 }, { contact_id: third, ack_within_s: 600 }];
+    for (const zone of ['city', '1', '2', '3', '4']) {
+      expect((await admin.put(`flood/chains/${zone}`, { steps })).status).toBe(200);
+    }
+  }, 240_000);
+
+  afterAll(async () => {
+    await server?.stop();
+    await receiver?.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('starts with the seeded sirens at normal levels, so each test below owns its sensor', () => {
+    for (const code of keys.keys()) expect(sensor(code)).toMatchObject({ level: 'normal' });
+  });
+
+  it('opens one yellow alert for a rising series and raises it to red instead of adding alerts', async () => {
+    const s = sensor('FP01');
+    await post('FP01', [{ minutesAgo: 40, level_m: 0.2 }, { minutesAgo: 30, level_m: s.watch_m + 0.02 }]);
+    await post('FP01', [{ minutesAgo: 20, level_m: s.warning_m + 0.02 }]);
+    await post('FP01', [{ minutesAgo: 10, level_m: s.critical_m + 0.05 }, { minutesAgo: 5, level_m: s.critical_m + 0.1 }]);
+    const alerts = await alertsOf('FP01');
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({ severity: 'critical', peak_severity: 'critical', status: 'open', escalation_step: 0 });
+    expect(await changes(alerts[0]!.id)).toEqual(['opened', 'raised', 'raised']);
+    const mapped = (await admin.get<{ features: { properties: Sensor }[] }>('sensors')).body.features.find((f) => f.properties.code === 'FP01');
+    expect(mapped?.properties.level).toBe('critical');
+
+    // Each step told the first contact, through the webhook, signed.
+    const told = () => deliveries('/first').filter((r) => r.body.includes('"FP01"') && r.body.includes('"type":"level"'));
+    await expect.poll(() => told().length, { timeout: 10_000 }).toBe(3);
+    for (const delivery of told()) {
+      expect(delivery.headers['x-mueang-signature']).toBe(`sha256=${createHmac('sha256', WEBHOOK_SECRET).update(delivery.body).digest('hex')}`);
+    }
+    // Sent after the batch committed, each says why it came; the text is the alert's state at sending.
+    const reasons = told().map((r) => (JSON.parse(r.body) as { reason: string }).reason);
+    expect(reasons.sort()).toEqual(['opened', 'raised', 'raised']);
+  });
+
+  it('takes a resent batch and late readings without changing anything', async () => {
+    const [alert] = await alertsOf('FP01');
+    const before = await detail(alert!.id);
+    const s = sensor('FP01');
+    expect(await post('FP01', [{ minutesAgo: 10, level_m: s.critical_m + 0.05 }, { minutesAgo: 5, level_m: s.critical_m + 0.1 }]))
+      .toMatchObject({ inserted: 0 });
+    // A late reading slots into the history, but the present is the newest reading's.
+    expect(await post('FP01', [{ minutesAgo: 7, level_m: 0.1 }])).toMatchObject({ inserted: 1 });
+    expect((await detail(alert!.id)).timeline).toEqual(before.timeline);
+    const series = (await admin.get<{ points: { t: string; level_m: number }[] }>('sensors/FP01/readings?range=24h')).body.points;
+    const times = series.map((p) => p.t);
+    expect(times).toEqual([...times].sort());
+    expect(series.some((p) => p.level_m === 0.1)).toBe(true);
+  });
+
+  it('does not flap while the level hovers at a line', async () => {
+    const s = sensor('FP02');
+    // Slow enough not to count as a fast rise.
+    await post('FP02', [0, 1, 2, 3, 4, 5].map((k) => ({ minutesAgo: 120 - k * 10, level_m: s.watch_m - 0.1 + k * 0.05 })));
+    await post('FP02', [{ minutesAgo: 60, level_m: s.warning_m + 0.02 }]);
+    const hovering = Array.from({ length: 12 }, (_, k) => ({ minutesAgo: 58 - k * 2, level_m: s.warning_m + (k % 2 ? 0.02 : -0.03) }));
+    await post('FP02', hovering);
+    const [alert] = await alertsOf('FP02');
+    expect(alert).toMatchObject({ severity: 'warning' });
+    expect(await changes(alert!.id)).toEqual(['opened', 'raised']);
+    // Clearly below the line: it comes down, and clearly below watch, it is resolved.
+    await post('FP02', [{ minutesAgo: 30, level_m: s.warning_m - 0.08 }]);
+    await post('FP02', [{ minutesAgo: 25, level_m: s.watch_m - 0.1 }]);
+    expect(await changes(alert!.id)).toEqual(['opened', 'raised', 'lowered', 'resolved']);
+    // Back up: the same alert reopens.
+    await post('FP02', [{ minutesAgo: 20, level_m: s.watch_m + 0.02 }]);
+    const again = await alertsOf('FP02');
+    expect(again.map((a) => a.id)).toEqual([alert!.id]);
+    expect(again[0]).toMatchObject({ status: 'open', severity: 'watch' });
+    expect((await changes(alert!.id)).at(-1)).toBe('reopened');
+  });
+
+  it('raises a rate-of-rise alert of its own while the level is still below watch', async () => {
+    const s = sensor('FP03');
+    const start = s.watch_m - 0.45;
+    await post('FP03', [0, 1, 2, 3, 4].map((k) => ({ minutesAgo: 25 - k * 5, level_m: start + k * 0.09 })));
+    expect(await alertsOf('FP03')).toHaveLength(0);
+    const [rise] = await alertsOf('FP03', 'rise');
+    expect(rise).toMatchObject({ severity: 'warning', status: 'open' });
+    const acknowledged = await disaster.post<{ alert: Alert }>(`alerts/${rise!.id}/acknowledge`, { note: 'ทีมไปดูบ่อพัก' });
+    expect(acknowledged.status).toBe(200);
+    expect(acknowledged.body.alert).toMatchObject({ status: 'acknowledged', acknowledged_by: expect.any(String) });
+  });
+
+  it('escalates an unacknowledged alert to the next contact at its deadline, and not an acknowledged one', async () => {
+    const [red] = await alertsOf('FP01');
+    const [rise] = await alertsOf('FP03', 'rise');
+    const deadline = Date.parse((await detail(red!.id)).alert.next_escalation_at as string);
+    let sweep = await moveClock(Math.floor((deadline - now.getTime()) / 1000) - 5);
+    expect(sweep.escalated).not.toContain(red!.id);
+    sweep = await moveClock(10);
+    expect(sweep.escalated).toContain(red!.id);
+    expect(sweep.escalated).not.toContain(rise!.id);
+    const escalated = await detail(red!.id);
+    expect(escalated.alert).toMatchObject({ escalation_step: 1, notified: 'Section head' });
+    expect(escalated.timeline.at(-1)).toMatchObject({ change: 'escalated', contact_name: 'Section head' });
+
+    // The second contact is on LINE: a push message with the text and an acknowledge button.
+    const linePush = () => deliveries('/line/v2/bot/message/push').find((r) => r.body.includes(`action=acknowledge&alert=${red!.id}"`) && r.body.includes(LINE_USER));
+    await expect.poll(linePush, { timeout: 10_000 }).toBeDefined();
+    const push = linePush() as Received;
+    expect(push.method).toBe('POST');
+    expect(push.headers.authorization).toBe(`Bearer ${LINE_TOKEN}`);
+    expect(push.headers['content-type']).toMatch(/^application\/json/);
+    expect(push.headers['x-line-retry-key']).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    const message = JSON.parse(push.body) as { to: string; messages: { type: string; text?: string; altText?: string; template?: { type: string; text: string; actions: { type: string; data?: string; uri?: string }[] } }[] };
+    expect(message.to).toBe(LINE_USER);
+    expect(message.messages.length).toBeLessThanOrEqual(5);
+    expect(message.messages[0]).toMatchObject({ type: 'text', text: expect.stringContaining('FP01') });
+    expect(message.messages[0]?.text).toMatch(/แดง/);
+    const template = message.messages[1]?.template;
+    expect(template?.type).toBe('buttons');
+    expect(template?.text.length).toBeLessThanOrEqual(160);
+    expect(template?.actions).toContainEqual(expect.objectContaining({ type: 'postback', data: `action=acknowledge&alert=${red!.id}` }));
+
+    // The acknowledged rate-of-rise alert told its first contact and no one else.
+    expect((await changes(rise!.id))).not.toContain('escalated');
+  });
+
+  it('sends red through quiet hours and holds orange until they end', async () => {
+    const s = sensor('FP05');
+    await post('FP05', [-0.1, 0, 0.1, 0.2, 0.35].map((above, k) => ({ minutesAgo: 60 - k * 15, level_m: s.watch_m + above })));
+    const [orange] = await alertsOf('FP05');
+    expect(orange?.severity).toBe('warning');
+    const [red] = await alertsOf('FP01');
+    await moveClock(601);
+    await moveClock(901);
+    const redDetail = await detail(red!.id);
+    expect(redDetail.alert.escalation_step).toBe(2);
+    await expect.poll(async () => (await detail(red!.id)).notifications.find((n) => n.contact === 'Clerk')?.status, { timeout: 10_000 }).toBe('sent');
+    const held = (await detail(orange!.id)).notifications.find((n) => n.contact === 'Clerk');
+    expect(held).toMatchObject({ status: 'pending', severity: 'warning' });
+    expect(new Date(held!.due_at).getTime()).toBeGreaterThan(now.getTime() + 3 * 3600_000);
+    expect(deliveries('/third').some((r) => r.body.includes('"FP05"'))).toBe(false);
+    // Acknowledging drops what was held back.
+    expect((await disaster.post(`alerts/${orange!.id}/acknowledge`, {})).status).toBe(200);
+    expect((await detail(orange!.id)).notifications.find((n) => n.contact === 'Clerk')?.status).toBe('cancelled');
+  });
+
+  it('flags a silent sensor offline and clears it when it reports again', async () => {
+    await post('FP04', [{ minutesAgo: 1, level_m: 0.2 }]);
+    const sweep = await moveClock(1260);
+    expect(sweep.offline).toContain(sensor('FP04').id);
+    const [offline] = await alertsOf('FP04', 'offline');
+    expect(offline).toMatchObject({ status: 'open', severity: 'watch' });
+    const mapped = (await admin.get<{ features: { properties: Sensor }[] }>('sensors')).body.features.find((f) => f.properties.code === 'FP04');
+    expect(mapped?.properties.offline).toBe(true);
+    // Already flagged: the next sweep adds nothing.
+    expect((await moveClock(60)).offline).not.toContain(sensor('FP04').id);
+    await post('FP04', [{ minutesAgo: 0, level_m: 0.21 }]);
+    expect((await alertsOf('FP04', 'offline'))[0]).toMatchObject({ id: offline!.id, status: 'resolved' });
+    // The public never sees offline alerts.
+    expect((await new Client(url()).get<Alert[]>('alerts')).body.some((a) => a.type === 'offline')).toBe(false);
+  });
+
+  it('streams a snapshot, then readings and alerts, as each viewer may see them', async () => {
+    const publicStream = await openEventStream(`${url()}/api/live`);
+    const staffStream = await openEventStream(`${url()}/api/live`, { cookie: disaster.sessionCookie as string });
+    try {
+      const snapshot = (await publicStream.next((e) => e.event === 'snapshot')).data as { sensors: Sensor[]; alerts: Alert[] };
+      expect(snapshot.sensors).toHaveLength(sensors.size);
+      expect(snapshot.alerts.length).toBeGreaterThan(0);
+      expect(snapshot.alerts.every((a) => a.view === 'public' && ['warning', 'critical'].includes(a.severity))).toBe(true);
+      expect(JSON.stringify(snapshot)).not.toMatch(/acknowledged_by|assignee|notified/);
+      await staffStream.next((e) => e.event === 'snapshot');
+
+      const s = sensor('FP06');
+      await post('FP06', [{ minutesAgo: 0, level_m: s.critical_m + 0.1 }]);
+      const reading = await publicStream.next((e) => e.event === 'sensor' && (e.data as { code: string }).code === 'FP06');
+      expect(reading.data).toMatchObject({ band: 'critical', offline: false });
+      const opened = await publicStream.next((e) => e.event === 'alert' && (e.data as { alert: Alert }).alert.sensor_code === 'FP06');
+      const alert = (opened.data as { change: string; alert: Alert }).alert;
+      expect(opened.data).toMatchObject({ change: 'opened', alert: { severity: 'critical', view: 'public' } });
+
+      expect((await disaster.post(`alerts/${alert.id}/acknowledge`, {})).status).toBe(200);
+      const staffAck = await staffStream.next((e) => e.event === 'alert' && (e.data as { change: string }).change === 'acknowledged');
+      expect((staffAck.data as { alert: Alert }).alert).toMatchObject({ id: alert.id, view: 'full', acknowledged_by: expect.any(String) });
+      const publicAck = await publicStream.next((e) => e.event === 'alert' && (e.data as { change: string }).change === 'acknowledged');
+      expect(JSON.stringify(publicAck.data)).not.toContain('acknowledged_by');
+
+      expect((await disaster.post(`alerts/${alert.id}/resolve`, { note: 'น้ำลดแล้ว' })).status).toBe(200);
+      await publicStream.next((e) => e.event === 'alert_gone' && (e.data as { id: number }).id === alert.id);
+      await staffStream.next((e) => e.event === 'alert' && (e.data as { change: string }).change === 'resolved');
+    } finally {
+      publicStream.close();
+      staffStream.close();
+    }
+  });
+
+  it('finds the communities, households, parcels and projects an alert reaches, in PostGIS', async () => {
+    const [red] = await alertsOf('FP01');
+    type Affected = { basis: string; area_km2: number; totals: { communities: number; households: number; parcels: number; projects: number }; communities: { households: number; share: number }[] };
+    const near = (await admin.get<Affected>(`alerts/${red!.id}/affected`)).body;
+    expect(near.basis).toBe('radius');
+    expect(near.area_km2).toBeCloseTo(Math.PI * 0.25, 1);
+    expect(near.totals.communities).toBeGreaterThan(0);
+    expect(near.totals.households).toBeGreaterThan(0);
+    expect(near.totals.households).toBe(near.communities.reduce((sum, c) => sum + c.households, 0));
+    expect(near.totals.parcels).toBeGreaterThan(0);
+    const wide = (await admin.get<Affected>(`alerts/${red!.id}/affected?radius_m=1500`)).body;
+    expect(wide.area_km2).toBeCloseTo(Math.PI * 2.25, 0);
+    expect(wide.totals.households).toBeGreaterThan(near.totals.households);
+    expect(wide.totals.parcels).toBeGreaterThan(near.totals.parcels);
+    expect((await admin.get(`alerts/${red!.id}/affected?basis=catchment`)).status).toBe(400);
+
+    // A drainage sump has its catchment drawn: that is the area, unless a radius is asked for.
+    const sump = (await admin.get<Alert[]>('alerts?state=all')).body.find((a) => a.sensor_code.startsWith('WL') && a.type === 'level');
+    const catchment = (await admin.get<Affected>(`alerts/${sump!.id}/affected`)).body;
+    expect(catchment.basis).toBe('catchment');
+    expect(catchment.area_km2).toBeGreaterThan(0.3);
+    // The public sees the same counts; parcels come as counts, never as owners.
+    const publicView = await new Client(url()).get<Affected>(`alerts/${red!.id}/affected`);
+    expect(publicView.body.totals).toEqual(near.totals);
+    expect(JSON.stringify(publicView.body)).not.toMatch(/owner|national_id/);
+  });
+
+  it('publishes active orange and red warnings as CAP 1.2 with no personal data', async () => {
+    const response = await fetch(`${url()}/api/flood/cap`);
+    expect(response.headers.get('content-type')).toMatch(/application\/atom\+xml/);
+    const feed = await response.text();
+    expect(feed).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\s*<feed xmlns="http:\/\/www.w3.org\/2005\/Atom">/);
+    const [red] = await alertsOf('FP01');
+    const cap = await (await fetch(`${url()}/api/flood/cap/${red!.id}`)).text();
+    const one = (tag: string) => new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(cap)?.[1];
+    expect(cap).toContain('<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">');
+    expect(one('status')).toBe('Actual');
+    expect(one('scope')).toBe('Public');
+    expect(one('msgType')).toBe('Update'); // opened, then raised twice: the third version
+    expect(one('identifier')).toMatch(new RegExp(`\\.flood\\.${red!.id}\\.3$`));
+    expect(one('references')).toMatch(new RegExp(`\\.flood\\.${red!.id}\\.2,`));
+    expect(one('sent')).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00$/);
+    expect(cap.match(/<info>/g)).toHaveLength(2);
+    expect(cap).toContain('<language>th-TH</language>');
+    expect(cap).toContain('<language>en-US</language>');
+    expect(cap.match(/<severity>Severe<\/severity>/g)).toHaveLength(2);
+    expect(cap.match(/<urgency>Immediate<\/urgency>/g)).toHaveLength(2);
+    expect(one('certainty')).toBe('Observed');
+    const polygon = one('polygon') as string;
+    const points = polygon.split(' ');
+    expect(points.length).toBeGreaterThanOrEqual(4);
+    expect(points[0]).toBe(points.at(-1));
+    const [lat, lon] = (points[0] as string).split(',').map(Number);
+    expect(lat).toBeGreaterThan(16.3);
+    expect(lon).toBeGreaterThan(102.7);
+    expect(feed).toContain(`/api/flood/cap/${red!.id}`);
+    for (const text of [feed, cap]) {
+      for (const secret of ['Duty desk', 'Section head', 'Clerk', 'ทีมไปดูบ่อพัก', LINE_USER]) expect(text).not.toContain(secret);
+    }
+    // Yellow is not a public warning.
+    const [yellow] = await alertsOf('FP02');
+    expect((await fetch(`${url()}/api/flood/cap/${yellow!.id}`)).status).toBe(404);
+  });
+
+  it('refuses what people and devices may not do, saying why', async () => {
+    const [red] = await alertsOf('FP01');
+    const executive = await Client.signIn(url(), 'executive');
+    expect((await executive.post(`alerts/${red!.id}/acknowledge`, {})).status).toBe(403);
+    expect((await new Client(url()).post(`alerts/${red!.id}/acknowledge`, {})).status).toBe(401);
+    const close = await disaster.post<{ error: string }>(`alerts/${red!.id}/close`, {});
+    expect(close.status).toBe(409);
+    expect(close.body.error).toMatch(/resolve it first/);
+    expect((await disaster.post('alerts/999999/acknowledge', {})).status).toBe(404);
+    const empty = await disaster.post<{ field: string }>(`alerts/${red!.id}/notes`, { note: ' ' });
+    expect(empty).toMatchObject({ status: 400, body: { field: 'note' } });
+    const badAssignee = await disaster.post<{ field: string }>(`alerts/${red!.id}/assign`, { assignee: 'nobody' });
+    expect(badAssignee).toMatchObject({ status: 400, body: { field: 'assignee' } });
+    const future = await new Client(url()).post<{ field: string }>('readings',
+      { readings: [{ sensor: 'FP07', time: new Date(now.getTime() + 3600_000).toISOString(), level_m: 5 }] }, { 'x-device-key': keys.get('FP07') as string });
+    expect(future).toMatchObject({ status: 400, body: { field: 'readings.0.time' } });
+    expect(await alertsOf('FP07')).toHaveLength(0);
+    const badContact = await admin.post<{ field: string }>('flood/contacts', { name: 'x', position: 'y', channel: 'line', address: 'not-a-line-id' });
+    expect(badContact).toMatchObject({ status: 400, body: { field: 'address' } });
+    const badChain = await admin.put<{ field: string }>('flood/chains/city', { steps: [{ contact_id: 99999, ack_within_s: 600 }] });
+    expect(badChain).toMatchObject({ status: 400, body: { field: 'steps.0.contact_id' } });
+    expect((await executive.get('flood/contacts')).status).toBe(403);
+  });
+
+  it('lets disaster staff assign, note, resolve and close, each on the timeline and in the audit trail', async () => {
+    const [red] = await alertsOf('FP01');
+    expect((await disaster.post(`alerts/${red!.id}/assign`, { assignee: 'engineer' })).status).toBe(200);
+    expect((await disaster.post(`alerts/${red!.id}/notes`, { note: 'ส่งรถสูบน้ำ 2 คัน' })).status).toBe(200);
+    expect((await disaster.post(`alerts/${red!.id}/acknowledge`, {})).status).toBe(200);
+    expect((await disaster.post(`alerts/${red!.id}/resolve`, {})).status).toBe(200);
+    expect((await disaster.post(`alerts/${red!.id}/close`, { note: 'ปิดเหตุ' })).status).toBe(200);
+    const closed = await detail(red!.id);
+    expect(closed.alert).toMatchObject({ status: 'closed', assignee_name: expect.any(String) });
+    expect(closed.timeline.map((e) => e.change).slice(-5)).toEqual(['assigned', 'noted', 'acknowledged', 'resolved', 'closed']);
+    expect(closed.timeline.find((e) => e.change === 'noted')?.note).toBe('ส่งรถสูบน้ำ 2 คัน');
+    const audit = (await admin.get<{ action: string; entity_id: string }[]>(`audit?entity=flood_alert&entity_id=${red!.id}`)).body;
+    expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['assign', 'note', 'acknowledge', 'resolve', 'close']));
+    // Closed is closed: the next crossing is a new alert.
+    const s = sensor('FP01');
+    await post('FP01', [{ minutesAgo: 3, level_m: 0.2 }]);
+    await post('FP01', [{ minutesAgo: 1, level_m: s.critical_m + 0.1 }]);
+    const after = await alertsOf('FP01');
+    expect(after).toHaveLength(2);
+    expect(after.find((a) => a.id !== red!.id)).toMatchObject({ status: 'open', severity: 'critical' });
+  });
+
+  it('takes an acknowledgement from the LINE button, from a LINE user linked to an account that may give it', async () => {
+    const open = (await alertsOf('FP01')).find((a) => a.status === 'open') as Alert;
+    const lineCall = (events: object[], secret = LINE_SECRET) => {
+      const body = JSON.stringify({ destination: 'Uxxxxxxxx', events });
+      const signature = createHmac('sha256', secret).update(body).digest('base64');
+      return fetch(`${url()}/api/flood/line/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-line-signature': signature }, body });
+    };
+    const press = (userId: string) => ({ type: 'postback', replyToken: 'r', source: { type: 'user', userId }, postback: { data: `action=acknowledge&alert=${open.id}` } });
+    expect((await lineCall([press(LINE_USER)], 'forged-secret')).status).toBe(401);
+    const stranger = await (await lineCall([press(`U${'cd'.repeat(16)}`)])).json() as { outcomes: { acknowledged: boolean }[] };
+    expect(stranger.outcomes).toEqual([expect.objectContaining({ acknowledged: false })]);
+    expect((await detail(open.id)).alert.status).toBe('open');
+
+    const pressed = await (await lineCall([press(LINE_USER)])).json() as { outcomes: { acknowledged: boolean }[] };
+    expect(pressed.outcomes).toEqual([{ alert: open.id, acknowledged: true }]);
+    const after = await detail(open.id);
+    expect(after.alert).toMatchObject({ status: 'acknowledged', acknowledged_by: expect.any(String) });
+    expect(after.timeline.at(-1)).toMatchObject({ change: 'acknowledged', note: 'รับทราบผ่าน LINE' });
+  });
+});

@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { Client } from '../support/client.ts';
+import { startServer, type RunningServer } from '../support/server.ts';
+import { openEventStream } from '../support/sse.ts';
+
+const postgis = inject('engines').find((e) => e.engine === 'postgis');
+
+/**
+ * Two server processes on one PostGIS database, as behind a load balancer: what is written
+ * through one must reach live clients of the other (LISTEN/NOTIFY, not process memory).
+ */
+describe.runIf(postgis)('the live stream across two server processes on PostGIS', () => {
+  let second: RunningServer;
+  const first = postgis?.url as string;
+
+  beforeAll(async () => {
+    second = await startServer({ DATABASE_URL: postgis?.databaseUrl as string, MUEANG_MODE: 'demo' });
+  }, 180_000);
+  afterAll(async () => second?.stop());
+
+  it('delivers a reading posted to one process to an SSE client of the other, and an acknowledgement back', async () => {
+    const admin = await Client.signIn(first, 'admin');
+    const { key } = (await admin.post<{ key: string }>('devices', { kind: 'sensor', code: 'FP08' })).body;
+    const sensors = (await admin.get<{ features: { properties: { code: string; critical_m: number } }[] }>('sensors')).body;
+    const critical = sensors.features.find((f) => f.properties.code === 'FP08')?.properties.critical_m as number;
+
+    const disasterOnSecond = await Client.signIn(second.url, 'disaster');
+    const onSecond = await openEventStream(`${second.url}/api/live`, { cookie: disasterOnSecond.sessionCookie as string });
+    const onFirst = await openEventStream(`${first}/api/live`);
+    try {
+      await onSecond.next((e) => e.event === 'snapshot');
+      await onFirst.next((e) => e.event === 'snapshot');
+      const reading = { sensor: 'FP08', time: new Date().toISOString(), level_m: critical + 0.15 };
+      expect((await new Client(first).post('readings', { readings: [reading] }, { 'x-device-key': key })).status).toBe(200);
+
+      const sensorEvent = await onSecond.next((e) => e.event === 'sensor' && (e.data as { code: string }).code === 'FP08');
+      expect(sensorEvent.data).toMatchObject({ band: 'critical', level_m: reading.level_m });
+      const alertEvent = await onSecond.next((e) => e.event === 'alert' && (e.data as { alert: { sensor_code: string } }).alert.sensor_code === 'FP08');
+      const alert = (alertEvent.data as { change: string; alert: { id: number; severity: string; view: string } });
+      expect(alert).toMatchObject({ change: 'opened', alert: { severity: 'critical', view: 'full' } });
+
+      // Acknowledged through the second process: the first process's public client hears of it.
+      expect((await disasterOnSecond.post(`alerts/${alert.alert.id}/acknowledge`, {})).status).toBe(200);
+      const acknowledged = await onFirst.next((e) => e.event === 'alert' && (e.data as { change: string; alert: { id: number } }).change === 'acknowledged'
+        && (e.data as { alert: { id: number } }).alert.id === alert.alert.id);
+      expect(JSON.stringify(acknowledged.data)).not.toContain('acknowledged_by');
+    } finally {
+      onSecond.close();
+      onFirst.close();
+    }
+  });
+});

@@ -1,0 +1,161 @@
+import { PNG } from 'pngjs';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { DEMO_PASSWORD } from '../../server/auth/passwords.ts';
+import { chromiumAvailable, openApp, type OpenApp } from '../support/browser.ts';
+import { Client } from '../support/client.ts';
+
+/**
+ * The flood desk and the public flood page, in Chromium against the shared embedded server.
+ * Other suites act on the same server, so this relies only on what the seed's storm
+ * guarantees (a red level alert and an orange one open) and on what it does itself.
+ */
+
+const embedded = inject('engines').find((e) => e.engine === 'embedded');
+
+interface Sensor {
+  id: number; code: string; level: string | null; offline: boolean; critical_m: number; lon: number; lat: number;
+}
+
+async function sensors(base: string): Promise<Sensor[]> {
+  const body = (await (await fetch(`${base}/api/sensors`)).json()) as {
+    features: { geometry: { coordinates: [number, number] }; properties: Omit<Sensor, 'lon' | 'lat'> }[];
+  };
+  return body.features.map((f) => ({ ...f.properties, lon: f.geometry.coordinates[0], lat: f.geometry.coordinates[1] }));
+}
+
+async function settle(page: Page): Promise<void> {
+  await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve, 300)))));
+}
+
+const at = (page: Page, lon: number, lat: number) =>
+  page.evaluate(([x, y]) => window.__mueang!.project!(x!, y!), [lon, lat]);
+
+describe.runIf(chromiumAvailable)('the flood desk in Chromium', () => {
+  let app: OpenApp;
+  let page: Page;
+  let base: string;
+
+  beforeAll(async () => {
+    if (!embedded) throw new Error('no embedded server to load the app from');
+    base = embedded.url;
+    app = await openApp(`${base}/?view=flood`, { width: 1440, height: 900 });
+    page = app.page;
+  }, 180_000);
+
+  afterAll(async () => app?.close());
+
+  const wallCards = () => page.getByTestId('alert-list').getByTestId('alert-card');
+
+  it('shows the alert wall live, the red alert first', async () => {
+    await expect.poll(() => page.getByTestId('flood-wall').getAttribute('data-connection'), { timeout: 15_000 }).toBe('live');
+    await expect.poll(() => wallCards().count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+    expect(await wallCards().first().getAttribute('data-severity')).toBe('critical');
+    const severities = await wallCards().evaluateAll((cards) => cards.map((c) => c.getAttribute('data-severity')));
+    expect(severities).toContain('warning');
+    // Signed out, the wall is the public's: no names, no buttons.
+    expect(await page.getByTestId('alert-acknowledge').count()).toBe(0);
+    expect(await page.getByTestId('alert-people').count()).toBe(0);
+  });
+
+  it('colours the sensors by level on the map', async () => {
+    await settle(page);
+    const png = PNG.sync.read(await page.screenshot());
+    const colours = new Set<string>();
+    for (const sensor of await sensors(base)) {
+      const [x, y] = await at(page, sensor.lon, sensor.lat);
+      // Only sensors in view, not under the side panels.
+      const onMap = await page.evaluate(([px, py]) => document.elementFromPoint(px!, py!)?.tagName === 'CANVAS', [x, y]);
+      if (!onMap) continue;
+      const i = (Math.round(y) * png.width + Math.round(x)) * 4;
+      colours.add(`${png.data[i]! >> 4},${png.data[i + 1]! >> 4},${png.data[i + 2]! >> 4}`);
+    }
+    // Red, orange and the blue-grey of "normal" at least (yellow too, after the seed's storm).
+    expect(colours.size).toBeGreaterThanOrEqual(3);
+  });
+
+  it('opens a sensor’s hydrograph with its threshold lines on click', async () => {
+    const red = (await sensors(base)).find((s) => s.level === 'critical' && !s.offline)!;
+    const [x, y] = await at(page, red.lon, red.lat);
+    await page.mouse.click(x, y);
+    const focus = page.getByTestId('flood-focus');
+    await expect.poll(() => focus.getAttribute('data-sensor'), { timeout: 10_000 }).toBe(red.code);
+    const level = page.getByTestId('hydrograph-level');
+    await level.waitFor({ timeout: 10_000 });
+    const points = (await level.getAttribute('points'))!.trim().split(/\s+/);
+    expect(points.length).toBeGreaterThan(20);
+    for (const line of ['watch', 'warning', 'critical', 'reference']) {
+      expect(await page.getByTestId(`threshold-${line}`).locator('line').count()).toBe(1);
+    }
+    // Its alert comes with it: the area at risk, counted.
+    await expect.poll(() => page.getByTestId('affected-population').innerText().catch(() => ''), { timeout: 10_000 }).toMatch(/\d/);
+    await page.getByTestId('range-7d').click();
+    await expect.poll(() => page.getByTestId('hydrograph').getAttribute('data-points'), { timeout: 10_000 }).not.toBe(null);
+    expect(app.problems).toEqual([]);
+  });
+
+  it('cues a new red alert live and lets disaster staff acknowledge it', async () => {
+    await page.getByTestId('sign-in').click();
+    await expect.poll(() => page.getByTestId('sign-in-dialog').isVisible()).toBe(true);
+    await page.keyboard.type('disaster');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(DEMO_PASSWORD);
+    await page.keyboard.press('Enter');
+    const name = await page.getByTestId('user-name').innerText({ timeout: 10_000 });
+    // A new person, a new stream: the wall now carries staff detail and buttons.
+    await expect.poll(() => page.getByTestId('alert-acknowledge').count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect.poll(() => page.getByTestId('flood-wall').getAttribute('data-connection'), { timeout: 15_000 }).toBe('live');
+
+    const quiet = (await sensors(base)).filter((s) => s.level === 'normal' && !s.offline).at(-1);
+    if (!quiet) throw new Error('no sensor at normal level left to raise');
+    const admin = await Client.signIn(base, 'admin');
+    const device = await admin.post<{ key: string }>('devices', { kind: 'sensor', code: quiet.code, label: 'flood desk browser test' });
+    expect(device.status).toBe(201);
+    const cuesBefore = await page.evaluate(() => window.__mueang!.floodCues ?? 0);
+    const reading = { sensor: quiet.code, time: new Date(Date.now() - 1000).toISOString(), level_m: quiet.critical_m + 0.2 };
+    const posted = await new Client(base).post('readings', { readings: [reading] }, { 'x-device-key': device.body.key });
+    expect(posted.status).toBe(200);
+
+    const banner = page.getByTestId('red-alert-banner');
+    await banner.waitFor({ timeout: 15_000 });
+    expect(await page.evaluate(() => window.__mueang!.floodCues ?? 0)).toBeGreaterThan(cuesBefore);
+    const card = page.locator(`[data-testid="alert-card"][data-sensor="${quiet.code}"][data-severity="critical"]`);
+    await card.waitFor({ timeout: 10_000 });
+    expect(await card.getAttribute('class')).toMatch(/pulsing/);
+    expect(await banner.innerText()).toContain(quiet.code);
+    await page.getByTestId('red-alert-dismiss').click();
+    expect(await banner.count()).toBe(0);
+
+    await card.getByTestId('alert-acknowledge').click();
+    await expect.poll(() => card.getAttribute('data-status'), { timeout: 10_000 }).toBe('acknowledged');
+    expect(await card.getByTestId('alert-acknowledged-by').innerText()).toContain(name);
+    expect(await card.getAttribute('class')).not.toMatch(/pulsing/);
+    // Nothing left to acknowledge; resolving is still offered.
+    expect(await card.getByTestId('alert-resolve').count()).toBe(1);
+    expect(await card.getByTestId('alert-acknowledge').count()).toBe(0);
+    expect(app.problems).toEqual([]);
+  }, 60_000);
+
+  it('keeps the public page public, even in a browser where staff are signed in', async () => {
+    const staff = await page.getByTestId('user-name').innerText();
+    // The same tab, so the same session cookie as the desk.
+    await page.goto(`${base}/flood/public`, { waitUntil: 'load' });
+    await page.waitForFunction(() => window.__mueang?.ready === true, undefined, { timeout: 60_000 });
+    const warnings = page.getByTestId('public-warning');
+    await expect.poll(() => warnings.count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
+    const severities = await warnings.evaluateAll((items) => items.map((i) => i.getAttribute('data-severity')));
+    expect(severities.every((s) => s === 'critical' || s === 'warning')).toBe(true);
+    expect(await page.getByTestId('cap-link').getAttribute('href')).toBe('/api/flood/cap');
+    expect(await page.getByTestId('latest-reading').innerText()).toMatch(/\d/);
+
+    const text = await page.locator('body').innerText();
+    expect(text).not.toContain(staff);
+    for (const testId of ['sign-in', 'user-name', 'alert-acknowledge', 'alert-people', 'view-switch']) {
+      expect(await page.getByTestId(testId).count()).toBe(0);
+    }
+    // Nothing to press but the language and the map's own zoom buttons.
+    const buttons = await page.locator('main button').evaluateAll((all) => all.filter((b) => !b.closest('.maplibregl-ctrl')).length);
+    expect(buttons).toBe(0);
+    expect(app.problems).toEqual([]);
+  }, 90_000);
+});
