@@ -113,6 +113,14 @@ CREATE TABLE sensor_state (
   offline      boolean NOT NULL DEFAULT false
 );
 
+-- A database that already has readings starts from each sensor's latest one. Alerts open on a
+-- change of band, so the band starts at normal: the first reading after the upgrade opens the
+-- alerts its level calls for. The first sweep flags sensors that have gone silent.
+INSERT INTO sensor_state (sensor_id, recorded_at, level_m, rain_mm, battery_v, band)
+SELECT DISTINCT ON (sensor_id) sensor_id, recorded_at, level_m, rain_mm, battery_v, 'normal'
+FROM sensor_readings
+ORDER BY sensor_id, recorded_at DESC;
+
 -- Contacts the desk notifies, through a channel adapter. Quiet hours (Bangkok time) hold back
 -- yellow and orange notifications until they end; red is always sent at once.
 CREATE TABLE flood_contacts (

@@ -1,7 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { DEMO_PASSWORD } from '../../server/auth/passwords.ts';
-import { chromiumAvailable, openApp, type OpenApp } from '../support/browser.ts';
+import { chromiumAvailable, openApp, signInThroughDialog, type OpenApp } from '../support/browser.ts';
 
 /**
  * Who may see and change what, through the web app as people use it: every change of person
@@ -27,21 +26,7 @@ describe.runIf(chromiumAvailable)('access control in Chromium', () => {
   const details = () => page.getByTestId('details-panel');
   const layerCount = (layer: 'projects' | 'parcels') => page.evaluate((l) => window.__mueang!.layers[l], layer);
 
-  async function openSignIn(username: string, password: string): Promise<void> {
-    await page.getByTestId('sign-in').click();
-    const dialog = page.getByTestId('sign-in-dialog');
-    await expect.poll(() => dialog.isVisible()).toBe(true);
-    // Keyboard only: the username has focus, Tab moves on, Enter submits.
-    await page.keyboard.type(username);
-    await page.keyboard.press('Tab');
-    await page.keyboard.type(password);
-    await page.keyboard.press('Enter');
-  }
-
-  async function signIn(username: string): Promise<void> {
-    await openSignIn(username, DEMO_PASSWORD);
-    await page.getByTestId('user-role').waitFor({ timeout: 10_000 });
-  }
+  const signIn = (username: string) => signInThroughDialog(page, username);
 
   async function signOut(): Promise<void> {
     await page.getByTestId('sign-out').click();
@@ -68,7 +53,7 @@ describe.runIf(chromiumAvailable)('access control in Chromium', () => {
   });
 
   it('says so when the password is wrong', async () => {
-    await openSignIn('auditor', 'not-the-password');
+    await signInThroughDialog(page, 'auditor', 'not-the-password', false);
     const error = page.getByTestId('sign-in-error');
     await expect.poll(() => error.innerText(), { timeout: 10_000 }).toBe('ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง');
     expect(await error.getAttribute('data-status')).toBe('401');

@@ -1,8 +1,7 @@
 import { PNG } from 'pngjs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { DEMO_PASSWORD } from '../../server/auth/passwords.ts';
-import { chromiumAvailable, openApp, type OpenApp } from '../support/browser.ts';
+import { chromiumAvailable, openApp, signInThroughDialog, type OpenApp } from '../support/browser.ts';
 
 const embedded = inject('engines').find((e) => e.engine === 'embedded');
 
@@ -93,13 +92,7 @@ describe.runIf(chromiumAvailable)('the executive view in Chromium', () => {
   });
 
   it('lets a planner import projects: a bad file changes nothing, a good one shows in its year and zone', async () => {
-    await page.getByTestId('sign-in').click();
-    await expect.poll(() => page.getByTestId('sign-in-dialog').isVisible()).toBe(true);
-    await page.keyboard.type('planner');
-    await page.keyboard.press('Tab');
-    await page.keyboard.type(DEMO_PASSWORD);
-    await page.keyboard.press('Enter');
-    await page.getByTestId('user-role').waitFor({ timeout: 10_000 });
+    await signInThroughDialog(page, 'planner');
 
     await page.getByTestId('exec-fy').selectOption('2561');
     await page.getByTestId('exec-import-open').click();

@@ -1,8 +1,7 @@
 import { PNG } from 'pngjs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { DEMO_PASSWORD } from '../../server/auth/passwords.ts';
-import { chromiumAvailable, openApp, type OpenApp } from '../support/browser.ts';
+import { chromiumAvailable, openApp, signInThroughDialog, type OpenApp } from '../support/browser.ts';
 import { Client } from '../support/client.ts';
 
 /**
@@ -95,12 +94,7 @@ describe.runIf(chromiumAvailable)('the flood desk in Chromium', () => {
   });
 
   it('cues a new red alert live and lets disaster staff acknowledge it', async () => {
-    await page.getByTestId('sign-in').click();
-    await expect.poll(() => page.getByTestId('sign-in-dialog').isVisible()).toBe(true);
-    await page.keyboard.type('disaster');
-    await page.keyboard.press('Tab');
-    await page.keyboard.type(DEMO_PASSWORD);
-    await page.keyboard.press('Enter');
+    await signInThroughDialog(page, 'disaster');
     const name = await page.getByTestId('user-name').innerText({ timeout: 10_000 });
     // A new person, a new stream: the wall now carries staff detail and buttons.
     await expect.poll(() => page.getByTestId('alert-acknowledge').count(), { timeout: 15_000 }).toBeGreaterThan(0);

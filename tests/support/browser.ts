@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { DEMO_PASSWORD } from '../../server/auth/passwords.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const WEB_BUILD = new URL('../../dist/web/index.html', import.meta.url);
@@ -42,4 +43,19 @@ export async function openApp(url: string, viewport = { width: 1100, height: 760
       throw new Error(`map never became ready: ${error.message}; status ${status}; page errors: ${problems.join(' | ')}`);
     });
   return { browser, page, problems, close };
+}
+
+/**
+ * Signs in through the header's button and the dialog, keyboard only, as a person would: the
+ * username has focus, Tab moves on, Enter submits. Waits for the badge unless the password
+ * is meant to be refused.
+ */
+export async function signInThroughDialog(page: Page, username: string, password = DEMO_PASSWORD, expectSuccess = true): Promise<void> {
+  await page.getByTestId('sign-in').click();
+  await page.getByTestId('sign-in-dialog').waitFor({ state: 'visible', timeout: 10_000 });
+  await page.keyboard.type(username);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(password);
+  await page.keyboard.press('Enter');
+  if (expectSuccess) await page.getByTestId('user-role').waitFor({ timeout: 10_000 });
 }
