@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Client } from '../support/client.ts';
 import { freshDatabase } from '../support/databases.ts';
@@ -29,6 +30,15 @@ interface TimelineEntry { change: string; severity: string; contact_name: string
 interface Notification { contact: string; channel: string; reason: string; severity: string; status: string; due_at: string; sent_at: string | null }
 interface AlertDetail { alert: Alert; timeline: TimelineEntry[]; notifications: Notification[] }
 interface Sweep { offline: number[]; escalated: number[]; sent: number }
+
+/** Element names in document order, as the CAP 1.2 schema's sequences require them. */
+type Ordered = Record<string, unknown>[];
+const childNames = (nodes: Ordered) => nodes.map((node) => Object.keys(node).find((k) => k !== ':@') as string).filter((k) => k !== '#text');
+const childrenOf = (nodes: Ordered, name: string) => nodes.filter((n) => name in n).map((n) => n[name] as Ordered);
+const CAP_ALERT_ORDER = ['identifier', 'sender', 'sent', 'status', 'msgType', 'source', 'scope', 'restriction', 'addresses', 'code', 'note', 'references', 'incidents', 'info'];
+const CAP_INFO_ORDER = ['language', 'category', 'event', 'responseType', 'urgency', 'severity', 'certainty', 'audience', 'eventCode',
+  'effective', 'onset', 'expires', 'senderName', 'headline', 'description', 'instruction', 'web', 'contact', 'parameter', 'resource', 'area'];
+const inSchemaOrder = (names: string[], order: string[]) => names.every((n, i) => i === 0 || order.indexOf(names[i - 1] as string) <= order.indexOf(n));
 
 /** "HH:MM" on a Bangkok wall clock, `hours` from `at`. */
 const bangkokTime = (at: Date, hours: number) => new Date(at.getTime() + (7 + hours) * 3600_000).toISOString().slice(11, 16);
@@ -322,7 +332,20 @@ describe.each(engines)('the flood desk on $engine', ({ engine, databaseUrl }) =>
     const [red] = await alertsOf('FP01');
     const cap = await (await fetch(`${url()}/api/flood/cap/${red!.id}`)).text();
     const one = (tag: string) => new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(cap)?.[1];
+    expect(XMLValidator.validate(feed)).toBe(true);
+    expect(XMLValidator.validate(cap)).toBe(true);
     expect(cap).toContain('<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">');
+    // Every element where the schema's sequences put it, the required ones present.
+    const [alertNode] = childrenOf(new XMLParser({ preserveOrder: true }).parse(cap) as Ordered, 'alert') as [Ordered];
+    const alertChildren = childNames(alertNode);
+    expect(inSchemaOrder(alertChildren, CAP_ALERT_ORDER), alertChildren.join(' ')).toBe(true);
+    expect(alertChildren).toEqual(expect.arrayContaining(['identifier', 'sender', 'sent', 'status', 'msgType', 'scope', 'info']));
+    for (const infoNode of childrenOf(alertNode, 'info')) {
+      const infoChildren = childNames(infoNode);
+      expect(inSchemaOrder(infoChildren, CAP_INFO_ORDER), infoChildren.join(' ')).toBe(true);
+      expect(infoChildren).toEqual(expect.arrayContaining(['category', 'event', 'urgency', 'severity', 'certainty', 'area']));
+      expect(childNames(childrenOf(infoNode, 'area')[0] as Ordered)[0]).toBe('areaDesc');
+    }
     expect(one('status')).toBe('Actual');
     expect(one('scope')).toBe('Public');
     expect(one('msgType')).toBe('Update'); // opened, then raised twice: the third version

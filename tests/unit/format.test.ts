@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  formatAgo,
   fiscalYearOf, fiscalYearRange, formatDate, formatDateTime, formatFiscalYear, formatHeading, formatLandArea,
   toBuddhistYear, toRaiNganWa,
 } from '../../web/i18n/format.ts';
@@ -39,5 +40,17 @@ describe('land and direction', () => {
   it('names the compass point', () => {
     expect(formatHeading(247, 'en')).toBe('247° (SW)');
     expect(formatHeading(-90, 'th')).toBe('270° (ทิศตะวันตก)');
+  });
+});
+
+describe('formatAgo', () => {
+  const now = new Date('2026-11-21T12:00:00Z');
+  it('says how long ago, in either language', () => {
+    expect(formatAgo('2026-11-21T11:55:00Z', 'en', now)).toBe('5 minutes ago');
+    expect(formatAgo('2026-11-21T10:00:00Z', 'th', now)).toMatch(/2 ชั่วโมง/);
+  });
+  it('calls a reading a few seconds newer than the ticking "now" now, not "in 10 seconds"', () => {
+    expect(formatAgo('2026-11-21T12:00:10Z', 'en', now)).toBe(formatAgo('2026-11-21T12:00:00Z', 'en', now));
+    expect(formatAgo('2026-11-21T12:00:10Z', 'en', now)).not.toMatch(/^in /);
   });
 });

@@ -148,7 +148,9 @@ export function formatDate(iso: string | null | undefined, lang: Lang): string {
 export function formatAgo(iso: string | null | undefined, lang: Lang, now: Date = new Date()): string {
   const date = parseInstant(iso);
   if (!date) return '';
-  const seconds = Math.round((date.getTime() - now.getTime()) / 1000);
+  // Only past instants are asked about; one a little ahead is a reading newer than a `now`
+  // that ticks every few seconds, or a device clock slightly fast: it is "now".
+  const seconds = Math.min(0, Math.round((date.getTime() - now.getTime()) / 1000));
   const format = new Intl.RelativeTimeFormat(lang === 'th' ? 'th-TH' : 'en-GB', { numeric: 'auto' });
   const abs = Math.abs(seconds);
   if (abs < 60) return format.format(seconds, 'second');
