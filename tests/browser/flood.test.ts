@@ -127,8 +127,15 @@ describe.runIf(chromiumAvailable)('the flood desk in Chromium', () => {
     // Nothing left to acknowledge; resolving is still offered.
     expect(await card.getByTestId('alert-resolve').count()).toBe(1);
     expect(await card.getByTestId('alert-acknowledge').count()).toBe(0);
+
+    // The link a notification carries opens the desk on that alert.
+    const alertId = await card.getAttribute('data-alert-id');
+    expect(alertId).toMatch(/^\d+$/);
+    await page.goto(`${base}/?view=flood&alert=${alertId}`, { waitUntil: 'load' });
+    await expect.poll(() => page.getByTestId('alert-detail').getAttribute('data-alert-id').catch(() => null), { timeout: 20_000 }).toBe(alertId);
+    expect(await page.getByTestId('flood-focus').getAttribute('data-sensor')).toBe(quiet.code);
     expect(app.problems).toEqual([]);
-  }, 60_000);
+  }, 90_000);
 
   it('keeps the public page public, even in a browser where staff are signed in', async () => {
     const staff = await page.getByTestId('user-name').innerText();

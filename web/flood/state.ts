@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, type FloodAlert, type HydrographRange, type LiveSensor } from '../api/client.ts';
 import { useResource } from '../api/useResource.ts';
 import type { AffectedArea } from './AffectedAreaLayer.tsx';
@@ -37,6 +37,16 @@ export function useFloodDesk(active: boolean) {
     [live.alerts],
   );
   const selectAlert = useCallback((a: FloodAlert) => setFocus({ code: a.sensor_code, alertId: a.id }), []);
+
+  // A notification's link (?view=flood&alert=12) opens that alert as soon as the wall holds it:
+  // after the first snapshot, or after signing in if the public may not see it.
+  const linked = useRef(Number(new URLSearchParams(window.location.search).get('alert')) || null);
+  useEffect(() => {
+    const target = active && linked.current ? live.alerts.find((a) => a.id === linked.current) : undefined;
+    if (!target) return;
+    linked.current = null;
+    setFocus({ code: target.sensor_code, alertId: target.id });
+  }, [active, live.alerts]);
   const clear = useCallback(() => setFocus(null), []);
   const acted = useCallback(() => setVersion((n) => n + 1), []);
 
