@@ -25,6 +25,8 @@ export interface Config {
   flood: {
     /** How often silent sensors, overdue acknowledgements and due notifications are checked. */
     sweepSeconds: number;
+    /** Whole months of readings kept besides the current one; 0 keeps them all. */
+    keepMonths: number;
     webhookSecret: string | null;
     line: { apiBase: string; channelToken: string | null; channelSecret: string | null };
     capSender: string;
@@ -76,6 +78,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     clock,
     flood: {
       sweepSeconds: number('FLOOD_SWEEP_SECONDS', 30, env),
+      keepMonths: Math.floor(number('READINGS_KEEP_MONTHS', 0, env)),
       webhookSecret: env.WEBHOOK_SECRET || null,
       line: {
         apiBase: env.LINE_API_BASE || 'https://api.line.me',

@@ -39,6 +39,7 @@ if (!existsSync(join(config.webRoot, 'index.html'))) {
 let publicUrl = config.publicUrl;
 const flood = startFloodDesk(db, clock, {
   sweepSeconds: config.flood.sweepSeconds,
+  keepMonths: config.flood.keepMonths,
   channels: { get publicUrl() { return publicUrl; }, webhookSecret: config.flood.webhookSecret, line: config.flood.line, timeoutMs: 10_000 },
 });
 const live = await openLiveHub(db, floodEventLoader(db));

@@ -89,6 +89,26 @@ BEGIN
   RETURN made;
 END $$;
 
+-- Drops the monthly partitions that end on or before `cutoff`. How long raw readings are kept is
+-- the city's decision (READINGS_KEEP_MONTHS); dropping a month is instant where DELETE is not.
+CREATE FUNCTION drop_reading_partitions(cutoff timestamptz) RETURNS text[]
+LANGUAGE plpgsql AS $$
+DECLARE
+  part    text;
+  dropped text[] := '{}';
+BEGIN
+  FOR part IN
+    SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+    WHERE i.inhparent = 'sensor_readings'::regclass AND c.relname ~ '^sensor_readings_[0-9]{6}$'
+      AND (to_date(right(c.relname, 6), 'YYYYMM')::timestamp AT TIME ZONE 'UTC') + interval '1 month' <= cutoff
+    ORDER BY c.relname
+  LOOP
+    EXECUTE format('DROP TABLE %I', part);
+    dropped := dropped || part;
+  END LOOP;
+  RETURN dropped;
+END $$;
+
 -- The primary key serves one sensor's history; a BRIN index (a few pages per partition) serves
 -- questions across all sensors over a time window, such as the highest level in the last hour.
 CREATE INDEX sensor_readings_time_brin ON sensor_readings USING brin (recorded_at);

@@ -2,13 +2,14 @@ import type { Clock } from '../clock.ts';
 import type { Db } from '../db/index.ts';
 import { escalateOverdue } from './alerts.ts';
 import { flagSilentSensors } from './engine.ts';
+import { dropOldReadings } from './queries.ts';
 import { channelsFor, type ChannelSettings } from './notify/channels.ts';
 import { dispatchDue } from './notify/outbox.ts';
 
 // Any constant shared by all processes: one of them sweeps at a time.
 const SWEEP_LOCK = 724_003;
 
-export interface SweepResult { offline: number[]; escalated: number[]; sent: number }
+export interface SweepResult { offline: number[]; escalated: number[]; sent: number; dropped: string[] }
 
 /**
  * What runs on the clock rather than on a reading: silent sensors, overdue acknowledgements,
@@ -22,7 +23,14 @@ export interface FloodDesk {
   stop(): Promise<void>;
 }
 
-export function startFloodDesk(db: Db, clock: Clock, options: { sweepSeconds: number; channels: ChannelSettings }): FloodDesk {
+export interface FloodDeskOptions {
+  sweepSeconds: number;
+  /** Whole months of readings to keep before dropping the oldest month; 0 keeps everything. */
+  keepMonths: number;
+  channels: ChannelSettings;
+}
+
+export function startFloodDesk(db: Db, clock: Clock, options: FloodDeskOptions): FloodDesk {
   const channels = channelsFor(options.channels);
   // One dispatch at a time in this process; a call during one makes it go round once more.
   let running = false;
@@ -48,8 +56,12 @@ export function startFloodDesk(db: Db, clock: Clock, options: { sweepSeconds: nu
     const now = clock.now();
     const found = await db.transaction(async (tx) => {
       const [lock] = await tx.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS ok', [SWEEP_LOCK]);
-      if (!lock?.ok) return { offline: [], escalated: [] };
-      return { offline: await flagSilentSensors(tx, now), escalated: await escalateOverdue(tx, now) };
+      if (!lock?.ok) return { offline: [], escalated: [], dropped: [] };
+      return {
+        offline: await flagSilentSensors(tx, now),
+        escalated: await escalateOverdue(tx, now),
+        dropped: options.keepMonths > 0 ? await dropOldReadings(tx, now, options.keepMonths) : [],
+      };
     });
     return { ...found, sent: await dispatch() };
   };

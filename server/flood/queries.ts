@@ -78,3 +78,11 @@ export async function hydrograph(db: Queryable, sensorId: number, from: Date, to
   // null: every reading as it came; otherwise the width of the buckets in seconds.
   return { bucket_s: bucketS || null, points };
 }
+
+/** Drops the months of readings older than `keepMonths` whole months before `now`; returns their partitions. */
+export async function dropOldReadings(tx: Queryable, now: Date, keepMonths: number): Promise<string[]> {
+  const [row] = await tx.query<{ dropped: string[] }>(
+    `SELECT drop_reading_partitions(date_trunc('month', $1::timestamptz AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' - $2 * interval '1 month') AS dropped`,
+    [now.toISOString(), keepMonths]);
+  return row?.dropped ?? [];
+}

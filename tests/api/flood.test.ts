@@ -29,7 +29,7 @@ interface Alert {
 interface TimelineEntry { change: string; severity: string; contact_name: string | null; user_name: string | null; note: string | null }
 interface Notification { contact: string; channel: string; reason: string; severity: string; status: string; due_at: string; sent_at: string | null }
 interface AlertDetail { alert: Alert; timeline: TimelineEntry[]; notifications: Notification[] }
-interface Sweep { offline: number[]; escalated: number[]; sent: number }
+interface Sweep { offline: number[]; escalated: number[]; sent: number; dropped: string[] }
 
 /** Element names in document order, as the CAP 1.2 schema's sequences require them. */
 type Ordered = Record<string, unknown>[];
@@ -76,7 +76,7 @@ describe.each(engines)('the flood desk on $engine', ({ engine, databaseUrl }) =>
   beforeAll(async () => {
     receiver = await startReceiver();
     const common = {
-      MUEANG_MODE: 'demo', MUEANG_CLOCK: 'manual', FLOOD_SWEEP_SECONDS: '0',
+      MUEANG_MODE: 'demo', MUEANG_CLOCK: 'manual', FLOOD_SWEEP_SECONDS: '0', READINGS_KEEP_MONTHS: '3',
       WEBHOOK_SECRET, LINE_CHANNEL_TOKEN: LINE_TOKEN, LINE_CHANNEL_SECRET: LINE_SECRET, LINE_API_BASE: `${receiver.url}/line`,
     };
     if (engine === 'postgis') {
@@ -156,6 +156,20 @@ describe.each(engines)('the flood desk on $engine', ({ engine, databaseUrl }) =>
     const times = series.map((p) => p.t);
     expect(times).toEqual([...times].sort());
     expect(series.some((p) => p.level_m === 0.1)).toBe(true);
+  });
+
+  it('drops whole months of readings older than it keeps, and only those', async () => {
+    const midMonth = (monthsBack: number) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - monthsBack, 15)).toISOString();
+    const readings = [midMonth(5), midMonth(1)].map((time) => ({ sensor: 'FP07', time, level_m: 0.1 }));
+    const send = async () => (await new Client(url()).post<{ inserted: number }>('readings', { readings }, { 'x-device-key': keys.get('FP07') as string })).body;
+    const partition = (time: string) => `sensor_readings_${time.slice(0, 7).replace('-', '')}`;
+    expect(await send()).toMatchObject({ inserted: 2 });
+    const { dropped } = await moveClock(0);
+    expect(dropped).toContain(partition(midMonth(5)));
+    expect(dropped).not.toContain(partition(midMonth(1)));
+    // Gone, not hidden: the old reading is new again; the recent one is still there.
+    expect(await send()).toMatchObject({ inserted: 1 });
+    expect(await alertsOf('FP07')).toHaveLength(0);
   });
 
   it('does not flap while the level hovers at a line', async () => {

@@ -78,6 +78,13 @@ export type AlertSeverity = FloodAlert['severity'];
 export type AlertType = FloodAlert['type'];
 export type AlertStatus = FloodAlert['status'];
 export type AlertDetail = Ok<(typeof client.alerts)[':id']['$get']>;
+/** Who is notified of flood alerts, and in which order (disaster staff and administrators only). */
+export type FloodContacts = Ok<typeof client.flood.contacts.$get>;
+export type FloodContact = FloodContacts['contacts'][number];
+export type EscalationChain = FloodContacts['chains'][number];
+export type NewFloodContact = InferRequestType<typeof client.flood.contacts.$post>['json'];
+export type FloodContactChange = InferRequestType<(typeof client.flood.contacts)[':id']['$patch']>['json'];
+export type ChainStepInput = InferRequestType<(typeof client.flood.chains)[':zone']['$put']>['json']['steps'][number];
 export type Affected = Ok<(typeof client.alerts)[':id']['affected']['$get']>;
 export type HydrographRange = NonNullable<InferRequestType<(typeof client.sensors)[':code']['readings']['$get']>['query']['range']>;
 export type Hydrograph = Ok<(typeof client.sensors)[':code']['readings']['$get']>;
@@ -391,6 +398,22 @@ export const api = {
   /** `assignee` is a username; null takes the alert off whoever had it. */
   assignAlert: (id: number, assignee: string | null) =>
     readJson<AlertActionResult>(`/api/alerts/${id}/assign`, client.alerts[':id'].assign.$post({ param: { id: String(id) }, json: { assignee } })),
+
+  floodContacts: (signal?: AbortSignal) =>
+    readJson<FloodContacts>('/api/flood/contacts', client.flood.contacts.$get(undefined, { init: { signal } })),
+  createFloodContact: (contact: NewFloodContact) =>
+    readJson<InferResponseType<typeof client.flood.contacts.$post, 201>>('/api/flood/contacts', client.flood.contacts.$post({ json: contact })),
+  updateFloodContact: (id: number, change: FloodContactChange) =>
+    readJson<Ok<(typeof client.flood.contacts)[':id']['$patch']>>(
+      `/api/flood/contacts/${id}`,
+      client.flood.contacts[':id'].$patch({ param: { id: String(id) }, json: change }),
+    ),
+  /** Replaces one chain (`city`: the default every zone without its own uses); answers every chain. */
+  saveEscalationChain: (zone: 'city' | number, steps: ChainStepInput[]) =>
+    readJson<Ok<(typeof client.flood.chains)[':zone']['$put']>>(
+      `/api/flood/chains/${zone}`,
+      client.flood.chains[':zone'].$put({ param: { zone: String(zone) }, json: { steps } }),
+    ),
 
   me: async () => remember(await readJson<Me>('/api/auth/me', client.auth.me.$get())),
   /**

@@ -1,5 +1,6 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { sensorLevel, type Affected, type AlertDetail, type HydrographRange, type LiveSensor } from '../api/client.ts';
+import { useAuth } from '../auth/AuthProvider.tsx';
 import { formatAgo, formatDateTime, formatMetres, formatNumber } from '../i18n/format.ts';
 import { useLanguage } from '../i18n/LanguageProvider.tsx';
 import { fill, localName } from '../i18n/strings.ts';
@@ -7,6 +8,7 @@ import { SENSOR_LEVEL_COLORS } from '../map/palette.ts';
 import { useCityFrame } from '../map/useCityFrame.ts';
 import { AffectedAreaLayer } from './AffectedAreaLayer.tsx';
 import { AlertCard, SeverityBadge } from './AlertCard.tsx';
+import { FloodContactsPanel } from './FloodContacts.tsx';
 import { isActive } from './alerts.ts';
 import { FloodSensorsLayer } from './FloodSensorsLayer.tsx';
 import { Hydrograph } from './Hydrograph.tsx';
@@ -21,8 +23,8 @@ export function FloodDeskMap({ state, zoom }: { state: FloodDeskState; zoom: num
   useCityFrame(DESK_PADDING);
   return (
     <>
-      <AffectedAreaLayer areas={state.areas} />
-      <FloodSensorsLayer sensors={state.live.sensors} zoom={zoom} selectedCode={state.focus?.code ?? null} />
+        <AffectedAreaLayer areas={state.areas} />
+        <FloodSensorsLayer sensors={state.live.sensors} zoom={zoom} selectedCode={state.focus?.code ?? null} />
     </>
   );
 }
@@ -53,6 +55,10 @@ export function FloodWall({ state }: { state: FloodDeskState }) {
   const active = live.alerts.filter(isActive);
   const resolved = live.alerts.filter((a) => !isActive(a));
   const latest = latestReading(live.sensors);
+  const { permissions } = useAuth();
+  const canManageContacts = permissions.alerts.handle;
+  const [contactsOpen, setContactsOpen] = useState(false);
+  const showContacts = contactsOpen && canManageContacts;
 
   const card = (alert: (typeof live.alerts)[number]) => (
     <AlertCard
@@ -67,6 +73,7 @@ export function FloodWall({ state }: { state: FloodDeskState }) {
   );
 
   return (
+    <>
     <aside className="panel flood-wall" data-testid="flood-wall" data-connection={live.connection}>
       <header className="flood-wall-header">
         <h2>{t('flood.wall.title')}</h2>
@@ -75,6 +82,18 @@ export function FloodWall({ state }: { state: FloodDeskState }) {
           <input type="checkbox" data-testid="sound-toggle" checked={cue.sound} onChange={(e) => cue.setSound(e.target.checked)} />
           {t('flood.sound.on')}
         </label>
+        {canManageContacts && (
+          <button
+            type="button"
+            className={showContacts ? 'flood-contacts-open active' : 'flood-contacts-open'}
+            data-testid="flood-contacts-open"
+            aria-pressed={showContacts}
+            title={t('flood.contacts.openHint')}
+            onClick={() => setContactsOpen((open) => !open)}
+          >
+            {t('flood.contacts.open')}
+          </button>
+        )}
       </header>
       <p className="flood-wall-summary">
         {fill(t('flood.wall.summary'), { active: active.length, red: active.filter((a) => a.severity === 'critical').length })}
@@ -90,6 +109,8 @@ export function FloodWall({ state }: { state: FloodDeskState }) {
         </>
       )}
     </aside>
+    {showContacts && <FloodContactsPanel onClose={() => setContactsOpen(false)} />}
+    </>
   );
 }
 
