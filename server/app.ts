@@ -10,6 +10,7 @@ import { cityRoutes } from './city/routes.ts';
 import type { Db } from './db/index.ts';
 import { deviceRoutes } from './devices/routes.ts';
 import type { Env, Services, Settings } from './env.ts';
+import { floodContactRoutes } from './flood/contactRoutes.ts';
 import { floodRoutes } from './flood/routes.ts';
 import { liveRoutes } from './live/routes.ts';
 import type { ApiError } from './http/errors.ts';
@@ -27,6 +28,7 @@ const api = new Hono<Env>()
   .route('/', planRoutes)
   .route('/', wasteRoutes)
   .route('/', floodRoutes)
+  .route('/', floodContactRoutes)
   .route('/', liveRoutes)
   .route('/', parcelRoutes())
   .route('/', deviceRoutes)

@@ -90,7 +90,9 @@ export function alertView(viewer: Viewer, alert: { zone_id: number; severity: st
   return warning && active && alert.type !== 'offline' ? 'public' : null;
 }
 
-export const canHandleAlerts = (viewer: Viewer, zoneId: number) => isOneOf(viewer, ['disaster', 'admin']) && inScope(viewer, zoneId);
+/** Acknowledge, assign, resolve and close flood alerts (in the viewer's zones: canHandleAlerts). */
+export const canHandleSomeAlerts = (viewer: Viewer) => isOneOf(viewer, ['disaster', 'admin']);
+export const canHandleAlerts = (viewer: Viewer, zoneId: number) => canHandleSomeAlerts(viewer) && inScope(viewer, zoneId);
 export const canSeeFloodContacts = (viewer: Viewer) => isOneOf(viewer, ['disaster', 'admin']);
 
 export const canCreateProjects = (viewer: Viewer) => isOneOf(viewer, ['planner', 'admin']);
@@ -114,7 +116,7 @@ export function permissions(viewer: Viewer) {
     projects: { create: canCreateProjects(viewer), edit: projectWritableFields(viewer) },
     parcels: { attributes: parcelAttributes(viewer) },
     audit: { read: canReadAudit(viewer) },
-    alerts: { handle: isOneOf(viewer, ['disaster', 'admin']), full: viewer.kind === 'user' },
+    alerts: { handle: canHandleSomeAlerts(viewer), full: viewer.kind === 'user' },
     access: { manage: canManageAccess(viewer) },
   };
 }

@@ -1,3 +1,4 @@
+import type { User } from '../auth/policy.ts';
 import type { Queryable } from '../db/index.ts';
 
 export interface Contact {
@@ -70,4 +71,16 @@ export async function replaceChain(tx: Queryable, zoneId: number | null, steps: 
      SELECT $1, s.n - 1, s.contact_id, s.ack_within_s
      FROM unnest($2::int[], $3::int[]) WITH ORDINALITY AS s(contact_id, ack_within_s, n)`,
     [zoneId, steps.map((s) => s.contact_id), steps.map((s) => s.ack_within_s)]);
+}
+
+export async function zoneExists(db: Queryable, zoneId: number): Promise<boolean> {
+  return (await db.query('SELECT 1 FROM zones WHERE id = $1', [zoneId])).length > 0;
+}
+
+/** The active account linked to an active LINE contact with this LINE user id. */
+export async function lineContactAccount(db: Queryable, lineUserId: string): Promise<User | undefined> {
+  const [user] = await db.query<User>(
+    `SELECT u.id, u.username, u.display_name, u.role, u.zones FROM flood_contacts k JOIN users u ON u.id = k.user_id
+     WHERE k.channel = 'line' AND k.address = $1 AND k.active AND NOT u.disabled`, [lineUserId]);
+  return user;
 }

@@ -3,10 +3,10 @@ import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
 import { recordAudit, type Actor } from '../audit/queries.ts';
 import { actorOf, requireViewer } from '../auth/middleware.ts';
-import { canHandleAlerts, canManageAccess, canSeeFloodContacts, PUBLIC, zoneScope, type User, type Viewer } from '../auth/policy.ts';
+import { canHandleAlerts, canHandleSomeAlerts, canManageAccess, canSeeFloodContacts, PUBLIC, zoneScope, type Viewer } from '../auth/policy.ts';
+import { findAccount } from '../auth/queries.ts';
 import { ingestOwnBatch } from '../devices/ingest.ts';
 import { requireDevice } from '../devices/middleware.ts';
-import type { Queryable } from '../db/index.ts';
 import type { Env } from '../env.ts';
 import { apiError, badRequest } from '../http/errors.ts';
 import { instant, refuseFuture } from '../http/time.ts';
@@ -14,7 +14,7 @@ import { integer, validate, viewParam } from '../http/validate.ts';
 import { affectedBy } from './affected.ts';
 import { ACTION_FROM, actOnAlert, alertTimeline, getAlert, listAlerts, publishedRevision, type AlertAction } from './alerts.ts';
 import { capAlertXml, capFeedXml, type CapAlert } from './cap.ts';
-import { getContact, insertContact, listChains, listContacts, replaceChain, updateContact, type ContactFields } from './contacts.ts';
+import { lineContactAccount } from './contacts.ts';
 import { acknowledgedAlert, lineSignatureValid } from './notify/channels.ts';
 import { notificationsOf } from './notify/outbox.ts';
 import { hydrograph, sensorsWithLatestReading, storeReadings } from './queries.ts';
@@ -45,41 +45,7 @@ const actionBodies = {
   note: z.object({ note }).strict(),
 } as const;
 
-const handlersOnly = requireViewer((v) => v.kind === 'user' && (v.role === 'disaster' || v.role === 'admin'),
-  'only disaster staff and administrators act on flood alerts');
-
-
-const quietTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (Bangkok time)').nullable();
-
-/** A LINE user, group or room id; a webhook's http(s) URL. */
-const contactAddress = (contact: { channel?: string; address?: string }, ctx: z.RefinementCtx) => {
-  if (contact.address === undefined) return;
-  const ok = contact.channel === 'line' ? /^[UCR][0-9a-f]{32}$/.test(contact.address)
-    : contact.channel === 'webhook' ? /^https?:\/\/[^\s]+$/.test(contact.address) : true;
-  if (!ok) ctx.addIssue({ code: 'custom', path: ['address'], message: contact.channel === 'line' ? 'expected a LINE user, group or room id (U, C or R and 32 hex digits)' : 'expected an http(s) URL' });
-};
-const quietPair = (contact: { quiet_from?: string | null; quiet_to?: string | null }, ctx: z.RefinementCtx) => {
-  if ((contact.quiet_from === undefined) !== (contact.quiet_to === undefined)
-    || (contact.quiet_from === null) !== (contact.quiet_to === null)) {
-    ctx.addIssue({ code: 'custom', path: ['quiet_to'], message: 'quiet_from and quiet_to go together' });
-  }
-};
-const contactFields = {
-  name: z.string().trim().min(1).max(100),
-  position: z.string().trim().min(1).max(200),
-  channel: z.enum(['webhook', 'line']),
-  address: z.string().trim().min(1).max(500),
-  quiet_from: quietTime.optional(),
-  quiet_to: quietTime.optional(),
-  username: z.string().trim().min(1).max(32).nullable().optional(),
-};
-const newContact = z.object(contactFields).strict().superRefine(contactAddress).superRefine(quietPair);
-const contactChange = z.object({ ...contactFields, channel: contactFields.channel.optional(), name: contactFields.name.optional(),
-  position: contactFields.position.optional(), address: contactFields.address.optional(), active: z.boolean().optional() })
-  .strict().superRefine(contactAddress).superRefine(quietPair);
-const chainBody = z.object({
-  steps: z.array(z.object({ contact_id: z.number().int().min(1), ack_within_s: z.number().int().min(60).max(24 * 3600) }).strict()).max(10),
-}).strict();
+const handlersOnly = requireViewer(canHandleSomeAlerts, 'only disaster staff and administrators act on flood alerts');
 
 /** The part of LINE's webhook body this route reads; LINE sends more, and more kinds of event. */
 const lineWebhook = z.object({
@@ -89,8 +55,6 @@ const lineWebhook = z.object({
     source: z.object({ userId: z.string().optional() }).optional(),
   })).max(100),
 });
-
-const contactsStaff = requireViewer(canSeeFloodContacts, 'only disaster staff and administrators manage flood contacts');
 
 export const floodRoutes = new Hono<Env>()
   .get('/sensors', async (c) => c.json(await sensorsWithLatestReading(c.var.db)))
@@ -171,9 +135,9 @@ export const floodRoutes = new Hono<Env>()
     const { assignee } = c.req.valid('json');
     let assigneeId: number | null = null;
     if (assignee !== null) {
-      const [user] = await c.var.db.query<{ id: number }>('SELECT id FROM users WHERE username = $1 AND NOT disabled', [assignee]);
-      if (!user) throw badRequest('assignee', `assignee: no active user "${assignee}"`);
-      assigneeId = user.id;
+      const account = await findAccount(c.var.db, assignee);
+      if (!account || account.disabled) throw badRequest('assignee', `assignee: no active user "${assignee}"`);
+      assigneeId = account.id;
     }
     return c.json(await act(c, c.req.valid('param').id, { action: 'assign', assignee_id: assigneeId }));
   })
@@ -192,61 +156,6 @@ export const floodRoutes = new Hono<Env>()
       { 'Content-Type': 'application/cap+xml; charset=utf-8', 'Cache-Control': 'public, max-age=30' });
   })
 
-  .get('/flood/contacts', contactsStaff, async (c) =>
-    c.json({ contacts: await listContacts(c.var.db), chains: await listChains(c.var.db) }))
-  .post('/flood/contacts', contactsStaff, validate('json', newContact), async (c) => {
-    const { username, ...fields } = c.req.valid('json');
-    const contact = await c.var.db.transaction(async (tx) => {
-      const id = await insertContact(tx, { ...fields, user_id: await userIdOf(tx, username ?? null) });
-      const made = await getContact(tx, id);
-      await recordAudit(tx, actorOf(c), { action: 'create', entity: 'flood_contact', entityId: id, after: made });
-      return made;
-    });
-    return c.json(contact, 201);
-  })
-  .patch('/flood/contacts/:id', contactsStaff, alertId, validate('json', contactChange), async (c) => {
-    const { id } = c.req.valid('param');
-    const change = c.req.valid('json');
-    const contact = await c.var.db.transaction(async (tx) => {
-      const before = await getContact(tx, id);
-      if (!before) throw apiError(404, `no contact ${id}`);
-      const channel = change.channel ?? before.channel;
-      if (change.channel && change.address === undefined && change.channel !== before.channel) {
-        throw badRequest('address', 'address: a new channel needs its address');
-      }
-      const { username, ...fields } = change;
-      const update: ContactFields = { ...fields, channel };
-      if (username !== undefined) update.user_id = await userIdOf(tx, username);
-      await updateContact(tx, id, update);
-      const after = await getContact(tx, id);
-      await recordAudit(tx, actorOf(c), { action: 'update', entity: 'flood_contact', entityId: id, before, after });
-      return after;
-    });
-    return c.json(contact);
-  })
-  // A zone's escalation chain ("city": the one every zone without its own uses), replaced whole.
-  .put('/flood/chains/:zone', contactsStaff,
-    validate('param', z.object({ zone: z.union([z.literal('city'), integer(1, 32767)]) })),
-    validate('json', chainBody), async (c) => {
-      const { zone } = c.req.valid('param');
-      const { steps } = c.req.valid('json');
-      const zoneId = zone === 'city' ? null : zone;
-      const chains = await c.var.db.transaction(async (tx) => {
-        if (zoneId !== null && !(await tx.query('SELECT 1 FROM zones WHERE id = $1', [zoneId])).length) {
-          throw apiError(404, `no zone ${zoneId}`, 'zone');
-        }
-        const known = new Set((await listContacts(tx)).filter((k) => k.active).map((k) => k.id));
-        const unknown = steps.findIndex((s) => !known.has(s.contact_id));
-        if (unknown >= 0) throw badRequest(`steps.${unknown}.contact_id`, `steps.${unknown}.contact_id: no active contact ${steps[unknown]?.contact_id}`);
-        const before = (await listChains(tx)).find((k) => k.zone_id === zoneId) ?? null;
-        await replaceChain(tx, zoneId, steps);
-        const after = (await listChains(tx)).find((k) => k.zone_id === zoneId) ?? null;
-        await recordAudit(tx, actorOf(c), { action: 'update', entity: 'escalation_chain', entityId: zone, before, after });
-        return listChains(tx);
-      });
-      return c.json(chains);
-    })
-
   // LINE calls this when a contact presses an alert's acknowledge button. The contact must be
   // linked to an account that may handle the alert: LINE says who pressed, the policy decides.
   .post('/flood/line/webhook', async (c) => {
@@ -262,9 +171,7 @@ export const floodRoutes = new Hono<Env>()
     for (const event of parsed.data.events) {
       const alert = event.type === 'postback' && event.postback ? acknowledgedAlert(event.postback.data) : null;
       if (alert === null || !event.source?.userId) continue;
-      const [user] = await c.var.db.query<User>(
-        `SELECT u.id, u.username, u.display_name, u.role, u.zones FROM flood_contacts k JOIN users u ON u.id = k.user_id
-         WHERE k.channel = 'line' AND k.address = $1 AND k.active AND NOT u.disabled`, [event.source.userId]);
+      const user = await lineContactAccount(c.var.db, event.source.userId);
       if (!user) {
         outcomes.push({ alert, acknowledged: false, reason: 'no active account is linked to this LINE user' });
         continue;
@@ -310,13 +217,6 @@ async function act(c: Context<Env>, id: number, action: AlertAction, viewer: Vie
     return changed;
   });
   return { alert: after && alertFor(viewer, after), timeline: await alertTimeline(c.var.db, id) };
-}
-
-async function userIdOf(tx: Queryable, username: string | null): Promise<number | null> {
-  if (username === null) return null;
-  const [user] = await tx.query<{ id: number }>('SELECT id FROM users WHERE username = $1', [username]);
-  if (!user) throw badRequest('username', `username: no user "${username}"`);
-  return user.id;
 }
 
 /** The active warnings as the public may see them, each with its area and published revision. */
