@@ -9,6 +9,7 @@ import { ExecutiveControls, ExecutiveSidebar } from './executive/ExecutivePanels
 import { useExecutiveState } from './executive/state.ts';
 import { FloodDeskMap, FloodFocusPanel, FloodWall, RedAlertBanner } from './flood/FloodDesk.tsx';
 import { useFloodDesk } from './flood/state.ts';
+import { LanguageToggle } from './i18n/LanguageToggle.tsx';
 import { useLanguage } from './i18n/LanguageProvider.tsx';
 import { CityBase } from './map/CityBase.tsx';
 import { ALL_VISIBLE, type ThematicLayer, type Visibility } from './map/layerIds.ts';
@@ -73,7 +74,7 @@ function initialView(): View {
 }
 
 export function App() {
-  const { t, lang, setLang } = useLanguage();
+  const { t } = useLanguage();
   const { permissions } = useAuth();
   const [visibility, setVisibility] = useState<Visibility>(ALL_VISIBLE);
   const [selection, setSelection] = useState<Selection | null>(null);
@@ -165,16 +166,7 @@ export function App() {
         </nav>
         <div className="header-actions">
           <UserMenu auditOpen={showAudit} onToggleAudit={() => setAuditOpen((open) => !open)} />
-          <button
-            type="button"
-            className="lang-toggle"
-            data-testid="lang-toggle"
-            data-lang={lang}
-            title={t('lang.toggleTitle')}
-            onClick={() => setLang(lang === 'th' ? 'en' : 'th')}
-          >
-            {t('lang.toggle')}
-          </button>
+          <LanguageToggle />
         </div>
       </header>
       <main className={`app-main view-${view}${showAudit ? ' audit-open' : ''}`}>

@@ -2,7 +2,7 @@ import type { Queryable } from '../db/index.ts';
 import { utcIso } from '../db/sql.ts';
 import { publish } from '../live/hub.ts';
 import { deliverAt } from './notify/quietHours.ts';
-import { higher, type AlertSnapshot, type AlertStatus, type AlertType, type ConditionChange, type Severity } from './rules.ts';
+import { BANDS, type AlertSnapshot, type AlertStatus, type AlertType, type ConditionChange, type Severity } from './rules.ts';
 
 export type AlertChange = ConditionChange | 'escalated' | 'acknowledged' | 'assigned' | 'noted' | 'closed';
 
@@ -76,10 +76,14 @@ export const alertTimeline = (db: Queryable, alertId: number) =>
      FROM flood_alert_events e LEFT JOIN users u ON u.id = e.user_id LEFT JOIN flood_contacts c ON c.id = e.contact_id
      WHERE e.alert_id = $1 ORDER BY e.at, e.id`, [alertId]);
 
+/** What the engine keeps of a sensor's alert of one type while it works through a batch. */
+export type CurrentAlert = AlertSnapshot & { id: number; escalation_step: number };
+
 /** The alert of this type on this sensor that is not closed, locked for the caller's transaction. */
-export async function currentAlert(tx: Queryable, sensorId: number, type: AlertType): Promise<(AlertSnapshot & { id: number }) | null> {
-  const [row] = await tx.query<AlertSnapshot & { id: number }>(
-    `SELECT id, severity, status FROM flood_alerts WHERE sensor_id = $1 AND type = $2 AND status <> 'closed' FOR UPDATE`,
+export async function currentAlert(tx: Queryable, sensorId: number, type: AlertType): Promise<CurrentAlert | null> {
+  const [row] = await tx.query<CurrentAlert>(
+    `SELECT id, severity, status, escalation_step::int AS escalation_step FROM flood_alerts
+     WHERE sensor_id = $1 AND type = $2 AND status <> 'closed' FOR UPDATE`,
     [sensorId, type]);
   return row ?? null;
 }
@@ -139,8 +143,7 @@ export interface ConditionEdge {
  * live event it announces. Returns the alert's
  * state afterwards, for the next edge in the same batch.
  */
-export async function applyConditionChange(tx: Queryable, alert: (AlertSnapshot & { id: number }) | null, edge: ConditionEdge)
-  : Promise<(AlertSnapshot & { id: number }) | null> {
+export async function applyConditionChange(tx: Queryable, alert: CurrentAlert | null, edge: ConditionEdge): Promise<CurrentAlert | null> {
   const { change, severity, now } = edge;
   const at = edge.at.toISOString();
   if (change === 'opened') {
@@ -153,7 +156,7 @@ export async function applyConditionChange(tx: Queryable, alert: (AlertSnapshot 
     const id = (row as { id: number }).id;
     await recordEvent(tx, id, 'opened', edge.at, { level_m: edge.level_m, contact_id: chain[0]?.contact_id ?? null });
     await notify(tx, id, chain.slice(0, 1), 'opened', severity as Severity, now);
-    return { id, severity: severity as Severity, status: 'open' };
+    return { id, severity: severity as Severity, status: 'open', escalation_step: 0 };
   }
   if (!alert) return null;
   if (change === 'lowered') {
@@ -173,19 +176,18 @@ export async function applyConditionChange(tx: Queryable, alert: (AlertSnapshot 
   }
   // Raised or reopened: worse than what anyone acknowledged, so it needs acknowledging again,
   // and everyone already told in the chain hears of it; the escalation clock starts over.
+  // A reopened alert starts the chain again; a raised one carries on from where it got to.
   const chain = await chainFor(tx, edge.sensorId);
-  const [row] = await tx.query<{ escalation_step: number }>(
-    `UPDATE flood_alerts SET severity = $2, peak_severity = CASE WHEN $6 THEN $2 ELSE peak_severity END, status = 'open',
-            acknowledged_at = NULL, acknowledged_by = NULL, resolved_at = NULL, updated_at = $3, level_m = $4, reading_at = $5,
-            escalation_step = CASE WHEN status = 'resolved' THEN 0 ELSE escalation_step END
-     WHERE id = $1 RETURNING escalation_step::int AS escalation_step`,
-    [alert.id, severity, now.toISOString(), edge.level_m, at,
-      severity !== null && higher(severity, alert.severity) === severity]);
-  const step = row?.escalation_step ?? 0;
-  await tx.query('UPDATE flood_alerts SET next_escalation_at = $2 WHERE id = $1', [alert.id, deadline(now, chain[step])]);
+  const step = alert.status === 'resolved' ? 0 : alert.escalation_step;
+  await tx.query(
+    `UPDATE flood_alerts SET severity = $2, status = 'open', escalation_step = $6, next_escalation_at = $7,
+            peak_severity = CASE WHEN array_position($8::text[], $2) > array_position($8::text[], peak_severity) THEN $2 ELSE peak_severity END,
+            acknowledged_at = NULL, acknowledged_by = NULL, resolved_at = NULL, updated_at = $3, level_m = $4, reading_at = $5
+     WHERE id = $1`,
+    [alert.id, severity, now.toISOString(), edge.level_m, at, step, deadline(now, chain[step]), BANDS]);
   await recordEvent(tx, alert.id, change, edge.at, { level_m: edge.level_m });
   await notify(tx, alert.id, chain.slice(0, step + 1), change, severity as Severity, now);
-  return { ...alert, severity: severity as Severity, status: 'open' };
+  return { ...alert, severity: severity as Severity, status: 'open', escalation_step: step };
 }
 
 /**

@@ -12,7 +12,6 @@ export type AlertStatus = 'open' | 'acknowledged' | 'resolved' | 'closed';
 export type ConditionChange = 'opened' | 'raised' | 'lowered' | 'resolved' | 'reopened';
 
 export const rank = (band: Band): number => BANDS.indexOf(band);
-export const higher = (a: Severity, b: Severity): Severity => (rank(a) >= rank(b) ? a : b);
 
 export interface Thresholds { watch_m: number; warning_m: number; critical_m: number; hysteresis_m: number }
 

@@ -1,5 +1,6 @@
 import city from '../../data/khonkaen/city.json' with { type: 'json' };
 import type { Queryable } from '../db/index.ts';
+import { utcIso } from '../db/sql.ts';
 import { evaluateReadings } from './engine.ts';
 
 const SUMPS_PER_ZONE = 4;
@@ -63,7 +64,7 @@ export async function seedFlood(tx: Queryable, now: Date): Promise<void> {
   await seedCatchments(tx);
   await seedContacts(tx);
   const readings = await tx.query<{ sensor_id: number; time: string; level_m: number; rain_mm: number | null }>(
-    `SELECT sensor_id::int AS sensor_id, to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS time, level_m, rain_mm
+    `SELECT sensor_id::int AS sensor_id, ${utcIso('recorded_at')} AS time, level_m, rain_mm
      FROM sensor_readings ORDER BY sensor_id, recorded_at`);
   const bySensor = new Map<number, typeof readings>();
   for (const r of readings) bySensor.set(r.sensor_id, [...(bySensor.get(r.sensor_id) ?? []), r]);

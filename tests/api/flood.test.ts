@@ -190,7 +190,8 @@ describe.each(engines)('the flood desk on $engine', ({ engine, databaseUrl }) =>
     await post('FP02', [{ minutesAgo: 20, level_m: s.watch_m + 0.02 }]);
     const again = await alertsOf('FP02');
     expect(again.map((a) => a.id)).toEqual([alert!.id]);
-    expect(again[0]).toMatchObject({ status: 'open', severity: 'watch' });
+    // The worst it has been stays on record.
+    expect(again[0]).toMatchObject({ status: 'open', severity: 'watch', peak_severity: 'warning' });
     expect((await changes(alert!.id)).at(-1)).toBe('reopened');
   });
 

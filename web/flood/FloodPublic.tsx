@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { api, CAP_FEED_URL, type AlertType, type FloodAlert } from '../api/client.ts';
 import { useResource } from '../api/useResource.ts';
 import { formatAgo, formatDateTime } from '../i18n/format.ts';
+import { LanguageToggle } from '../i18n/LanguageToggle.tsx';
 import { useLanguage } from '../i18n/LanguageProvider.tsx';
 import { fill } from '../i18n/strings.ts';
 import { CityBase } from '../map/CityBase.tsx';
@@ -45,7 +46,7 @@ type PublicWarning = ReturnType<typeof bySensor>[number];
  * staff names, nothing to press but the language and the map.
  */
 export function FloodPublicPage() {
-  const { t, lang, setLang } = useLanguage();
+  const { t, lang } = useLanguage();
   const [zoom, setZoom] = useState(CITY_ZOOM);
   // The server answers as to the public, whoever is signed in in this browser.
   const live = useFloodLive(true, { publicView: true });
@@ -75,9 +76,7 @@ export function FloodPublicPage() {
         <span className="app-subtitle">เทศบาลนครขอนแก่น · Khon Kaen City Municipality</span>
         <div className="header-actions">
           <a className="header-button" href={CAP_FEED_URL} data-testid="cap-link" type="application/atom+xml">{t('flood.public.cap')}</a>
-          <button type="button" className="lang-toggle" data-testid="lang-toggle" title={t('lang.toggleTitle')} onClick={() => setLang(lang === 'th' ? 'en' : 'th')}>
-            {t('lang.toggle')}
-          </button>
+          <LanguageToggle />
         </div>
       </header>
       <main className="app-main">
