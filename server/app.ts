@@ -10,6 +10,7 @@ import { cityRoutes } from './city/routes.ts';
 import type { Db } from './db/index.ts';
 import { deviceRoutes } from './devices/routes.ts';
 import type { Env, Services, Settings } from './env.ts';
+import { classifyFailure, logError, RETRY_AFTER_SECONDS } from './failures.ts';
 import { floodContactRoutes } from './flood/contactRoutes.ts';
 import { floodRoutes } from './flood/routes.ts';
 import { liveRoutes } from './live/routes.ts';
@@ -22,7 +23,18 @@ import { wasteRoutes } from './waste/routes.ts';
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 const api = new Hono<Env>()
-  .get('/health', (c) => c.json({ ok: true, db: c.var.db.engine }))
+  // Says whether the database answers, for a load balancer or a watchdog: 503 while it is away.
+  .get('/health', async (c) => {
+    const { db } = c.var;
+    try {
+      await db.ping?.();
+    } catch (error) {
+      const failure = classifyFailure(error);
+      if (failure.status !== 503) throw error;
+      return c.json({ ok: false, db: db.engine, error: failure.error }, 503, { 'Retry-After': String(RETRY_AFTER_SECONDS) });
+    }
+    return c.json({ ok: true, db: db.engine });
+  })
   .route('/', authRoutes)
   .route('/', cityRoutes)
   .route('/', planRoutes)
@@ -85,8 +97,10 @@ export function createApp(db: Db, services: Services, options: { webRoot?: strin
       if (error.res) return error.getResponse();
       return c.json<ApiError>({ error: `body: ${error.message}`, field: 'body' }, error.status);
     }
-    console.error(error);
-    return c.json<ApiError>({ error: 'internal error' }, 500);
+    const failure = classifyFailure(error);
+    logError(`${c.req.method} ${c.req.path} answered ${failure.status}`, error);
+    const headers: Record<string, string> = failure.status === 503 ? { 'Retry-After': String(RETRY_AFTER_SECONDS) } : {};
+    return c.json<ApiError>({ error: failure.error }, failure.status, headers);
   });
   return app;
 }

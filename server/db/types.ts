@@ -14,8 +14,16 @@ export interface Db extends Queryable {
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
   /**
    * Calls `onPayload` for every NOTIFY on `channel` by any process on this database, after the
-   * notifying transaction commits. Returns a function that stops listening.
+   * notifying transaction commits. Returns a function that stops listening. An engine whose
+   * listening connection can be lost (a database restart) listens again when it is back and
+   * then calls `onGap`: notifications sent in between are lost.
    */
-  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  listen(channel: string, onPayload: (payload: string) => void, onGap?: () => void): Promise<() => Promise<void>>;
+  /**
+   * Throws (DatabaseUnavailable) if the database does not answer. Only for an engine whose
+   * database is elsewhere; an in-process one is there as long as the process is, and checking it
+   * would wait behind whatever it is busy with.
+   */
+  ping?(): Promise<void>;
   close(): Promise<void>;
 }

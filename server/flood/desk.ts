@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/index.ts';
+import { logError } from '../failures.ts';
 import { escalateOverdue } from './alerts.ts';
 import { flagSilentSensors } from './engine.ts';
 import { dropOldReadings } from './queries.ts';
@@ -65,7 +66,8 @@ export function startFloodDesk(db: Db, clock: Clock, options: FloodDeskOptions):
     });
     return { ...found, sent: await dispatch() };
   };
-  const report = (error: unknown) => console.error('flood sweep failed:', error);
+  // One short line, and the next sweep tries again (the database may be restarting).
+  const report = (error: unknown) => logError('flood sweep failed', error);
   const underway = new Set<Promise<unknown>>();
   const track = (work: Promise<unknown>) => {
     const tracked = work.catch(report).finally(() => underway.delete(tracked));

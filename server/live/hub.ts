@@ -1,4 +1,5 @@
 import type { Db, Queryable } from '../db/index.ts';
+import { logError } from '../failures.ts';
 
 /** The one channel every server process LISTENs on: a change made by any of them reaches all. */
 export const LIVE_CHANNEL = 'mueang_live';
@@ -12,7 +13,14 @@ export async function publish(tx: Queryable, message: object): Promise<void> {
   await tx.query('SELECT pg_notify($1, $2)', [LIVE_CHANNEL, JSON.stringify(message)]);
 }
 
-export type Subscriber<Event> = (event: Event) => void;
+export interface Subscriber<Event> {
+  event(event: Event): void;
+  /**
+   * Events may have been missed: the LISTEN connection was lost for a while (a database restart)
+   * or one could not be loaded. The subscriber must start again from the present.
+   */
+  gap(): void;
+}
 
 export interface LiveHub<Event> {
   /** Receives every event from now on; returns a function that stops receiving. */
@@ -28,12 +36,16 @@ export interface LiveHub<Event> {
 export async function openLiveHub<Event>(db: Db, enrich: (message: unknown) => Promise<Event | null>): Promise<LiveHub<Event>> {
   const subscribers = new Set<Subscriber<Event>>();
   let queue = Promise.resolve();
+  const gap = () => { for (const subscriber of subscribers) subscriber.gap(); };
   const stop = await db.listen(LIVE_CHANNEL, (payload) => {
     queue = queue.then(async () => {
       const event = await enrich(JSON.parse(payload) as unknown);
-      if (event) for (const subscriber of subscribers) subscriber(event);
-    }).catch((error: unknown) => console.error('live event dropped:', error));
-  });
+      if (event) for (const subscriber of subscribers) subscriber.event(event);
+    }).catch((error: unknown) => {
+      logError('live event dropped', error);
+      gap();
+    });
+  }, () => { queue = queue.then(gap); });
   return {
     subscribe(subscriber) {
       subscribers.add(subscriber);

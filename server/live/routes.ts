@@ -4,7 +4,8 @@ import { touchSession } from '../auth/queries.ts';
 import type { Env } from '../env.ts';
 import { z } from 'zod';
 import { PUBLIC } from '../auth/policy.ts';
-import { floodSnapshot, messageFor, type FloodEvent } from '../flood/live.ts';
+import { logError } from '../failures.ts';
+import { floodSnapshot, messageFor, type FloodEvent, type FloodSnapshot } from '../flood/live.ts';
 import { validate, viewParam } from '../http/validate.ts';
 
 const HEARTBEAT_MS = 15_000;
@@ -12,33 +13,79 @@ const HEARTBEAT_MS = 15_000;
 /**
  * Server-Sent Events: a snapshot first (so a client never waits for the next change to know
  * the present), then every change any server process commits, as this viewer may see it.
- * Events arriving while the snapshot is read are queued and sent after it. A client that loses
- * the stream reconnects and gets a fresh snapshot, so nothing missed in between is lost.
+ * Events arriving while a snapshot is read are held and sent after it, so an older picture
+ * never overwrites a newer change. When events may have been missed (the database restarted
+ * and the LISTEN connection was down), the same stream sends a fresh snapshot: the web client
+ * replaces its picture with every snapshot. A stream that cannot go on (its database query or
+ * write failed) ends, and the client reconnects and starts again from a snapshot.
  */
-export const liveRoutes = new Hono<Env>().get('/live', validate('query', z.object({ view: viewParam })), (c) => streamSSE(c, async (stream) => {
-  const { session, db, settings } = c.var;
+export const liveRoutes = new Hono<Env>().get('/live', validate('query', z.object({ view: viewParam })), async (c) => {
+  const { session, db, settings, clock, live } = c.var;
   const viewer = c.req.valid('query').view === 'public' ? PUBLIC : c.var.viewer;
-  let queue = Promise.resolve();
-  let live = false;
-  const held: FloodEvent[] = [];
-  const send = (event: FloodEvent) => {
-    const message = messageFor(viewer, event);
-    queue = queue.then(() => stream.writeSSE({ event: message.event, data: JSON.stringify(message.data) })).catch(() => {});
+  const read = () => floodSnapshot(db, viewer, clock.now());
+  let held: FloodEvent[] | null = [];
+  let resyncQueued = false;
+  let failed = false;
+  // Writes one after another; the gate opens once the first snapshot is out.
+  let openGate = () => {};
+  let queue = new Promise<void>((resolve) => { openGate = resolve; });
+  let write: (message: { event: string; data: unknown; retry?: number }) => Promise<void> = async () => {};
+  let end = () => {};
+  const enqueue = (step: () => Promise<void>) => {
+    queue = queue.then(() => (failed ? undefined : step())).catch((error: unknown) => {
+      failed = true;
+      logError('live stream ended', error);
+      end();
+    });
   };
-  const unsubscribe = c.var.live.subscribe((event) => (live ? send(event) : held.push(event)));
-  stream.onAbort(unsubscribe);
+  const sendSnapshot = async (snapshot: FloodSnapshot) => {
+    await write({ event: 'snapshot', data: snapshot, retry: 3000 });
+    const missed = held ?? [];
+    held = null;
+    for (const event of missed) await write(messageFor(viewer, event));
+  };
+  const unsubscribe = live.subscribe({
+    event: (event) => (held ? held.push(event) : enqueue(() => write(messageFor(viewer, event)))),
+    gap: () => {
+      if (resyncQueued) return;
+      resyncQueued = true;
+      enqueue(async () => {
+        resyncQueued = false;
+        held ??= [];
+        await sendSnapshot(await read());
+      });
+    },
+  });
+  // Read before the stream opens: a database that is away answers 503 (the client retries),
+  // not an empty stream.
+  let first: FloodSnapshot;
   try {
-    await stream.writeSSE({ event: 'snapshot', data: JSON.stringify(await floodSnapshot(db, viewer, c.var.clock.now())), retry: 3000 });
-    live = true;
-    held.splice(0).forEach(send);
-    while (!stream.aborted && !stream.closed) {
-      await stream.sleep(HEARTBEAT_MS);
-      // A signed-out or expired session ends the stream: the client reconnects as who it now is.
-      if (session && !(await touchSession(db, session.token, settings.session.idleSeconds))) break;
-      await queue;
-      await stream.write(': keep-alive\n\n');
-    }
-  } finally {
+    first = await read();
+  } catch (error) {
     unsubscribe();
+    throw error;
   }
-}));
+  return streamSSE(c, async (stream) => {
+    write = ({ event, data, retry }) => stream.writeSSE({ event, data: JSON.stringify(data), retry });
+    end = () => {
+      unsubscribe();
+      void stream.close();
+    };
+    stream.onAbort(unsubscribe);
+    try {
+      await sendSnapshot(first);
+      openGate();
+      while (!stream.aborted && !stream.closed && !failed) {
+        await stream.sleep(HEARTBEAT_MS);
+        // A signed-out or expired session ends the stream: the client reconnects as who it now is.
+        if (session && !(await touchSession(db, session.token, settings.session.idleSeconds))) break;
+        await queue;
+        if (!failed) await stream.write(': keep-alive\n\n');
+      }
+    } catch (error) {
+      logError('live stream ended', error);
+    } finally {
+      unsubscribe();
+    }
+  });
+});
