@@ -1,0 +1,60 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { Client } from '../support/client.ts';
+import { freshDatabase } from '../support/databases.ts';
+import { secretsIn } from '../support/logs.ts';
+import { startServer, type RunningServer } from '../support/server.ts';
+
+const PASSWORD = 'correct-horse-battery-staple-7';
+const NEW_PASSWORD = 'another-long-passphrase-42';
+
+/**
+ * Failed queries whose parameters are secrets (a new account's Argon2 hash, a new device key's
+ * SHA-256) on a server of its own per engine, whose whole log is then read: the failure may be
+ * logged, the secrets never. PGlite keeps a failed query's parameters on its error, and a
+ * PostgreSQL check violation's detail is the failing row.
+ */
+describe.each(inject('engines'))('the server log on $engine', ({ engine, databaseUrl }) => {
+  let server: RunningServer;
+  let dataDir: string | null = null;
+  let admin: Client;
+
+  beforeAll(async () => {
+    if (engine === 'postgis') {
+      server = await startServer({ MUEANG_MODE: 'demo', DATABASE_URL: await freshDatabase(databaseUrl as string, 'mueang_logs_test') });
+    } else {
+      dataDir = mkdtempSync(join(tmpdir(), 'mueang-logs-'));
+      server = await startServer({ MUEANG_MODE: 'demo', DATA_DIR: dataDir });
+    }
+    admin = await Client.signIn(server.url, 'admin');
+  }, 240_000);
+  afterAll(async () => {
+    await server?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('names neither passwords, their hashes, device keys nor their hashes when queries that carry them fail', async () => {
+    // A NUL byte reaches PostgreSQL, which refuses it (22021) in the INSERT that carries the hash.
+    const badUser = await admin.post('users', { username: 'log-check', password: PASSWORD, display_name: 'Log\u0000check', role: 'planner' });
+    expect(badUser.status).toBe(400);
+    const badDevice = await admin.post('devices', { kind: 'sensor', code: 'FP04', label: 'gauge\u0000' });
+    expect(badDevice.status).toBe(400);
+
+    // An account and a key that exist, then a change of password that fails with them.
+    const user = await admin.post<{ id: number }>('users', { username: 'log-check', password: PASSWORD, display_name: 'Log check', role: 'planner' });
+    expect(user.status).toBe(201);
+    const device = await admin.post<{ key: string }>('devices', { kind: 'sensor', code: 'FP04' });
+    expect(device.status).toBe(201);
+    const badChange = await admin.patch(`users/${user.body.id}`, { password: NEW_PASSWORD, display_name: 'Log\u0000check' });
+    expect(badChange.status).toBe(400);
+
+    // Two administrators creating the same account at once: one of them loses (400 or 409, never 500).
+    const racing = await Promise.all([1, 2].map(() => admin.post('users', { username: 'log-race', password: PASSWORD, display_name: 'Race', role: 'tax' })));
+    expect(racing.filter((r) => r.status === 201)).toHaveLength(1);
+    for (const r of racing) expect([201, 400, 409]).toContain(r.status);
+
+    expect(secretsIn(server.log(), [PASSWORD, NEW_PASSWORD, device.body.key])).toEqual([]);
+  });
+});
