@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
+import { secretsIn } from './logs.ts';
 import { startServer, type RunningServer } from './server.ts';
 
 export interface EngineUnderTest {
@@ -48,5 +49,12 @@ export default async function setup(project: TestProject) {
   return async () => {
     await Promise.all(servers.map((s) => s.stop()));
     rmSync(dataDir, { recursive: true, force: true });
+    // Whatever the suites provoked, no failure may have put a hash or a key in the log.
+    const leaks = started.flatMap(({ engine, server }) => secretsIn(server.log()).map((found) => `${engine}: ${found.slice(0, 12)}…`));
+    if (leaks.length) {
+      // Vitest only prints an error thrown here: the exit code is what makes the run fail.
+      process.exitCode = 1;
+      throw new Error(`secrets in the server log: ${leaks.join(', ')}`);
+    }
   };
 }
