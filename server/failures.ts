@@ -21,7 +21,8 @@ export const RETRY_AFTER_SECONDS = 5;
 interface ServerError { severity: string; code: string; message: string; file?: string; constraint?: string; query?: string }
 
 function serverError(error: unknown): ServerError | null {
-  if (!(error instanceof Error)) return null;
+  // Not only Error instances: an error that crossed a thread boundary may arrive as a plain object.
+  if (typeof error !== 'object' || error === null) return null;
   const e = error as Partial<ServerError>;
   return typeof e.severity === 'string' && typeof e.code === 'string' ? (e as ServerError) : null;
 }

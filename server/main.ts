@@ -12,6 +12,19 @@ import { ManualClock, systemClock } from './clock.ts';
 import { startFloodDesk } from './flood/desk.ts';
 import { floodEventLoader } from './flood/live.ts';
 import { openLiveHub } from './live/hub.ts';
+import { logError } from './failures.ts';
+
+// What escapes every handler, a failed start-up too, still ends the process (its state is
+// unknown), but is logged like any other failure: Node's own report would print every property
+// of the error, a query's parameters too.
+process.on('uncaughtException', (error) => {
+  logError('fatal', error);
+  process.exit(1);
+});
+process.on('unhandledRejection', (error) => {
+  logError('fatal (unhandled rejection)', error);
+  process.exit(1);
+});
 
 const config = readConfig();
 const started = Date.now();

@@ -5,18 +5,10 @@ import { openPostgis } from '../../server/db/postgis.ts';
 import { classifyFailure, DatabaseUnavailable, describeError } from '../../server/failures.ts';
 import { freshDatabase } from '../support/databases.ts';
 import { secretsIn } from '../support/logs.ts';
+import { until } from '../support/wait.ts';
 
 const engines = inject('engines');
 const HASH = '$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaA';
-
-/** Polls `condition` until it holds, for at most `timeoutMs`. */
-async function until(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 const failureOf = (work: Promise<unknown>) => work.then(() => { throw new Error('expected the query to fail'); }, (error: unknown) => error);
 

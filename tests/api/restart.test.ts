@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Client } from '../support/client.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 import { openEventStream, type ServerEvent } from '../support/sse.ts';
+import { until } from '../support/wait.ts';
 
 const run = promisify(execFile);
 const SCRIPT = fileURLToPath(new URL('../../scripts/throwaway-postgis.sh', import.meta.url));
@@ -44,15 +45,11 @@ describe.runIf(postgis)('a PostgreSQL restart under ingest', () => {
     }
   });
 
-  /** Polls `condition` until it holds, for at most `timeoutMs`; gives up at once if the server died. */
-  async function until(what: string, condition: () => boolean, timeoutMs = 30_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!condition()) {
-      if (server.process.exitCode !== null) throw new Error(`the server exited while waiting for ${what}:\n${server.log()}`);
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
+  /** Waits for `condition`, giving up at once if the server died meanwhile. */
+  const whileAlive = (what: string, condition: () => boolean) => until(what, () => {
+    if (server.process.exitCode !== null) throw new Error(`the server exited while waiting for ${what}:\n${server.log()}`);
+    return condition();
+  });
 
   const stopDatabase = () => pgCtl(['-D', join(dir, 'data'), '-m', 'fast', '-w', 'stop']);
   const startDatabase = () => pgCtl(['-D', join(dir, 'data'), '-l', join(dir, 'server.log'), '-w', 'start',
@@ -86,9 +83,9 @@ describe.runIf(postgis)('a PostgreSQL restart under ingest', () => {
       ingest.catch(() => { ingesting = false; }); // reported when awaited below
       const refused = () => answers.filter((a) => a.status === 503).length;
 
-      await until('readings acknowledged before the restart', () => acknowledged.length >= 3);
+      await whileAlive('readings acknowledged before the restart', () => acknowledged.length >= 3);
       await stopDatabase();
-      await until('a batch refused while the database is down', () => refused() > 0);
+      await whileAlive('a batch refused while the database is down', () => refused() > 0);
       const health = await fetch(`${server.url}/api/health`);
       expect(health.status).toBe(503);
       expect(health.headers.get('retry-after')).toMatch(/^\d+$/);
@@ -100,7 +97,7 @@ describe.runIf(postgis)('a PostgreSQL restart under ingest', () => {
 
       await startDatabase();
       const before = acknowledged.length;
-      await until('readings acknowledged after the restart', () => acknowledged.length >= before + 3);
+      await whileAlive('readings acknowledged after the restart', () => acknowledged.length >= before + 3);
       ingesting = false;
       await ingest;
 
