@@ -130,7 +130,7 @@ async function listenOn(settings: pg.ClientConfig, channel: string, onPayload: (
       throw explain(error);
     }
     if (stopped) return void (await client.end());
-    current = client;
+    if (!lost) current = client;
     delay = RECONNECT_MIN_MS;
   };
   try {
