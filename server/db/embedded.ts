@@ -45,7 +45,12 @@ export async function openEmbedded(dataDir: string | null): Promise<Db> {
       else call?.reject(rebuilt(call.trace, reply.error));
     }
   });
-  worker.on('error', (error) => stop(new Error(`the embedded database stopped: ${error.message}`)));
+  worker.on('error', (error) => {
+    // Every request that needs the database fails from now on: say why, once, in the log.
+    const stopping = new Error(`the embedded database stopped: ${error.message}`);
+    console.error(stopping.message);
+    stop(stopping);
+  });
   worker.on('exit', (code) => stop(new Error(`the embedded database stopped (exit code ${code})`)));
   try {
     await ready;
