@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type Db } from '../../server/db/index.ts';
 import { Client } from '../support/client.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 
@@ -76,4 +78,73 @@ describe('the embedded engine keeps the server responsive', () => {
     // And the batch really was being stored while health answered, again and again.
     expect(latencies.length).toBeGreaterThanOrEqual(10);
   }, 300_000);
+});
+
+// The worker thread is behind the same Db interface: what callers rely on must come through it.
+describe('the embedded engine in its worker thread', () => {
+  let db: Db;
+  beforeAll(async () => {
+    db = await openDatabase({ dataDir: null });
+    await db.exec('CREATE EXTENSION IF NOT EXISTS postgis; CREATE TABLE secrets (id int PRIMARY KEY, hash text NOT NULL)');
+  }, 120_000);
+  afterAll(async () => db?.close());
+
+  it("hands back PostgreSQL's error fields and the statement, never the parameters", async () => {
+    const hash = '$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo';
+    await db.query('INSERT INTO secrets (id, hash) VALUES (1, $1)', [hash]);
+    const error = await db.query('INSERT INTO secrets (id, hash) VALUES (1, $1)', [hash]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect(error).toMatchObject({ code: '23505', severity: 'ERROR', constraint: 'secrets_pkey', table: 'secrets', query: expect.stringContaining('INSERT INTO secrets') });
+    // What a log line or a debugger would show of it.
+    expect(inspect(error, { depth: 5 })).not.toContain('argon2id');
+    expect(Object.keys(error as object)).not.toContain('params');
+    // A geometry PostGIS cannot parse: the field callers use to tell it from a bug.
+    const badShape = await db.query('SELECT ST_GeomFromText($1, 4326)', ['POINT(102.83 16.43']).catch((e: unknown) => e);
+    expect(badShape).toMatchObject({ code: 'XX000', file: 'lwgeom_pg.c' });
+  });
+
+  it('keeps a transaction all or nothing, and makes statements outside it wait until it ends', async () => {
+    await expect(db.transaction(async (tx) => {
+      await tx.query('INSERT INTO secrets (id, hash) VALUES (2, $1)', ['two']);
+      throw new Error('changed my mind');
+    })).rejects.toThrow('changed my mind');
+    await expect(db.transaction((tx) => tx.query('INSERT INTO secrets (id, hash) VALUES (3, $1), (3, $1)', ['three'])))
+      .rejects.toMatchObject({ code: '23505' });
+    expect(await db.query('SELECT id FROM secrets ORDER BY id')).toEqual([{ id: 1 }]);
+
+    const seen: string[] = [];
+    const heard: string[] = [];
+    const stop = await db.listen('secrets_changed', (payload) => heard.push(payload));
+    let begun = () => {};
+    const inside = new Promise<void>((resolve) => { begun = resolve; });
+    let release = () => {};
+    const held = new Promise<void>((resolve) => { release = resolve; });
+    const transaction = db.transaction(async (tx) => {
+      await tx.query('INSERT INTO secrets (id, hash) VALUES (4, $1)', ['four']);
+      await tx.query("SELECT pg_notify('secrets_changed', '4')");
+      begun();
+      await held;
+      seen.push(`committing, ${heard.length} heard`);
+    });
+    await inside;
+    // Sent while the transaction is open: it must wait for the commit, not run inside it.
+    const outside = db.query<{ n: number }>('SELECT count(*)::int AS n FROM secrets').then(([row]) => seen.push(`outside saw ${row?.n}`));
+    release();
+    await Promise.all([transaction, outside]);
+    expect(seen).toEqual(['committing, 0 heard', 'outside saw 2']);
+    expect(heard).toEqual(['4']);
+    await stop();
+  });
+
+  it('hands back values as PostgreSQL typed them: bytes, JSON, dates, arrays', async () => {
+    const [row] = await db.query<{ bytes: Uint8Array; doc: unknown; at: Date; list: number[] }>(
+      "SELECT $1::bytea AS bytes, $2::jsonb AS doc, '2026-11-30T12:00:00Z'::timestamptz AS at, ARRAY[1, 2, 3] AS list",
+      [new Uint8Array([0, 1, 255]), { a: [1, 'ข'] }]);
+    expect(row?.bytes).toBeInstanceOf(Uint8Array);
+    expect(Array.from(row?.bytes ?? [])).toEqual([0, 1, 255]);
+    expect(row?.doc).toEqual({ a: [1, 'ข'] });
+    expect(row?.at).toBeInstanceOf(Date);
+    expect(row?.at.toISOString()).toBe('2026-11-30T12:00:00.000Z');
+    expect(row?.list).toEqual([1, 2, 3]);
+  });
 });
