@@ -1,33 +1,128 @@
-import { PGlite, type Transaction } from '@electric-sql/pglite';
-import { postgis } from '@electric-sql/pglite-postgis';
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import type { Db, Queryable } from './types.ts';
+import type { Ask, Options, Reply, Request, SentError } from './embeddedWorker.ts';
 
-/** PostgreSQL + PostGIS compiled to WebAssembly, in this process; `dataDir` null keeps it in memory. */
+// A JavaScript entry that loads the TypeScript worker (it explains why).
+const WORKER = new URL('./embeddedWorker.mjs', import.meta.url);
+
+/**
+ * PostgreSQL + PostGIS compiled to WebAssembly, in a worker thread of this process that owns it
+ * (`dataDir` null keeps it in memory). PGlite computes on the thread that calls it: in the
+ * server's own thread one heavy query would stop every other request, even those that need no
+ * database. Here it slows only the requests that wait for the database.
+ */
 export async function openEmbedded(dataDir: string | null): Promise<Db> {
   const unlock = dataDir ? lockDataDir(dataDir) : () => {};
-  const pglite = await PGlite.create({ dataDir: dataDir ?? undefined, extensions: { postgis } }).catch((error: unknown) => {
+  const worker = new Worker(WORKER, { workerData: { dataDir } satisfies Options });
+  const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void; trace: Error }>();
+  const listeners = new Map<number, (payload: string) => void>();
+  let nextId = 1;
+  let stopped: Error | null = null;
+  let started: { resolve: () => void; reject: (error: Error) => void } | undefined;
+  const ready = new Promise<void>((resolve, reject) => { started = { resolve, reject }; });
+
+  // Like PGlite in the main thread did, an idle database does not keep the process alive.
+  const holdWhileBusy = () => (pending.size ? worker.ref() : worker.unref());
+  const stop = (error: Error) => {
+    stopped ??= error;
+    started?.reject(error);
+    for (const call of pending.values()) call.reject(error);
+    pending.clear();
+  };
+  worker.on('message', (reply: Reply) => {
+    if ('ready' in reply) {
+      if (reply.ready) started?.resolve();
+      else stop(rebuilt(new Error(), reply.error));
+    } else if ('notify' in reply) {
+      listeners.get(reply.notify)?.(reply.payload);
+    } else {
+      const call = pending.get(reply.id);
+      pending.delete(reply.id);
+      holdWhileBusy();
+      if (reply.ok) call?.resolve(reply.value);
+      else call?.reject(rebuilt(call.trace, reply.error));
+    }
+  });
+  worker.on('error', (error) => {
+    // Every request that needs the database fails from now on: say why, once, in the log.
+    const stopping = new Error(`the embedded database stopped: ${error.message}`);
+    console.error(stopping.message);
+    stop(stopping);
+  });
+  worker.on('exit', (code) => stop(new Error(`the embedded database stopped (exit code ${code})`)));
+  try {
+    await ready;
+  } catch (error) {
+    await worker.terminate();
     unlock();
     throw error;
+  }
+  holdWhileBusy();
+
+  const call = (ask: Ask): Promise<unknown> => new Promise((resolve, reject) => {
+    if (stopped) return reject(stopped);
+    const id = nextId++;
+    // Made here, so that a failed query's error shows the stack of the code that sent it.
+    const trace = new Error();
+    worker.postMessage({ ...ask, id } satisfies Request);
+    pending.set(id, { resolve, reject, trace });
+    holdWhileBusy();
   });
-  const run = async <Row>(target: PGlite | Transaction, sql: string, params?: readonly unknown[]) =>
-    (await target.query<Row>(sql, params as unknown[] | undefined)).rows;
+  const on = (tx?: number): Queryable => ({
+    query: async <Row>(sql: string, params?: readonly unknown[]) => (await call({ op: 'query', tx, sql, params })) as Row[],
+    exec: async (sql) => void (await call({ op: 'exec', tx, sql })),
+  });
+  let nextListener = 1;
+
   return {
     engine: 'embedded',
-    query: (sql, params) => run(pglite, sql, params),
-    exec: async (sql) => void (await pglite.exec(sql)),
-    transaction: (work) => pglite.transaction((tx) => work({ query: (sql, params) => run(tx, sql, params), exec: async (sql) => void (await tx.exec(sql)) } satisfies Queryable)),
-    // One process owns the embedded database, so its own notifications are all there is to hear.
-    listen: async (channel, onPayload) => {
-      const stop = await pglite.listen(channel, onPayload);
-      return () => stop();
+    ...on(),
+    // The work runs here; its statements run in the worker inside one PGlite transaction, which
+    // makes every statement outside it wait until it commits or rolls back.
+    async transaction(work) {
+      const tx = (await call({ op: 'begin' })) as number;
+      let result: Awaited<ReturnType<typeof work>>;
+      try {
+        result = await work(on(tx));
+      } catch (error) {
+        await call({ op: 'end', tx, commit: false });
+        throw error;
+      }
+      await call({ op: 'end', tx, commit: true });
+      return result;
     },
-    close: async () => {
-      await pglite.close();
-      unlock();
+    // One process owns the embedded database, so its own notifications are all there is to hear.
+    async listen(channel, onPayload) {
+      const listener = nextListener++;
+      listeners.set(listener, onPayload);
+      try {
+        await call({ op: 'listen', channel, listener });
+      } catch (error) {
+        listeners.delete(listener);
+        throw error;
+      }
+      return async () => {
+        listeners.delete(listener);
+        await call({ op: 'unlisten', listener });
+      };
+    },
+    async close() {
+      try {
+        await call({ op: 'close' });
+      } finally {
+        await worker.terminate();
+        unlock();
+      }
     },
   };
+}
+
+/** The worker's error as an Error of this thread, with PostgreSQL's fields (`code`, `constraint` …). */
+function rebuilt(error: Error, sent: SentError): Error {
+  error.message = sent.message;
+  return Object.assign(error, sent.fields);
 }
 
 /**

@@ -1,0 +1,156 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inspect } from 'node:util';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { openDatabase, type Db } from '../../server/db/index.ts';
+import { Client } from '../support/client.ts';
+import { freshDatabase } from '../support/databases.ts';
+import { startServer, type RunningServer } from '../support/server.ts';
+
+/** One request to a route that needs no database: its latency is the event loop's. */
+async function healthLatency(url: string): Promise<number> {
+  const started = performance.now();
+  try {
+    // A frozen server answers nothing at all: give up long after the limit, so the test fails
+    // with a latency rather than hanging on its timeout.
+    const response = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(5_000) });
+    expect(response.status).toBe(200);
+    await response.arrayBuffer();
+  } catch (error) {
+    if ((error as Error).name !== 'TimeoutError') throw error;
+  }
+  return performance.now() - started;
+}
+
+/**
+ * Watches the event loop while `heavy` is in the server's hands: health is asked over and over,
+ * one request after another, until `heavy` settles or `polls` were answered. Returns the
+ * latencies of the answers that came back while `heavy` was still running.
+ */
+async function latenciesDuring(url: string, heavy: Promise<unknown>, polls: number): Promise<number[]> {
+  let settled = false;
+  void heavy.finally(() => { settled = true; }).catch(() => {});
+  const during: number[] = [];
+  for (let i = 0; i < polls && !settled; i++) {
+    const latency = await healthLatency(url);
+    if (!settled) during.push(latency);
+  }
+  return during;
+}
+
+// PGlite computes on the thread that calls it, so on the embedded engine it must not be the
+// server's; on PostGIS the database is another process. Both engines alike: a heavy request slows
+// only itself. A server of its own, so that 5,000 readings touch no other suite's data.
+describe.each(inject('engines'))('the server on $engine stays responsive', ({ engine, databaseUrl }) => {
+  let server: RunningServer;
+  let dataDir: string | null = null;
+  beforeAll(async () => {
+    const common = { MUEANG_MODE: 'demo', FLOOD_SWEEP_SECONDS: '0' };
+    if (engine === 'postgis') {
+      server = await startServer({ ...common, DATABASE_URL: await freshDatabase(databaseUrl as string, 'mueang_responsive_test') });
+    } else {
+      dataDir = mkdtempSync(join(tmpdir(), 'mueang-responsive-'));
+      server = await startServer({ ...common, DATA_DIR: dataDir });
+    }
+  }, 180_000);
+  afterAll(async () => {
+    await server?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('answers /api/health in under 200 ms while a 5,000-reading batch is ingested', async () => {
+    const admin = await Client.signIn(server.url, 'admin');
+    const made = await admin.post<{ key: string }>('devices', { kind: 'sensor', code: 'FP01' });
+    expect(made.status).toBe(201);
+    const device = new Client(server.url);
+    const key = { 'x-device-key': made.body.key };
+    // One a minute for the 5,000 minutes before the sensor's latest reading: stored in the
+    // readings' monthly partitions, all in one transaction, which is the database's work that
+    // must not hold up the server. (Older than the present, they leave the alert rules, which
+    // run in JavaScript on the server's own thread, out of this measurement.)
+    const latest = Date.now() - 60_000;
+    expect((await device.post('readings', { readings: [{ sensor: 'FP01', time: new Date(latest).toISOString(), level_m: 0.3 }] }, key)).status).toBe(200);
+    const readings = Array.from({ length: 5000 }, (_, i) => ({
+      sensor: 'FP01', time: new Date(latest - (5000 - i) * 60_000).toISOString(), level_m: 0.3 + i / 10_000,
+    }));
+    const batch = device.post<{ inserted: number }>('readings', { readings }, key);
+
+    const latencies = await latenciesDuring(server.url, batch, 300);
+    const response = await batch;
+    expect(response.status).toBe(200);
+    expect(response.body.inserted).toBe(5000);
+    expect(Math.max(...latencies)).toBeLessThan(200);
+    // And the batch really was being stored while health answered, again and again.
+    expect(latencies.length).toBeGreaterThanOrEqual(10);
+  }, 300_000);
+});
+
+// The worker thread is behind the same Db interface: what callers rely on must come through it.
+describe('the embedded engine in its worker thread', () => {
+  let db: Db;
+  beforeAll(async () => {
+    db = await openDatabase({ dataDir: null });
+    await db.exec('CREATE EXTENSION IF NOT EXISTS postgis; CREATE TABLE secrets (id int PRIMARY KEY, hash text NOT NULL)');
+  }, 120_000);
+  afterAll(async () => db?.close());
+
+  it("hands back PostgreSQL's error fields and the statement, never the parameters", async () => {
+    const hash = '$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo';
+    await db.query('INSERT INTO secrets (id, hash) VALUES (1, $1)', [hash]);
+    const error = await db.query('INSERT INTO secrets (id, hash) VALUES (1, $1)', [hash]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect(error).toMatchObject({ code: '23505', severity: 'ERROR', constraint: 'secrets_pkey', table: 'secrets', query: expect.stringContaining('INSERT INTO secrets') });
+    // What a log line or a debugger would show of it.
+    expect(inspect(error, { depth: 5 })).not.toContain('argon2id');
+    expect(Object.keys(error as object)).not.toContain('params');
+    // A geometry PostGIS cannot parse: the field callers use to tell it from a bug.
+    const badShape = await db.query('SELECT ST_GeomFromText($1, 4326)', ['POINT(102.83 16.43']).catch((e: unknown) => e);
+    expect(badShape).toMatchObject({ code: 'XX000', file: 'lwgeom_pg.c' });
+  });
+
+  it('keeps a transaction all or nothing, and makes statements outside it wait until it ends', async () => {
+    await expect(db.transaction(async (tx) => {
+      await tx.query('INSERT INTO secrets (id, hash) VALUES (2, $1)', ['two']);
+      throw new Error('changed my mind');
+    })).rejects.toThrow('changed my mind');
+    await expect(db.transaction((tx) => tx.query('INSERT INTO secrets (id, hash) VALUES (3, $1), (3, $1)', ['three'])))
+      .rejects.toMatchObject({ code: '23505' });
+    expect(await db.query('SELECT id FROM secrets ORDER BY id')).toEqual([{ id: 1 }]);
+
+    const seen: string[] = [];
+    const heard: string[] = [];
+    const stop = await db.listen('secrets_changed', (payload) => heard.push(payload));
+    let begun = () => {};
+    const inside = new Promise<void>((resolve) => { begun = resolve; });
+    let release = () => {};
+    const held = new Promise<void>((resolve) => { release = resolve; });
+    const transaction = db.transaction(async (tx) => {
+      await tx.query('INSERT INTO secrets (id, hash) VALUES (4, $1)', ['four']);
+      await tx.query("SELECT pg_notify('secrets_changed', '4')");
+      begun();
+      await held;
+      seen.push(`committing, ${heard.length} heard`);
+    });
+    await inside;
+    // Sent while the transaction is open: it must wait for the commit, not run inside it.
+    const outside = db.query<{ n: number }>('SELECT count(*)::int AS n FROM secrets').then(([row]) => seen.push(`outside saw ${row?.n}`));
+    release();
+    await Promise.all([transaction, outside]);
+    expect(seen).toEqual(['committing, 0 heard', 'outside saw 2']);
+    expect(heard).toEqual(['4']);
+    await stop();
+  });
+
+  it('hands back values as PostgreSQL typed them: bytes, JSON, dates, arrays', async () => {
+    const [row] = await db.query<{ bytes: Uint8Array; doc: unknown; at: Date; list: number[] }>(
+      "SELECT $1::bytea AS bytes, $2::jsonb AS doc, '2026-11-30T12:00:00Z'::timestamptz AS at, ARRAY[1, 2, 3] AS list",
+      [new Uint8Array([0, 1, 255]), { a: [1, 'ข'] }]);
+    expect(row?.bytes).toBeInstanceOf(Uint8Array);
+    expect(Array.from(row?.bytes ?? [])).toEqual([0, 1, 255]);
+    expect(row?.doc).toEqual({ a: [1, 'ข'] });
+    expect(row?.at).toBeInstanceOf(Date);
+    expect(row?.at.toISOString()).toBe('2026-11-30T12:00:00.000Z');
+    expect(row?.list).toEqual([1, 2, 3]);
+  });
+});
