@@ -207,8 +207,9 @@ describe.each(engines)('hostile input on $engine', ({ url }) => {
       expect(response).toMatchObject({ status: 400, body: { field: 'username' } });
     });
     it('in an alert note', async () => {
-      const [alert] = (await admin.get<{ id: number }[]>('alerts?state=active')).body;
-      const response = await admin.post(`alerts/${alert!.id}/notes`, { note: 'water at the gate\u0000' });
+      // Refused before the route looks at the alert: any alert will do, whatever state others left it in.
+      const [alert] = (await admin.get<{ id: number }[]>('alerts?state=all')).body;
+      const response = await admin.post(`alerts/${alert?.id ?? 1}/notes`, { note: 'water at the gate\u0000' });
       expect(response).toMatchObject({ status: 400, body: { field: 'note' } });
     });
     it('in a device label', async () => {
