@@ -11,7 +11,7 @@
 import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { recordAudit } from '../server/audit/queries.ts';
-import { DEMO_PASSWORD, hashPassword, MIN_PASSWORD_LENGTH } from '../server/auth/passwords.ts';
+import { hashPassword, MIN_PASSWORD_LENGTH, passwordProblem } from '../server/auth/passwords.ts';
 import { findAccount, insertUser } from '../server/auth/queries.ts';
 import { readConfig } from '../server/config.ts';
 import { openDatabase } from '../server/db/index.ts';
@@ -34,8 +34,9 @@ if (!username || !/^[a-z0-9][a-z0-9_.-]{2,31}$/.test(username)) {
   process.exit(2);
 }
 const password = await readPassword();
-if (password.length < MIN_PASSWORD_LENGTH || password === DEMO_PASSWORD) {
-  console.error(`the password must have at least ${MIN_PASSWORD_LENGTH} characters and not be the demo password`);
+const problem = password.length < MIN_PASSWORD_LENGTH ? `must have at least ${MIN_PASSWORD_LENGTH} characters` : passwordProblem(password, username);
+if (problem) {
+  console.error(`password: ${problem}`);
   process.exit(2);
 }
 

@@ -15,6 +15,7 @@ import { floodContactRoutes } from './flood/contactRoutes.ts';
 import { floodRoutes } from './flood/routes.ts';
 import { liveRoutes } from './live/routes.ts';
 import type { ApiError } from './http/errors.ts';
+import { refuseNulCharacters } from './http/validate.ts';
 import { parcelRoutes } from './parcels/routes.ts';
 import { planRoutes } from './plan/routes.ts';
 import { wasteRoutes } from './waste/routes.ts';
@@ -83,6 +84,7 @@ export function createApp(db: Db, services: Services, options: { webRoot?: strin
   });
   app.use('/api/*', identify);
   app.use('/api/*', csrfProtection);
+  app.use('/api/*', refuseNulCharacters);
   app.route('/api', api);
   app.all('/api/*', (c) => c.json<ApiError>({ error: `no such endpoint: ${c.req.method} ${c.req.path}` }, 404));
   if (options.webRoot) {

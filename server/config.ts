@@ -16,8 +16,11 @@ export interface Config {
   parcelScale: number;
   webRoot: string;
   session: { maxSeconds: number; idleSeconds: number; secureCookie: boolean };
-  /** Behind a reverse proxy, the client's address comes from X-Forwarded-For. */
-  trustProxy: boolean;
+  /**
+   * How many reverse proxies stand in front of the server: the client's address is the
+   * X-Forwarded-For entry that many from the right. 0: the header is ignored.
+   */
+  trustProxy: number;
   /** Where people reach the app: links in notifications and the CAP feed point here. */
   publicUrl: string;
   /** manual: a clock administrators can move forward (POST /api/clock), for drills and tests; demo mode only. */
@@ -50,6 +53,15 @@ function flag(name: string, env: NodeJS.ProcessEnv): boolean {
   throw new Error(`${name} must be 1 or 0, got "${raw}"`);
 }
 
+/** TRUST_PROXY: a count of proxies; `true`/`false` are kept for the older on/off meaning (1/0). */
+function proxyHops(env: NodeJS.ProcessEnv): number {
+  const raw = env.TRUST_PROXY;
+  if (raw === 'true') return 1;
+  if (raw === undefined || raw === '' || raw === 'false') return 0;
+  if (!/^\d{1,2}$/.test(raw)) throw new Error(`TRUST_PROXY must be the number of proxies in front of the server (0 for none), got "${raw}"`);
+  return Number(raw);
+}
+
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const databaseUrl = env.DATABASE_URL || undefined;
   // The embedded engine is for trying the product; a database server is for running it.
@@ -73,7 +85,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       idleSeconds: number('SESSION_IDLE_SECONDS', 2 * 3600, env),
       secureCookie: flag('COOKIE_SECURE', env),
     },
-    trustProxy: flag('TRUST_PROXY', env),
+    trustProxy: proxyHops(env),
     publicUrl: env.PUBLIC_URL || `http://${host}:${port}`,
     clock,
     flood: {

@@ -10,7 +10,8 @@ import type { LiveHub } from './live/hub.ts';
 /** What the request handlers need from the configuration. */
 export interface Settings {
   session: { maxSeconds: number; idleSeconds: number; secureCookie: boolean };
-  trustProxy: boolean;
+  /** Reverse proxies in front of the server (see Config). */
+  trustProxy: number;
   cap: CapSettings;
   /** Checks the signature of LINE's webhook calls; null: the LINE webhook is off. */
   lineChannelSecret: string | null;

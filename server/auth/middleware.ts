@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { isIP } from 'node:net';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { deleteCookie, getCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
@@ -11,12 +12,26 @@ import { touchSession } from './queries.ts';
 export const SESSION_COOKIE = 'mueang_session';
 export const CSRF_HEADER = 'X-CSRF-Token';
 
-/** The client's address: the socket's, or the proxy's report of it when the proxy is trusted. */
+/**
+ * The client's address from `X-Forwarded-For` behind `hops` trusted proxies, or null. Each proxy
+ * appends the address it was reached from, so the entry `hops` from the right was written by the
+ * outermost trusted proxy; whatever stands left of it the client sent, and may have invented.
+ * Fewer entries than hops: the request passed fewer proxies, and the leftmost is the furthest
+ * one seen. An entry that is not an IP address (a proxy misconfigured) gives null.
+ */
+export function forwardedClient(header: string | undefined, hops: number): string | null {
+  if (!header || hops < 1) return null;
+  const entries = header.split(',');
+  const entry = entries[Math.max(0, entries.length - hops)]?.trim() ?? '';
+  // Some proxies add the client's port: "203.0.113.7:51234", "[2001:db8::7]:51234".
+  const address = /^\[(.+)\](?::\d+)?$/.exec(entry)?.[1] ?? /^([\d.]+):\d+$/.exec(entry)?.[1] ?? entry;
+  return isIP(address) ? address : null;
+}
+
+/** The client's address: the one the trusted proxies report, or else the socket's. */
 export function clientIp(c: Context<Env>): string {
-  if (c.var.settings.trustProxy) {
-    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
-    if (forwarded) return forwarded;
-  }
+  const forwarded = forwardedClient(c.req.header('x-forwarded-for'), c.var.settings.trustProxy);
+  if (forwarded) return forwarded;
   try {
     return getConnInfo(c).remote.address ?? 'unknown';
   } catch {

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Queryable } from '../db/index.ts';
+import { utcIso } from '../db/sql.ts';
 import type { Role, User } from './policy.ts';
 
 const USER_COLUMNS = `u.id, u.username, u.display_name, u.role, u.zones::int[] AS zones`;
@@ -8,14 +9,11 @@ export interface UserAccount extends User {
   password_hash: string;
   disabled: boolean;
   demo: boolean;
-  locked_until: string | null;
 }
 
 export async function findAccount(db: Queryable, username: string): Promise<UserAccount | undefined> {
   const [row] = await db.query<UserAccount>(
-    `SELECT ${USER_COLUMNS}, u.password_hash, u.disabled, u.demo,
-            to_char(u.locked_until AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS locked_until
-     FROM users u WHERE u.username = $1`, [username]);
+    `SELECT ${USER_COLUMNS}, u.password_hash, u.disabled, u.demo FROM users u WHERE u.username = $1`, [username]);
   return row;
 }
 
@@ -48,8 +46,7 @@ export async function updateUser(db: Queryable, id: number, change: UserChange):
        role          = coalesce($3, u.role),
        zones         = CASE WHEN $4::boolean THEN $5::smallint[] ELSE u.zones END,
        disabled      = coalesce($6, u.disabled),
-       password_hash = coalesce($7, u.password_hash),
-       locked_until  = CASE WHEN $7::text IS NULL THEN u.locked_until END
+       password_hash = coalesce($7, u.password_hash)
      WHERE u.id = $1
      RETURNING ${USER_COLUMNS}, u.disabled`,
     [id, change.display_name ?? null, change.role ?? null, change.zones !== undefined, change.zones ?? null,
@@ -104,17 +101,68 @@ export async function deleteSessionsOf(db: Queryable, userId: number): Promise<v
   await db.query('DELETE FROM sessions WHERE user_id = $1', [userId]);
 }
 
-/** Housekeeping on each sign-in: expired sessions, and attempts too old to count, go. */
+/** Housekeeping on each sign-in: expired sessions, attempts too old to count, and guards that lock nothing, go. */
 export async function forgetExpired(db: Queryable, attemptWindowSeconds: number): Promise<void> {
   await db.query('DELETE FROM sessions WHERE expires_at < now()');
   await db.query('DELETE FROM login_attempts WHERE at < now() - make_interval(secs => $1)', [attemptWindowSeconds]);
+  // Guards a sign-in holds right now are skipped, not waited for: waiting here, in no fixed
+  // order, could close a circle with sign-ins that lock their account and address guards.
+  await db.query(`DELETE FROM login_guards WHERE (kind, key) IN (
+    SELECT kind, key FROM login_guards WHERE locked_until IS NULL OR locked_until < now() FOR UPDATE SKIP LOCKED)`);
 }
 
-export async function recordLoginAttempt(db: Queryable, username: string, ip: string, success: boolean): Promise<void> {
-  await db.query('INSERT INTO login_attempts (username, ip, success) VALUES ($1, $2, $3)', [username, ip, success]);
+/** Records an attempt; returns its id. */
+export async function recordLoginAttempt(db: Queryable, username: string, ip: string, success: boolean): Promise<number> {
+  const [row] = await db.query<{ id: number }>(
+    'INSERT INTO login_attempts (username, ip, success) VALUES ($1, $2, $3) RETURNING id::int AS id', [username, ip, success]);
+  if (!row) throw new Error('insert returned no attempt');
+  return row.id;
 }
 
-/** Failed attempts since the last success (or in the window), for an account and for an address. */
+export async function markAttemptSucceeded(db: Queryable, id: number): Promise<void> {
+  await db.query('UPDATE login_attempts SET success = true WHERE id = $1', [id]);
+}
+
+export type GuardKind = 'account' | 'address';
+/** A lock in force: until when, and the seconds left (for Retry-After). */
+export interface GuardLock { until: string; seconds: number }
+
+const GUARD_LOCK = `CASE WHEN g.locked_until > now() THEN ${utcIso('g.locked_until')} END AS until,
+                    ceil(extract(epoch FROM g.locked_until - now()))::int AS seconds`;
+const guardLock = (row: { until: string | null; seconds: number | null } | undefined): GuardLock | null =>
+  row?.until ? { until: row.until, seconds: Math.max(1, row.seconds ?? 1) } : null;
+
+/**
+ * Takes the row locks of a username's guard and an address's guard (creating them on first use)
+ * until the transaction ends, and returns the locks in force. Every sign-in for the same name,
+ * or from the same address, waits here: counting failures and deciding on them cannot interleave.
+ * Always account before address, so two sign-ins never wait on each other in a circle.
+ */
+export async function lockGuards(db: Queryable, username: string, ip: string): Promise<Record<GuardKind, GuardLock | null>> {
+  const rows = await db.query<{ kind: GuardKind; until: string | null; seconds: number | null }>(
+    `INSERT INTO login_guards AS g (kind, key) VALUES ('account', $1), ('address', $2)
+     ON CONFLICT (kind, key) DO UPDATE SET locked_until = g.locked_until
+     RETURNING g.kind, ${GUARD_LOCK}`, [username, ip]);
+  return { account: guardLock(rows.find((r) => r.kind === 'account')), address: guardLock(rows.find((r) => r.kind === 'address')) };
+}
+
+export async function setGuardLock(db: Queryable, kind: GuardKind, key: string, seconds: number): Promise<GuardLock> {
+  const [row] = await db.query<{ until: string | null; seconds: number | null }>(
+    `UPDATE login_guards AS g SET locked_until = now() + make_interval(secs => $3) WHERE g.kind = $1 AND g.key = $2
+     RETURNING ${GUARD_LOCK}`, [kind, key, seconds]);
+  const lock = guardLock(row);
+  if (!lock) throw new Error(`no ${kind} guard to lock`);
+  return lock;
+}
+
+export async function clearGuardLock(db: Queryable, kind: GuardKind, key: string): Promise<void> {
+  await db.query('UPDATE login_guards SET locked_until = NULL WHERE kind = $1 AND key = $2', [kind, key]);
+}
+
+/**
+ * Failed attempts since the last success (or in the window), for an account and for an address.
+ * An attempt whose password is still being checked counts as failed.
+ */
 export async function recentFailures(db: Queryable, username: string, ip: string, windowSeconds: number): Promise<{ account: number; address: number }> {
   const [row] = await db.query<{ account: number; address: number }>(
     `SELECT
@@ -125,13 +173,6 @@ export async function recentFailures(db: Queryable, username: string, ip: string
         WHERE a.ip = $2 AND NOT a.success AND a.at > now() - make_interval(secs => $3)) AS address`,
     [username, ip, windowSeconds]);
   return row ?? { account: 0, address: 0 };
-}
-
-export async function lockAccount(db: Queryable, username: string, seconds: number): Promise<string | null> {
-  const [row] = await db.query<{ until: string }>(
-    `UPDATE users SET locked_until = now() + make_interval(secs => $2) WHERE username = $1
-     RETURNING to_char(locked_until AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS until`, [username, seconds]);
-  return row?.until ?? null;
 }
 
 export async function countDemoAccounts(db: Queryable): Promise<number> {

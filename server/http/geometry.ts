@@ -7,7 +7,8 @@ import { badRequest } from './errors.ts';
 export const THAILAND = { minLon: 97.3, maxLon: 105.7, minLat: 5.6, maxLat: 20.5 } as const;
 export const MAX_VERTICES = 5000;
 
-const lonLat = z.tuple([z.number(), z.number()]).rest(z.number()).superRefine(([lon, lat], ctx) => {
+// Exactly [lon, lat]: the columns are 2-D, and PostGIS refuses a height (or a measure) there.
+const lonLat = z.tuple([z.number(), z.number()], { error: 'a position is [longitude, latitude], two numbers' }).superRefine(([lon, lat], ctx) => {
   if (lon < THAILAND.minLon || lon > THAILAND.maxLon || lat < THAILAND.minLat || lat > THAILAND.maxLat) {
     ctx.addIssue({ code: 'custom', message: `[${lon}, ${lat}] is outside Thailand (longitude ${THAILAND.minLon}–${THAILAND.maxLon}, latitude ${THAILAND.minLat}–${THAILAND.maxLat}); are longitude and latitude swapped?` });
   }
