@@ -23,6 +23,7 @@ export const liveRoutes = new Hono<Env>().get('/live', validate('query', z.objec
   const held: FloodEvent[] = [];
   const send = (event: FloodEvent) => {
     const message = messageFor(viewer, event);
+    if (!message) return;
     queue = queue.then(() => stream.writeSSE({ event: message.event, data: JSON.stringify(message.data) })).catch(() => {});
   };
   const unsubscribe = c.var.live.subscribe((event) => (live ? send(event) : held.push(event)));
