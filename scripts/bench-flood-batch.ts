@@ -103,6 +103,11 @@ main().catch((error: unknown) => {
   console.error(`server log (tail):\n${output.slice(-2000)}`);
   process.exitCode = 1;
 }).finally(() => {
+  const done = () => {
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    process.exit();
+  };
+  if (child.exitCode !== null || child.signalCode !== null) return done();
+  child.once('exit', done);
   child.kill('SIGTERM');
-  child.once('exit', () => { if (dataDir) rmSync(dataDir, { recursive: true, force: true }); });
 });
