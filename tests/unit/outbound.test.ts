@@ -45,6 +45,7 @@ describe('posting to a checked destination', () => {
   let port = 0;
   const server = createServer((request, response) => {
     hits.push(request.url ?? '');
+    if (request.url === '/slow') return void response.writeHead(200).write('{');
     if (request.url === '/redirect') return void response.writeHead(302, { location: 'http://169.254.169.254/' }).end();
     response.writeHead(200).end('{}');
   });
@@ -52,7 +53,10 @@ describe('posting to a checked destination', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     port = (server.address() as AddressInfo).port;
   });
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  afterAll(() => new Promise<void>((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  }));
 
   it('refuses a name that resolves to loopback, without connecting', async () => {
     const result = await postChecked(`http://localhost:${port}/named`, {}, '{}', 2000, []);
@@ -66,5 +70,10 @@ describe('posting to a checked destination', () => {
     const redirected = await postChecked(`http://127.0.0.1:${port}/redirect`, {}, '{}', 2000, allow);
     expect(redirected).toMatchObject({ ok: false, retry: false, status: 302 });
     expect(hits).toEqual(['/ok', '/redirect']);
+  });
+
+  it('gives up on a receiver that never finishes its answer, to try again later', async () => {
+    const result = await postChecked(`http://127.0.0.1:${port}/slow`, {}, '{}', 300, [`127.0.0.1:${port}`]);
+    expect(result).toMatchObject({ ok: false, retry: true, error: expect.stringMatching(/no answer in 300 ms/) });
   });
 });

@@ -123,9 +123,15 @@ export function postChecked(raw: string, headers: Record<string, string>, body: 
   if (problem) return Promise.resolve({ ok: false, retry: false, error: `refused destination: ${problem}` });
   const url = new URL(raw);
   const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
-  return new Promise((resolve) => {
+  return new Promise<PostResult>((settle) => {
+    // The whole exchange has `timeoutMs`, however slowly a receiver drips its answer.
+    const timer = setTimeout(() => outgoing.destroy(new Error(`no answer in ${timeoutMs} ms`)), timeoutMs);
+    const resolve = (result: PostResult) => {
+      clearTimeout(timer);
+      settle(result);
+    };
     const outgoing = request(url, {
-      method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, timeout: timeoutMs,
+      method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
       // Allowed hosts skip the address check; every other name is checked as it is resolved.
       lookup: allowed(url, allowHosts) ? undefined : checkedLookup,
     }, (response: IncomingMessage) => {
@@ -140,7 +146,6 @@ export function postChecked(raw: string, headers: Record<string, string>, body: 
       });
       response.on('error', (error) => resolve({ ok: false, retry: true, error: error.message }));
     });
-    outgoing.on('timeout', () => outgoing.destroy(new Error(`no answer in ${timeoutMs} ms`)));
     outgoing.on('error', (error: Error & { code?: string }) => {
       const refused = error.code === 'EREFUSED_DESTINATION';
       resolve({ ok: false, retry: !refused, error: refused ? `refused destination: ${error.message}` : error.message });
