@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { parseAllowHosts } from './flood/notify/outbound.ts';
 
 export type Mode = 'demo' | 'production';
 
@@ -33,6 +34,10 @@ export interface Config {
     webhookSecret: string | null;
     line: { apiBase: string; channelToken: string | null; channelSecret: string | null };
     capSender: string;
+    /** Hosts webhooks and the LINE API base may be on although they are not public addresses. */
+    outboundAllowHosts: string[];
+    /** Readings older than this many days are refused: each month of them would be a new partition. */
+    readingsHorizonDays: number;
   };
 }
 
@@ -98,6 +103,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
         channelSecret: env.LINE_CHANNEL_SECRET || null,
       },
       capSender: env.CAP_SENDER || 'flood-desk@khonkaencity.go.th',
+      outboundAllowHosts: parseAllowHosts(env.OUTBOUND_ALLOW_HOSTS),
+      readingsHorizonDays: number('READINGS_HORIZON_DAYS', 365, env) || 365,
     },
   };
 }

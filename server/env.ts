@@ -15,6 +15,8 @@ export interface Settings {
   cap: CapSettings;
   /** Checks the signature of LINE's webhook calls; null: the LINE webhook is off. */
   lineChannelSecret: string | null;
+  /** Flood desk settings the routes apply: see Config.flood. */
+  flood: { outboundAllowHosts: readonly string[]; readingsHorizonDays: number };
 }
 
 /** What runs for as long as the process does, beside the requests. */

@@ -53,7 +53,8 @@ let publicUrl = config.publicUrl;
 const flood = startFloodDesk(db, clock, {
   sweepSeconds: config.flood.sweepSeconds,
   keepMonths: config.flood.keepMonths,
-  channels: { get publicUrl() { return publicUrl; }, webhookSecret: config.flood.webhookSecret, line: config.flood.line, timeoutMs: 10_000 },
+  channels: { get publicUrl() { return publicUrl; }, webhookSecret: config.flood.webhookSecret, line: config.flood.line, timeoutMs: 10_000,
+    allowHosts: config.flood.outboundAllowHosts },
 });
 const live = await openLiveHub(db, floodEventLoader(db));
 const settings = {
@@ -61,6 +62,7 @@ const settings = {
   trustProxy: config.trustProxy,
   cap: { sender: config.flood.capSender, get publicUrl() { return publicUrl; } },
   lineChannelSecret: config.flood.line.channelSecret,
+  flood: { outboundAllowHosts: config.flood.outboundAllowHosts, readingsHorizonDays: config.flood.readingsHorizonDays },
 };
 const app = createApp(db, { clock, flood, live }, { webRoot: config.webRoot, settings });
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {

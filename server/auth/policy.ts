@@ -20,7 +20,8 @@
  * Flood alerts: anyone sees the active orange and red ones, without names or notes (the public
  * warning). Signed-in staff see every alert in their zones with its timeline; disaster staff
  * and admins act on them (acknowledge, assign, resolve, close) and see the contacts and the
- * notifications sent to them.
+ * notifications sent to them. Contacts and escalation chains follow the zones too (see
+ * canManageFloodChain).
  */
 
 export const ROLES = ['admin', 'executive', 'planner', 'engineer', 'disaster', 'tax', 'auditor'] as const;
@@ -94,6 +95,21 @@ export function alertView(viewer: Viewer, alert: { zone_id: number; severity: st
 export const canHandleSomeAlerts = (viewer: Viewer) => isOneOf(viewer, ['disaster', 'admin']);
 export const canHandleAlerts = (viewer: Viewer, zoneId: number) => canHandleSomeAlerts(viewer) && inScope(viewer, zoneId);
 export const canSeeFloodContacts = (viewer: Viewer) => isOneOf(viewer, ['disaster', 'admin']);
+
+/**
+ * A zone's escalation chain (null: the city's, which every zone without its own uses) is read
+ * and changed by disaster staff and admins of that zone; the city's chain reaches every zone,
+ * so it needs someone scoped to none.
+ */
+export const canManageFloodChain = (viewer: Viewer, zoneId: number | null) =>
+  canSeeFloodContacts(viewer) && (zoneId === null ? zoneScope(viewer) === null : inScope(viewer, zoneId));
+
+/**
+ * A contact may be read and changed by whoever may manage every chain that uses it (a contact
+ * in no chain yet: any disaster staff), so editing a contact never changes who another zone tells.
+ */
+export const canManageFloodContact = (viewer: Viewer, chainZones: readonly (number | null)[]) =>
+  canSeeFloodContacts(viewer) && chainZones.every((zoneId) => canManageFloodChain(viewer, zoneId));
 
 export const canCreateProjects = (viewer: Viewer) => isOneOf(viewer, ['planner', 'admin']);
 export const canReadAudit = (viewer: Viewer) => isOneOf(viewer, ['auditor', 'admin']);

@@ -2,6 +2,7 @@ import type { Queryable } from '../db/index.ts';
 import { utcIso } from '../db/sql.ts';
 import { publish } from '../live/hub.ts';
 import { deliverAt } from './notify/quietHours.ts';
+import type { NotificationReason } from './notify/message.ts';
 import { BANDS, type AlertSnapshot, type AlertStatus, type AlertType, type ConditionChange, type Severity } from './rules.ts';
 
 export type AlertChange = ConditionChange | 'escalated' | 'acknowledged' | 'assigned' | 'noted' | 'closed';
@@ -79,13 +80,12 @@ export const alertTimeline = (db: Queryable, alertId: number) =>
 /** What the engine keeps of a sensor's alert of one type while it works through a batch. */
 export type CurrentAlert = AlertSnapshot & { id: number; escalation_step: number };
 
-/** The alert of this type on this sensor that is not closed, locked for the caller's transaction. */
-export async function currentAlert(tx: Queryable, sensorId: number, type: AlertType): Promise<CurrentAlert | null> {
-  const [row] = await tx.query<CurrentAlert>(
-    `SELECT id, severity, status, escalation_step::int AS escalation_step FROM flood_alerts
-     WHERE sensor_id = $1 AND type = $2 AND status <> 'closed' FOR UPDATE`,
-    [sensorId, type]);
-  return row ?? null;
+/** The sensor's alerts that are not closed (one per type at most), locked for the caller's transaction. */
+export async function currentAlerts(tx: Queryable, sensorId: number): Promise<Partial<Record<AlertType, CurrentAlert>>> {
+  const rows = await tx.query<CurrentAlert & { type: AlertType }>(
+    `SELECT id, type, severity, status, escalation_step::int AS escalation_step FROM flood_alerts
+     WHERE sensor_id = $1 AND status <> 'closed' FOR UPDATE`, [sensorId]);
+  return Object.fromEntries(rows.map(({ type, ...alert }) => [type, alert]));
 }
 
 /** `escalation_step` on an alert is a position in this list, not the step number itself. */
@@ -101,30 +101,117 @@ const chainFor = (tx: Queryable, sensorId: number) =>
        (SELECT CASE WHEN EXISTS (SELECT 1 FROM escalation_steps x WHERE x.zone_id = z.zone_id) THEN z.zone_id END FROM z)
      ORDER BY e.step`, [sensorId]);
 
-async function recordEvent(tx: Queryable, alertId: number, change: AlertChange, now: Date,
-  extra: { severity?: Severity; level_m?: number | null; user_id?: number | null; contact_id?: number | null; note?: string | null } = {}): Promise<void> {
-  await tx.query(
-    `INSERT INTO flood_alert_events (alert_id, at, change, severity, level_m, user_id, contact_id, note)
-     SELECT $1, $2, $3, coalesce($4, a.severity), $5, $6, $7, $8 FROM flood_alerts a WHERE a.id = $1`,
-    [alertId, now.toISOString(), change, extra.severity ?? null, extra.level_m ?? null,
-      extra.user_id ?? null, extra.contact_id ?? null, extra.note ?? null]);
-  await publish(tx, { topic: 'alert', alert_id: alertId, change });
+/** An alert's severity and status before a change: who could see it then (see messageFor). */
+type Was = Pick<AlertSnapshot, 'severity' | 'status'> | null;
+
+interface EventRow {
+  alert_id: number; at: Date; change: AlertChange; was: Was;
+  /** null: the alert's severity when written. */
+  severity: Severity | null; level_m: number | null; user_id: number | null; contact_id: number | null; note: string | null;
+}
+interface NotificationRow { alert_id: number; contact_id: number; reason: NotificationReason; severity: Severity; created_at: Date; due_at: Date; cancelled: boolean }
+
+/** The columns a run of condition changes sets on one alert; the last change of each wins. */
+interface AlertPatch {
+  severity?: Severity; status?: AlertStatus; escalation_step?: number; next_escalation_at?: string | null;
+  resolved_at?: string | null; updated_at?: string; level_m?: number | null; reading_at?: string | null;
+  /** The worst severity raised to: the alert's peak becomes it if it is worse. */
+  peak?: Severity;
+  /** Raised or reopened: whoever acknowledged it must acknowledge again. */
+  unacknowledge?: true;
 }
 
-/** Queues a notification per contact; quiet hours hold back all but red (see deliverAt). */
-async function notify(tx: Queryable, alertId: number, steps: ChainStep[], reason: 'opened' | 'raised' | 'escalated' | 'reopened',
-  severity: Severity, now: Date): Promise<void> {
-  for (const step of steps) {
-    const quiet = step.quiet_from && step.quiet_to ? { from: step.quiet_from, to: step.quiet_to } : null;
-    await tx.query(
-      `INSERT INTO flood_notifications (alert_id, contact_id, reason, severity, created_at, due_at)
-       VALUES ($1, $2, $3, $4, $5, $6)`,
-      [alertId, step.contact_id, reason, severity, now.toISOString(), deliverAt(now, severity, quiet).toISOString()]);
+/**
+ * What changes to alerts write, gathered and written in a few set-based statements: one batch
+ * of readings can move an alert hundreds of times, and one round trip per move made a
+ * 5,000-reading batch take most of a minute. Entries keep the order they were made in.
+ */
+export class AlertWrites {
+  private readonly events: EventRow[] = [];
+  private readonly notifications: NotificationRow[] = [];
+  private readonly patches = new Map<number, AlertPatch>();
+  /** Alerts whose notifications still held back from before these writes are cancelled. */
+  private readonly cancelHeld = new Set<number>();
+
+  event(row: Partial<EventRow> & Pick<EventRow, 'alert_id' | 'at' | 'change' | 'was'>): void {
+    this.events.push({ severity: null, level_m: null, user_id: null, contact_id: null, note: null, ...row });
+  }
+
+  /** Queues a notification per contact; quiet hours hold back all but red (see deliverAt). */
+  notify(alertId: number, steps: ChainStep[], reason: NotificationReason, severity: Severity, now: Date): void {
+    for (const step of steps) {
+      const quiet = step.quiet_from && step.quiet_to ? { from: step.quiet_from, to: step.quiet_to } : null;
+      this.notifications.push({ alert_id: alertId, contact_id: step.contact_id, reason, severity, created_at: now, due_at: deliverAt(now, severity, quiet), cancelled: false });
+    }
+  }
+
+  /** Drops the alert's notifications that are held back (pending), those queued here included. */
+  cancelHeldNotifications(alertId: number): void {
+    this.cancelHeld.add(alertId);
+    for (const n of this.notifications) if (n.alert_id === alertId) n.cancelled = true;
+  }
+
+  patch(alertId: number, patch: AlertPatch): void {
+    const merged = { ...this.patches.get(alertId), ...patch };
+    const peak = this.patches.get(alertId)?.peak;
+    if (peak && (!patch.peak || BANDS.indexOf(peak) > BANDS.indexOf(patch.peak))) merged.peak = peak;
+    this.patches.set(alertId, merged);
+  }
+
+  async flush(tx: Queryable): Promise<void> {
+    for (const [id, patch] of this.patches) {
+      await tx.query(
+        `UPDATE flood_alerts a SET
+           severity = CASE WHEN p ? 'severity' THEN p->>'severity' ELSE a.severity END,
+           status = CASE WHEN p ? 'status' THEN p->>'status' ELSE a.status END,
+           escalation_step = CASE WHEN p ? 'escalation_step' THEN (p->>'escalation_step')::smallint ELSE a.escalation_step END,
+           next_escalation_at = CASE WHEN p ? 'next_escalation_at' THEN (p->>'next_escalation_at')::timestamptz ELSE a.next_escalation_at END,
+           resolved_at = CASE WHEN p ? 'resolved_at' THEN (p->>'resolved_at')::timestamptz ELSE a.resolved_at END,
+           updated_at = CASE WHEN p ? 'updated_at' THEN (p->>'updated_at')::timestamptz ELSE a.updated_at END,
+           level_m = CASE WHEN p ? 'level_m' THEN (p->>'level_m')::float8 ELSE a.level_m END,
+           reading_at = CASE WHEN p ? 'reading_at' THEN (p->>'reading_at')::timestamptz ELSE a.reading_at END,
+           peak_severity = CASE WHEN array_position($3::text[], p->>'peak') > array_position($3::text[], a.peak_severity)
+                                THEN p->>'peak' ELSE a.peak_severity END,
+           acknowledged_at = CASE WHEN p ? 'unacknowledge' THEN NULL ELSE a.acknowledged_at END,
+           acknowledged_by = CASE WHEN p ? 'unacknowledge' THEN NULL ELSE a.acknowledged_by END
+         FROM (SELECT $2::jsonb AS p) AS x WHERE a.id = $1`,
+        [id, JSON.stringify(patch), BANDS]);
+    }
+    if (this.cancelHeld.size) {
+      await tx.query(`UPDATE flood_notifications SET status = 'cancelled' WHERE alert_id = ANY ($1::int[]) AND status = 'pending'`, [[...this.cancelHeld]]);
+    }
+    const n = this.notifications;
+    if (n.length) {
+      await tx.query(
+        `INSERT INTO flood_notifications (alert_id, contact_id, reason, severity, created_at, due_at, status)
+         SELECT alert_id, contact_id, reason, severity, created_at, due_at, CASE WHEN cancelled THEN 'cancelled' ELSE 'pending' END
+         FROM unnest($1::int[], $2::int[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::boolean[]) WITH ORDINALITY
+              AS x(alert_id, contact_id, reason, severity, created_at, due_at, cancelled, n)
+         ORDER BY n`,
+        [n.map((r) => r.alert_id), n.map((r) => r.contact_id), n.map((r) => r.reason), n.map((r) => r.severity),
+          n.map((r) => r.created_at.toISOString()), n.map((r) => r.due_at.toISOString()), n.map((r) => r.cancelled)]);
+    }
+    const e = this.events;
+    if (e.length) {
+      await tx.query(
+        `INSERT INTO flood_alert_events (alert_id, at, change, severity, level_m, user_id, contact_id, note)
+         SELECT x.alert_id, x.at, x.change, coalesce(x.severity, a.severity), x.level_m, x.user_id, x.contact_id, x.note
+         FROM unnest($1::int[], $2::timestamptz[], $3::text[], $4::text[], $5::float8[], $6::int[], $7::int[], $8::text[]) WITH ORDINALITY
+              AS x(alert_id, at, change, severity, level_m, user_id, contact_id, note, n)
+         JOIN flood_alerts a ON a.id = x.alert_id
+         ORDER BY x.n`,
+        [e.map((r) => r.alert_id), e.map((r) => r.at.toISOString()), e.map((r) => r.change), e.map((r) => r.severity),
+          e.map((r) => r.level_m), e.map((r) => r.user_id), e.map((r) => r.contact_id), e.map((r) => r.note)]);
+    }
+    // PostgreSQL delivers identical payloads of one transaction once: sending each once is the same.
+    const messages = [...new Set(e.map((r) => JSON.stringify({ topic: 'alert', alert_id: r.alert_id, change: r.change, was: r.was })))];
+    for (const message of messages) await publish(tx, JSON.parse(message) as object);
+    this.events.length = 0;
+    this.notifications.length = 0;
+    this.patches.clear();
+    this.cancelHeld.clear();
   }
 }
-
-const cancelHeldNotifications = (tx: Queryable, alertId: number) =>
-  tx.query(`UPDATE flood_notifications SET status = 'cancelled' WHERE alert_id = $1 AND status = 'pending'`, [alertId]);
 
 const deadline = (now: Date, step: ChainStep | undefined) =>
   step ? new Date(now.getTime() + step.ack_within_s * 1000).toISOString() : null;
@@ -138,57 +225,63 @@ export interface ConditionEdge {
 }
 
 /**
- * Writes what a condition's edge does to its alert (see rules.alertChange), with its timeline
- * entry (at the reading's time: when the water did it), the notifications it queues and the
- * live event it announces. Returns the alert's
- * state afterwards, for the next edge in the same batch.
+ * What a condition's edge does to its alert (see rules.alertChange), with its timeline entry
+ * (at the reading's time: when the water did it), the notifications it queues and the live
+ * event it announces, gathered in `writes` (only opening an alert is written at once: it needs
+ * its id). `chain` is the sensor's escalation chain. Returns the alert's state afterwards, for
+ * the next edge in the same batch.
  */
-export async function applyConditionChange(tx: Queryable, alert: CurrentAlert | null, edge: ConditionEdge): Promise<CurrentAlert | null> {
-  const { change, severity, now } = edge;
+export async function applyConditionChange(tx: Queryable, writes: AlertWrites, chain: ChainStep[],
+  alert: CurrentAlert | null, edge: ConditionEdge): Promise<CurrentAlert | null> {
+  const { change, now } = edge;
+  const severity = edge.severity as Severity;
   const at = edge.at.toISOString();
   if (change === 'opened') {
-    const chain = await chainFor(tx, edge.sensorId);
     const [row] = await tx.query<{ id: number }>(
       `INSERT INTO flood_alerts (sensor_id, type, severity, peak_severity, status, opened_at, updated_at, level_m, reading_at,
                                  escalation_step, next_escalation_at)
        VALUES ($1, $2, $3, $3, 'open', $4, $5, $6, $4, 0, $7) RETURNING id`,
       [edge.sensorId, edge.type, severity, at, now.toISOString(), edge.level_m, deadline(now, chain[0])]);
     const id = (row as { id: number }).id;
-    await recordEvent(tx, id, 'opened', edge.at, { level_m: edge.level_m, contact_id: chain[0]?.contact_id ?? null });
-    await notify(tx, id, chain.slice(0, 1), 'opened', severity as Severity, now);
-    return { id, severity: severity as Severity, status: 'open', escalation_step: 0 };
+    writes.event({ alert_id: id, at: edge.at, change, was: null, severity, level_m: edge.level_m, contact_id: chain[0]?.contact_id ?? null });
+    writes.notify(id, chain.slice(0, 1), 'opened', severity, now);
+    return { id, severity, status: 'open', escalation_step: 0 };
   }
   if (!alert) return null;
+  const was = { severity: alert.severity, status: alert.status };
   if (change === 'lowered') {
-    await tx.query(`UPDATE flood_alerts SET severity = $2, updated_at = $3, level_m = $4, reading_at = $5 WHERE id = $1`,
-      [alert.id, severity, now.toISOString(), edge.level_m, at]);
-    await recordEvent(tx, alert.id, 'lowered', edge.at, { level_m: edge.level_m });
-    return { ...alert, severity: severity as Severity };
+    writes.patch(alert.id, { severity, updated_at: now.toISOString(), level_m: edge.level_m, reading_at: at });
+    writes.event({ alert_id: alert.id, at: edge.at, change, was, severity, level_m: edge.level_m });
+    return { ...alert, severity };
   }
   if (change === 'resolved') {
-    await tx.query(
-      `UPDATE flood_alerts SET status = 'resolved', resolved_at = $2, updated_at = $3, next_escalation_at = NULL,
-              level_m = coalesce($4, level_m), reading_at = coalesce($5, reading_at) WHERE id = $1`,
-      [alert.id, at, now.toISOString(), edge.level_m, edge.level_m === null ? null : at]);
-    await cancelHeldNotifications(tx, alert.id);
-    await recordEvent(tx, alert.id, 'resolved', edge.at, { level_m: edge.level_m });
+    // A silent sensor's alert resolves without a level: the last one stays on the alert.
+    writes.patch(alert.id, {
+      status: 'resolved', resolved_at: at, updated_at: now.toISOString(), next_escalation_at: null,
+      ...(edge.level_m === null ? {} : { level_m: edge.level_m, reading_at: at }),
+    });
+    writes.cancelHeldNotifications(alert.id);
+    writes.event({ alert_id: alert.id, at: edge.at, change, was, severity: alert.severity, level_m: edge.level_m });
     return { ...alert, status: 'resolved' };
   }
   // Raised or reopened: worse than what anyone acknowledged, so it needs acknowledging again,
   // and everyone already told in the chain hears of it; the escalation clock starts over.
   // A reopened alert starts the chain again; a raised one carries on from where it got to.
-  const chain = await chainFor(tx, edge.sensorId);
   const step = alert.status === 'resolved' ? 0 : alert.escalation_step;
-  await tx.query(
-    `UPDATE flood_alerts SET severity = $2, status = 'open', escalation_step = $6, next_escalation_at = $7,
-            peak_severity = CASE WHEN array_position($8::text[], $2) > array_position($8::text[], peak_severity) THEN $2 ELSE peak_severity END,
-            acknowledged_at = NULL, acknowledged_by = NULL, resolved_at = NULL, updated_at = $3, level_m = $4, reading_at = $5
-     WHERE id = $1`,
-    [alert.id, severity, now.toISOString(), edge.level_m, at, step, deadline(now, chain[step]), BANDS]);
-  await recordEvent(tx, alert.id, change, edge.at, { level_m: edge.level_m });
-  await notify(tx, alert.id, chain.slice(0, step + 1), change, severity as Severity, now);
-  return { ...alert, severity: severity as Severity, status: 'open', escalation_step: step };
+  writes.patch(alert.id, {
+    severity, status: 'open', escalation_step: step, next_escalation_at: deadline(now, chain[step]), peak: severity,
+    unacknowledge: true, resolved_at: null, updated_at: now.toISOString(), level_m: edge.level_m, reading_at: at,
+  });
+  writes.event({ alert_id: alert.id, at: edge.at, change, was, severity, level_m: edge.level_m });
+  writes.notify(alert.id, chain.slice(0, step + 1), change, severity, now);
+  return { ...alert, severity, status: 'open', escalation_step: step };
 }
+
+/** Loads the sensor's chain once, when a change first needs it. */
+export const chainLoader = (tx: Queryable, sensorId: number) => {
+  let chain: Promise<ChainStep[]> | null = null;
+  return () => (chain ??= chainFor(tx, sensorId));
+};
 
 /**
  * Every open alert whose acknowledgement deadline has passed moves one step down its chain:
@@ -201,17 +294,19 @@ export async function escalateOverdue(tx: Queryable, now: Date): Promise<number[
      WHERE status = 'open' AND next_escalation_at <= $1 ORDER BY next_escalation_at FOR UPDATE SKIP LOCKED`,
     [now.toISOString()]);
   const escalated: number[] = [];
+  const writes = new AlertWrites();
   for (const alert of due) {
     const chain = await chainFor(tx, alert.sensor_id);
     const next = chain[alert.escalation_step + 1];
-    await tx.query(
-      `UPDATE flood_alerts SET escalation_step = $2, next_escalation_at = $3, updated_at = $4 WHERE id = $1`,
-      [alert.id, next ? alert.escalation_step + 1 : alert.escalation_step, deadline(now, next), now.toISOString()]);
+    writes.patch(alert.id, {
+      escalation_step: next ? alert.escalation_step + 1 : alert.escalation_step, next_escalation_at: deadline(now, next), updated_at: now.toISOString(),
+    });
     if (!next) continue;
-    await recordEvent(tx, alert.id, 'escalated', now, { contact_id: next.contact_id });
-    await notify(tx, alert.id, [next], 'escalated', alert.severity, now);
+    writes.event({ alert_id: alert.id, at: now, change: 'escalated', was: { severity: alert.severity, status: 'open' }, contact_id: next.contact_id });
+    writes.notify(alert.id, [next], 'escalated', alert.severity, now);
     escalated.push(alert.id);
   }
+  await writes.flush(tx);
   return escalated;
 }
 
@@ -234,32 +329,36 @@ export const ACTION_FROM: Record<AlertAction['action'], readonly AlertStatus[]> 
 /** A person acts on an alert. The caller has locked it, checked the status and may audit. */
 export async function actOnAlert(tx: Queryable, alertId: number, act: AlertAction, userId: number, now: Date): Promise<void> {
   const at = now.toISOString();
+  const [was] = await tx.query<NonNullable<Was>>('SELECT severity, status FROM flood_alerts WHERE id = $1', [alertId]);
+  const writes = new AlertWrites();
+  const entry = { alert_id: alertId, at: now, was: was ?? null, user_id: userId };
   switch (act.action) {
     case 'acknowledge':
       // Acknowledged: someone is on it, so the chain stops and held notifications are dropped.
       await tx.query(`UPDATE flood_alerts SET status = 'acknowledged', acknowledged_at = $2, acknowledged_by = $3,
                              next_escalation_at = NULL, updated_at = $2 WHERE id = $1`, [alertId, at, userId]);
-      await cancelHeldNotifications(tx, alertId);
-      await recordEvent(tx, alertId, 'acknowledged', now, { user_id: userId, note: act.note ?? null });
-      return;
+      writes.cancelHeldNotifications(alertId);
+      writes.event({ ...entry, change: 'acknowledged', note: act.note ?? null });
+      break;
     case 'resolve':
       await tx.query(`UPDATE flood_alerts SET status = 'resolved', resolved_at = $2, next_escalation_at = NULL, updated_at = $2
                       WHERE id = $1`, [alertId, at]);
-      await cancelHeldNotifications(tx, alertId);
-      await recordEvent(tx, alertId, 'resolved', now, { user_id: userId, note: act.note ?? null });
-      return;
+      writes.cancelHeldNotifications(alertId);
+      writes.event({ ...entry, change: 'resolved', note: act.note ?? null });
+      break;
     case 'close':
       await tx.query(`UPDATE flood_alerts SET status = 'closed', closed_at = $2, closed_by = $3, updated_at = $2 WHERE id = $1`,
         [alertId, at, userId]);
-      await recordEvent(tx, alertId, 'closed', now, { user_id: userId, note: act.note ?? null });
-      return;
+      writes.event({ ...entry, change: 'closed', note: act.note ?? null });
+      break;
     case 'assign':
       await tx.query(`UPDATE flood_alerts SET assignee_id = $2, updated_at = $3 WHERE id = $1`, [alertId, act.assignee_id, at]);
-      await recordEvent(tx, alertId, 'assigned', now, { user_id: userId });
-      return;
+      writes.event({ ...entry, change: 'assigned' });
+      break;
     case 'note':
-      await recordEvent(tx, alertId, 'noted', now, { user_id: userId, note: act.note });
+      writes.event({ ...entry, change: 'noted', note: act.note });
   }
+  await writes.flush(tx);
 }
 
 /** Which published version of an alert this is: a change of severity makes a new one. */

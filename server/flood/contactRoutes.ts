@@ -2,15 +2,21 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { recordAudit } from '../audit/queries.ts';
 import { actorOf, requireViewer } from '../auth/middleware.ts';
-import { canSeeFloodContacts } from '../auth/policy.ts';
+import { canManageFloodChain, canManageFloodContact, canSeeFloodContacts, type Viewer } from '../auth/policy.ts';
 import { findAccount } from '../auth/queries.ts';
 import type { Queryable } from '../db/index.ts';
 import type { Env } from '../env.ts';
 import { apiError, badRequest } from '../http/errors.ts';
 import { integer, validate } from '../http/validate.ts';
+import { destinationProblem } from './notify/outbound.ts';
 import { getContact, insertContact, listChains, listContacts, replaceChain, updateContact, zoneExists, type ContactFields } from './contacts.ts';
 
-/** Who the flood desk tells, and in what order: contacts and each zone's escalation chain. */
+/**
+ * Who the flood desk tells, and in what order: contacts and each zone's escalation chain.
+ * Staff scoped to zones see and change only their zones' chains and the contacts no other
+ * chain uses (policy: canManageFloodChain, canManageFloodContact); the city's chain and the
+ * contacts it uses need someone scoped to no zone.
+ */
 
 const quietTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (Bangkok time)').nullable();
 
@@ -48,11 +54,18 @@ const contactId = validate('param', z.object({ id: integer(1, 2 ** 31 - 1) }));
 
 const contactsStaff = requireViewer(canSeeFloodContacts, 'only disaster staff and administrators manage flood contacts');
 
+/** The contacts this viewer may see and change; the others are as if they did not exist. */
+const contactsOf = async (db: Queryable, viewer: Viewer) =>
+  (await listContacts(db)).filter((k) => canManageFloodContact(viewer, k.chain_zones));
+const chainsOf = async (db: Queryable, viewer: Viewer) =>
+  (await listChains(db)).filter((k) => canManageFloodChain(viewer, k.zone_id));
+
 export const floodContactRoutes = new Hono<Env>()
   .get('/flood/contacts', contactsStaff, async (c) =>
-    c.json({ contacts: await listContacts(c.var.db), chains: await listChains(c.var.db) }))
+    c.json({ contacts: await contactsOf(c.var.db, c.var.viewer), chains: await chainsOf(c.var.db, c.var.viewer) }))
   .post('/flood/contacts', contactsStaff, validate('json', newContact), async (c) => {
     const { username, ...fields } = c.req.valid('json');
+    refuseDestination(fields.channel, fields.address, c.var.settings.flood.outboundAllowHosts);
     const contact = await c.var.db.transaction(async (tx) => {
       const id = await insertContact(tx, { ...fields, user_id: await userIdOf(tx, username ?? null) });
       const made = await getContact(tx, id);
@@ -67,9 +80,15 @@ export const floodContactRoutes = new Hono<Env>()
     const contact = await c.var.db.transaction(async (tx) => {
       const before = await getContact(tx, id);
       if (!before) throw apiError(404, `no contact ${id}`);
+      if (!canManageFloodContact(c.var.viewer, before.chain_zones)) {
+        throw apiError(403, `contact ${id} is in the escalation chain of a zone (or the city) outside yours`);
+      }
       const channel = change.channel ?? before.channel;
       if (change.channel && change.address === undefined && change.channel !== before.channel) {
         throw badRequest('address', 'address: a new channel needs its address');
+      }
+      if (change.address !== undefined || change.channel !== undefined) {
+        refuseDestination(channel, change.address ?? before.address, c.var.settings.flood.outboundAllowHosts);
       }
       const { username, ...fields } = change;
       const update: ContactFields = { ...fields, channel };
@@ -88,21 +107,31 @@ export const floodContactRoutes = new Hono<Env>()
       const { zone } = c.req.valid('param');
       const { steps } = c.req.valid('json');
       const zoneId = zone === 'city' ? null : zone;
+      if (!canManageFloodChain(c.var.viewer, zoneId)) {
+        throw apiError(403, zoneId === null ? "the city's chain reaches every zone: only staff of every zone change it" : `zone ${zoneId} is not yours`);
+      }
       const chains = await c.var.db.transaction(async (tx) => {
         if (zoneId !== null && !(await zoneExists(tx, zoneId))) {
           throw apiError(404, `no zone ${zoneId}`, 'zone');
         }
-        const known = new Set((await listContacts(tx)).filter((k) => k.active).map((k) => k.id));
+        // Only contacts this viewer may manage: a zone's staff cannot pull another zone's people in.
+        const known = new Set((await contactsOf(tx, c.var.viewer)).filter((k) => k.active).map((k) => k.id));
         const unknown = steps.findIndex((s) => !known.has(s.contact_id));
         if (unknown >= 0) throw badRequest(`steps.${unknown}.contact_id`, `steps.${unknown}.contact_id: no active contact ${steps[unknown]?.contact_id}`);
         const before = (await listChains(tx)).find((k) => k.zone_id === zoneId) ?? null;
         await replaceChain(tx, zoneId, steps);
         const after = (await listChains(tx)).find((k) => k.zone_id === zoneId) ?? null;
         await recordAudit(tx, actorOf(c), { action: 'update', entity: 'escalation_chain', entityId: zone, before, after });
-        return listChains(tx);
+        return chainsOf(tx, c.var.viewer);
       });
       return c.json(chains);
     });
+
+/** A webhook must point at the public internet (or a host the configuration allows): see outbound.ts. */
+function refuseDestination(channel: string, address: string, allowHosts: readonly string[]): void {
+  const problem = channel === 'webhook' ? destinationProblem(address, allowHosts) : null;
+  if (problem) throw badRequest('address', `address: ${problem}; an administrator may allow a host in OUTBOUND_ALLOW_HOSTS`);
+}
 
 /** The account a contact is linked to (LINE acknowledgements act as it), by username. */
 async function userIdOf(tx: Queryable, username: string | null): Promise<number | null> {

@@ -4,6 +4,8 @@ import type { Queryable } from '../db/index.ts';
 export interface Contact {
   id: number; name: string; position: string; username: string | null;
   channel: 'webhook' | 'line'; address: string; quiet_from: string | null; quiet_to: string | null; active: boolean;
+  /** The chains that use this contact: zone ids, null for the city's. Decides who may change it. */
+  chain_zones: (number | null)[];
 }
 
 export interface ChainStep { step: number; contact_id: number; contact_name: string; ack_within_s: number }
@@ -11,7 +13,8 @@ export interface Chain { zone_id: number | null; steps: ChainStep[] }
 
 const CONTACT_SELECT = `
   SELECT c.id, c.name, c.position, u.username, c.channel, c.address,
-         to_char(c.quiet_from, 'HH24:MI') AS quiet_from, to_char(c.quiet_to, 'HH24:MI') AS quiet_to, c.active
+         to_char(c.quiet_from, 'HH24:MI') AS quiet_from, to_char(c.quiet_to, 'HH24:MI') AS quiet_to, c.active,
+         coalesce((SELECT array_agg(DISTINCT e.zone_id::int) FROM escalation_steps e WHERE e.contact_id = c.id), '{}') AS chain_zones
   FROM flood_contacts c LEFT JOIN users u ON u.id = c.user_id`;
 
 export const listContacts = (db: Queryable) => db.query<Contact>(`${CONTACT_SELECT} ORDER BY c.id`);

@@ -9,7 +9,7 @@ import type { Alert } from './alerts.ts';
 /** What the flood desk announces, once loaded: the same for every client, before the policy. */
 export type FloodEvent =
   | { type: 'sensor'; sensor: SensorUpdate }
-  | { type: 'alert'; change: AlertChange; alert: Alert };
+  | { type: 'alert'; change: AlertChange; alert: Alert; was: Pick<Alert, 'severity' | 'status'> | null };
 
 /** The SSE messages a client gets: its own view of each event. */
 export type FloodMessage =
@@ -20,20 +20,27 @@ export type FloodMessage =
 
 /** Turns a NOTIFY payload into an event, loading the alert once for all clients of this process. */
 export const floodEventLoader = (db: Queryable) => async (message: unknown): Promise<FloodEvent | null> => {
-  const m = message as { topic?: string; alert_id?: number; change?: AlertChange } & SensorUpdate;
+  const m = message as { topic?: string; alert_id?: number; change?: AlertChange; was?: Pick<Alert, 'severity' | 'status'> | null } & SensorUpdate;
   if (m.topic === 'sensor') return { type: 'sensor', sensor: m };
   if (m.topic === 'alert' && typeof m.alert_id === 'number' && m.change) {
     const alert = await getAlert(db, m.alert_id);
-    return alert ? { type: 'alert', change: m.change, alert } : null;
+    return alert ? { type: 'alert', change: m.change, alert, was: m.was ?? null } : null;
   }
   return null;
 };
 
-/** Sensor levels are public; alerts go through the access policy, per viewer. */
-export function messageFor(viewer: Viewer, event: FloodEvent): FloodMessage {
+/**
+ * Sensor levels are public; alerts go through the access policy, per viewer. An alert the
+ * viewer may no longer see is `alert_gone` only if they could see it before the change (the
+ * event carries its severity and status before): the public never hears of a yellow or an
+ * offline alert, not even that it went. Null: nothing for this viewer.
+ */
+export function messageFor(viewer: Viewer, event: FloodEvent): FloodMessage | null {
   if (event.type === 'sensor') return { event: 'sensor', data: event.sensor };
   const alert = alertFor(viewer, event.alert);
-  return alert ? { event: 'alert', data: { change: event.change, alert } } : { event: 'alert_gone', data: { id: event.alert.id } };
+  if (alert) return { event: 'alert', data: { change: event.change, alert } };
+  const sawIt = event.was !== null && alertFor(viewer, { ...event.alert, ...event.was }) !== null;
+  return sawIt ? { event: 'alert_gone', data: { id: event.alert.id } } : null;
 }
 
 export interface FloodSnapshot {

@@ -78,7 +78,8 @@ export const floodRoutes = new Hono<Env>()
   .post('/readings', requireDevice('sensor'), validate('json', readingBatch), async (c) => {
     const { readings } = c.req.valid('json');
     const now = c.var.clock.now();
-    refuseFuture(readings, now, 'readings');
+    // Old readings are refused too: each month of them would be a partition of its own.
+    refuseFuture(readings, now, 'readings', c.var.settings.flood.readingsHorizonDays * 86_400_000);
     const result = await ingestOwnBatch(c.var.db, c.var.device,
       { field: 'readings', owner: (r) => r.sensor, items: readings, entity: 'sensor_readings' },
       (tx, sensorId, items) => storeReadings(tx, sensorId, items, now));

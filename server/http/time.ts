@@ -9,9 +9,16 @@ export const instant = z.iso.datetime({ offset: true }).refine((s) => Date.parse
 
 /**
  * Refuses a batch whose items lie in the future of `now` (device clocks go wrong; the server's
- * clock is the one a drill may have moved), naming the first such item's field.
+ * clock is the one a drill may have moved), or, given a horizon, further back than it, naming
+ * the first such item's field. Nothing of the batch is written then.
  */
-export function refuseFuture(items: readonly { time: string }[], now: Date, field: string): void {
-  const ahead = items.findIndex((item) => Date.parse(item.time) > now.getTime() + CLOCK_SKEW_MS);
-  if (ahead >= 0) throw badRequest(`${field}.${ahead}.time`, `${field}.${ahead}.time: must be between 2000 and now`);
+export function refuseFuture(items: readonly { time: string }[], now: Date, field: string, horizonMs = Infinity): void {
+  const oldest = now.getTime() - horizonMs;
+  const wrong = items.findIndex((item) => {
+    const at = Date.parse(item.time);
+    return at > now.getTime() + CLOCK_SKEW_MS || at < oldest;
+  });
+  if (wrong < 0) return;
+  const since = Number.isFinite(oldest) ? new Date(oldest).toISOString() : '2000';
+  throw badRequest(`${field}.${wrong}.time`, `${field}.${wrong}.time: must be between ${since} and now`);
 }

@@ -38,14 +38,19 @@ export const liveRoutes = new Hono<Env>().get('/live', validate('query', z.objec
       end();
     });
   };
+  // A viewer is told only what it may see: some events carry nothing for it.
+  const forward = async (event: FloodEvent) => {
+    const message = messageFor(viewer, event);
+    if (message) await write(message);
+  };
   const sendSnapshot = async (snapshot: FloodSnapshot) => {
     await write({ event: 'snapshot', data: snapshot, retry: 3000 });
     const missed = held ?? [];
     held = null;
-    for (const event of missed) await write(messageFor(viewer, event));
+    for (const event of missed) await forward(event);
   };
   const unsubscribe = live.subscribe({
-    event: (event) => (held ? held.push(event) : enqueue(() => write(messageFor(viewer, event)))),
+    event: (event) => (held ? held.push(event) : enqueue(() => forward(event))),
     gap: () => {
       if (resyncQueued) return;
       resyncQueued = true;

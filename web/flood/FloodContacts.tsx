@@ -8,6 +8,7 @@ import {
   type NewFloodContact,
 } from '../api/client.ts';
 import { useViewerGeneration } from '../api/useResource.ts';
+import { useAuth } from '../auth/AuthProvider.tsx';
 import { useLanguage } from '../i18n/LanguageProvider.tsx';
 import { fill, type MessageKey } from '../i18n/strings.ts';
 
@@ -138,10 +139,12 @@ function ChainList({ data, zoneName, onEdit, editing }: {
 }) {
   const { t } = useLanguage();
   const byId = new Map(data.contacts.map((c) => [c.id, c]));
+  // Staff scoped to zones manage only those zones' chains (the server lists no other chain).
+  const scope = useAuth().permissions.zones;
   const own = new Set(data.chains.map((c) => chainKeyOf(c.zone_id)));
   // The city's chain first even when it is empty: it is what every other zone falls back on.
-  const chains: EscalationChain[] = own.has('city') ? data.chains : [{ zone_id: null, steps: [] }, ...data.chains];
-  const borrowing = ZONES.filter((z) => !own.has(z));
+  const chains: EscalationChain[] = own.has('city') || scope !== null ? data.chains : [{ zone_id: null, steps: [] }, ...data.chains];
+  const borrowing = ZONES.filter((z) => !own.has(z) && (scope === null || scope.includes(z)));
   const editButton = (key: ChainKey, label: ReactNode) => (
     <button type="button" className="link-button" data-testid={`chain-edit-${key}`} aria-pressed={editing === key} onClick={() => onEdit(key)}>
       {label}
@@ -199,6 +202,7 @@ function ChainEditor({ zone, data, zoneName, onZone, onCancel, onSaved }: {
 }) {
   const { t } = useLanguage();
   const errorText = useErrorText();
+  const scope = useAuth().permissions.zones;
   const current = data.chains.find((c) => chainKeyOf(c.zone_id) === zone);
   const [steps, setSteps] = useState<DraftStep[]>(() =>
     (current?.steps ?? []).map((s) => ({ key: ++draftKeys, contact_id: s.contact_id, minutes: String(Math.round(s.ack_within_s / 60)) })));
@@ -245,7 +249,7 @@ function ChainEditor({ zone, data, zoneName, onZone, onCancel, onSaved }: {
         <label>
           {t('flood.contacts.chainFor')}{' '}
           <select data-testid="chain-zone" value={String(zone)} onChange={(e) => onZone(e.target.value === 'city' ? 'city' : (Number(e.target.value) as ChainKey))}>
-            {(['city', ...ZONES] as ChainKey[]).map((k) => <option key={k} value={String(k)}>{zoneName(k)}</option>)}
+            {(scope === null ? ['city', ...ZONES] as ChainKey[] : ZONES.filter((z) => scope.includes(z))).map((k) => <option key={k} value={String(k)}>{zoneName(k)}</option>)}
           </select>
         </label>
       </div>

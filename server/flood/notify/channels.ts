@@ -1,6 +1,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { Alert } from '../alerts.ts';
 import { alertLink, alertText, type NotificationReason } from './message.ts';
+import { postChecked } from './outbound.ts';
 
 export interface Delivery {
   /** The notification's id: receivers use it to drop a delivery they have already had. */
@@ -21,17 +22,8 @@ export interface ChannelSettings {
   webhookSecret: string | null;
   line: { apiBase: string; channelToken: string | null };
   timeoutMs: number;
-}
-
-async function post(url: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<SendResult> {
-  try {
-    const response = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(timeoutMs) });
-    if (response.ok) return { ok: true };
-    const detail = (await response.text().catch(() => '')).slice(0, 200);
-    return { ok: false, retry: response.status === 429 || response.status >= 500, error: `HTTP ${response.status} ${detail}`.trim() };
-  } catch (error) {
-    return { ok: false, retry: true, error: (error as Error).message };
-  }
+  /** Hosts (`host` or `host:port`) an administrator allows although they are not on the public internet. */
+  allowHosts: readonly string[];
 }
 
 /** A POST of JSON to the contact's URL: the generic way into any other system (SMS gateway, radio room, chat). */
@@ -54,7 +46,7 @@ export function webhookChannel(settings: ChannelSettings): Channel {
       if (settings.webhookSecret) {
         headers['X-Mueang-Signature'] = `sha256=${createHmac('sha256', settings.webhookSecret).update(body).digest('hex')}`;
       }
-      return post(address, headers, body, settings.timeoutMs);
+      return postChecked(address, headers, body, settings.timeoutMs, settings.allowHosts);
     },
   };
 }
@@ -94,12 +86,12 @@ export function lineChannel(settings: ChannelSettings): Channel {
           },
         ],
       });
-      const result = await post(`${settings.line.apiBase.replace(/\/$/, '')}/v2/bot/message/push`, {
+      const result = await postChecked(`${settings.line.apiBase.replace(/\/$/, '')}/v2/bot/message/push`, {
         'Content-Type': 'application/json',
         Authorization: `Bearer ${settings.line.channelToken}`,
         'X-Line-Retry-Key': retryKey(id),
-      }, body, settings.timeoutMs);
-      return !result.ok && result.error.startsWith('HTTP 409') ? { ok: true } : result;
+      }, body, settings.timeoutMs, settings.allowHosts);
+      return !result.ok && result.status === 409 ? { ok: true } : result;
     },
   };
 }
