@@ -10,7 +10,9 @@ import type { Queryable } from '../db/index.ts';
  * - By zone or community, a project counts where its geometry is: a point wholly in the area that
  *   holds it; a line split by its length in each area, a polygon by its area. A project crossing
  *   two zones 70/30 adds 0.7 and 0.3 to their counts and shares its amounts the same way, so the
- *   zones still add up to the city. A project without geometry falls under "no place" (null).
+ *   zones still add up to the city. A project without geometry, or wholly outside the city, falls
+ *   under "no place" (null), and so does the part of one that lies outside: zones plus "no place"
+ *   add up to the whole.
  */
 export const GROUPINGS = ['plan', 'fiscal_year', 'quarter', 'mission', 'strategy', 'division', 'zone', 'community'] as const;
 export type Grouping = (typeof GROUPINGS)[number];
@@ -62,7 +64,9 @@ const SHARES = `
            END AS share
     FROM projects p JOIN communities c ON ST_Intersects(c.geom, p.geom)
     UNION ALL
-    SELECT p.id, NULL, NULL, 1.0 FROM projects p WHERE p.geom IS NULL
+    -- No place: no geometry, or one wholly outside every community (beyond the city).
+    SELECT p.id, NULL, NULL, 1.0 FROM projects p
+    WHERE p.geom IS NULL OR NOT EXISTS (SELECT 1 FROM communities c WHERE ST_Intersects(c.geom, p.geom))
   ),
   -- Shares are scaled to add up to one: a line along a shared edge touches both sides, and
   -- clipping leaves slivers. Only a project more than 0.1 % outside every community (partly

@@ -37,7 +37,7 @@ describe.each(engines)('project import on $engine', ({ engine, url }) => {
     expect(response.status).toBe(400);
     expect(response.body.field).toBe('file');
     expect(response.body.errors.map((e) => `${e.row}:${e.column}`).sort()).toEqual(
-      ['4:as_of', '4:budget', '4:division_id', '4:lon', '4:strategy_id'].sort());
+      ['4:ข้อมูล ณ วันที่', '4:งบประมาณตามแผน', '4:หน่วยงาน', '4:ลองจิจูด', '4:ยุทธศาสตร์'].sort());
     expect(await count()).toBe(before.projects);
     expect(await zoneRows()).toEqual(before.zones);
   });
@@ -80,7 +80,7 @@ describe.each(engines)('project import on $engine', ({ engine, url }) => {
   it('says what is wrong with a file it cannot read', async () => {
     const missing = await planner.post<{ errors: { column: string; message: string }[] }>('projects/import', { format: 'csv', content: base64('code,name\nX,Y') });
     expect(missing.status).toBe(400);
-    expect(missing.body.errors.map((e) => e.column)).toEqual(expect.arrayContaining(['fiscal_year', 'strategy_id', 'budget', 'location']));
+    expect(missing.body.errors.map((e) => e.column)).toEqual(expect.arrayContaining(['fiscal_year', 'strategy', 'budget']));
     const notXlsx = await planner.post<{ field: string }>('projects/import', { format: 'xlsx', content: base64('not a workbook') });
     expect(notXlsx).toMatchObject({ status: 400, body: { field: 'content' } });
   });
