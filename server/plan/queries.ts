@@ -81,8 +81,8 @@ const PROJECT_SELECT = `
  * Projects with their zone and community taken from where they are (the community that holds
  * the place point of the geometry), never from a typed-in column.
  */
-export const projects = (db: Queryable, filter: ProjectFilter) =>
-  queryFeatures<Point | LineString | Polygon, ProjectProperties>(db, `
+export async function projects(db: Queryable, filter: ProjectFilter) {
+  const fc = await queryFeatures<Point | LineString | Polygon, ProjectProperties>(db, `
     ${PROJECT_SELECT}
     WHERE ($1::int IS NULL OR p.fiscal_year = $1)
       AND ($2::text IS NULL OR p.strategy_id = $2)
@@ -96,6 +96,13 @@ export const projects = (db: Queryable, filter: ProjectFilter) =>
     ORDER BY p.id`,
     [filter.fy ?? null, filter.strategy ?? null, filter.zone ?? null, filter.stage ?? null,
       ...(filter.bbox ?? [null, null, null, null]), filter.zones, filter.id ?? null]);
+  // A project without a place is a Feature whose geometry is null (RFC 7946, 3.2); PostGIS 3.3
+  // writes {"type": null} for it, 3.6 (the embedded engine) null.
+  for (const feature of fc.features) {
+    if (!feature.geometry?.type) (feature as { geometry: unknown }).geometry = null;
+  }
+  return fc;
+}
 
 /** One project as a Feature, whoever may see it: the route applies the access policy. */
 export async function project(db: Queryable, id: number) {
