@@ -51,7 +51,7 @@ export const IMPORT_COLUMNS: Record<Field, [th: string, en: string, ...others: s
   lat: ['ละติจูด', 'lat', 'latitude'],
   location: ['ตำแหน่ง', 'location', 'geometry', 'wkt', 'geojson'],
 };
-const HEADERS = new Map(Object.entries(IMPORT_COLUMNS).flatMap(([field, names]) => names.map((n) => [n.toLowerCase(), field as Field])));
+
 const REQUIRED: Field[] = ['code', 'fiscal_year', 'strategy_id', 'name_th', 'division_id', 'budget', 'as_of'];
 
 const isBlank = (cells: string[]) => cells.every((c) => c.trim() === '');
@@ -140,6 +140,7 @@ export async function readTable(format: 'csv' | 'xlsx', content: Buffer): Promis
 const number = (text: string) => Number(text.replaceAll(',', '').trim());
 /** Thai digits (๐–๙) as Arabic ones, spaces collapsed, lower case: how names are compared. */
 const normal = (text: string) => text.replace(/[๐-๙]/g, (d) => String(d.charCodeAt(0) - 0x0e50)).replace(/\s+/g, ' ').trim().toLowerCase();
+const HEADERS = new Map(Object.entries(IMPORT_COLUMNS).flatMap(([field, names]) => names.map((n) => [normal(n), field as Field])));
 
 /** A Buddhist-era date (2561-09-03) or a common-era one, as an ISO date. */
 function isoDate(text: string): string | null {
@@ -250,7 +251,7 @@ export async function checkRows(db: Queryable, table: string[][], refs: Referenc
   const errors: ImportError[] = [];
   const [header, ...body] = table;
   if (!header || isBlank(header)) return { projects: [], errors: [{ row: 1, column: '', message: 'the file is empty' }], placeColumn: '' };
-  const columns = header.map((name) => HEADERS.get(name.trim().toLowerCase()) ?? null);
+  const columns = header.map((name) => HEADERS.get(normal(name)) ?? null);
   // The file's language decides how a column it lacks, and the accepted values, are named.
   const thai = header.some((name, i) => columns[i] && /[\u0E00-\u0E7F]/.test(name));
   const nameOf = (field: Field) => header[columns.indexOf(field)]?.trim() ?? IMPORT_COLUMNS[field][thai ? 0 : 1];
