@@ -10,7 +10,9 @@ import type { Queryable } from '../db/index.ts';
  * - By zone or community, a project counts where its geometry is: a point wholly in the area that
  *   holds it; a line split by its length in each area, a polygon by its area. A project crossing
  *   two zones 70/30 adds 0.7 and 0.3 to their counts and shares its amounts the same way, so the
- *   zones still add up to the city. A project without geometry falls under "no place" (null).
+ *   zones still add up to the city. A project without geometry, or wholly outside the city, falls
+ *   under "no place" (null), and so does the part of one that lies outside: zones plus "no place"
+ *   add up to the whole.
  */
 export const GROUPINGS = ['plan', 'fiscal_year', 'quarter', 'mission', 'strategy', 'division', 'zone', 'community'] as const;
 export type Grouping = (typeof GROUPINGS)[number];
@@ -48,9 +50,9 @@ export interface EvaluationFilter { plan?: string; fy?: number; zones: number[] 
 
 /**
  * Each project's share of each community it lies in (1 for a point; by length or area for lines
- * and polygons), or one share of 1 with no community for a project without a place.
- * Intersections use a fixed precision grid (1e-9°): the embedded engine's GEOS otherwise fails on
- * shapes that only touch along a community edge, and fails silently, returning no rows at all.
+ * and polygons). Intersections use a fixed precision grid (1e-9°): the embedded engine's GEOS
+ * otherwise fails on shapes that only touch along a community edge, and fails silently,
+ * returning no rows at all.
  */
 const SHARES = `
   shares AS (
@@ -61,13 +63,17 @@ const SHARES = `
              ELSE ST_Area(ST_Intersection(c.geom, p.geom, 1e-9)::geography) / nullif(ST_Area(p.geom::geography), 0)
            END AS share
     FROM projects p JOIN communities c ON ST_Intersects(c.geom, p.geom)
-    UNION ALL
-    SELECT p.id, NULL, NULL, 1.0 FROM projects p WHERE p.geom IS NULL
+  ),
+  -- Every project, with how much of it lies in some community: 0 without a place or wholly
+  -- outside the city.
+  totals AS (
+    SELECT p.id AS project_id, coalesce(sum(s.share), 0) AS total
+    FROM projects p LEFT JOIN shares s ON s.project_id = p.id GROUP BY p.id
   ),
   -- Shares are scaled to add up to one: a line along a shared edge touches both sides, and
-  -- clipping leaves slivers. Only a project more than 0.1 % outside every community (partly
-  -- beyond the city) keeps that part, under "no place".
-  totals AS (SELECT project_id, sum(share) AS total FROM shares GROUP BY project_id),
+  -- clipping leaves slivers. What lies more than 0.1 % outside every community (a project
+  -- without a place, beyond the city, or partly beyond it) counts under "no place", so the
+  -- zones and "no place" add up to the whole.
   placed AS (
     SELECT s.project_id, s.community_id, s.zone_id,
            s.share / CASE WHEN t.total >= 0.999 THEN t.total ELSE 1 END AS share

@@ -7,7 +7,8 @@ import type { Stage } from './stages.ts';
 export interface Mission { id: string; name_th: string; name_en: string }
 export interface Strategy { id: string; mission_id: string; name_th: string; name_en: string }
 export interface PlanSummary { id: string; kind: 'development' | 'integrity'; name_th: string; name_en: string; first_fy: number; last_fy: number }
-export interface PlanOutline { plans: PlanSummary[]; missions: Mission[]; strategies: Strategy[]; fiscal_years: number[] }
+export interface Division { id: string; name_th: string; name_en: string }
+export interface PlanOutline { plans: PlanSummary[]; missions: Mission[]; strategies: Strategy[]; divisions: Division[]; fiscal_years: number[] }
 
 export interface ProjectProperties {
   id: number; code: string; name_th: string; name_en: string; fiscal_year: number;
@@ -28,7 +29,7 @@ export interface ProjectFilter {
 /** The plans, and one plan's missions, strategies and fiscal years (the development plan by default). */
 export async function outline(db: Queryable, planId?: string): Promise<PlanOutline> {
   const plan = `coalesce($1, (SELECT id FROM plans WHERE kind = 'development' ORDER BY first_fy DESC LIMIT 1))`;
-  const [plans, missions, strategies, years] = await Promise.all([
+  const [plans, missions, strategies, years, divisions] = await Promise.all([
     db.query<PlanSummary>(`SELECT id, kind, name_th, name_en, first_fy::int AS first_fy, last_fy::int AS last_fy FROM plans ORDER BY kind, id`),
     db.query<Mission>(`SELECT id, name_th, name_en FROM missions WHERE plan_id = ${plan} ORDER BY id`, [planId ?? null]),
     // S10 sorts after S9, not after S1.
@@ -37,8 +38,9 @@ export async function outline(db: Queryable, planId?: string): Promise<PlanOutli
     db.query<{ fiscal_year: number }>(`SELECT DISTINCT p.fiscal_year::int AS fiscal_year FROM projects p
                                        JOIN strategies s ON s.id = p.strategy_id JOIN missions m ON m.id = s.mission_id
                                        WHERE m.plan_id = ${plan} ORDER BY 1`, [planId ?? null]),
+    divisionList(db),
   ]);
-  return { plans, missions, strategies, fiscal_years: years.map((y) => y.fiscal_year) };
+  return { plans, missions, strategies, divisions, fiscal_years: years.map((y) => y.fiscal_year) };
 }
 
 /** A plan (the development plan when none is named) and the fiscal years it has projects in. */
@@ -79,8 +81,8 @@ const PROJECT_SELECT = `
  * Projects with their zone and community taken from where they are (the community that holds
  * the place point of the geometry), never from a typed-in column.
  */
-export const projects = (db: Queryable, filter: ProjectFilter) =>
-  queryFeatures<Point | LineString | Polygon, ProjectProperties>(db, `
+export async function projects(db: Queryable, filter: ProjectFilter) {
+  const fc = await queryFeatures<Point | LineString | Polygon, ProjectProperties>(db, `
     ${PROJECT_SELECT}
     WHERE ($1::int IS NULL OR p.fiscal_year = $1)
       AND ($2::text IS NULL OR p.strategy_id = $2)
@@ -94,6 +96,13 @@ export const projects = (db: Queryable, filter: ProjectFilter) =>
     ORDER BY p.id`,
     [filter.fy ?? null, filter.strategy ?? null, filter.zone ?? null, filter.stage ?? null,
       ...(filter.bbox ?? [null, null, null, null]), filter.zones, filter.id ?? null]);
+  // A project without a place is a Feature whose geometry is null (RFC 7946, 3.2); PostGIS 3.3
+  // writes {"type": null} for it, 3.6 (the embedded engine) null.
+  for (const feature of fc.features) {
+    if (!feature.geometry?.type) (feature as { geometry: unknown }).geometry = null;
+  }
+  return fc;
+}
 
 /** One project as a Feature, whoever may see it: the route applies the access policy. */
 export async function project(db: Queryable, id: number) {
@@ -104,11 +113,14 @@ export async function project(db: Queryable, id: number) {
 export interface ProjectValues {
   code?: string; fiscal_year?: number; strategy_id?: string; division_id?: string; name_th?: string; name_en?: string;
   stage?: Stage; budget?: number; approved_amount?: number | null; contract_amount?: number | null;
-  disbursed_amount?: number | null; as_of?: string; geometry?: Geometry;
+  disbursed_amount?: number | null; as_of?: string;
+  /** null: no place (the project counts under "no place"). */
+  geometry?: Geometry | null;
 }
 
-/** The zone a geometry would put a project in (same rule as for stored projects). */
-export async function zoneOfGeometry(db: Queryable, geometry: Geometry): Promise<number | null> {
+/** The zone a geometry would put a project in (same rule as for stored projects); none without a place. */
+export async function zoneOfGeometry(db: Queryable, geometry: Geometry | null): Promise<number | null> {
+  if (!geometry) return null;
   const [row] = await db.query<{ zone_id: number | null }>(
     `SELECT (SELECT c.zone_id::int FROM communities c
              WHERE ST_Intersects(c.geom, place_point(ST_SetSRID(ST_GeomFromGeoJSON($1), 4326))) LIMIT 1) AS zone_id`,
@@ -116,7 +128,7 @@ export async function zoneOfGeometry(db: Queryable, geometry: Geometry): Promise
   return row?.zone_id ?? null;
 }
 
-/** Changes the given fields only; an absent field keeps its value, `null` clears an amount. */
+/** Changes the given fields only; an absent field keeps its value, `null` clears an amount or the place. */
 export async function updateProject(db: Queryable, id: number, v: ProjectValues): Promise<void> {
   const has = (key: keyof ProjectValues) => key in v;
   await db.query(
@@ -128,22 +140,22 @@ export async function updateProject(db: Queryable, id: number, v: ProjectValues)
        contract_amount = CASE WHEN $11 THEN $12 ELSE contract_amount END,
        disbursed_amount = CASE WHEN $13 THEN $14 ELSE disbursed_amount END,
        as_of = coalesce($15::date, as_of),
-       geom = coalesce(ST_SetSRID(ST_GeomFromGeoJSON($16), 4326), geom)
+       geom = CASE WHEN $17 THEN ST_SetSRID(ST_GeomFromGeoJSON($16), 4326) ELSE geom END
      WHERE id = $1`,
     [id, v.name_th ?? null, v.name_en ?? null, v.strategy_id ?? null, v.division_id ?? null, v.fiscal_year ?? null,
       v.stage ?? null, v.budget ?? null, has('approved_amount'), v.approved_amount ?? null,
       has('contract_amount'), v.contract_amount ?? null, has('disbursed_amount'), v.disbursed_amount ?? null,
-      v.as_of ?? null, v.geometry ? JSON.stringify(v.geometry) : null]);
+      v.as_of ?? null, v.geometry ? JSON.stringify(v.geometry) : null, has('geometry')]);
 }
 
-export async function insertProject(db: Queryable, v: Required<Omit<ProjectValues, 'approved_amount' | 'contract_amount' | 'disbursed_amount'>> & ProjectValues): Promise<number> {
+export async function insertProject(db: Queryable, v: Required<Omit<ProjectValues, 'approved_amount' | 'contract_amount' | 'disbursed_amount' | 'geometry'>> & ProjectValues): Promise<number> {
   const [row] = await db.query<{ id: number }>(
     `INSERT INTO projects (code, fiscal_year, strategy_id, division_id, name_th, name_en, stage, budget,
                            approved_amount, contract_amount, disbursed_amount, as_of, geom)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, ST_SetSRID(ST_GeomFromGeoJSON($13), 4326))
      RETURNING id`,
     [v.code, v.fiscal_year, v.strategy_id, v.division_id, v.name_th, v.name_en, v.stage, v.budget,
-      v.approved_amount ?? null, v.contract_amount ?? null, v.disbursed_amount ?? null, v.as_of, JSON.stringify(v.geometry)]);
+      v.approved_amount ?? null, v.contract_amount ?? null, v.disbursed_amount ?? null, v.as_of, v.geometry ? JSON.stringify(v.geometry) : null]);
   if (!row) throw new Error('insert returned no project');
   return row.id;
 }
@@ -159,12 +171,46 @@ export async function unknownReferences(db: Queryable, v: ProjectValues): Promis
     .filter((f): f is string => typeof f === 'string');
 }
 
-/** The strategy and division ids a project may refer to. */
-export async function references(db: Queryable): Promise<{ strategies: Set<string>; divisions: Set<string> }> {
+export interface References {
+  strategies: { id: string; name_th: string; name_en: string; kind: PlanSummary['kind']; first_fy: number; last_fy: number }[];
+  divisions: Division[];
+}
+
+/** The strategies (with their plan's kind and years) and divisions a project may refer to. */
+export async function references(db: Queryable): Promise<References> {
   const [strategies, divisions] = await Promise.all([
-    db.query<{ id: string }>('SELECT id FROM strategies'), db.query<{ id: string }>('SELECT id FROM divisions'),
+    db.query<References['strategies'][number]>(
+      `SELECT s.id, s.name_th, s.name_en, pl.kind, pl.first_fy::int AS first_fy, pl.last_fy::int AS last_fy
+       FROM strategies s JOIN missions m ON m.id = s.mission_id JOIN plans pl ON pl.id = m.plan_id
+       ORDER BY pl.kind, length(s.id), s.id`),
+    divisionList(db),
   ]);
-  return { strategies: new Set(strategies.map((s) => s.id)), divisions: new Set(divisions.map((d) => d.id)) };
+  return { strategies, divisions };
+}
+
+const divisionList = (db: Queryable) => db.query<Division>('SELECT id, name_th, name_en FROM divisions ORDER BY id');
+
+/**
+ * Why each geometry is invalid (null: valid), all in one statement. The geometries passed the
+ * GeoJSON schema, so PostGIS can read them; should it still fail, each is asked alone, so one
+ * unreadable shape is that row's problem and never the whole request's.
+ */
+export async function geometryProblems(db: Queryable, geometries: Geometry[]): Promise<(string | null)[]> {
+  const sql = `SELECT CASE WHEN ST_IsValid(g) THEN NULL ELSE ST_IsValidReason(g) END AS problem
+               FROM unnest($1::text[]) WITH ORDINALITY AS t(json, n), ST_GeomFromGeoJSON(t.json) AS g ORDER BY t.n`;
+  const json = geometries.map((g) => JSON.stringify(g));
+  if (json.length === 0) return [];
+  try {
+    return (await db.query<{ problem: string | null }>(sql, [json])).map((r) => r.problem);
+  } catch {
+    return Promise.all(json.map(async (one) => {
+      try {
+        return (await db.query<{ problem: string | null }>(sql, [[one]]))[0]?.problem ?? null;
+      } catch (error) {
+        return `PostGIS cannot read it (${(error as Error).message})`;
+      }
+    }));
+  }
 }
 
 export async function projectIdsByCode(db: Queryable, codes: string[]): Promise<Map<string, number>> {

@@ -11,7 +11,7 @@ import { geometry, requireValidGeometry } from '../http/geometry.ts';
 import { bbox, integer, validate } from '../http/validate.ts';
 import * as plan from './queries.ts';
 import { validationReport } from './checks.ts';
-import { checkRows, readTable } from './import.ts';
+import { checkRows, FileRefusal, IMPORT_COLUMNS, MAX_IMPORT_ROWS, readTable } from './import.ts';
 import { evaluationCsv, form2Html } from './report.ts';
 import { evaluate, GROUPINGS } from './evaluation.ts';
 import { STAGES } from './stages.ts';
@@ -38,12 +38,13 @@ const projectFields = {
   contract_amount: amount.nullable(),
   disbursed_amount: amount.nullable(),
   as_of: z.iso.date(),
-  geometry,
+  /** null: a project without a place (it counts under "no place"); in a change, null clears the place. */
+  geometry: geometry.nullable(),
 };
 const { code: _code, ...changeable } = projectFields;
 const projectChange = z.object(changeable).partial().strict()
   .refine((change) => Object.keys(change).length > 0, 'nothing to change');
-const newProject = z.object(projectFields).partial({ approved_amount: true, contract_amount: true, disbursed_amount: true }).strict();
+const newProject = z.object(projectFields).partial({ approved_amount: true, contract_amount: true, disbursed_amount: true, geometry: true }).strict();
 const idParam = z.object({ id: integer(1, 2 ** 31 - 1) });
 
 const evaluationQuery = z.object({
@@ -89,8 +90,9 @@ async function checkReferences(db: Queryable, values: plan.ProjectValues): Promi
 }
 
 export const planRoutes = new Hono<Env>()
+  // The plan's outline, and what an import accepts: the columns, and (in the outline) the strategies and divisions.
   .get('/plan', validate('query', z.object({ plan: z.string().max(64).optional() })), async (c) =>
-    c.json(await plan.outline(c.var.db, c.req.valid('query').plan)))
+    c.json({ ...await plan.outline(c.var.db, c.req.valid('query').plan), import: { columns: IMPORT_COLUMNS, max_rows: MAX_IMPORT_ROWS } }))
 
   // Published evaluation: anyone may read it; a zone-scoped user's figures cover their zones.
   .get('/evaluation', validate('query', evaluationQuery), async (c) => {
@@ -155,8 +157,9 @@ export const planRoutes = new Hono<Env>()
         const before = await plan.project(tx, id);
         if (!before) throw apiError(404, `no project ${id}`);
         if (!inScope(viewer, before.properties.zone_id)) throw apiError(403, `project ${id} is outside your zones`);
-        if (change.geometry) {
-          await requireValidGeometry(tx, 'geometry', change.geometry);
+        if (change.geometry !== undefined) {
+          if (change.geometry) await requireValidGeometry(tx, 'geometry', change.geometry);
+          // Clearing the place takes the project out of every zone, so out of a zone-scoped user's too.
           if (!inScope(viewer, await plan.zoneOfGeometry(tx, change.geometry))) {
             throw apiError(403, 'geometry: would move the project outside your zones', 'geometry');
           }
@@ -179,24 +182,31 @@ export const planRoutes = new Hono<Env>()
       try {
         table = await readTable(format, Buffer.from(content, 'base64'));
       } catch (error) {
-        throw badRequest('content', `content: cannot read this ${format.toUpperCase()} file (${(error as Error).message})`);
+        if (error instanceof FileRefusal) throw badRequest('content', `content: ${filename ? `${filename}: ` : ''}${error.message}`);
+        throw error;
       }
-      const outcome = await c.var.db.transaction(async (tx) => {
-        const { projects, errors } = await checkRows(tx, table, await plan.references(tx));
+      // Rows are checked before the transaction: a check that fails stays that row's problem.
+      const { projects, errors, placeColumn } = await checkRows(c.var.db, table, await plan.references(c.var.db));
+      const outcome = errors.length ? { ok: false as const, errors } : await c.var.db.transaction(async (tx) => {
         const existing = await plan.projectIdsByCode(tx, projects.map((p) => p.code));
-        for (const [index, project] of projects.entries()) {
+        for (const project of projects) {
           const id = existing.get(project.code);
           const before = id === undefined ? undefined : await plan.project(tx, id);
-          if ((before && !inScope(viewer, before.properties.zone_id)) || !inScope(viewer, await plan.zoneOfGeometry(tx, project.geometry))) {
-            errors.push({ row: index + 2, column: 'location', message: 'outside your zones' });
+          // A row without a place leaves an existing project's place as it is (e-Plan exports carry none).
+          const zone = project.geometry || !before ? await plan.zoneOfGeometry(tx, project.geometry) : before.properties.zone_id;
+          if ((before && !inScope(viewer, before.properties.zone_id)) || !inScope(viewer, zone)) {
+            errors.push({ row: project.row, column: placeColumn, message: 'outside your zones' });
           }
         }
         if (errors.length) return { ok: false as const, errors };
         let created = 0;
-        for (const project of projects) {
+        for (const { row: _row, ...project } of projects) {
           const existingId = existing.get(project.code);
           const before = existingId === undefined ? undefined : snapshot(await plan.project(tx, existingId));
-          if (existingId !== undefined) await plan.updateProject(tx, existingId, project);
+          if (existingId !== undefined) {
+            const { geometry, ...rest } = project;
+            await plan.updateProject(tx, existingId, geometry ? project : rest);
+          }
           const id = existingId ?? await plan.insertProject(tx, project);
           if (existingId === undefined) created++;
           await recordAudit(tx, actorOf(c), {
@@ -209,7 +219,9 @@ export const planRoutes = new Hono<Env>()
         return { ok: true as const, created, updated: projects.length - created, codes: projects.map((p) => p.code) };
       });
       if (!outcome.ok) {
-        return c.json({ error: `file: ${outcome.errors.length} problem(s); nothing was imported`, field: 'file', errors: outcome.errors }, 400);
+        const [first] = outcome.errors;
+        const example = first ? ` (row ${first.row}, ${first.column}: ${first.message})` : '';
+        return c.json({ error: `file: ${outcome.errors.length} problem(s); nothing was imported${example}`, field: 'file', errors: outcome.errors }, 400);
       }
       const { ok: _, ...summary } = outcome;
       return c.json(summary);
@@ -219,12 +231,12 @@ export const planRoutes = new Hono<Env>()
     validate('json', newProject), async (c) => {
       const values = c.req.valid('json');
       const created = await c.var.db.transaction(async (tx) => {
-        await requireValidGeometry(tx, 'geometry', values.geometry);
-        if (!inScope(c.var.viewer, await plan.zoneOfGeometry(tx, values.geometry))) {
+        if (values.geometry) await requireValidGeometry(tx, 'geometry', values.geometry);
+        if (!inScope(c.var.viewer, await plan.zoneOfGeometry(tx, values.geometry ?? null))) {
           throw apiError(403, 'geometry: the project would be outside your zones', 'geometry');
         }
         await checkReferences(tx, values);
-        const id = await plan.insertProject(tx, values);
+        const id = await plan.insertProject(tx, { ...values, geometry: values.geometry ?? null });
         const after = await plan.project(tx, id);
         await recordAudit(tx, actorOf(c), { action: 'create', entity: 'project', entityId: id, after: snapshot(after) });
         return after;

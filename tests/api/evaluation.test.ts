@@ -132,8 +132,67 @@ describe.each(engines)('plan evaluation on $engine', ({ url }) => {
   });
 });
 
+// FY2564 holds only what these tests create, so the FY2561 figures stay as the printed report's.
+describe.each(engines)('projects without a place, or outside the city, on $engine', ({ engine, url }) => {
+  let planner: Client;
+  const prefix = `NP-${engine === 'postgis' ? 'P' : 'E'}${Date.now() % 1e6}`;
+  const project = (code: string, budget: number, geometry?: unknown) => ({
+    code: `${prefix}-${code}`, fiscal_year: 2564, strategy_id: 'S4', division_id: 'engineering', name_th: `ทดสอบ ${code}`,
+    name_en: `test ${code}`, stage: 'plan', budget, as_of: '2021-01-15', ...(geometry !== undefined && { geometry }),
+  });
+  const byZone = async () => {
+    const { rows, total } = (await new Client(url).get<Evaluation>('evaluation?fy=2564&by=zone')).body;
+    const of = (key: string | null) => rows.find((r) => r.key === key) ?? { plan_count: 0, budget: 0 };
+    return { rows, total, of };
+  };
+  const findings = async (rule: string) => ((await new Client(url).get<{ findings: Finding[] }>('evaluation/checks?fy=2564')).body
+    .findings.find((f) => f.rule === rule)?.projects ?? []);
+  const sum = (rows: Row[], key: 'plan_count' | 'budget') => rows.reduce((s, r) => s + r[key], 0);
+  beforeAll(async () => { planner = await Client.signIn(url, 'planner'); });
+
+  it('creates a project without a place, counts it under "no place", and lists it in the checks', async () => {
+    const before = await byZone();
+    const created = await planner.post<{ geometry: unknown; properties: { id: number; zone_id: number | null } }>('projects', project('none', 1_000_000));
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ geometry: null, properties: { zone_id: null } });
+    const after = await byZone();
+    expect(after.of(null).plan_count - before.of(null).plan_count).toBeCloseTo(1, 6);
+    expect(after.of(null).budget - before.of(null).budget).toBeCloseTo(1_000_000, 2);
+    expect(await findings('missing-geometry')).toContain(`${prefix}-none`);
+
+    // Placed, then unplaced again: `geometry: null` clears the place.
+    const placed = await planner.patch<{ properties: { zone_id: number | null } }>(`projects/${created.body.properties.id}`, { geometry: { type: 'Point', coordinates: [102.845, 16.445] } });
+    expect(placed.body.properties.zone_id).toBe(2);
+    expect(await findings('missing-geometry')).not.toContain(`${prefix}-none`);
+    const cleared = await planner.patch<{ geometry: unknown; properties: { zone_id: number | null } }>(`projects/${created.body.properties.id}`, { geometry: null });
+    expect(cleared).toMatchObject({ status: 200, body: { geometry: null, properties: { zone_id: null } } });
+    expect(await findings('missing-geometry')).toContain(`${prefix}-none`);
+  });
+
+  it('counts a project wholly outside the city under "no place", and the part of one outside too', async () => {
+    const before = await byZone();
+    // Ban Thum, some 20 km west of the city: in Thailand, outside the municipality.
+    const outside = await planner.post('projects', project('out', 2_000_000, { type: 'Point', coordinates: [102.65, 16.45] }));
+    // A road from zone 2 out of the city to the east: part of it is outside.
+    const across = await planner.post('projects', project('across', 3_000_000, { type: 'LineString', coordinates: [[102.845, 16.445], [102.95, 16.445]] }));
+    expect([outside.status, across.status]).toEqual([201, 201]);
+    const after = await byZone();
+    // Zones plus "no place" add up to the city's total, and the point's whole budget is under "no place".
+    expect(sum(after.rows, 'plan_count')).toBeCloseTo(after.total.plan_count, 6);
+    expect(sum(after.rows, 'budget')).toBeCloseTo(after.total.budget, 0);
+    const noPlace = after.of(null).plan_count - before.of(null).plan_count;
+    expect(noPlace).toBeGreaterThan(1.5); // the point (1) and most of the line, which runs mostly outside
+    expect(noPlace).toBeLessThan(2);
+    expect(after.of(null).budget - before.of(null).budget).toBeGreaterThan(2_000_000 + 1_500_000);
+    expect(await findings('outside-city')).toEqual(expect.arrayContaining([`${prefix}-out`, `${prefix}-across`]));
+  });
+});
+
 describe.each(engines)('plan outline on $engine', ({ url }) => {
-  let outline: { plans: { id: string; kind: string }[]; strategies: { id: string }[]; fiscal_years: number[] };
+  let outline: {
+    plans: { id: string; kind: string }[]; strategies: { id: string }[]; fiscal_years: number[];
+    divisions: { id: string; name_th: string; name_en: string }[]; import: { columns: Record<string, string[]>; max_rows: number };
+  };
   beforeAll(async () => {
     outline = (await new Client(url).get<typeof outline>('plan')).body;
   });
@@ -141,5 +200,10 @@ describe.each(engines)('plan outline on $engine', ({ url }) => {
     expect(outline.plans.map((p) => [p.id, p.kind])).toEqual([['KK-2561-2564', 'development'], ['KK-INTEGRITY-2561-2565', 'integrity']]);
     expect(outline.strategies).toHaveLength(10);
     expect(outline.fiscal_years).toContain(2561);
+  });
+  it('lists what an import accepts: divisions by name, the columns, the row limit', () => {
+    expect(outline.divisions).toContainEqual({ id: 'engineering', name_th: 'สำนักการช่าง', name_en: 'Engineering Bureau' });
+    expect(outline.import.columns.division_id).toEqual(expect.arrayContaining(['หน่วยงาน', 'division']));
+    expect(outline.import.max_rows).toBe(5000);
   });
 });

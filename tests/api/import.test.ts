@@ -37,7 +37,7 @@ describe.each(engines)('project import on $engine', ({ engine, url }) => {
     expect(response.status).toBe(400);
     expect(response.body.field).toBe('file');
     expect(response.body.errors.map((e) => `${e.row}:${e.column}`).sort()).toEqual(
-      ['4:as_of', '4:budget', '4:division_id', '4:lon', '4:strategy_id'].sort());
+      ['4:ข้อมูล ณ วันที่', '4:งบประมาณตามแผน', '4:หน่วยงาน', '4:ลองจิจูด', '4:ยุทธศาสตร์'].sort());
     expect(await count()).toBe(before.projects);
     expect(await zoneRows()).toEqual(before.zones);
   });
@@ -80,8 +80,89 @@ describe.each(engines)('project import on $engine', ({ engine, url }) => {
   it('says what is wrong with a file it cannot read', async () => {
     const missing = await planner.post<{ errors: { column: string; message: string }[] }>('projects/import', { format: 'csv', content: base64('code,name\nX,Y') });
     expect(missing.status).toBe(400);
-    expect(missing.body.errors.map((e) => e.column)).toEqual(expect.arrayContaining(['fiscal_year', 'strategy_id', 'budget', 'location']));
+    expect(missing.body.errors.map((e) => e.column)).toEqual(expect.arrayContaining(['fiscal_year', 'strategy', 'budget']));
     const notXlsx = await planner.post<{ field: string }>('projects/import', { format: 'xlsx', content: base64('not a workbook') });
     expect(notXlsx).toMatchObject({ status: 400, body: { field: 'content' } });
+  });
+
+  it('reports malformed, 3-D, out-of-Thailand and invalid places by row and column, with the other problems, never a 500', async () => {
+    const before = await count();
+    const place = (n: number, location: string) => `${prefix}-W${n},2562,S4,ถนนทดสอบ ${n},engineering,100000,,,,2562-03-31,,,"${location.replaceAll('"', '""')}"`;
+    const csv = [HEADER,
+      place(1, 'POINT(102.83 16.43'),
+      place(2, 'HELLO'),
+      place(3, 'POINT Z (102.83 16.43 1)'),
+      place(4, '{"type":"Point","coordinates":[102.84,16.40,1]}'),
+      place(5, 'POINT(16.43 102.83)'),
+      place(6, 'POLYGON((102.81 16.41,102.82 16.42,102.82 16.41,102.81 16.42,102.81 16.41))'),
+      place(7, 'LINESTRING(102.83 16.43, 102.84)'),
+      `${prefix}-W8,2562,S4,ถนนทดสอบ 8,nobody,100000,,,,2562-03-31,102.84,16.44,`,
+      `${prefix}-W9,2562,S4,ถนน\u0000ทดสอบ,engineering,100000,,,,2562-03-31,102.84,16.44,`,
+    ].join('\n');
+    const response = await planner.post<{ field: string; errors: { row: number; column: string; message: string }[] }>('projects/import', { format: 'csv', content: base64(csv) });
+    expect(response.status).toBe(400);
+    expect(response.body.field).toBe('file');
+    const problems = response.body.errors.map((e) => `${e.row}:${e.column}`);
+    expect(problems).toEqual(['2:ตำแหน่ง', '3:ตำแหน่ง', '4:ตำแหน่ง', '5:ตำแหน่ง', '6:ตำแหน่ง', '7:ตำแหน่ง', '8:ตำแหน่ง', '9:หน่วยงาน', '10:ชื่อโครงการ']);
+    const message = (row: number) => response.body.errors.find((e) => e.row === row)?.message;
+    expect(message(2)).toMatch(/not valid WKT/);
+    expect(message(3)).toMatch(/not valid WKT.*POINT/);
+    expect(message(4)).toMatch(/3-D/);
+    expect(message(5)).toMatch(/3-D/);
+    expect(message(6)).toMatch(/outside Thailand/);
+    expect(message(7)).toMatch(/invalid geometry: Self-intersection/i);
+    expect(message(10)).toMatch(/NUL/);
+    expect(await count()).toBe(before);
+  });
+
+  it('speaks the file\'s language: divisions by name, strategies by number, problems under the file\'s headers with what is accepted', async () => {
+    const row = (n: number, strategy: string, division: string) =>
+      `${prefix}-L${n},2563,${strategy},ภาษาไฟล์ ${n},${division},100000,,,,2563-01-15,102.845,16.445,`;
+    const wrong = await planner.post<{ error: string; errors: { row: number; column: string; message: string; accepted?: string[] }[] }>('projects/import',
+      { format: 'csv', content: base64([HEADER, row(1, 'ยุทธศาสตร์ที่ 99', 'กองช่าง')].join('\n')) });
+    expect(wrong.status).toBe(400);
+    const [strategy, division] = wrong.body.errors;
+    expect(strategy).toMatchObject({ row: 2, column: 'ยุทธศาสตร์' });
+    expect(strategy?.message).toMatch(/unknown strategy "ยุทธศาสตร์ที่ 99"; accepted: S1, S2, .*S10/);
+    expect(strategy?.accepted).toHaveLength(10);
+    expect(division).toMatchObject({ row: 2, column: 'หน่วยงาน' });
+    expect(division?.message).toMatch(/unknown division "กองช่าง"; accepted: .*สำนักการช่าง/);
+    expect(division?.accepted).toContain('สำนักการช่าง');
+    expect(wrong.body.error).toMatch(/row 2, ยุทธศาสตร์: unknown strategy/);
+
+    const csv = [HEADER, row(1, '1', 'สำนักการช่าง'), row(2, 'ยุทธศาสตร์ที่ ๔', 'Engineering Bureau'), row(3, 's5', ' สำนักการคลัง '),
+      row(4, 'ยุทธศาสตร์ที่ 10 พัฒนาโครงสร้างและศักยภาพองค์กร', 'engineering'), row(5, 'S6', 'สำนักการศึกษา')].join('\n');
+    expect((await planner.post('projects/import', { format: 'csv', content: base64(csv) })).status).toBe(200);
+    const stored = (await planner.get<{ features: { properties: { code: string; strategy_id: string; division_id: string } }[] }>('projects?fy=2563')).body.features
+      .filter((f) => f.properties.code.startsWith(`${prefix}-L`)).map((f) => [f.properties.code.slice(-2), f.properties.strategy_id, f.properties.division_id]);
+    expect(stored).toEqual([['L1', 'S1', 'engineering'], ['L2', 'S4', 'engineering'], ['L3', 'S5', 'finance'], ['L4', 'S10', 'engineering'], ['L5', 'S6', 'education']]);
+
+    // An English file: problems under its English headers, names accepted in English.
+    const english = 'code,fiscal_year,strategy,name,division,budget,as_of,longitude,latitude\n'
+      + `${prefix}-L9,2563,Strategy 4,road,Works Department,100,2020-01-15,102.845,abc`;
+    const answer = await planner.post<{ errors: { column: string; message: string; accepted?: string[] }[] }>('projects/import', { format: 'csv', content: base64(english) });
+    expect(answer.body.errors.map((e) => e.column)).toEqual(['division', 'latitude']);
+    expect(answer.body.errors[0]?.accepted).toContain('Engineering Bureau');
+  });
+
+  it('imports rows without a place (counted under "no place", listed by the checks), and keeps a place a row leaves out', async () => {
+    const zonesBefore = (await new Client(url).get<{ rows: Row[] }>('evaluation?fy=2563&by=zone')).body.rows;
+    // An e-Plan export as it comes: no place columns at all.
+    const eplan = ['รหัสโครงการ,ปีงบประมาณ,ยุทธศาสตร์,ชื่อโครงการ,หน่วยงาน,งบประมาณตามแผน,ข้อมูล ณ วันที่',
+      `${prefix}-N1,2563,4,ไม่มีตำแหน่ง,สำนักการช่าง,"250,000",2563-01-15`].join('\n');
+    expect((await planner.post('projects/import', { format: 'csv', content: base64(eplan) })).body).toMatchObject({ created: 1 });
+    // A file with place columns, one row empty there; and a placed project (L1, above) re-imported without one.
+    const mixed = [HEADER, `${prefix}-N2,2563,S4,ไม่มีตำแหน่งเช่นกัน,engineering,50000,,,,2563-01-15,,,`,
+      `${prefix}-L1,2563,S1,ภาษาไฟล์ 1,engineering,120000,,,,2563-01-15,,,`].join('\n');
+    expect((await planner.post('projects/import', { format: 'csv', content: base64(mixed) })).body).toMatchObject({ created: 1, updated: 1 });
+    const zonesAfter = (await new Client(url).get<{ rows: Row[] }>('evaluation?fy=2563&by=zone')).body.rows;
+    const of = (rows: Row[], key: string | null) => rows.find((r) => r.key === key) ?? { plan_count: 0, budget: 0 };
+    expect(of(zonesAfter, null).plan_count - of(zonesBefore, null).plan_count).toBeCloseTo(2, 6);
+    expect(of(zonesAfter, null).budget - of(zonesBefore, null).budget).toBeCloseTo(300_000, 2);
+    expect(of(zonesAfter, '2').budget - of(zonesBefore, '2').budget).toBeCloseTo(20_000, 2); // L1 kept its place in zone 2
+    const { findings } = (await new Client(url).get<{ findings: { rule: string; projects?: string[] }[] }>('evaluation/checks?fy=2563')).body;
+    const unplaced = findings.find((f) => f.rule === 'missing-geometry')?.projects ?? [];
+    expect(unplaced).toEqual(expect.arrayContaining([`${prefix}-N1`, `${prefix}-N2`]));
+    expect(unplaced).not.toContain(`${prefix}-L1`);
   });
 });

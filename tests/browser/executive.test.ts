@@ -113,7 +113,7 @@ describe.runIf(chromiumAvailable)('the executive view in Chromium', () => {
     const errors = page.getByTestId('exec-import-errors');
     await errors.waitFor({ timeout: 10_000 });
     expect(await errors.locator('th').allInnerTexts()).toEqual(['แถว', 'คอลัมน์', 'ปัญหา']);
-    expect(await errors.locator('tr[data-row="3"][data-column="strategy_id"]').count()).toBe(1);
+    expect(await errors.locator('tr[data-row="3"][data-column="ยุทธศาสตร์"]').count()).toBe(1);
     expect(await errors.locator('tbody tr').first().locator('td').first().innerText()).toBe('3');
     expect(await page.getByTestId('exec-import-refused').innerText()).toMatch(/ไม่ได้นำเข้าข้อมูลใดเลย/);
     expect(await kpi.innerText()).toBe(before);
