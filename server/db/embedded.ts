@@ -1,6 +1,7 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { DatabaseUnavailable } from '../failures.ts';
 import type { Db, Queryable } from './types.ts';
 import type { Ask, Options, Reply, Request, SentError } from './embeddedWorker.ts';
 
@@ -45,13 +46,15 @@ export async function openEmbedded(dataDir: string | null): Promise<Db> {
       else call?.reject(rebuilt(call.trace, reply.error));
     }
   });
+  // A worker that has gone makes every request that needs the database a 503 (like a PostgreSQL
+  // server that went away), not a 500 that reads like a bug in the request.
   worker.on('error', (error) => {
-    // Every request that needs the database fails from now on: say why, once, in the log.
-    const stopping = new Error(`the embedded database stopped: ${error.message}`);
+    // Say why, once, in the log.
+    const stopping = new DatabaseUnavailable(new Error(`the embedded database stopped: ${error.message}`));
     console.error(stopping.message);
     stop(stopping);
   });
-  worker.on('exit', (code) => stop(new Error(`the embedded database stopped (exit code ${code})`)));
+  worker.on('exit', (code) => stop(new DatabaseUnavailable(new Error(`the embedded database stopped (exit code ${code})`))));
   try {
     await ready;
   } catch (error) {

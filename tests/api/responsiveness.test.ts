@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openDatabase, type Db } from '../../server/db/index.ts';
+import { classifyFailure, DatabaseUnavailable } from '../../server/failures.ts';
 import { Client } from '../support/client.ts';
 import { freshDatabase } from '../support/databases.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
@@ -153,4 +154,12 @@ describe('the embedded engine in its worker thread', () => {
     expect(row?.at.toISOString()).toBe('2026-11-30T12:00:00.000Z');
     expect(row?.list).toEqual([1, 2, 3]);
   });
+
+  it('answers every request after its worker has gone as a database that is away (503), not a bug', async () => {
+    const gone = await openDatabase({ dataDir: null });
+    await gone.close();
+    const error = await gone.query('SELECT 1').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DatabaseUnavailable);
+    expect(classifyFailure(error).status).toBe(503);
+  }, 120_000);
 });
