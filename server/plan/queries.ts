@@ -72,10 +72,7 @@ const PROJECT_SELECT = `
     FROM projects p
     JOIN strategies s ON s.id = p.strategy_id
     JOIN divisions d ON d.id = p.division_id
-    LEFT JOIN LATERAL (
-      SELECT c.zone_id::int AS zone_id, c.id::int AS community_id
-      FROM communities c WHERE ST_Intersects(c.geom, place_point(p.geom)) LIMIT 1
-    ) AS place ON true`;
+    LEFT JOIN LATERAL place_community(p.geom) AS place ON true`;
 
 /**
  * Projects with their zone and community taken from where they are (the community that holds
@@ -122,8 +119,7 @@ export interface ProjectValues {
 export async function zoneOfGeometry(db: Queryable, geometry: Geometry | null): Promise<number | null> {
   if (!geometry) return null;
   const [row] = await db.query<{ zone_id: number | null }>(
-    `SELECT (SELECT c.zone_id::int FROM communities c
-             WHERE ST_Intersects(c.geom, place_point(ST_SetSRID(ST_GeomFromGeoJSON($1), 4326))) LIMIT 1) AS zone_id`,
+    `SELECT (SELECT zone_id FROM place_community(ST_SetSRID(ST_GeomFromGeoJSON($1), 4326))) AS zone_id`,
     [JSON.stringify(geometry)]);
   return row?.zone_id ?? null;
 }
