@@ -1,8 +1,8 @@
 import type { Geometry, LineString, Point, Polygon } from 'geojson';
-import type { Bbox } from '../http/validate.ts';
-import type { Queryable } from '../db/index.ts';
-import { queryFeatures } from '../db/geojson.ts';
-import type { Stage } from './stages.ts';
+import type { Bbox } from '../../http/validate.ts';
+import type { Queryable } from '../../db/index.ts';
+import { queryFeatures } from '../../db/geojson.ts';
+import type { Stage } from '../stages.ts';
 
 export interface Mission { id: string; name_th: string; name_en: string }
 export interface Strategy { id: string; mission_id: string; name_th: string; name_en: string }
@@ -55,6 +55,11 @@ export async function planYears(db: Queryable, id: string | undefined): Promise<
      WHERE pl.id = coalesce($1, (SELECT id FROM plans WHERE kind = 'development' ORDER BY first_fy DESC LIMIT 1))
      GROUP BY pl.id`, [id ?? null]);
   return row;
+}
+
+/** Locks the project's row for the caller's transaction (a no-op if there is none). */
+export async function lockProject(tx: Queryable, id: number): Promise<void> {
+  await tx.query('SELECT 1 FROM projects WHERE id = $1 FOR UPDATE', [id]);
 }
 
 export async function strategyExists(db: Queryable, id: string): Promise<boolean> {
