@@ -85,11 +85,25 @@ export type AlertView = 'full' | 'public';
  * full; everyone sees active orange and red level or rate-of-rise alerts as the public does.
  */
 export function alertView(viewer: Viewer, alert: { zone_id: number; severity: string; status: string; type: string }): AlertView | null {
-  if (viewer.kind === 'user' && inScope(viewer, alert.zone_id)) return 'full';
-  const warning = alert.severity === 'warning' || alert.severity === 'critical';
-  const active = alert.status === 'open' || alert.status === 'acknowledged';
-  return warning && active && alert.type !== 'offline' ? 'public' : null;
+  const zones = alertZones(viewer);
+  if (zones === null || zones.includes(alert.zone_id)) return 'full';
+  const listed = (value: string, list: readonly string[]) => list.includes(value);
+  return listed(alert.severity, PUBLIC_ALERTS.severities) && listed(alert.status, PUBLIC_ALERTS.statuses)
+    && listed(alert.type, PUBLIC_ALERTS.types) ? 'public' : null;
 }
+
+/** The alerts everyone sees, as the public warning: active orange and red level or rate-of-rise alerts. */
+export const PUBLIC_ALERTS = {
+  severities: ['warning', 'critical'],
+  statuses: ['open', 'acknowledged'],
+  types: ['level', 'rise'],
+} as const;
+
+/**
+ * The zones whose alerts the viewer sees in full (null: every zone; the public: none). With
+ * PUBLIC_ALERTS it is all alertView decides, so lists filter by it in SQL, before their limit.
+ */
+export const alertZones = (viewer: Viewer): number[] | null => (viewer.kind === 'user' ? zoneScope(viewer) : []);
 
 /** Acknowledge, assign, resolve and close flood alerts (in the viewer's zones: canHandleAlerts). */
 export const canHandleSomeAlerts = (viewer: Viewer) => isOneOf(viewer, ['disaster', 'admin']);

@@ -1,6 +1,6 @@
-import type { Geometry, Position } from 'geojson';
-import type { Alert } from './alerts.ts';
-import type { Affected } from './affected.ts';
+import type { Position } from 'geojson';
+import type { Affected } from './queries/area.ts';
+import type { Alert } from './queries/alerts.ts';
 
 /**
  * The public warning in the Common Alerting Protocol 1.2 (OASIS), which radio, TV, phone
@@ -64,12 +64,12 @@ const TEXT = {
   },
 } as const;
 
-/** CAP polygons are "lat,lon" pairs, first and last the same; the outer ring of the largest part. */
-function capPolygon(geometry: Geometry): string | null {
-  const rings: Position[][] = geometry.type === 'Polygon' ? [geometry.coordinates[0] ?? []]
-    : geometry.type === 'MultiPolygon' ? geometry.coordinates.map((p) => p[0] ?? []) : [];
-  const ring = rings.sort((a, b) => b.length - a.length)[0];
-  if (!ring || ring.length < 4) return null;
+/**
+ * CAP polygons are "lat,lon" pairs, first and last the same: the outer ring of the area's
+ * largest part by area, as PostGIS measured it (affectedBy).
+ */
+function capPolygon(ring: Position[]): string | null {
+  if (ring.length < 4) return null;
   return ring.map(([lon, lat]) => `${(lat as number).toFixed(5)},${(lon as number).toFixed(5)}`).join(' ');
 }
 
@@ -80,7 +80,7 @@ function info(lang: 'th' | 'en', { alert, affected }: CapAlert, settings: CapSet
   const reach = affected
     ? ` ${affected.totals.communities} ${t.communities}, ~${affected.totals.households} ${t.households}.`
     : '';
-  const polygon = affected ? capPolygon(affected.area) : null;
+  const polygon = affected ? capPolygon(affected.largest_ring) : null;
   return [
     '<info>',
     element('language', lang === 'th' ? 'th-TH' : 'en-US'),

@@ -9,7 +9,7 @@ import type { Env } from '../env.ts';
 import { apiError, badRequest } from '../http/errors.ts';
 import { integer, validate } from '../http/validate.ts';
 import { destinationProblem } from './notify/outbound.ts';
-import { getContact, insertContact, listChains, listContacts, replaceChain, updateContact, zoneExists, type ContactFields } from './contacts.ts';
+import { getContact, insertContact, listChains, listContacts, replaceChain, updateContact, zoneExists, type ContactFields } from './queries/contacts.ts';
 
 /**
  * Who the flood desk tells, and in what order: contacts and each zone's escalation chain.

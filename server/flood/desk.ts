@@ -3,7 +3,7 @@ import type { Db } from '../db/index.ts';
 import { logError } from '../failures.ts';
 import { escalateOverdue } from './alerts.ts';
 import { flagSilentSensors } from './engine.ts';
-import { dropOldReadings } from './queries.ts';
+import { dropOldReadings, tryTransactionLock } from './queries/sensors.ts';
 import { channelsFor, type ChannelSettings } from './notify/channels.ts';
 import { dispatchDue } from './notify/outbox.ts';
 
@@ -56,8 +56,7 @@ export function startFloodDesk(db: Db, clock: Clock, options: FloodDeskOptions):
   const sweep = async (): Promise<SweepResult> => {
     const now = clock.now();
     const found = await db.transaction(async (tx) => {
-      const [lock] = await tx.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS ok', [SWEEP_LOCK]);
-      if (!lock?.ok) return { offline: [], escalated: [], dropped: [] };
+      if (!await tryTransactionLock(tx, SWEEP_LOCK)) return { offline: [], escalated: [], dropped: [] };
       return {
         offline: await flagSilentSensors(tx, now),
         escalated: await escalateOverdue(tx, now),

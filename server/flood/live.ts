@@ -1,10 +1,9 @@
 import type { Viewer } from '../auth/policy.ts';
 import type { Queryable } from '../db/index.ts';
-import { getAlert, listAlerts, type AlertChange } from './alerts.ts';
 import type { SensorUpdate } from './engine.ts';
-import { sensorsWithLatestReading, type SensorProperties } from './queries.ts';
+import { getAlert, listAlerts, type Alert, type AlertChange } from './queries/alerts.ts';
+import { sensorsWithLatestReading, type SensorProperties } from './queries/sensors.ts';
 import { alertFor, alertsFor, type VisibleAlert } from './views.ts';
-import type { Alert } from './alerts.ts';
 
 /** What the flood desk announces, once loaded: the same for every client, before the policy. */
 export type FloodEvent =
@@ -53,7 +52,8 @@ export interface FloodSnapshot {
 /** What a client needs on connecting: every sensor's latest state and the alert wall it may see. */
 export async function floodSnapshot(db: Queryable, viewer: Viewer, now: Date): Promise<FloodSnapshot> {
   const sensors = await sensorsWithLatestReading(db);
-  const alerts = alertsFor(viewer, await listAlerts(db, { state: 'wall', zones: null, limit: 1000 }));
+  // The viewer's scope is applied in SQL, before the limit; alertsFor shapes each one for them.
+  const alerts = alertsFor(viewer, await listAlerts(db, { state: 'wall', viewer, limit: 1000 }));
   return {
     at: now.toISOString(),
     sensors: sensors.features.map((f) => ({ ...f.properties, lon: f.geometry.coordinates[0] as number, lat: f.geometry.coordinates[1] as number })),

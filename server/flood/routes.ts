@@ -11,13 +11,15 @@ import type { Env } from '../env.ts';
 import { apiError, badRequest } from '../http/errors.ts';
 import { instant, refuseFuture } from '../http/time.ts';
 import { integer, validate, viewParam } from '../http/validate.ts';
-import { affectedBy } from './affected.ts';
-import { ACTION_FROM, actOnAlert, alertTimeline, getAlert, listAlerts, publishedRevision, type AlertAction } from './alerts.ts';
+import { ACTION_FROM, actOnAlert, type AlertAction } from './alerts.ts';
 import { capAlertXml, capFeedXml, type CapAlert } from './cap.ts';
-import { lineContactAccount } from './contacts.ts';
+import { storeReadings } from './engine.ts';
 import { acknowledgedAlert, lineSignatureValid } from './notify/channels.ts';
-import { notificationsOf } from './notify/outbox.ts';
-import { hydrograph, sensorsWithLatestReading, storeReadings } from './queries.ts';
+import { alertTimeline, getAlert, listAlerts, lockAlert, publishedRevision } from './queries/alerts.ts';
+import { affectedBy } from './queries/area.ts';
+import { lineContactAccount } from './queries/contacts.ts';
+import { notificationsOf } from './queries/outbox.ts';
+import { hydrograph, sensorsWithLatestReading } from './queries/sensors.ts';
 import { alertFor, alertsFor } from './views.ts';
 
 const MAX_BATCH = 5000;
@@ -94,8 +96,9 @@ export const floodRoutes = new Hono<Env>()
     view: viewParam,
   })), async (c) => {
     const { view, ...query } = c.req.valid('query');
-    const alerts = await listAlerts(c.var.db, { ...query, zones: null });
-    return c.json(alertsFor(view === 'public' ? PUBLIC : c.var.viewer, alerts).slice(0, query.limit));
+    const viewer = view === 'public' ? PUBLIC : c.var.viewer;
+    // Only the alerts this viewer may see, filtered in SQL before the limit.
+    return c.json(alertsFor(viewer, await listAlerts(c.var.db, { ...query, viewer })));
   })
 
   .get('/alerts/:id', alertId, async (c) => {
@@ -121,7 +124,9 @@ export const floodRoutes = new Hono<Env>()
     if (!alert || !alertFor(c.var.viewer, alert)) throw apiError(404, `no alert ${id}`);
     const affected = await affectedBy(c.var.db, alert.sensor_id, { basis, radius_m: radius_m ?? null, zones: zoneScope(c.var.viewer) });
     if (!affected) throw badRequest('basis', `basis: sensor ${alert.sensor_code} has no drawn catchment; use radius`);
-    return c.json(affected);
+    // The largest part's ring is for CAP; the area itself is already in the answer.
+    const { largest_ring: _, ...answer } = affected;
+    return c.json(answer);
   })
 
   .post('/alerts/:id/acknowledge', handlersOnly, alertId, validate('json', actionBodies.acknowledge), async (c) =>
@@ -204,8 +209,7 @@ const PAST = { acknowledge: 'acknowledged', resolve: 'resolved', close: 'closed'
 async function act(c: Context<Env>, id: number, action: AlertAction, viewer: Viewer = c.var.viewer, actor: Actor = actorOf(c)) {
   const now = c.var.clock.now();
   const after = await c.var.db.transaction(async (tx) => {
-    const [locked] = await tx.query<{ id: number }>('SELECT id FROM flood_alerts WHERE id = $1 FOR UPDATE', [id]);
-    const before = locked && await getAlert(tx, id);
+    const before = await lockAlert(tx, id) ? await getAlert(tx, id) : undefined;
     if (!before || !alertFor(viewer, before)) throw apiError(404, `no alert ${id}`);
     if (!canHandleAlerts(viewer, before.zone_id)) throw apiError(403, `alert ${id} is outside your zones`);
     if (!ACTION_FROM[action.action].includes(before.status)) {
@@ -225,8 +229,8 @@ async function publicCaps(db: Env['Variables']['db'], id: number | null): Promis
   // One warning per place: where the water is both high and rising fast, the worse alert speaks
   // (the wall's order puts it first).
   const seen = new Set<number>();
-  const alerts = (await listAlerts(db, { state: 'active', zones: null, limit: 1000 }))
-    .filter((a) => alertFor(PUBLIC, a) !== null && !seen.has(a.sensor_id) && seen.add(a.sensor_id))
+  const alerts = (await listAlerts(db, { state: 'active', viewer: PUBLIC, limit: 1000 }))
+    .filter((a) => !seen.has(a.sensor_id) && seen.add(a.sensor_id))
     .filter((a) => id === null || a.id === id);
   return Promise.all(alerts.map(async (alert) => {
     return {

@@ -1,5 +1,5 @@
 import { alertView, type Viewer } from '../auth/policy.ts';
-import type { Alert } from './alerts.ts';
+import type { Alert } from './queries/alerts.ts';
 
 /** What the public sees of an alert: where, what, how bad, since when. No people, no notes. */
 export type PublicAlert = Pick<Alert, 'id' | 'sensor_id' | 'sensor_code' | 'sensor_name_th' | 'sensor_name_en' | 'zone_id'

@@ -1,5 +1,6 @@
 import type { Geometry } from 'geojson';
 import { z } from 'zod';
+import { geometryValidity } from '../db/geojson.ts';
 import type { Queryable } from '../db/index.ts';
 import { badRequest } from './errors.ts';
 
@@ -43,7 +44,6 @@ export const geometry = shape.superRefine((g, ctx) => {
  * PostGIS decides, and its reason becomes the message.
  */
 export async function requireValidGeometry(db: Queryable, field: string, value: Geometry): Promise<void> {
-  const [row] = await db.query<{ valid: boolean; reason: string }>(
-    `SELECT ST_IsValid(g) AS valid, ST_IsValidReason(g) AS reason FROM ST_GeomFromGeoJSON($1) AS g`, [JSON.stringify(value)]);
+  const row = await geometryValidity(db, value);
   if (!row?.valid) throw badRequest(field, `${field}: invalid geometry: ${row?.reason ?? 'unreadable'}`);
 }

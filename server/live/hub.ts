@@ -1,4 +1,5 @@
 import type { Db, Queryable } from '../db/index.ts';
+import { notify } from '../db/sql.ts';
 import { logError } from '../failures.ts';
 
 /** The one channel every server process LISTENs on: a change made by any of them reaches all. */
@@ -10,7 +11,7 @@ export const LIVE_CHANNEL = 'mueang_live';
  * let each process load the rest once.
  */
 export async function publish(tx: Queryable, message: object): Promise<void> {
-  await tx.query('SELECT pg_notify($1, $2)', [LIVE_CHANNEL, JSON.stringify(message)]);
+  await notify(tx, LIVE_CHANNEL, JSON.stringify(message));
 }
 
 export interface Subscriber<Event> {

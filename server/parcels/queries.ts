@@ -48,10 +48,7 @@ function parcelSelect(view: ParcelView, where: string, zonesParam: number): stri
     SELECT ${columns}, p.geom
     FROM parcels p
     LEFT JOIN owners o ON o.id = p.owner_id
-    LEFT JOIN LATERAL (
-      SELECT c.zone_id::int AS zone_id, c.id::int AS community_id
-      FROM communities c WHERE ST_Intersects(c.geom, place_point(p.geom)) LIMIT 1
-    ) AS place ON true
+    LEFT JOIN LATERAL place_community(p.geom) AS place ON true
     WHERE ${where} AND ($${zonesParam}::int[] IS NULL OR place.zone_id = ANY($${zonesParam}))`;
 }
 

@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/index.ts';
-import { evaluate, type EvaluationRow } from './evaluation.ts';
+import { evaluate, type EvaluationRow } from './queries/evaluation.ts';
+import { printedFigures, projectsToCheck } from './queries/reports.ts';
 
 /** One inconsistency, said in both languages, with the figures that show it. */
 export interface Finding {
@@ -47,13 +48,7 @@ export async function validationReport(db: Queryable, plan: string, fy: number):
   const groups = [...await evaluate(db, 'mission', filter), ...await evaluate(db, 'strategy', filter)];
 
   // Stage amounts out of order, project by project.
-  const projects = await db.query<{ code: string; budget: number; approved: number | null; contract: number | null; disbursed: number | null; stage: string | null; status: string | null; has_geom: boolean; inside: boolean | null }>(
-    `SELECT p.code, p.budget::float8 AS budget, p.approved_amount::float8 AS approved, p.contract_amount::float8 AS contract,
-            p.disbursed_amount::float8 AS disbursed, p.stage, p.status, p.geom IS NOT NULL AS has_geom,
-            -- about a metre of tolerance: clipping leaves lines a few millimetres over the edge
-            (SELECT ST_Covers(ST_Buffer(m.geom, 1e-5), p.geom) FROM municipality m) AS inside
-     FROM projects p JOIN strategies s ON s.id = p.strategy_id JOIN missions mi ON mi.id = s.mission_id
-     WHERE mi.plan_id = $1 AND p.fiscal_year = $2 ORDER BY p.id`, [plan, fy]);
+  const projects = await projectsToCheck(db, plan, fy);
   for (const p of projects) {
     const pairs: [number | null, number | null, string, string][] = [
       [p.contract, p.approved, 'contract above approved budget', 'วงเงินสัญญาสูงกว่างบประมาณที่อนุมัติ'],
@@ -90,8 +85,7 @@ export async function validationReport(db: Queryable, plan: string, fy: number):
   }
 
   // Printed figures against the records, and printed percentages against the printed counts.
-  const printed = await db.query<{ scope: string; measure: string; value: number }>(
-    'SELECT scope, measure, value::float8 AS value FROM printed_figures WHERE plan_id = $1 AND fiscal_year = $2 ORDER BY scope, measure', [plan, fy]);
+  const printed = await printedFigures(db, plan, fy);
   const computed = new Map<string, EvaluationRow>([...groups.map((g) => [g.key ?? '', g] as const), ['total', total as EvaluationRow]]);
   const printedOf = (scope: string, measure: string) => printed.find((f) => f.scope === scope && f.measure === measure)?.value;
   for (const figure of printed) {

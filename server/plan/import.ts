@@ -5,7 +5,7 @@ import ExcelJS from 'exceljs';
 import { z } from 'zod';
 import type { Queryable } from '../db/index.ts';
 import { geometry as geometrySchema } from '../http/geometry.ts';
-import { geometryProblems, type References } from './queries.ts';
+import { geometryProblems, type References } from './queries/projects.ts';
 import type { Stage } from './stages.ts';
 import { parseWkt } from './wkt.ts';
 import { inflateAll, ZipRefusal } from './zip.ts';

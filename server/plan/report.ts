@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/index.ts';
-import { evaluate, type EvaluationRow, type Grouping } from './evaluation.ts';
+import { evaluate, type EvaluationRow, type Grouping } from './queries/evaluation.ts';
+import { reportHeading, strategyTargets } from './queries/reports.ts';
 
 const COLUMNS: [keyof EvaluationRow, string][] = [
   ['key', 'รหัส'], ['name_th', 'ชื่อ'], ['plan_count', 'จำนวนโครงการตามแผน'], ['budget', 'งบประมาณตามแผน (บาท)'],
@@ -38,17 +39,9 @@ const pct = (n: number | null) => (n === null ? '–' : n.toFixed(2));
  */
 export async function form2Html(db: Queryable, plan: string, fy: number): Promise<string> {
   const filter = { plan, fy, zones: null };
-  const [strategies, missions, [total], targets, [info]] = await Promise.all([
+  const [strategies, missions, [total], targets, info] = await Promise.all([
     evaluate(db, 'strategy', filter), evaluate(db, 'mission', filter), evaluate(db, 'plan', filter),
-    db.query<{ strategy_id: string; name_th: string; fiscal_year: number; project_count: number; budget: number }>(
-      `SELECT t.strategy_id, s.name_th, t.fiscal_year::int AS fiscal_year, t.project_count, t.budget::float8 AS budget
-       FROM strategy_targets t JOIN strategies s ON s.id = t.strategy_id JOIN missions m ON m.id = s.mission_id
-       WHERE m.plan_id = $1 ORDER BY length(t.strategy_id), t.strategy_id, t.fiscal_year`, [plan]),
-    db.query<{ name_th: string; as_of: string | null; municipality: string }>(
-      `SELECT pl.name_th, (SELECT to_char(max(p.as_of), 'YYYY-MM-DD') FROM projects p JOIN strategies s ON s.id = p.strategy_id
-                           JOIN missions m ON m.id = s.mission_id WHERE m.plan_id = pl.id AND p.fiscal_year = $2) AS as_of,
-              (SELECT name_th FROM municipality LIMIT 1) AS municipality
-       FROM plans pl WHERE pl.id = $1`, [plan, fy]),
+    strategyTargets(db, plan), reportHeading(db, plan, fy),
   ]);
   const years = [...new Set(targets.map((t) => t.fiscal_year))];
   const asOf = info?.as_of ? new Date(`${info.as_of}T00:00:00+07:00`).toLocaleDateString('th-TH-u-ca-buddhist', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Asia/Bangkok' }) : '–';

@@ -9,11 +9,11 @@ import type { Env } from '../env.ts';
 import { apiError, badRequest } from '../http/errors.ts';
 import { geometry, requireValidGeometry } from '../http/geometry.ts';
 import { bbox, integer, validate } from '../http/validate.ts';
-import * as plan from './queries.ts';
+import * as plan from './queries/projects.ts';
 import { validationReport } from './checks.ts';
 import { checkRows, FileRefusal, IMPORT_COLUMNS, MAX_IMPORT_ROWS, readTable } from './import.ts';
 import { evaluationCsv, form2Html } from './report.ts';
-import { evaluate, GROUPINGS } from './evaluation.ts';
+import { evaluate, GROUPINGS } from './queries/evaluation.ts';
 import { STAGES } from './stages.ts';
 
 const projectQuery = z.object({
@@ -153,7 +153,7 @@ export const planRoutes = new Hono<Env>()
       const refused = (Object.keys(change) as ProjectField[]).find((field) => !allowed.includes(field));
       if (refused) throw apiError(403, `${refused}: your role may not change it`, refused);
       const updated = await c.var.db.transaction(async (tx) => {
-        await tx.query('SELECT 1 FROM projects WHERE id = $1 FOR UPDATE', [id]);
+        await plan.lockProject(tx, id);
         const before = await plan.project(tx, id);
         if (!before) throw apiError(404, `no project ${id}`);
         if (!inScope(viewer, before.properties.zone_id)) throw apiError(403, `project ${id} is outside your zones`);

@@ -1,5 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import type { Alert } from '../alerts.ts';
+import type { Alert } from '../queries/alerts.ts';
 import { alertLink, alertText, type NotificationReason } from './message.ts';
 import { postChecked } from './outbound.ts';
 

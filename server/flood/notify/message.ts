@@ -1,4 +1,4 @@
-import type { Alert } from '../alerts.ts';
+import type { Alert } from '../queries/alerts.ts';
 
 const COLOUR = { watch: '🟡 เหลือง (เฝ้าระวัง)', warning: '🟠 ส้ม (เตือนภัย)', critical: '🔴 แดง (วิกฤต)' } as const;
 const WHAT = { level: 'ระดับน้ำ', rise: 'น้ำขึ้นเร็ว', offline: 'เซนเซอร์ขาดการติดต่อ' } as const;

@@ -1,9 +1,10 @@
 import type { Point } from 'geojson';
-import type { Queryable } from '../db/index.ts';
-import { queryFeatures } from '../db/geojson.ts';
-import { utcIso } from '../db/sql.ts';
-import { evaluateReadings } from './engine.ts';
-import type { Band } from './rules.ts';
+import type { Queryable } from '../../db/index.ts';
+import { queryFeatures } from '../../db/geojson.ts';
+import { utcIso } from '../../db/sql.ts';
+import type { Band } from '../rules.ts';
+
+/** Every statement on sensors, their readings and their latest state. */
 
 export interface SensorProperties {
   id: number; code: string; kind: 'siren' | 'sump'; name_th: string; name_en: string; zone_id: number;
@@ -32,15 +33,16 @@ export const sensorsWithLatestReading = (db: Queryable, code: string | null = nu
 
 export interface Reading { time: string; level_m: number; rain_mm?: number | null; battery_v?: number | null }
 
+export interface StoredReading { time: string; level_m: number; rain_mm: number | null; battery_v: number | null }
+
 /**
- * Stores a sensor's readings and runs the alert rules over the new ones, in the caller's
- * transaction. A reading already stored for the same sensor and time is left as it was, so a
- * device may resend a batch safely; late readings take their place in time.
+ * Stores readings (creating their months' partitions) and returns those that were new: a
+ * reading already stored for the same sensor and time is left as it was.
  */
-export async function storeReadings(tx: Queryable, sensorId: number, readings: Reading[], now: Date): Promise<number> {
+export async function insertReadings(tx: Queryable, sensorId: number, readings: Reading[]): Promise<StoredReading[]> {
   const times = readings.map((r) => r.time);
   await tx.query('SELECT ensure_reading_partitions(min(t), max(t)) FROM unnest($1::timestamptz[]) AS t', [times]);
-  const stored = await tx.query<{ time: string; level_m: number; rain_mm: number | null; battery_v: number | null }>(
+  return tx.query<StoredReading>(
     `INSERT INTO sensor_readings (sensor_id, recorded_at, level_m, rain_mm, battery_v)
      SELECT $1, r.time, r.level_m, r.rain_mm, r.battery_v
      FROM unnest($2::timestamptz[], $3::float8[], $4::float8[], $5::float8[]) AS r(time, level_m, rain_mm, battery_v)
@@ -48,8 +50,70 @@ export async function storeReadings(tx: Queryable, sensorId: number, readings: R
      RETURNING ${utcIso('recorded_at')} AS time, level_m, rain_mm, battery_v`,
     [sensorId, times, readings.map((r) => r.level_m),
       readings.map((r) => r.rain_mm ?? null), readings.map((r) => r.battery_v ?? null)]);
-  await evaluateReadings(tx, sensorId, stored.map((r) => ({ ...r, time: new Date(r.time) })), now);
-  return stored.length;
+}
+
+export interface SensorRules {
+  id: number; code: string; zone_id: number;
+  watch_m: number; warning_m: number; critical_m: number; hysteresis_m: number;
+  rise_m: number; rise_window_s: number;
+}
+
+export interface SensorStateRow {
+  recorded_at_ms: number | null; band: Band; rising: boolean; offline: boolean;
+}
+
+/**
+ * The sensor's state row (created on its first reading) and rules, the row locked: two
+ * batches of one sensor are evaluated one after the other, never interleaved.
+ */
+export async function lockSensorState(tx: Queryable, sensorId: number): Promise<(SensorStateRow & SensorRules) | undefined> {
+  await tx.query(
+    `INSERT INTO sensor_state (sensor_id, recorded_at, level_m, band) VALUES ($1, '-infinity', 0, 'normal')
+     ON CONFLICT (sensor_id) DO NOTHING`, [sensorId]);
+  const [state] = await tx.query<SensorStateRow & SensorRules>(
+    `SELECT CASE WHEN isfinite(st.recorded_at) THEN extract(epoch FROM st.recorded_at) * 1000 END::float8 AS recorded_at_ms,
+            st.band, st.rising, st.offline,
+            s.id, s.code, s.zone_id::int AS zone_id, s.watch_m, s.warning_m, s.critical_m, s.hysteresis_m, s.rise_m, s.rise_window_s
+     FROM sensor_state st JOIN sensors s ON s.id = st.sensor_id WHERE st.sensor_id = $1 FOR UPDATE OF st`, [sensorId]);
+  return state;
+}
+
+/** The sensor's readings over [from, to], oldest first, as epoch milliseconds. */
+export const readingHistory = (tx: Queryable, sensorId: number, from: Date, to: Date) =>
+  tx.query<{ t: number; level_m: number }>(
+    `SELECT (extract(epoch FROM recorded_at) * 1000)::float8 AS t, level_m FROM sensor_readings
+     WHERE sensor_id = $1 AND recorded_at BETWEEN $2 AND $3 ORDER BY recorded_at`,
+    [sensorId, from.toISOString(), to.toISOString()]);
+
+export const updateSensorState = (tx: Queryable, sensorId: number,
+  latest: { time: Date; level_m: number; rain_mm: number | null; battery_v: number | null }, band: Band, rising: boolean) =>
+  tx.query(
+    `UPDATE sensor_state SET recorded_at = $2, level_m = $3, rain_mm = $4, battery_v = $5, band = $6, rising = $7, offline = false
+     WHERE sensor_id = $1`,
+    [sensorId, latest.time.toISOString(), latest.level_m, latest.rain_mm, latest.battery_v, band, rising]);
+
+export interface SilentSensor {
+  sensor_id: number; code: string; zone_id: number; recorded_at: string; level_m: number; rain_mm: number | null; battery_v: number | null; band: Band;
+  /** When it became overdue: its last reading plus the silence it may keep. */
+  overdue_at: string;
+}
+
+/** Flags offline the sensors silent for longer than they may be (never those that never reported). */
+export const markSilentSensors = (tx: Queryable, now: Date) =>
+  tx.query<SilentSensor>(
+    `UPDATE sensor_state st SET offline = true
+     FROM sensors s
+     WHERE s.id = st.sensor_id AND NOT st.offline AND isfinite(st.recorded_at)
+       AND st.recorded_at < $1::timestamptz - s.offline_after_s * interval '1 second'
+     RETURNING st.sensor_id::int AS sensor_id, s.code, s.zone_id::int AS zone_id,
+               ${utcIso('st.recorded_at')} AS recorded_at,
+               ${utcIso("st.recorded_at + s.offline_after_s * interval '1 second'")} AS overdue_at, st.level_m, st.rain_mm, st.battery_v, st.band`,
+    [now.toISOString()]);
+
+/** Takes the transaction-scoped advisory lock `key` if no one holds it; false if someone does. */
+export async function tryTransactionLock(tx: Queryable, key: number): Promise<boolean> {
+  const [lock] = await tx.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS ok', [key]);
+  return lock?.ok ?? false;
 }
 
 export interface HydrographPoint { t: string; level_m: number; min_m: number; max_m: number; rain_mm: number | null }

@@ -1,8 +1,8 @@
 import type { Geometry, LineString, Point, Polygon } from 'geojson';
-import type { Bbox } from '../http/validate.ts';
-import type { Queryable } from '../db/index.ts';
-import { queryFeatures } from '../db/geojson.ts';
-import type { Stage } from './stages.ts';
+import type { Bbox } from '../../http/validate.ts';
+import type { Queryable } from '../../db/index.ts';
+import { queryFeatures } from '../../db/geojson.ts';
+import type { Stage } from '../stages.ts';
 
 export interface Mission { id: string; name_th: string; name_en: string }
 export interface Strategy { id: string; mission_id: string; name_th: string; name_en: string }
@@ -57,6 +57,11 @@ export async function planYears(db: Queryable, id: string | undefined): Promise<
   return row;
 }
 
+/** Locks the project's row for the caller's transaction (a no-op if there is none). */
+export async function lockProject(tx: Queryable, id: number): Promise<void> {
+  await tx.query('SELECT 1 FROM projects WHERE id = $1 FOR UPDATE', [id]);
+}
+
 export async function strategyExists(db: Queryable, id: string): Promise<boolean> {
   return (await db.query('SELECT 1 FROM strategies WHERE id = $1', [id])).length > 0;
 }
@@ -72,10 +77,7 @@ const PROJECT_SELECT = `
     FROM projects p
     JOIN strategies s ON s.id = p.strategy_id
     JOIN divisions d ON d.id = p.division_id
-    LEFT JOIN LATERAL (
-      SELECT c.zone_id::int AS zone_id, c.id::int AS community_id
-      FROM communities c WHERE ST_Intersects(c.geom, place_point(p.geom)) LIMIT 1
-    ) AS place ON true`;
+    LEFT JOIN LATERAL place_community(p.geom) AS place ON true`;
 
 /**
  * Projects with their zone and community taken from where they are (the community that holds
@@ -122,8 +124,7 @@ export interface ProjectValues {
 export async function zoneOfGeometry(db: Queryable, geometry: Geometry | null): Promise<number | null> {
   if (!geometry) return null;
   const [row] = await db.query<{ zone_id: number | null }>(
-    `SELECT (SELECT c.zone_id::int FROM communities c
-             WHERE ST_Intersects(c.geom, place_point(ST_SetSRID(ST_GeomFromGeoJSON($1), 4326))) LIMIT 1) AS zone_id`,
+    `SELECT (SELECT zone_id FROM place_community(ST_SetSRID(ST_GeomFromGeoJSON($1), 4326))) AS zone_id`,
     [JSON.stringify(geometry)]);
   return row?.zone_id ?? null;
 }

@@ -1,5 +1,5 @@
-import type { User } from '../auth/policy.ts';
-import type { Queryable } from '../db/index.ts';
+import type { User } from '../../auth/policy.ts';
+import type { Queryable } from '../../db/index.ts';
 
 export interface Contact {
   id: number; name: string; position: string; username: string | null;

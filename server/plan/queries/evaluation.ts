@@ -1,4 +1,4 @@
-import type { Queryable } from '../db/index.ts';
+import type { Queryable } from '../../db/index.ts';
 
 /**
  * The evaluation engine: every figure of an M&E report, computed from the project records.
