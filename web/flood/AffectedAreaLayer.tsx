@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import { GeoJsonLayer } from '@deck.gl/layers';
 import type { Feature, Geometry } from 'geojson';
 import type { Affected, AlertSeverity } from '../api/client.ts';
-import { useDeckLayers } from '../map/MapContext.ts';
+import { useDeckLayers } from '../map/deck/DeckOverlay.tsx';
 import { hexToRgba } from '../map/palette.ts';
 import { SEVERITY_RANK, severityColor } from './alerts.ts';
 

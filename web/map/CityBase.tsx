@@ -4,7 +4,7 @@ import { api } from '../api/client.ts';
 import { useResource } from '../api/useResource.ts';
 import { BASEMAP_SOURCE, BOUNDARY_SOURCE } from './baseStyle.ts';
 import { useMap } from './MapContext.ts';
-import { reportError, reportLoaded } from './status.ts';
+import { reportError, reportLoaded } from './readiness.ts';
 
 /** Room for the layer panel on the left and the details panel on the right. */
 const FIT_PADDING = { top: 24, bottom: 24, left: 300, right: 60 };
@@ -14,7 +14,7 @@ const FIT_PADDING = { top: 24, bottom: 24, left: 300, right: 60 };
  * These are MapLibre layers rather than deck.gl ones: they are background, never picked.
  */
 export function CityBase() {
-  const { map } = useMap();
+  const map = useMap();
   const boundary = useResource('boundary', () => api.boundary(), { perViewer: false });
   const basemap = useResource('basemap', () => api.basemap(), { perViewer: false });
 

@@ -13,7 +13,7 @@ const CITY_PADDING: Padding = { top: 24, bottom: 24, left: 300, right: 60 };
  * its framing back on leaving. Below `minWidth` the panels overlay the map anyway.
  */
 export function useCityFrame(padding: Padding, minWidth = 900): void {
-  const { map } = useMap();
+  const map = useMap();
   const zones = useResource('zones', () => api.zones(), { perViewer: false }).data;
   const { top, bottom, left, right } = padding;
   useEffect(() => {
