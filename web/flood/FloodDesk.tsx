@@ -6,7 +6,6 @@ import { formatAgo, formatDateTime, formatMetres, formatNumber } from '../i18n/f
 import { useLanguage } from '../i18n/LanguageProvider.tsx';
 import { fill, localName } from '../i18n/strings.ts';
 import { SENSOR_LEVEL_COLORS } from '../map/palette.ts';
-import { useCityFrame } from '../map/useCityFrame.ts';
 import { AffectedAreaLayer } from './AffectedAreaLayer.tsx';
 import { AlertCard } from './AlertCard.tsx';
 import { SeverityBadge } from './AlertSummary.tsx';
@@ -19,12 +18,9 @@ import type { FloodDeskState } from './state.ts';
 import { useNow } from './useNow.ts';
 import { Panel } from '../map/Shell.tsx';
 
-/** Room for the sensor panel on the left and the alert wall on the right. */
-const DESK_PADDING = { top: 24, bottom: 24, left: 440, right: 410 };
 
 /** The desk's map layers (inside <MapView>): live sensors over the affected area in focus. */
 export function FloodDeskMap({ state, zoom }: { state: FloodDeskState; zoom: number }) {
-  useCityFrame(DESK_PADDING);
   return (
     <>
       <AffectedAreaLayer areas={state.areas} />

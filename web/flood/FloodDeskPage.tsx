@@ -12,6 +12,9 @@ import { useLiveSensorsReady } from './useFloodLive.ts';
 /** The desk's first picture: the city, its zones and every live sensor. */
 const REQUIRES = ['boundary', 'basemap', 'zones', 'sensors'] as const;
 
+/** Room for the sensor panel on the left and the alert wall on the right. */
+const FRAME = { top: 24, bottom: 24, left: 440, right: 410 };
+
 /** The flood desk (`/flood`): live sensors and the alert wall; a click on a sensor opens its hydrograph. */
 export function FloodDeskPage() {
   const desk = useFloodDesk();
@@ -26,7 +29,7 @@ export function FloodDeskPage() {
   return (
     <StaffShell className="page-flood">
       <MapView requires={REQUIRES} onZoomChange={setZoom}>
-        <CityBase />
+        <CityBase frame={FRAME} />
         <DeckOverlay onSelect={onSelect}>
           <ZonesLayer visible faint />
           <FloodDeskMap state={desk} zoom={zoom} />

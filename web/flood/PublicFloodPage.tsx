@@ -9,7 +9,6 @@ import { fill } from '../i18n/strings.ts';
 import { CityBase } from '../map/CityBase.tsx';
 import { MapView } from '../map/MapView.tsx';
 import { Panel, Shell } from '../map/Shell.tsx';
-import { useCityFrame } from '../map/useCityFrame.ts';
 import type { AffectedArea } from './AffectedAreaLayer.tsx';
 import { isPublicWarning, severityColor } from './alerts.ts';
 import { AlertSummary } from './AlertSummary.tsx';
@@ -20,6 +19,9 @@ import { useNow } from './useNow.ts';
 
 /** Its map is complete with the city frame, the zones and the live sensors. */
 const REQUIRES = ['boundary', 'basemap', 'zones', 'sensors'] as const;
+
+/** Room for the warnings panel on the right. */
+const FRAME = { top: 24, bottom: 24, left: 40, right: 390 };
 
 /**
  * One warning per sensor for a resident: its worst alert (the wall's order puts it first), and
@@ -76,8 +78,7 @@ export function PublicFloodPage() {
   return (
     <Shell header={header} className="flood-public">
       <MapView requires={REQUIRES}>
-        <CityBase />
-        <PublicFrame />
+        <CityBase frame={FRAME} />
         <PublicFloodMap sensors={live.sensors} areas={areas} />
       </MapView>
       <Panel className="flood-public-panel" testId="flood-public">
@@ -100,14 +101,6 @@ export function PublicFloodPage() {
       </Panel>
     </Shell>
   );
-}
-
-/** Room for the warnings panel on the right (the city map's frame leaves room on the left). */
-const PUBLIC_PADDING = { top: 24, bottom: 24, left: 40, right: 390 };
-
-function PublicFrame() {
-  useCityFrame(PUBLIC_PADDING);
-  return null;
 }
 
 function PublicWarningItem({ warning, now }: { warning: PublicWarning; now: Date }) {

@@ -7,15 +7,12 @@ import { useLanguage } from '../i18n/LanguageProvider.tsx';
 import { localName } from '../i18n/strings.ts';
 import { UNDER_ROADS } from '../map/baseStyle.ts';
 import { useDeckLayers } from '../map/deck/DeckOverlay.tsx';
-import { useCityFrame } from '../map/useCityFrame.ts';
 import { useLayerData } from '../map/useLayerData.ts';
 import { useZoneMarkers } from '../map/useZoneMarkers.ts';
 import { hexToRgba, SELECTION_COLOR } from '../map/palette.ts';
 import { colorOf, textColorOn } from './classify.ts';
 import type { PlanState } from './state.ts';
 
-/** Room for the controls on the left and the figures on the right. */
-const EXEC_PADDING = { top: 24, bottom: 24, left: 320, right: 370 };
 
 /**
  * The choropleth of the plan page, through the map's own deck.gl slots: the four zones
@@ -35,7 +32,6 @@ export function PlanMap({ state }: { state: PlanState }) {
     [state.byCommunity.data, measure],
   );
 
-  useCityFrame(EXEC_PADDING);
 
   const fills = useMemo(() => {
     if (!zones) return null;

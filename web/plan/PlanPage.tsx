@@ -13,6 +13,9 @@ import { usePlanState } from './state.ts';
 /** The first picture: the city and its zones coloured by the year's figures. */
 const REQUIRES = ['boundary', 'basemap', 'zones', 'evaluation'] as const;
 
+/** Room for the controls on the left and the figures on the right. */
+const FRAME = { top: 24, bottom: 24, left: 320, right: 370 };
+
 /** Plan evaluation (`/plan`): the M&E figures of the development plan, by zone on the map. */
 export function PlanPage() {
   const [zoom, setZoom] = useState(CITY_ZOOM);
@@ -32,7 +35,7 @@ export function PlanPage() {
   return (
     <StaffShell className="page-plan">
       <MapView requires={REQUIRES} onZoomChange={setZoom}>
-        <CityBase />
+        <CityBase frame={FRAME} />
         <DeckOverlay onSelect={onSelect}>
           <PlanMap state={plan} />
         </DeckOverlay>
