@@ -18,6 +18,21 @@ const base = () => {
 };
 const DESK = { width: 1440, height: 900 };
 
+/** How many colours the sensors are drawn in, sampled at each sensor in view (not under a panel). */
+async function sensorColours(page: Page): Promise<number> {
+  await settle(page);
+  const png = PNG.sync.read(await page.screenshot());
+  const colours = new Set<string>();
+  for (const sensor of await sensors(base())) {
+    const [x, y] = await at(page, sensor.lon, sensor.lat);
+    const onMap = await page.evaluate(([px, py]) => document.elementFromPoint(px!, py!)?.tagName === 'CANVAS', [x, y]);
+    if (!onMap) continue;
+    const i = (Math.round(y) * png.width + Math.round(x)) * 4;
+    colours.add(`${png.data[i]! >> 4},${png.data[i + 1]! >> 4},${png.data[i + 2]! >> 4}`);
+  }
+  return colours.size;
+}
+
 /** The built chunk files that hold deck.gl (named by vite.config.ts). */
 function deckChunks(): string[] {
   const manifest = JSON.parse(readFileSync(new URL('../../dist/web/.vite/manifest.json', import.meta.url), 'utf8')) as Record<string, { file: string; name?: string }>;
@@ -59,19 +74,8 @@ describe.runIf(chromiumAvailable)('the flood desk (/flood) and the public flood 
 
   it('colours the sensors by level on the map', async () => {
     const { page } = await browser.open(`${base()}/flood`, DESK);
-    await settle(page);
-    const png = PNG.sync.read(await page.screenshot());
-    const colours = new Set<string>();
-    for (const sensor of await sensors(base())) {
-      const [x, y] = await at(page, sensor.lon, sensor.lat);
-      // Only sensors in view, not under the side panels.
-      const onMap = await page.evaluate(([px, py]) => document.elementFromPoint(px!, py!)?.tagName === 'CANVAS', [x, y]);
-      if (!onMap) continue;
-      const i = (Math.round(y) * png.width + Math.round(x)) * 4;
-      colours.add(`${png.data[i]! >> 4},${png.data[i + 1]! >> 4},${png.data[i + 2]! >> 4}`);
-    }
     // Red, orange and the blue-grey of "normal" at least (yellow too, after the seed's storm).
-    expect(colours.size).toBeGreaterThanOrEqual(3);
+    expect(await sensorColours(page)).toBeGreaterThanOrEqual(3);
   });
 
   it('opens a sensor’s hydrograph with its threshold lines on click', async () => {
@@ -181,16 +185,6 @@ describe.runIf(chromiumAvailable)('the flood desk (/flood) and the public flood 
 
   it('draws the public map’s sensors and warnings with MapLibre alone', async () => {
     const { page } = await browser.open(`${base()}/flood/public`, DESK);
-    await settle(page);
-    const png = PNG.sync.read(await page.screenshot());
-    const colours = new Set<string>();
-    for (const sensor of await sensors(base())) {
-      const [x, y] = await at(page, sensor.lon, sensor.lat);
-      const onMap = await page.evaluate(([px, py]) => document.elementFromPoint(px!, py!)?.tagName === 'CANVAS', [x, y]);
-      if (!onMap) continue;
-      const i = (Math.round(y) * png.width + Math.round(x)) * 4;
-      colours.add(`${png.data[i]! >> 4},${png.data[i + 1]! >> 4},${png.data[i + 2]! >> 4}`);
-    }
-    expect(colours.size).toBeGreaterThanOrEqual(3);
+    expect(await sensorColours(page)).toBeGreaterThanOrEqual(3);
   });
 });

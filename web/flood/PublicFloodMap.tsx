@@ -1,12 +1,11 @@
 import { useMemo } from 'react';
 import type { ExpressionSpecification } from 'maplibre-gl';
 import type { Feature, FeatureCollection } from 'geojson';
-import { api, sensorLevel, type LiveSensor, type SensorLevel } from '../api/client.ts';
+import { api, sensorLevel, type LiveSensor } from '../api/client.ts';
 import { useGeoJsonLayers } from '../map/useGeoJsonLayers.ts';
 import { useLayerData } from '../map/useLayerData.ts';
 import { SENSOR_LEVEL_COLORS, ZONE_COLORS } from '../map/palette.ts';
-import type { AffectedArea } from './AffectedAreaLayer.tsx';
-import { SEVERITY_RANK } from './alerts.ts';
+import { SENSOR_RADIUS_PX, SEVERITY_RANK, worstLast, type AffectedArea } from './alerts.ts';
 
 /*
  * The public flood map in MapLibre's own layers, so the page needs no deck.gl: the same
@@ -19,10 +18,6 @@ const EMPTY: FeatureCollection = { type: 'FeatureCollection', features: [] };
 function byProperty(property: string, values: Record<string, string | number>, fallback: string | number): ExpressionSpecification {
   return ['match', ['get', property], ...Object.entries(values).flatMap(([key, value]) => [Number.isNaN(Number(key)) ? key : Number(key), value]), fallback] as unknown as ExpressionSpecification;
 }
-
-/** Worse levels draw bigger (as on the desk), and last. */
-const RADIUS_PX: Record<SensorLevel, number> = { offline: 5, normal: 6, watch: 8, warning: 9.5, critical: 11 };
-const ORDER: Record<SensorLevel, number> = { offline: 0, normal: 1, watch: 2, warning: 3, critical: 4 };
 
 /** The zones, barely tinted: they orient without competing with the alert colours. */
 function FaintZones() {
@@ -51,10 +46,9 @@ function AffectedAreas({ areas }: { areas: AffectedArea[] }) {
 function Sensors({ sensors }: { sensors: LiveSensor[] }) {
   const data = useMemo<FeatureCollection>(() => ({
     type: 'FeatureCollection',
-    features: sensors
-      .map((s) => ({ s, level: sensorLevel(s) }))
-      .sort((a, b) => ORDER[a.level] - ORDER[b.level])
-      .map(({ s, level }): Feature => ({ type: 'Feature', geometry: { type: 'Point', coordinates: [s.lon, s.lat] }, properties: { code: s.code, level } })),
+    // Worse levels draw bigger (as on the desk), and last.
+    features: worstLast(sensors.map((s) => ({ s, properties: s })))
+      .map(({ s }): Feature => ({ type: 'Feature', geometry: { type: 'Point', coordinates: [s.lon, s.lat] }, properties: { code: s.code, level: sensorLevel(s) } })),
   }), [sensors]);
   const offline = ['==', ['get', 'level'], 'offline'] as ExpressionSpecification;
   useGeoJsonLayers('public-sensors', data, [
@@ -62,7 +56,7 @@ function Sensors({ sensors }: { sensors: LiveSensor[] }) {
       id: 'public-sensors',
       type: 'circle',
       paint: {
-        'circle-radius': byProperty('level', RADIUS_PX, 6),
+        'circle-radius': byProperty('level', SENSOR_RADIUS_PX, 6),
         // A silent sensor is hollow: its last colour would claim a present it does not know.
         'circle-color': ['case', offline, '#ffffff', byProperty('level', SENSOR_LEVEL_COLORS, '#888')],
         'circle-opacity': ['case', offline, 0.8, 1],

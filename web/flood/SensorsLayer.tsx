@@ -1,24 +1,13 @@
 import { useMemo } from 'react';
 import { ScatterplotLayer } from '@deck.gl/layers';
-import { api, sensorLevel, type SensorFeature, type SensorLevel } from '../api/client.ts';
+import { api, sensorLevel, type SensorFeature } from '../api/client.ts';
 import { useDeckLayers } from '../map/deck/DeckOverlay.tsx';
 import { hexToRgba, SENSOR_LEVEL_COLORS, type RGBA } from '../map/palette.ts';
 import { useLayerData } from '../map/useLayerData.ts';
+import { SENSOR_RADIUS_PX, worstLast } from './alerts.ts';
 
 /** Readings arrive every few minutes; polling faster would only repaint the same colours. */
 const REFRESH_MS = 60_000;
-
-/**
- * Worse levels draw bigger, so a critical sump is the first thing the eye finds. In pixels: in
- * metres every circle would hit the same minimum size at city zoom and the order would vanish.
- */
-const RADIUS_PX: Record<SensorLevel, number> = { offline: 5, normal: 6, watch: 8, warning: 9.5, critical: 11 };
-const SEVERITY: Record<SensorLevel, number> = { offline: 0, normal: 1, watch: 2, warning: 3, critical: 4 };
-
-/** Draw the worst last so an alert is never buried under a neighbouring "normal". */
-export function worstLast(features: SensorFeature[]): SensorFeature[] {
-  return [...features].sort((a, b) => SEVERITY[sensorLevel(a.properties)] - SEVERITY[sensorLevel(b.properties)]);
-}
 
 const WHITE: RGBA = [255, 255, 255, 255];
 /** A silent sensor is hollow: its last colour would claim a present it does not know. */
@@ -41,7 +30,7 @@ export function sensorCircles(id: string, data: SensorFeature[], visible: boolea
       const level = sensorLevel(f.properties);
       return level === 'offline' ? HOLLOW : hexToRgba(SENSOR_LEVEL_COLORS[level]);
     },
-    getRadius: (f) => RADIUS_PX[sensorLevel(f.properties)],
+    getRadius: (f) => SENSOR_RADIUS_PX[sensorLevel(f.properties)],
     radiusUnits: 'pixels',
     stroked: true,
     getLineColor: (f) => {

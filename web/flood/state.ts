@@ -1,8 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, type FloodAlert, type HydrographRange, type LiveSensor } from '../api/client.ts';
 import { useResource } from '../api/useResource.ts';
-import type { AffectedArea } from './AffectedAreaLayer.tsx';
-import { isActive } from './alerts.ts';
+import { isActive, type AffectedArea } from './alerts.ts';
 import { useRedAlertCue } from './cues.ts';
 import { useFloodLive } from './useFloodLive.ts';
 
