@@ -5,7 +5,7 @@ import { useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from
  * `<a href>` (open in a new tab, copy the address); a plain left click moves without a reload.
  */
 export const PATHS = { city: '/', plan: '/plan', flood: '/flood', floodPublic: '/flood/public' } as const;
-export type PagePath = (typeof PATHS)[keyof typeof PATHS];
+type PagePath = (typeof PATHS)[keyof typeof PATHS];
 
 const NAVIGATE = 'mueang:navigate';
 
@@ -25,7 +25,7 @@ export function usePath(): string {
   return useSyncExternalStore(subscribe, currentPath);
 }
 
-export function navigate(to: string): void {
+function navigate(to: string): void {
   window.history.pushState(null, '', to);
   window.dispatchEvent(new Event(NAVIGATE));
 }

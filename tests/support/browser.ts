@@ -23,7 +23,7 @@ if (!chromiumAvailable && process.env.MUEANG_REQUIRE_BROWSER === '1') {
 }
 if (!chromiumAvailable) console.warn(`no Chromium at ${CHROMIUM}: the browser tests are skipped`);
 
-export async function launchChromium(): Promise<{ browser: Browser; close: () => Promise<void> }> {
+async function launchChromium(): Promise<{ browser: Browser; close: () => Promise<void> }> {
   const profile = mkdtempSync(join(tmpdir(), 'mueang-chromium-'));
   const browser = await chromium.launch({ executablePath: CHROMIUM, ignoreDefaultArgs: true, args: [...FLAGS, `--user-data-dir=${profile}`] });
   return {
@@ -35,7 +35,7 @@ export async function launchChromium(): Promise<{ browser: Browser; close: () =>
   };
 }
 
-export interface OpenPage {
+interface OpenPage {
   page: Page;
   /** Uncaught errors on the page. */
   problems: string[];

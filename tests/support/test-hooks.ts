@@ -7,9 +7,9 @@ import { fileURLToPath } from 'node:url';
  * in the production bundle. The script is plain JavaScript because it is sent as it is
  * (a function compiled by tsx would carry helpers from outside itself).
  */
-export type CountedLayer = 'zones' | 'communities' | 'projects' | 'trucks' | 'sensors' | 'parcels';
+type CountedLayer = 'zones' | 'communities' | 'projects' | 'trucks' | 'sensors' | 'parcels';
 
-export interface MueangStatus {
+interface MueangStatus {
   /** The current page's first complete picture has been drawn. */
   ready: boolean;
   /** Features loaded per thematic layer of the current page, whether or not switched on. */

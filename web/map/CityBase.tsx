@@ -6,7 +6,7 @@ import { BASEMAP_SOURCE, BOUNDARY_SOURCE } from './baseStyle.ts';
 import { useMap } from './MapContext.ts';
 import { reportError, reportLoaded } from './readiness.ts';
 
-export type Frame = { top: number; bottom: number; left: number; right: number };
+type Frame = { top: number; bottom: number; left: number; right: number };
 
 /** The city map's: room for the layer panel on the left and the details panel on the right. */
 const CITY_FRAME: Frame = { top: 24, bottom: 24, left: 300, right: 60 };

@@ -17,7 +17,7 @@ const DECK_SLOTS = [
   // The flood desk (web/flood/): an alert's affected area under the live sensors.
   'flood-area', 'flood-sensors', 'selection',
 ] as const;
-export type DeckSlot = (typeof DECK_SLOTS)[number];
+type DeckSlot = (typeof DECK_SLOTS)[number];
 
 /** Put (or with null, take away) the deck.gl layer(s) that one feature component owns. */
 type SetDeckLayers = (slot: DeckSlot, layers: LayersList | null) => void;
