@@ -9,7 +9,6 @@ import {
   formatKm2,
   formatLandArea,
   formatMetres,
-  formatNationalId,
   formatNumber,
   formatPercent,
 } from '../i18n/format.ts';
@@ -22,6 +21,7 @@ import {
   zoneColor,
 } from '../map/palette.ts';
 import type { Selection } from '../map/selection.ts';
+import { parcelPersonalRows } from '../parcels/describe.ts';
 
 /** Names for the ids that features carry (zone_id, strategy_id…), loaded once and shared. */
 export interface Gazetteer {
@@ -63,24 +63,6 @@ function communityName(g: Gazetteer, id: number | null | undefined, lang: Lang):
   if (id === null || id === undefined) return '—';
   const community = g.communities.get(id);
   return community ? localName(community, lang) : `#${id}`;
-}
-
-type ParcelProperties = Extract<Selection, { kind: 'parcel' }>['feature']['properties'];
-
-/**
- * Owner and tax rows, only when the server sent any of these attributes (it does for the roles
- * that may see them). Vector tiles leave out empty values, so one present attribute is enough
- * to show all four, with a dash for the missing ones (state land has no owner, say).
- */
-function personalRows(p: ParcelProperties, lang: Lang): DetailRow[] {
-  const sent = ['owner_name', 'national_id', 'assessed_value', 'tax_due'].some((key) => key in p);
-  if (!sent) return [];
-  return [
-    { label: 'field.owner', field: 'owner_name', value: p.owner_name || '—', section: 'details.personal' },
-    { label: 'field.nationalId', field: 'national_id', value: formatNationalId(p.national_id) },
-    { label: 'field.assessedValue', field: 'assessed_value', value: formatBaht(p.assessed_value, lang) },
-    { label: 'field.taxDue', field: 'tax_due', value: formatBaht(p.tax_due, lang) },
-  ];
 }
 
 /** Turns a picked feature into labelled, formatted rows; the panel only lays them out. */
@@ -128,7 +110,7 @@ export function describe(selection: Selection, g: Gazetteer, lang: Lang, t: T): 
           { label: 'field.area', value: formatLandArea(p.area_m2, lang) },
           { label: 'field.zone', value: zoneName(g, p.zone_id, lang), color: zoneColor(p.zone_id) },
           { label: 'field.community', value: communityName(g, p.community_id, lang) },
-          ...personalRows(p, lang),
+          ...parcelPersonalRows(p, lang),
         ],
       };
     }
