@@ -12,8 +12,26 @@ export default defineConfig({
   build: {
     outDir: '../dist/web',
     emptyOutDir: true,
-    // maplibre-gl and deck.gl are large by nature; the warning would only be noise.
+    // maplibre-gl and deck.gl are large by nature; `npm run bundle-size` holds each page to a budget instead.
     chunkSizeWarningLimit: 3000,
+    // scripts/bundle-size.ts reads which chunks each page loads from here.
+    manifest: true,
+    rolldownOptions: {
+      output: {
+        codeSplitting: {
+          // Named chunks for the big libraries, so a page's chunk list says what it carries
+          // (the public flood page must load no `deck` chunk) and each is cached on its own.
+          groups: [
+            // Vite's preload helper on its own: the entry needs it, and inside the deck chunk
+            // (deck.gl imports lazily too) it would make every page load deck.gl.
+            { name: 'preload', test: /preload-helper/, priority: 4 },
+            { name: 'deck', test: /node_modules[\\/]@(deck\.gl|luma\.gl|loaders\.gl|math\.gl|probe\.gl)[\\/]/, priority: 3 },
+            { name: 'maplibre', test: /node_modules[\\/](maplibre-gl|@maplibre)[\\/]/, priority: 2 },
+            { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/, priority: 1 },
+          ],
+        },
+      },
+    },
   },
   server: {
     proxy: {

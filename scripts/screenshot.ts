@@ -1,19 +1,24 @@
 /**
  * Screenshot of the running web app in Debian's Chromium (software WebGL2 via SwiftShader).
  *
- *   node --import tsx scripts/screenshot.ts http://localhost:8080/ shot.png [--lang en]
+ *   node --import tsx scripts/screenshot.ts http://localhost:8080/plan shot.png [--lang en]
  *     [--width 1280] [--height 800] [--sign-in user[:password]] [--click x,y] [--timeout 60000]
  *
  * `--sign-in` signs in through the sign-in dialog, as a person would (the password defaults
  * to the demo accounts' one), before the click and the picture.
  *
- * Waits for `window.__mueang.ready`, then a little longer for the first parcel tiles, so the
- * picture shows what a visitor sees once the page has settled.
+ * Each page has its own path: the city map `/`, plan evaluation `/plan`, the flood desk
+ * `/flood`, the public flood map `/flood/public`.
+ *
+ * Waits for the page's readiness signal (collected into `window.__mueang` by the test hooks,
+ * tests/support/test-hooks.ts, injected before the app starts), then for the first parcel
+ * tiles if the page has parcels, so the picture shows what a visitor sees once it has settled.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { TEST_HOOKS } from '../tests/support/test-hooks.ts';
 
 interface Options {
   url: string;
@@ -91,6 +96,7 @@ async function main(): Promise<void> {
   });
   try {
     const page = await browser.newPage({ viewport: { width: options.width, height: options.height } });
+    await page.addInitScript(TEST_HOOKS);
     page.on('console', (msg) => {
       if (msg.type() === 'error' || msg.type() === 'warning') console.log(`[browser ${msg.type()}] ${msg.text()}`);
     });
@@ -113,10 +119,12 @@ async function main(): Promise<void> {
     }
     console.log(`ready after ${Date.now() - started} ms`);
 
-    // Parcels stream in by tile after `ready`; give them a moment if the view is at parcel zoom.
-    await page
-      .waitForFunction(() => (window.__mueang?.layers.parcels ?? 0) > 0, undefined, { timeout: 10_000 })
-      .catch(() => console.log('no parcel tiles within 10 s (zoomed out, or none in view)'));
+    // Parcels stream in by tile after `ready`, on the city map only.
+    if (new URL(options.url).pathname === '/') {
+      await page
+        .waitForFunction(() => (window.__mueang?.layers.parcels ?? 0) > 0, undefined, { timeout: 10_000 })
+        .catch(() => console.log('no parcel tiles within 10 s (zoomed out, or none in view)'));
+    }
     await page.waitForTimeout(1500);
 
     if (options.signIn) {

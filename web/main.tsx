@@ -1,28 +1,56 @@
-import './map/maplibreWorker.ts';
-import 'maplibre-gl/dist/maplibre-gl.css';
-import './styles.css';
-import { StrictMode } from 'react';
+import './map/shell.css';
+import { lazy, StrictMode, Suspense, type ComponentType } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './App.tsx';
 import { AuthProvider } from './auth/AuthProvider.tsx';
-import { FloodPublicPage, isPublicFloodPage } from './flood/FloodPublic.tsx';
 import { LanguageProvider } from './i18n/LanguageProvider.tsx';
-import { requireOnly } from './map/status.ts';
+import { PATHS, redirectOldLinks, usePath } from './router.tsx';
+
+/**
+ * Each page is a chunk of its own, loaded when its path is opened: the public flood page
+ * brings neither deck.gl nor any staff code, the plan page none of the city's layers.
+ */
+const page = (load: () => Promise<{ default: ComponentType }>) => lazy(load);
+const CityPage = page(() => import('./city/CityPage.tsx').then((m) => ({ default: m.CityPage })));
+const PlanPage = page(() => import('./plan/PlanPage.tsx').then((m) => ({ default: m.PlanPage })));
+const FloodDeskPage = page(() => import('./flood/FloodDeskPage.tsx').then((m) => ({ default: m.FloodDeskPage })));
+const PublicFloodPage = page(() => import('./flood/PublicFloodPage.tsx').then((m) => ({ default: m.PublicFloodPage })));
+
+const STAFF_PAGES: Record<string, ComponentType> = {
+  [PATHS.city]: CityPage,
+  [PATHS.plan]: PlanPage,
+  [PATHS.flood]: FloodDeskPage,
+};
+
+function Pages() {
+  const path = usePath();
+  // The public page is not a page of the staff app: no sign-in, no session, nothing of the desk.
+  if (path === PATHS.floodPublic) {
+    return (
+      <Suspense fallback={null}>
+        <PublicFloodPage />
+      </Suspense>
+    );
+  }
+  // The server answers every unknown path with this app; an unknown one shows the city map.
+  const Page = STAFF_PAGES[path] ?? CityPage;
+  return (
+    <AuthProvider>
+      <Suspense fallback={null}>
+        <Page />
+      </Suspense>
+    </AuthProvider>
+  );
+}
+
+redirectOldLinks();
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html must contain <div id="root">');
 
-/** The public flood page is a page of its own, not a view of the staff app: nothing of the desk is in it. */
-const publicFlood = isPublicFloodPage();
-// Its map is complete with the city frame, the zones and the live sensors.
-if (publicFlood) requireOnly(['boundary', 'basemap', 'zones', 'sensors']);
-
 createRoot(root).render(
   <StrictMode>
     <LanguageProvider>
-      <AuthProvider>
-        {publicFlood ? <FloodPublicPage /> : <App />}
-      </AuthProvider>
+      <Pages />
     </LanguageProvider>
   </StrictMode>,
 );

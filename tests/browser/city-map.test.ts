@@ -1,9 +1,13 @@
 import { PNG } from 'pngjs';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { chromiumAvailable, openApp, type OpenApp } from '../support/browser.ts';
+import { describe, expect, inject, it } from 'vitest';
+import { browserSuite, chromiumAvailable, settle } from '../support/browser.ts';
 
 const embedded = inject('engines').find((e) => e.engine === 'embedded');
+const base = () => {
+  if (!embedded) throw new Error('no embedded server to load the app from');
+  return embedded.url;
+};
 
 /** The map's pixels, decoded. */
 async function mapPixels(page: Page): Promise<PNG> {
@@ -27,71 +31,87 @@ function colourCount(png: PNG): number {
   return colours.size;
 }
 
-async function settle(page: Page): Promise<void> {
-  // Two animation frames: deck.gl redraws on the frame after a prop change.
-  await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve, 300)))));
-}
+const waitForParcels = (page: Page) =>
+  page.waitForFunction(() => (window.__mueang?.layers.parcels ?? 0) > 0, undefined, { timeout: 60_000 });
 
-describe.runIf(chromiumAvailable)('the city map in Chromium', () => {
-  let app: OpenApp;
-  let page: Page;
+describe.runIf(chromiumAvailable)('the city map (/) in Chromium', () => {
+  const browser = browserSuite();
 
-  beforeAll(async () => {
-    if (!embedded) throw new Error('no embedded server to load the app from');
-    app = await openApp(embedded.url);
-    page = app.page;
-    await page.waitForFunction(() => (window.__mueang?.layers.parcels ?? 0) > 0, undefined, { timeout: 60_000 });
-    await settle(page);
-  }, 180_000);
-
-  afterAll(async () => app?.close());
-
-  it('loads every layer of the city', async () => {
+  it('loads every layer of the city, and nothing of the other pages; speaks Thai first and switches to English', async () => {
+    const { page, apiPaths, problems } = await browser.open(base(), { width: 1100, height: 760 });
+    await waitForParcels(page);
     const layers = await page.evaluate(() => window.__mueang!.layers);
     // Other suites may have added projects to the shared server: compare with what it holds now.
-    const projects = ((await (await fetch(`${embedded!.url}/api/projects`)).json()) as { features: unknown[] }).features.length;
+    const projects = ((await (await fetch(`${base()}/api/projects`)).json()) as { features: unknown[] }).features.length;
     expect(projects).toBeGreaterThanOrEqual(519);
     expect(layers).toMatchObject({ zones: 4, communities: 95, projects, trucks: 24, sensors: 24 });
     expect(layers.parcels).toBeGreaterThan(100);
-  });
+    const paths = apiPaths();
+    expect(paths.some((p) => p.startsWith('/api/tiles/parcels/'))).toBe(true);
+    for (const other of ['/api/evaluation', '/api/evaluation/checks', '/api/live', '/api/alerts', '/api/flood/contacts']) {
+      expect(paths, other).not.toContain(other);
+    }
 
-  it('draws a map, not a blank canvas', async () => {
-    const picture = await mapPixels(page);
-    expect(colourCount(picture)).toBeGreaterThan(40);
-  });
-
-  it.each([
-    ['zones', 0.15],
-    ['parcels', 0.05],
-    ['projects', 0.002],
-    ['sensors', 0.0005],
-    ['trucks', 0.0005],
-  ])('draws the %s layer: switching it off changes the picture', async (layer, minimumShare) => {
-    const toggle = page.getByTestId(`layer-toggle-${layer}`);
-    const before = await mapPixels(page);
-    await toggle.uncheck();
-    await settle(page);
-    const without = await mapPixels(page);
-    await toggle.check();
-    await settle(page);
-    const after = await mapPixels(page);
-    expect(changedShare(before, without)).toBeGreaterThan(minimumShare);
-    expect(changedShare(before, after)).toBeLessThan(minimumShare / 2);
-  });
-
-  it('shows the details of a clicked feature', async () => {
-    const box = (await page.getByTestId('map').boundingBox())!;
-    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
-    const details = page.getByTestId('details-panel');
-    await expect.poll(async () => (await details.isVisible()) && (await details.innerText()).trim().length > 0, { timeout: 10_000 }).toBe(true);
-  });
-
-  it('speaks Thai first and switches to English', async () => {
     const switcher = page.getByTestId('layer-switcher');
     expect(await switcher.innerText()).toMatch(/เขต/);
     await page.getByTestId('lang-toggle').click();
     await expect.poll(() => switcher.innerText()).toMatch(/Zones/);
     await page.getByTestId('lang-toggle').click();
     await expect.poll(() => switcher.innerText()).toMatch(/เขต/);
+    expect(problems).toEqual([]);
+  });
+
+  it('draws every layer: a map, not a blank canvas, and switching each layer off changes the picture', async () => {
+    const { page } = await browser.open(base(), { width: 1100, height: 760 });
+    await waitForParcels(page);
+    await settle(page);
+    let before = await mapPixels(page);
+    expect(colourCount(before)).toBeGreaterThan(40);
+    const layers: [string, number][] = [['zones', 0.15], ['parcels', 0.05], ['projects', 0.002], ['sensors', 0.0005], ['trucks', 0.0005]];
+    for (const [layer, minimumShare] of layers) {
+      const toggle = page.getByTestId(`layer-toggle-${layer}`);
+      await toggle.uncheck();
+      await settle(page);
+      const without = await mapPixels(page);
+      await toggle.check();
+      await settle(page);
+      const after = await mapPixels(page);
+      expect.soft(changedShare(before, without), `${layer} off`).toBeGreaterThan(minimumShare);
+      expect.soft(changedShare(before, after), `${layer} on again`).toBeLessThan(minimumShare / 2);
+      before = after;
+    }
+  }, 120_000);
+
+  it('shows the details of a clicked feature', async () => {
+    const { page } = await browser.open(base(), { width: 1100, height: 760 });
+    const box = (await page.getByTestId('map').boundingBox())!;
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    const details = page.getByTestId('details-panel');
+    await expect.poll(async () => (await details.isVisible()) && (await details.innerText()).trim().length > 0, { timeout: 10_000 }).toBe(true);
+  });
+
+  it('moves between pages by the header links without reloading, and old ?view= links land on the new paths', async () => {
+    const { page, problems } = await browser.open(`${base()}/?view=executive`, { width: 1280, height: 800 });
+    expect(new URL(page.url()).pathname).toBe('/plan');
+    expect(await page.getByTestId('exec-controls').count()).toBe(1);
+    expect(await page.getByTestId('view-executive').getAttribute('aria-current')).toBe('page');
+
+    // A marker on the window survives client-side navigation, not a reload.
+    await page.evaluate(() => Object.assign(window, { notReloaded: true }));
+    await page.getByTestId('view-city').click();
+    await page.waitForFunction(() => window.location.pathname === '/' && window.__mueang?.ready === true, undefined, { timeout: 60_000 });
+    await page.getByTestId('layer-switcher').waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('exec-controls').count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+    // The header's tabs are links a person can open in a new tab.
+    expect(await page.getByTestId('view-flood').getAttribute('href')).toBe('/flood');
+    await page.goBack();
+    await page.waitForFunction(() => window.location.pathname === '/plan' && window.__mueang?.ready === true, undefined, { timeout: 60_000 });
+    expect(await page.getByTestId('exec-controls').count()).toBe(1);
+
+    await page.goto(`${base()}/?view=flood-public&lang=en`, { waitUntil: 'load' });
+    expect(new URL(page.url()).pathname).toBe('/flood/public');
+    expect(new URL(page.url()).searchParams.get('lang')).toBe('en');
+    expect(problems).toEqual([]);
   });
 });

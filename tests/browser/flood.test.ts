@@ -1,7 +1,8 @@
 import { PNG } from 'pngjs';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { chromiumAvailable, openApp, signInThroughDialog, type OpenApp } from '../support/browser.ts';
+import { readFileSync } from 'node:fs';
+import { describe, expect, inject, it } from 'vitest';
+import { browserSuite, chromiumAvailable, settle, signInThroughDialog, waitForReady } from '../support/browser.ts';
 import { Client } from '../support/client.ts';
 
 /**
@@ -11,6 +12,32 @@ import { Client } from '../support/client.ts';
  */
 
 const embedded = inject('engines').find((e) => e.engine === 'embedded');
+const base = () => {
+  if (!embedded) throw new Error('no embedded server to load the app from');
+  return embedded.url;
+};
+const DESK = { width: 1440, height: 900 };
+
+/** How many colours the sensors are drawn in, sampled at each sensor in view (not under a panel). */
+async function sensorColours(page: Page): Promise<number> {
+  await settle(page);
+  const png = PNG.sync.read(await page.screenshot());
+  const colours = new Set<string>();
+  for (const sensor of await sensors(base())) {
+    const [x, y] = await at(page, sensor.lon, sensor.lat);
+    const onMap = await page.evaluate(([px, py]) => document.elementFromPoint(px!, py!)?.tagName === 'CANVAS', [x, y]);
+    if (!onMap) continue;
+    const i = (Math.round(y) * png.width + Math.round(x)) * 4;
+    colours.add(`${png.data[i]! >> 4},${png.data[i + 1]! >> 4},${png.data[i + 2]! >> 4}`);
+  }
+  return colours.size;
+}
+
+/** The built chunk files that hold deck.gl (named by vite.config.ts). */
+function deckChunks(): string[] {
+  const manifest = JSON.parse(readFileSync(new URL('../../dist/web/.vite/manifest.json', import.meta.url), 'utf8')) as Record<string, { file: string; name?: string }>;
+  return Object.values(manifest).filter((c) => c.name === 'deck').map((c) => `/${c.file}`);
+}
 
 interface Sensor {
   id: number; code: string; level: string | null; offline: boolean; critical_m: number; lon: number; lat: number;
@@ -23,58 +50,37 @@ async function sensors(base: string): Promise<Sensor[]> {
   return body.features.map((f) => ({ ...f.properties, lon: f.geometry.coordinates[0], lat: f.geometry.coordinates[1] }));
 }
 
-async function settle(page: Page): Promise<void> {
-  await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve, 300)))));
-}
-
 const at = (page: Page, lon: number, lat: number) =>
   page.evaluate(([x, y]) => window.__mueang!.project!(x!, y!), [lon, lat]);
 
-describe.runIf(chromiumAvailable)('the flood desk in Chromium', () => {
-  let app: OpenApp;
-  let page: Page;
-  let base: string;
+describe.runIf(chromiumAvailable)('the flood desk (/flood) and the public flood page (/flood/public) in Chromium', () => {
+  const browser = browserSuite();
+  const wallCards = (page: Page) => page.getByTestId('alert-list').getByTestId('alert-card');
 
-  beforeAll(async () => {
-    if (!embedded) throw new Error('no embedded server to load the app from');
-    base = embedded.url;
-    app = await openApp(`${base}/?view=flood`, { width: 1440, height: 900 });
-    page = app.page;
-  }, 180_000);
-
-  afterAll(async () => app?.close());
-
-  const wallCards = () => page.getByTestId('alert-list').getByTestId('alert-card');
-
-  it('shows the alert wall live, the red alert first', async () => {
+  it('shows the alert wall live, the red alert first, and loads none of the other pages’ data', async () => {
+    const { page, apiPaths } = await browser.open(`${base()}/flood`, DESK);
     await expect.poll(() => page.getByTestId('flood-wall').getAttribute('data-connection'), { timeout: 15_000 }).toBe('live');
-    await expect.poll(() => wallCards().count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
-    expect(await wallCards().first().getAttribute('data-severity')).toBe('critical');
-    const severities = await wallCards().evaluateAll((cards) => cards.map((c) => c.getAttribute('data-severity')));
+    await expect.poll(() => wallCards(page).count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+    expect(await wallCards(page).first().getAttribute('data-severity')).toBe('critical');
+    const severities = await wallCards(page).evaluateAll((cards) => cards.map((c) => c.getAttribute('data-severity')));
     expect(severities).toContain('warning');
     // Signed out, the wall is the public's: no names, no buttons.
     expect(await page.getByTestId('alert-acknowledge').count()).toBe(0);
     expect(await page.getByTestId('alert-people').count()).toBe(0);
+    const paths = apiPaths();
+    for (const other of ['/api/projects', '/api/trucks', '/api/communities', '/api/evaluation']) expect(paths, other).not.toContain(other);
+    expect(paths.some((p) => p.startsWith('/api/tiles/'))).toBe(false);
   });
 
   it('colours the sensors by level on the map', async () => {
-    await settle(page);
-    const png = PNG.sync.read(await page.screenshot());
-    const colours = new Set<string>();
-    for (const sensor of await sensors(base)) {
-      const [x, y] = await at(page, sensor.lon, sensor.lat);
-      // Only sensors in view, not under the side panels.
-      const onMap = await page.evaluate(([px, py]) => document.elementFromPoint(px!, py!)?.tagName === 'CANVAS', [x, y]);
-      if (!onMap) continue;
-      const i = (Math.round(y) * png.width + Math.round(x)) * 4;
-      colours.add(`${png.data[i]! >> 4},${png.data[i + 1]! >> 4},${png.data[i + 2]! >> 4}`);
-    }
+    const { page } = await browser.open(`${base()}/flood`, DESK);
     // Red, orange and the blue-grey of "normal" at least (yellow too, after the seed's storm).
-    expect(colours.size).toBeGreaterThanOrEqual(3);
+    expect(await sensorColours(page)).toBeGreaterThanOrEqual(3);
   });
 
   it('opens a sensor’s hydrograph with its threshold lines on click', async () => {
-    const red = (await sensors(base)).find((s) => s.level === 'critical' && !s.offline)!;
+    const { page, problems } = await browser.open(`${base()}/flood`, DESK);
+    const red = (await sensors(base())).find((s) => s.level === 'critical' && !s.offline)!;
     const [x, y] = await at(page, red.lon, red.lat);
     await page.mouse.click(x, y);
     const focus = page.getByTestId('flood-focus');
@@ -90,29 +96,30 @@ describe.runIf(chromiumAvailable)('the flood desk in Chromium', () => {
     await expect.poll(() => page.getByTestId('affected-population').innerText().catch(() => ''), { timeout: 10_000 }).toMatch(/\d/);
     await page.getByTestId('range-7d').click();
     await expect.poll(() => page.getByTestId('hydrograph').getAttribute('data-points'), { timeout: 10_000 }).not.toBe(null);
-    expect(app.problems).toEqual([]);
+    expect(problems).toEqual([]);
   });
 
-  it('cues a new red alert live and lets disaster staff acknowledge it', async () => {
+  it('cues a new red alert live and lets disaster staff acknowledge it; a notification’s old link opens it', async () => {
+    const { page, problems } = await browser.open(`${base()}/flood`, DESK);
     await signInThroughDialog(page, 'disaster');
     const name = await page.getByTestId('user-name').innerText({ timeout: 10_000 });
     // A new person, a new stream: the wall now carries staff detail and buttons.
     await expect.poll(() => page.getByTestId('alert-acknowledge').count(), { timeout: 15_000 }).toBeGreaterThan(0);
     await expect.poll(() => page.getByTestId('flood-wall').getAttribute('data-connection'), { timeout: 15_000 }).toBe('live');
 
-    const quiet = (await sensors(base)).filter((s) => s.level === 'normal' && !s.offline).at(-1);
+    const quiet = (await sensors(base())).filter((s) => s.level === 'normal' && !s.offline).at(-1);
     if (!quiet) throw new Error('no sensor at normal level left to raise');
-    const admin = await Client.signIn(base, 'admin');
+    const admin = await Client.signIn(base(), 'admin');
     const device = await admin.post<{ key: string }>('devices', { kind: 'sensor', code: quiet.code, label: 'flood desk browser test' });
     expect(device.status).toBe(201);
-    const cuesBefore = await page.evaluate(() => window.__mueang!.floodCues ?? 0);
+    const cuesBefore = await page.evaluate(() => window.__mueang!.floodCues);
     const reading = { sensor: quiet.code, time: new Date(Date.now() - 1000).toISOString(), level_m: quiet.critical_m + 0.2 };
-    const posted = await new Client(base).post('readings', { readings: [reading] }, { 'x-device-key': device.body.key });
+    const posted = await new Client(base()).post('readings', { readings: [reading] }, { 'x-device-key': device.body.key });
     expect(posted.status).toBe(200);
 
     const banner = page.getByTestId('red-alert-banner');
     await banner.waitFor({ timeout: 15_000 });
-    expect(await page.evaluate(() => window.__mueang!.floodCues ?? 0)).toBeGreaterThan(cuesBefore);
+    expect(await page.evaluate(() => window.__mueang!.floodCues)).toBeGreaterThan(cuesBefore);
     const card = page.locator(`[data-testid="alert-card"][data-sensor="${quiet.code}"][data-severity="critical"]`);
     await card.waitFor({ timeout: 10_000 });
     expect(await card.getAttribute('class')).toMatch(/pulsing/);
@@ -128,20 +135,24 @@ describe.runIf(chromiumAvailable)('the flood desk in Chromium', () => {
     expect(await card.getByTestId('alert-resolve').count()).toBe(1);
     expect(await card.getByTestId('alert-acknowledge').count()).toBe(0);
 
-    // The link a notification carries opens the desk on that alert.
+    // The link notifications already sent carry (/?view=flood&alert=…) opens the desk on that alert.
     const alertId = await card.getAttribute('data-alert-id');
     expect(alertId).toMatch(/^\d+$/);
-    await page.goto(`${base}/?view=flood&alert=${alertId}`, { waitUntil: 'load' });
+    await page.goto(`${base()}/?view=flood&alert=${alertId}`, { waitUntil: 'load' });
+    expect(new URL(page.url()).pathname).toBe('/flood');
     await expect.poll(() => page.getByTestId('alert-detail').getAttribute('data-alert-id').catch(() => null), { timeout: 20_000 }).toBe(alertId);
     expect(await page.getByTestId('flood-focus').getAttribute('data-sensor')).toBe(quiet.code);
-    expect(app.problems).toEqual([]);
+    expect(problems).toEqual([]);
   }, 90_000);
 
-  it('keeps the public page public, even in a browser where staff are signed in', async () => {
+  it('keeps the public page public, even in a browser where staff are signed in, and without deck.gl or staff requests', async () => {
+    const { page, requests, problems } = await browser.open(`${base()}/flood`, DESK);
+    await signInThroughDialog(page, 'disaster');
     const staff = await page.getByTestId('user-name').innerText();
-    // The same tab, so the same session cookie as the desk.
-    await page.goto(`${base}/flood/public`, { waitUntil: 'load' });
-    await page.waitForFunction(() => window.__mueang?.ready === true, undefined, { timeout: 60_000 });
+    const before = requests.length;
+    // The same context, so the same session cookie as the desk.
+    await page.goto(`${base()}/flood/public`, { waitUntil: 'load' });
+    await waitForReady(page, problems);
     const warnings = page.getByTestId('public-warning');
     await expect.poll(() => warnings.count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
     const severities = await warnings.evaluateAll((items) => items.map((i) => i.getAttribute('data-severity')));
@@ -157,6 +168,23 @@ describe.runIf(chromiumAvailable)('the flood desk in Chromium', () => {
     // Nothing to press but the language and the map's own zoom buttons.
     const buttons = await page.locator('main button').evaluateAll((all) => all.filter((b) => !b.closest('.maplibregl-ctrl')).length);
     expect(buttons).toBe(0);
-    expect(app.problems).toEqual([]);
+
+    // What this page loaded: no deck.gl chunk, no session and nothing of the staff pages.
+    const loaded = requests.slice(before).map((url) => new URL(url).pathname);
+    const deck = deckChunks();
+    expect(deck.length).toBe(1);
+    expect(loaded.filter((p) => deck.includes(p))).toEqual([]);
+    expect(loaded.some((p) => p.endsWith('.js'))).toBe(true);
+    const api = loaded.filter((p) => p.startsWith('/api/'));
+    for (const staffPath of ['/api/auth/me', '/api/projects', '/api/trucks', '/api/flood/contacts', '/api/audit', '/api/alerts']) {
+      expect(api, staffPath).not.toContain(staffPath);
+    }
+    expect(api).toContain('/api/live');
+    expect(problems).toEqual([]);
   }, 90_000);
+
+  it('draws the public map’s sensors and warnings with MapLibre alone', async () => {
+    const { page } = await browser.open(`${base()}/flood/public`, DESK);
+    expect(await sensorColours(page)).toBeGreaterThanOrEqual(3);
+  });
 });

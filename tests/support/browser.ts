@@ -2,7 +2,9 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, onTestFinished } from 'vitest';
 import { DEMO_PASSWORD } from '../../server/auth/passwords.ts';
+import { TEST_HOOKS } from './test-hooks.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const WEB_BUILD = new URL('../../dist/web/index.html', import.meta.url);
@@ -21,28 +23,68 @@ if (!chromiumAvailable && process.env.MUEANG_REQUIRE_BROWSER === '1') {
 }
 if (!chromiumAvailable) console.warn(`no Chromium at ${CHROMIUM}: the browser tests are skipped`);
 
-export interface OpenApp { browser: Browser; page: Page; problems: string[]; close: () => Promise<void> }
-
-/** Opens the built web app from `url` in a fresh Chromium profile and waits until the map is ready. */
-export async function openApp(url: string, viewport = { width: 1100, height: 760 }): Promise<OpenApp> {
-  if (!existsSync(WEB_BUILD)) throw new Error('no web build: run "npm run build" first (npm test does)');
+async function launchChromium(): Promise<{ browser: Browser; close: () => Promise<void> }> {
   const profile = mkdtempSync(join(tmpdir(), 'mueang-chromium-'));
   const browser = await chromium.launch({ executablePath: CHROMIUM, ignoreDefaultArgs: true, args: [...FLAGS, `--user-data-dir=${profile}`] });
-  const close = async () => {
-    await browser.close();
-    rmSync(profile, { recursive: true, force: true });
+  return {
+    browser,
+    close: async () => {
+      await browser.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
   };
-  const page = await browser.newPage({ viewport });
-  const problems: string[] = [];
-  page.on('pageerror', (error) => problems.push(error.message));
-  await page.goto(url, { waitUntil: 'load' });
+}
+
+interface OpenPage {
+  page: Page;
+  /** Uncaught errors on the page. */
+  problems: string[];
+  /** Every request's URL, in order. */
+  requests: string[];
+  /** The API paths requested (`/api/…`, without the query), in order. */
+  apiPaths: () => string[];
+}
+
+/**
+ * One Chromium for a test file (launching is the slow part); every test opens its own pages in
+ * a fresh browser context (own cookies and storage), closed when the test ends, so no test sees
+ * another's state. Returns `open(url)`, which loads a page and waits until its map is ready.
+ */
+export function browserSuite() {
+  let chromiumRun: Awaited<ReturnType<typeof launchChromium>> | null = null;
+  beforeAll(async () => {
+    if (!existsSync(WEB_BUILD)) throw new Error('no web build: run "npm run build" first (npm test does)');
+    chromiumRun = await launchChromium();
+  }, 60_000);
+  afterAll(async () => chromiumRun?.close());
+
+  return {
+    /** Loads `url` in a new context and waits for the page's readiness signal (its first complete map). */
+    async open(url: string, viewport = { width: 1280, height: 800 }): Promise<OpenPage> {
+      if (!chromiumRun) throw new Error('the browser did not start');
+      const context = await chromiumRun.browser.newContext({ viewport });
+      onTestFinished(() => context.close());
+      await context.addInitScript(TEST_HOOKS);
+      const page = await context.newPage();
+      const problems: string[] = [];
+      const requests: string[] = [];
+      page.on('pageerror', (error) => problems.push(error.message));
+      page.on('request', (request) => requests.push(request.url()));
+      await page.goto(url, { waitUntil: 'load' });
+      await waitForReady(page, problems);
+      const apiPaths = () => requests.map((r) => new URL(r).pathname).filter((p) => p.startsWith('/api/'));
+      return { page, problems, requests, apiPaths };
+    },
+  };
+}
+
+/** Waits for the current page's readiness signal (after a navigation too). */
+export async function waitForReady(page: Page, problems: string[] = []): Promise<void> {
   await page.waitForFunction(() => window.__mueang?.ready === true, undefined, { timeout: 90_000 })
     .catch(async (error: Error) => {
-      const status = await page.evaluate(() => JSON.stringify(window.__mueang));
-      await close();
+      const status = await page.evaluate(() => JSON.stringify(window.__mueang)).catch(() => 'unknown');
       throw new Error(`map never became ready: ${error.message}; status ${status}; page errors: ${problems.join(' | ')}`);
     });
-  return { browser, page, problems, close };
 }
 
 /**
@@ -58,4 +100,9 @@ export async function signInThroughDialog(page: Page, username: string, password
   await page.keyboard.type(password);
   await page.keyboard.press('Enter');
   if (expectSuccess) await page.getByTestId('user-role').waitFor({ timeout: 10_000 });
+}
+
+/** Three animation frames: deck.gl redraws on the frame after a prop change, inside MapLibre's frame. */
+export async function settle(page: Page): Promise<void> {
+  await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => requestAnimationFrame(() => resolve())))));
 }

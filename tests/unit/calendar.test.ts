@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, bangkokToday, currentPosting, isoDate, nextRounds } from '../../web/executive/calendar.ts';
+import { addDays, bangkokToday, currentPosting, isoDate, nextRounds } from '../../web/plan/calendar.ts';
 
 const d = (iso: string) => {
   const [year, month, day] = iso.split('-').map(Number);

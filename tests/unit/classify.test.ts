@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classLabel, classOf, classRanges, quantileClasses } from '../../web/executive/classify.ts';
+import { classLabel, classOf, classRanges, quantileClasses } from '../../web/plan/classify.ts';
 
 describe('choropleth classes', () => {
   it('gives four zones one class each, with no range from a value to itself', () => {

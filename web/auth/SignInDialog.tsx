@@ -1,3 +1,4 @@
+import './auth.css';
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { ApiError } from '../api/client.ts';
 import { formatDateTime } from '../i18n/format.ts';

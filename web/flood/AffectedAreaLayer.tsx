@@ -1,16 +1,9 @@
 import { useMemo } from 'react';
 import { GeoJsonLayer } from '@deck.gl/layers';
 import type { Feature, Geometry } from 'geojson';
-import type { Affected, AlertSeverity } from '../api/client.ts';
-import { useDeckLayers } from '../map/MapContext.ts';
+import { useDeckLayers } from '../map/deck/DeckOverlay.tsx';
 import { hexToRgba } from '../map/palette.ts';
-import { SEVERITY_RANK, severityColor } from './alerts.ts';
-
-export interface AffectedArea {
-  alertId: number;
-  severity: AlertSeverity;
-  area: Affected['area'];
-}
+import { SEVERITY_RANK, severityColor, type AffectedArea } from './alerts.ts';
 
 /**
  * Where the water of one or more alerts would go, tinted by severity under the sensors. Not

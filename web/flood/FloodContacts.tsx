@@ -1,3 +1,5 @@
+import './contacts.css';
+import { Panel } from '../map/Shell.tsx';
 import { useCallback, useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import {
   api,
@@ -84,7 +86,7 @@ export function FloodContactsPanel({ onClose }: { onClose: () => void }) {
   const zoneName = (key: ChainKey) => (key === 'city' ? t('flood.contacts.city') : fill(t('flood.contacts.zone'), { n: key }));
 
   return (
-    <section className="panel flood-contacts" data-testid="flood-contacts" aria-label={t('flood.contacts.title')}>
+    <Panel className="flood-contacts" testId="flood-contacts" aria-label={t('flood.contacts.title')}>
       <header className="flood-contacts-header">
         <div>
           <h2>{t('flood.contacts.title')}</h2>
@@ -130,7 +132,7 @@ export function FloodContactsPanel({ onClose }: { onClose: () => void }) {
           />
         </div>
       )}
-    </section>
+    </Panel>
   );
 }
 

@@ -1,30 +1,30 @@
+import './flood.css';
 import { useEffect, useState } from 'react';
-import { sensorLevel, type Affected, type AlertDetail, type HydrographRange, type LiveSensor } from '../api/client.ts';
+import { sensorLevel, type Affected, type AlertDetail, type HydrographRange } from '../api/client.ts';
 import { useAuth } from '../auth/AuthProvider.tsx';
 import { formatAgo, formatDateTime, formatMetres, formatNumber } from '../i18n/format.ts';
 import { useLanguage } from '../i18n/LanguageProvider.tsx';
 import { fill, localName } from '../i18n/strings.ts';
 import { SENSOR_LEVEL_COLORS } from '../map/palette.ts';
-import { useCityFrame } from '../map/useCityFrame.ts';
 import { AffectedAreaLayer } from './AffectedAreaLayer.tsx';
-import { AlertCard, SeverityBadge } from './AlertCard.tsx';
+import { AlertCard } from './AlertCard.tsx';
+import { SeverityBadge } from './AlertSummary.tsx';
 import { FloodContactsPanel } from './FloodContacts.tsx';
 import { isActive } from './alerts.ts';
+import { FloodLegend, latestReading } from './FloodLegend.tsx';
 import { FloodSensorsLayer } from './FloodSensorsLayer.tsx';
 import { Hydrograph } from './Hydrograph.tsx';
 import type { FloodDeskState } from './state.ts';
 import { useNow } from './useNow.ts';
+import { Panel } from '../map/Shell.tsx';
 
-/** Room for the sensor panel on the left and the alert wall on the right. */
-const DESK_PADDING = { top: 24, bottom: 24, left: 440, right: 410 };
 
 /** The desk's map layers (inside <MapView>): live sensors over the affected area in focus. */
 export function FloodDeskMap({ state, zoom }: { state: FloodDeskState; zoom: number }) {
-  useCityFrame(DESK_PADDING);
   return (
     <>
-        <AffectedAreaLayer areas={state.areas} />
-        <FloodSensorsLayer sensors={state.live.sensors} zoom={zoom} selectedCode={state.focus?.code ?? null} />
+      <AffectedAreaLayer areas={state.areas} />
+      <FloodSensorsLayer sensors={state.live.sensors} zoom={zoom} selectedCode={state.focus?.code ?? null} />
     </>
   );
 }
@@ -74,7 +74,7 @@ export function FloodWall({ state }: { state: FloodDeskState }) {
 
   return (
     <>
-    <aside className="panel flood-wall" data-testid="flood-wall" data-connection={live.connection}>
+    <Panel className="flood-wall" testId="flood-wall" data-connection={live.connection}>
       <header className="flood-wall-header">
         <h2>{t('flood.wall.title')}</h2>
         <span className={`live-dot live-${live.connection}`} data-testid="live-status">{t(`flood.live.${live.connection}`)}</span>
@@ -108,14 +108,11 @@ export function FloodWall({ state }: { state: FloodDeskState }) {
           <ol className="alert-list resolved" data-testid="alert-list-resolved">{resolved.map(card)}</ol>
         </>
       )}
-    </aside>
+    </Panel>
     {showContacts && <FloodContactsPanel onClose={() => setContactsOpen(false)} />}
     </>
   );
 }
-
-export const latestReading = (sensors: LiveSensor[]): string | null =>
-  sensors.reduce<string | null>((max, s) => (s.recorded_at && (!max || s.recorded_at > max) ? s.recorded_at : max), null);
 
 /** The left panel: the sensor in focus, its hydrograph, and its alert's reach and history. */
 export function FloodFocusPanel({ state }: { state: FloodDeskState }) {
@@ -134,17 +131,17 @@ export function FloodFocusPanel({ state }: { state: FloodDeskState }) {
 
   if (!focus) {
     return (
-      <aside className="panel flood-focus flood-focus-empty" data-testid="flood-focus-empty">
+      <Panel className="flood-focus flood-focus-empty" testId="flood-focus-empty">
         <h2>{t('flood.title')}</h2>
         <p>{t('flood.focus.hint')}</p>
         <FloodLegend />
-      </aside>
+      </Panel>
     );
   }
 
   const level = sensor ? sensorLevel(sensor) : 'offline';
   return (
-    <aside className="panel flood-focus" data-testid="flood-focus" data-sensor={focus.code} style={{ borderTopColor: SENSOR_LEVEL_COLORS[level] }}>
+    <Panel className="flood-focus" testId="flood-focus" data-sensor={focus.code} style={{ borderTopColor: SENSOR_LEVEL_COLORS[level] }}>
       <header className="flood-focus-header">
         <div>
           <p className="details-kind">{t('details.kind.sensor')} · {focus.code}</p>
@@ -180,7 +177,7 @@ export function FloodFocusPanel({ state }: { state: FloodDeskState }) {
           {state.detail.data && <AlertHistory detail={state.detail.data} />}
         </section>
       )}
-    </aside>
+    </Panel>
   );
 }
 
@@ -273,24 +270,5 @@ function AlertHistory({ detail }: { detail: AlertDetail }) {
         </>
       )}
     </>
-  );
-}
-
-/** What the colours mean, for the desk and the public page alike. */
-export function FloodLegend() {
-  const { t } = useLanguage();
-  return (
-    <ul className="flood-legend" data-testid="flood-legend">
-      {(['critical', 'warning', 'watch', 'normal', 'offline'] as const).map((level) => (
-        <li key={level}>
-          <span
-            className={level === 'offline' ? 'swatch swatch-dot swatch-hollow' : 'swatch swatch-dot'}
-            style={level === 'offline' ? { color: SENSOR_LEVEL_COLORS[level] } : { background: SENSOR_LEVEL_COLORS[level] }}
-            aria-hidden="true"
-          />
-          <b>{t(`level.${level}`)}</b> {t(`flood.legend.${level}`)}
-        </li>
-      ))}
-    </ul>
   );
 }

@@ -1,8 +1,9 @@
 import { useMemo } from 'react';
 import { TextLayer } from '@deck.gl/layers';
 import { sensorLevel, type LiveSensor, type SensorFeature } from '../api/client.ts';
-import { useDeckLayers } from '../map/MapContext.ts';
-import { sensorCircles, worstLast } from '../map/layers/SensorsLayer.tsx';
+import { useDeckLayers } from '../map/deck/DeckOverlay.tsx';
+import { worstLast } from './alerts.ts';
+import { sensorCircles } from './SensorsLayer.tsx';
 
 /** From this zoom every sensor is labelled; before it, only those not at "normal". */
 const ALL_LABELS_ZOOM = 14;

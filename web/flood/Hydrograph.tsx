@@ -1,3 +1,4 @@
+import './hydrograph.css';
 import { useMemo, useState, type MouseEvent } from 'react';
 import type { Hydrograph as HydrographData, HydrographPoint, HydrographRange } from '../api/client.ts';
 import { BANGKOK_OFFSET_MS, formatClock, formatDateTime, formatDayMonth, formatNumber } from '../i18n/format.ts';

@@ -1,4 +1,4 @@
-import type { AlertSeverity, AlertStatus, FloodAlert, Permissions } from '../api/client.ts';
+import { sensorLevel, type Affected, type AlertSeverity, type AlertStatus, type FloodAlert, type Permissions, type SensorLevel, type SensorProps } from '../api/client.ts';
 import { SENSOR_LEVEL_COLORS } from '../map/palette.ts';
 
 export const SEVERITY_RANK: Record<AlertSeverity, number> = { watch: 1, warning: 2, critical: 3 };
@@ -31,3 +31,22 @@ export const isPublicWarning = (alert: FloodAlert): boolean =>
 
 /** The alert changes that mean "it is red now, and it was not a moment ago". */
 export const RED_ARRIVALS = new Set(['opened', 'raised', 'reopened']);
+
+/**
+ * Worse levels draw bigger, so a critical sump is the first thing the eye finds. In pixels: in
+ * metres every circle would hit the same minimum size at city zoom and the order would vanish.
+ */
+export const SENSOR_RADIUS_PX: Record<SensorLevel, number> = { offline: 5, normal: 6, watch: 8, warning: 9.5, critical: 11 };
+const LEVEL_ORDER: Record<SensorLevel, number> = { offline: 0, normal: 1, watch: 2, warning: 3, critical: 4 };
+
+/** Draw the worst last so an alert is never buried under a neighbouring "normal". */
+export function worstLast<S extends { properties: Pick<SensorProps, 'level' | 'offline'> }>(features: S[]): S[] {
+  return [...features].sort((a, b) => LEVEL_ORDER[sensorLevel(a.properties)] - LEVEL_ORDER[sensorLevel(b.properties)]);
+}
+
+/** Where the water of an alert would go, as the desk and the public page draw it. */
+export interface AffectedArea {
+  alertId: number;
+  severity: AlertSeverity;
+  area: Affected['area'];
+}

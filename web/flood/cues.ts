@@ -1,5 +1,6 @@
 import { useCallback, useRef, useState } from 'react';
 import type { FloodAlert } from '../api/client.ts';
+import { announceFloodCue } from '../map/readiness.ts';
 import { RED_ARRIVALS } from './alerts.ts';
 import type { AlertArrival } from './useFloodLive.ts';
 
@@ -67,8 +68,8 @@ export interface RedAlertCue {
 
 /**
  * A new red alert must be noticed by someone who is not looking at the wall: a flashing banner,
- * the card pulsing, and (once a person has switched it on) a beep. The counter on
- * `window.__mueang.floodCues` lets a test see that the cue fired.
+ * the card pulsing, and (once a person has switched it on) a beep. A `mueang:flood-cue` event
+ * lets a test see that the cue fired.
  */
 export function useRedAlertCue(): RedAlertCue {
   const [banner, setBanner] = useState<FloodAlert | null>(null);
@@ -101,8 +102,7 @@ export function useRedAlertCue(): RedAlertCue {
     if (alert.severity !== 'critical' || !RED_ARRIVALS.has(change)) return;
     setBanner(alert);
     setPulsing((current) => new Set(current).add(alert.id));
-    const status = window.__mueang;
-    if (status) status.floodCues = (status.floodCues ?? 0) + 1;
+    announceFloodCue();
     if (soundRef.current) beep();
   }, []);
 

@@ -1,8 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, type FloodAlert, type HydrographRange, type LiveSensor } from '../api/client.ts';
 import { useResource } from '../api/useResource.ts';
-import type { AffectedArea } from './AffectedAreaLayer.tsx';
-import { isActive } from './alerts.ts';
+import { isActive, type AffectedArea } from './alerts.ts';
 import { useRedAlertCue } from './cues.ts';
 import { useFloodLive } from './useFloodLive.ts';
 
@@ -14,12 +13,11 @@ export interface FloodFocus {
 
 /**
  * The flood desk's state: the live picture, the red-alert cue, and what is in focus with the
- * data fetched for it (hydrograph, alert details, affected area). Nothing is requested while
- * the desk is closed.
+ * data fetched for it (hydrograph, alert details, affected area).
  */
-export function useFloodDesk(active: boolean) {
+export function useFloodDesk() {
   const cue = useRedAlertCue();
-  const live = useFloodLive(active, { onAlert: cue.onAlert });
+  const live = useFloodLive({ onAlert: cue.onAlert });
   const [focus, setFocus] = useState<FloodFocus | null>(null);
   const [range, setRange] = useState<HydrographRange>('24h');
   /** Bumped after the desk acted on an alert, so its details are read again. */
@@ -38,23 +36,23 @@ export function useFloodDesk(active: boolean) {
   );
   const selectAlert = useCallback((a: FloodAlert) => setFocus({ code: a.sensor_code, alertId: a.id }), []);
 
-  // A notification's link (?view=flood&alert=12) opens that alert as soon as the wall holds it:
+  // A notification's link (/flood?alert=12) opens that alert as soon as the wall holds it:
   // after the first snapshot, or after signing in if the public may not see it.
   const linked = useRef(Number(new URLSearchParams(window.location.search).get('alert')) || null);
   useEffect(() => {
-    const target = active && linked.current ? live.alerts.find((a) => a.id === linked.current) : undefined;
+    const target = linked.current ? live.alerts.find((a) => a.id === linked.current) : undefined;
     if (!target) return;
     linked.current = null;
     setFocus({ code: target.sensor_code, alertId: target.id });
-  }, [active, live.alerts]);
+  }, [live.alerts]);
   const clear = useCallback(() => setFocus(null), []);
   const acted = useCallback(() => setVersion((n) => n + 1), []);
 
   // The chart follows the sensor's newest reading: a live reading means one more point.
-  const readingsKey = active && focus ? `readings:${focus.code}:${range}:${sensor?.recorded_at ?? ''}` : 'readings-off';
-  const readings = useResource(readingsKey, (signal) => (active && focus ? api.readings(focus.code, range, signal) : Promise.resolve(null)));
+  const readingsKey = focus ? `readings:${focus.code}:${range}:${sensor?.recorded_at ?? ''}` : 'readings-off';
+  const readings = useResource(readingsKey, (signal) => (focus ? api.readings(focus.code, range, signal) : Promise.resolve(null)));
 
-  const alertId = active ? focus?.alertId ?? null : null;
+  const alertId = focus?.alertId ?? null;
   // Read again whenever the alert changes on the wall (a new step, someone acknowledged).
   const detailKey = alertId ? `alert:${alertId}:${alert?.updated_at ?? ''}:${alert?.status ?? ''}#${version}` : 'alert-off';
   const detail = useResource(detailKey, (signal) => (alertId ? api.alert(alertId, signal) : Promise.resolve(null)));

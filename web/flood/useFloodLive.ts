@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { LIVE_URL, type FloodAlert, type LiveMessage, type LiveSensor, type LiveSnapshot } from '../api/client.ts';
 import { useViewerGeneration } from '../api/useResource.ts';
+import { reportLoaded } from '../map/readiness.ts';
 import { sortWall } from './alerts.ts';
 
 export type LiveConnection = 'connecting' | 'live' | 'reconnecting';
@@ -76,7 +77,7 @@ function applyMessage(state: State, message: LiveMessage): State {
  * asks; `onAlert` hears every alert change after the first snapshot (not the snapshot itself).
  * Nothing is connected while `active` is false (another view is showing).
  */
-export function useFloodLive(active: boolean, options: { onAlert?: (arrival: AlertArrival) => void; publicView?: boolean } = {}): FloodLive {
+export function useFloodLive(options: { onAlert?: (arrival: AlertArrival) => void; publicView?: boolean } = {}): FloodLive {
   const { onAlert, publicView = false } = options;
   const generation = useViewerGeneration();
   const [state, setState] = useState<State>(EMPTY);
@@ -85,7 +86,6 @@ export function useFloodLive(active: boolean, options: { onAlert?: (arrival: Ale
 
   useEffect(() => {
     setState(EMPTY);
-    if (!active) return;
     let source: EventSource;
     let retry: number | undefined;
 
@@ -123,7 +123,7 @@ export function useFloodLive(active: boolean, options: { onAlert?: (arrival: Ale
       window.clearTimeout(retry);
       source.close();
     };
-  }, [active, generation, publicView]);
+  }, [generation, publicView]);
 
   const put = useCallback((alert: FloodAlert) => {
     // The live event may have come first, with something newer still: keep the newer.
@@ -144,4 +144,12 @@ export function useFloodLive(active: boolean, options: { onAlert?: (arrival: Ale
     }),
     [state, put],
   );
+}
+
+/** The live sensors count for the page's "ready" once the first snapshot is in (web/map/readiness.ts). */
+export function useLiveSensorsReady(live: FloodLive): void {
+  const { connection, sensors } = live;
+  useEffect(() => {
+    if (connection === 'live') reportLoaded('sensors', sensors.length);
+  }, [connection, sensors.length]);
 }

@@ -4,17 +4,20 @@ import { api } from '../api/client.ts';
 import { useResource } from '../api/useResource.ts';
 import { BASEMAP_SOURCE, BOUNDARY_SOURCE } from './baseStyle.ts';
 import { useMap } from './MapContext.ts';
-import { reportError, reportLoaded } from './status.ts';
+import { reportError, reportLoaded } from './readiness.ts';
 
-/** Room for the layer panel on the left and the details panel on the right. */
-const FIT_PADDING = { top: 24, bottom: 24, left: 300, right: 60 };
+type Frame = { top: number; bottom: number; left: number; right: number };
+
+/** The city map's: room for the layer panel on the left and the details panel on the right. */
+const CITY_FRAME: Frame = { top: 24, bottom: 24, left: 300, right: 60 };
 
 /**
  * Fills the base style's city sources (boundary, lakes, roads) and frames the municipality.
  * These are MapLibre layers rather than deck.gl ones: they are background, never picked.
+ * `frame` leaves room for the page's own panels around the city.
  */
-export function CityBase() {
-  const { map } = useMap();
+export function CityBase({ frame = CITY_FRAME }: { frame?: Frame }) {
+  const map = useMap();
   const boundary = useResource('boundary', () => api.boundary(), { perViewer: false });
   const basemap = useResource('basemap', () => api.basemap(), { perViewer: false });
 
@@ -27,9 +30,11 @@ export function CityBase() {
     if (box) {
       const { clientWidth } = map.getContainer();
       // On a phone-sized screen the side panels overlay the map anyway; don't pad it to nothing.
-      const padding = clientWidth > 800 ? FIT_PADDING : 16;
+      const padding = clientWidth > 800 ? frame : 16;
       map.fitBounds(box, { padding, animate: false, maxZoom: 14 });
     }
+    // The frame is a constant of the page: the city is framed once, when its outline arrives.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [map, boundary.data]);
 
   useEffect(() => {

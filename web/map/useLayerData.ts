@@ -2,11 +2,11 @@ import { useEffect } from 'react';
 import type { FeatureCollection } from 'geojson';
 import { useResource, type Resource } from '../api/useResource.ts';
 import { registerSelectable } from './selection.ts';
-import { reportError, reportLoaded, type CountedLayer } from './status.ts';
+import { reportError, reportLoaded, type CountedLayer } from './readiness.ts';
 
 /**
  * A thematic layer's data: fetched, refreshed if live, fetched again for a new viewer, and
- * counted for `window.__mueang` whether or not the layer is currently switched on.
+ * counted (web/map/readiness.ts) whether or not the layer is currently switched on.
  */
 export function useLayerData<C extends FeatureCollection>(
   layer: Exclude<CountedLayer, 'parcels'>,

@@ -10,7 +10,7 @@ import { useMap } from './MapContext.ts';
  * rebuilding the markers would flash on every change.
  */
 export function useZoneMarkers<E extends HTMLElement>(zones: ZoneFeature[], create: (zone: number) => E): RefObject<Map<number, E>> {
-  const { map } = useMap();
+  const map = useMap();
   const elements = useRef(new Map<number, E>());
   const createRef = useRef(create);
   createRef.current = create;

@@ -1,0 +1,82 @@
+/**
+ * How much JavaScript each page loads before its first frame, gzip-compressed, against a budget.
+ *
+ *   npm run build && npm run bundle-size
+ *
+ * From Vite's manifest (dist/web/.vite/manifest.json): the entry chunk and its static imports,
+ * plus the page's lazy chunk and its static imports (what the browser must have before React
+ * can draw the page; chunks loaded later, like the audit trail, do not count). Exits non-zero if
+ * a page is over its budget, if the public flood page carries deck.gl or staff code, or if any
+ * chunk mentions the browser tests' hooks (`__mueang`).
+ */
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+
+const DIST = new URL('../dist/web/', import.meta.url);
+
+interface Chunk { file: string; name?: string; src?: string; isEntry?: boolean; imports?: string[] }
+const manifest = JSON.parse(readFileSync(new URL('.vite/manifest.json', DIST), 'utf8')) as Record<string, Chunk>;
+
+/*
+ * Budgets, in gzip KB. MapLibre alone is about 293 KB and React about 68 KB: a page with a map
+ * cannot go below about 380 KB without a lighter map library. deck.gl (its layers, luma.gl and
+ * loaders.gl) adds about 270 KB; only the staff pages with deck.gl layers pay it. The budgets
+ * leave about 5 % for growth, so a page that starts to carry something it should not (deck.gl on
+ * the public page, the city's layers on /plan) fails here.
+ */
+const PAGES = [
+  { path: '/', src: 'city/CityPage.tsx', budgetKb: 690 },
+  { path: '/plan', src: 'plan/PlanPage.tsx', budgetKb: 690 },
+  { path: '/flood', src: 'flood/FloodDeskPage.tsx', budgetKb: 700 },
+  { path: '/flood/public', src: 'flood/PublicFloodPage.tsx', budgetKb: 400 },
+] as const;
+
+/** Strings only staff code contains (its test ids): none may be in the public page's chunks. */
+const STAFF_MARKERS = ['sign-in-dialog', 'audit-panel', 'flood-contacts', 'project-edit-form', 'exec-import'];
+
+/** The chunk and every chunk it imports statically, by manifest key. */
+function closure(key: string, seen = new Set<string>()): Set<string> {
+  if (seen.has(key)) return seen;
+  const chunk = manifest[key];
+  if (!chunk) throw new Error(`no chunk ${key} in the manifest: run "npm run build" first`);
+  seen.add(key);
+  for (const next of chunk.imports ?? []) closure(next, seen);
+  return seen;
+}
+
+const entryKey = Object.keys(manifest).find((key) => manifest[key]!.isEntry);
+if (!entryKey) throw new Error('no entry chunk in the manifest');
+const text = (key: string) => readFileSync(new URL(manifest[key]!.file, DIST));
+const gzipBytes = (key: string) => gzipSync(text(key)).length;
+const kb = (bytes: number) => (bytes / 1024).toFixed(1);
+
+const failures: string[] = [];
+console.log('page           JS before first frame (gzip)   budget   chunks');
+for (const page of PAGES) {
+  const keys = closure(page.src, closure(entryKey));
+  const bytes = [...keys].reduce((sum, key) => sum + gzipBytes(key), 0);
+  const names = [...keys].map((key) => manifest[key]!.name ?? key).join(' ');
+  const over = bytes > page.budgetKb * 1024;
+  console.log(`${page.path.padEnd(15)}${`${kb(bytes)} KB`.padStart(12)}${''.padEnd(19)}${`${page.budgetKb} KB`.padStart(7)}   ${names}${over ? '   OVER BUDGET' : ''}`);
+  if (over) failures.push(`${page.path} loads ${kb(bytes)} KB, over its budget of ${page.budgetKb} KB`);
+
+  if (page.path === '/flood/public') {
+    if ([...keys].some((key) => manifest[key]!.name === 'deck')) failures.push('the public flood page loads the deck.gl chunk');
+    for (const key of keys) {
+      const source = text(key).toString('utf8');
+      for (const marker of STAFF_MARKERS) if (source.includes(marker)) failures.push(`the public flood page's chunk ${manifest[key]!.file} contains staff code ("${marker}")`);
+    }
+  }
+}
+
+for (const chunk of Object.values(manifest)) {
+  if (chunk.file.endsWith('.js') && readFileSync(new URL(chunk.file, DIST), 'utf8').includes('__mueang')) {
+    failures.push(`${chunk.file} mentions __mueang: the test hooks must stay out of the production build`);
+  }
+}
+
+if (failures.length > 0) {
+  for (const failure of failures) console.error(`FAIL ${failure}`);
+  process.exit(1);
+}
+console.log('ok: every page within budget; the public flood page carries neither deck.gl nor staff code; no test hooks in the build');

@@ -1,0 +1,69 @@
+import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
+import { useLanguage } from '../i18n/LanguageProvider.tsx';
+import { LanguageToggle } from '../i18n/LanguageToggle.tsx';
+import { Shell } from '../map/Shell.tsx';
+import { Link, PATHS, usePath } from '../router.tsx';
+import { useAuth } from './AuthProvider.tsx';
+import { SessionNotice } from './SessionNotice.tsx';
+import { UserMenu } from './UserMenu.tsx';
+
+// Only auditors and administrators open it: everyone else never loads it.
+const AuditPanel = lazy(() => import('../audit/AuditPanel.tsx').then((m) => ({ default: m.AuditPanel })));
+
+const TABS = [
+  ['city', PATHS.city],
+  ['executive', PATHS.plan],
+  ['flood', PATHS.flood],
+] as const;
+
+/**
+ * The staff pages' frame: the header with the page tabs, the account corner and the language
+ * switch, the audit trail for those who may read it, and the note when a session ended.
+ */
+export function StaffShell({ className, children }: { className: string; children: ReactNode }) {
+  const { t } = useLanguage();
+  const { permissions } = useAuth();
+  const path = usePath();
+  const [auditOpen, setAuditOpen] = useState(false);
+  const showAudit = auditOpen && permissions.audit.read;
+
+  // Whoever signs in next opens the audit trail themselves.
+  useEffect(() => {
+    if (!permissions.audit.read) setAuditOpen(false);
+  }, [permissions.audit.read]);
+
+  const header = (
+    <>
+      <h1 data-testid="app-title">Mueang · เทศบาลนครขอนแก่น</h1>
+      <nav className="view-tabs" data-testid="view-switch">
+        {TABS.map(([view, href]) => (
+          <Link
+            key={view}
+            href={href}
+            className={path === href ? 'view-tab active' : 'view-tab'}
+            aria-current={path === href ? 'page' : undefined}
+            data-testid={`view-${view}`}
+          >
+            {t(`view.${view}`)}
+          </Link>
+        ))}
+      </nav>
+      <div className="header-actions">
+        <UserMenu auditOpen={showAudit} onToggleAudit={() => setAuditOpen((open) => !open)} />
+        <LanguageToggle />
+      </div>
+    </>
+  );
+
+  return (
+    <Shell header={header} className={className} mainClassName={showAudit ? 'audit-open' : undefined}>
+      {children}
+      <SessionNotice />
+      {showAudit && (
+        <Suspense fallback={null}>
+          <AuditPanel onClose={() => setAuditOpen(false)} />
+        </Suspense>
+      )}
+    </Shell>
+  );
+}

@@ -1,0 +1,97 @@
+import './city.css';
+import { useCallback, useState } from 'react';
+import { api, type ProjectFeature, type ProjectQuery } from '../api/client.ts';
+import { useResource } from '../api/useResource.ts';
+import { StaffShell } from '../auth/StaffShell.tsx';
+import { SensorsLayer } from '../flood/SensorsLayer.tsx';
+import { CityBase } from '../map/CityBase.tsx';
+import { DeckOverlay } from '../map/deck/DeckOverlay.tsx';
+import { CITY_ZOOM, MapView } from '../map/MapView.tsx';
+import { selectionKey, type Selection } from '../map/selection.ts';
+import { ParcelsLayer, parcelDetailForZoom } from '../parcels/ParcelsLayer.tsx';
+import { ProjectsLayer } from '../plan/ProjectsLayer.tsx';
+import { TrucksLayer } from '../waste/TrucksLayer.tsx';
+import { CommunitiesLayer } from './CommunitiesLayer.tsx';
+import { DetailsPanel } from './DetailsPanel.tsx';
+import { useSelectionFollowsViewer } from './followViewer.ts';
+import { LayerSwitcher } from './LayerSwitcher.tsx';
+import { ALL_VISIBLE, type ThematicLayer, type Visibility } from './layers.ts';
+import { SelectionLayer } from './SelectionLayer.tsx';
+import { ZonesLayer } from './ZonesLayer.tsx';
+
+const LAYER_OF_KIND: Record<Selection['kind'], ThematicLayer> = {
+  zone: 'zones',
+  community: 'communities',
+  parcel: 'parcels',
+  project: 'projects',
+  truck: 'trucks',
+  sensor: 'sensors',
+};
+
+/** Everything the city map's first complete picture needs; parcels stream in by tile. */
+const REQUIRES = ['boundary', 'basemap', 'zones', 'communities', 'projects', 'trucks', 'sensors'] as const;
+
+/** The city map (`/`): every layer of the city, a switch for each, and the details of what is clicked. */
+export function CityPage() {
+  const [visibility, setVisibility] = useState<Visibility>(ALL_VISIBLE);
+  const [selection, setSelection] = useState<Selection | null>(null);
+  const [zoom, setZoom] = useState(CITY_ZOOM);
+  const [projectFilter, setProjectFilter] = useState<ProjectQuery>({});
+  /** Bumped after a project is saved, so the layer shows the change. */
+  const [projectsVersion, setProjectsVersion] = useState(0);
+
+  const boundary = useResource('boundary', () => api.boundary(), { perViewer: false });
+  const cityExtent = boundary.data?.bbox ?? null;
+
+  useSelectionFollowsViewer(selection, setSelection);
+
+  const toggleLayer = useCallback((layer: ThematicLayer, on: boolean) => {
+    setVisibility((v) => ({ ...v, [layer]: on }));
+    // A details panel about something no longer on the map would be confusing.
+    if (!on) setSelection((s) => (s && LAYER_OF_KIND[s.kind] === layer ? null : s));
+  }, []);
+
+  const onProjectSaved = useCallback((project: ProjectFeature) => {
+    setSelection({ kind: 'project', feature: project });
+    setProjectsVersion((n) => n + 1);
+  }, []);
+
+  const selectedParcelId = selection?.kind === 'parcel' ? Number(selection.feature.id) : null;
+
+  return (
+    <StaffShell className="page-city">
+      <MapView requires={REQUIRES} onZoomChange={setZoom}>
+        <CityBase />
+        <DeckOverlay onSelect={setSelection}>
+          <ZonesLayer visible={visibility.zones} />
+          <CommunitiesLayer visible={visibility.communities} />
+          <ParcelsLayer
+            visible={visibility.parcels}
+            detail={parcelDetailForZoom(zoom)}
+            selectedId={selectedParcelId}
+            extent={cityExtent}
+          />
+          <ProjectsLayer visible={visibility.projects} filter={projectFilter} version={projectsVersion} />
+          <SensorsLayer visible={visibility.sensors} />
+          <TrucksLayer visible={visibility.trucks} />
+          <SelectionLayer selection={selection} />
+        </DeckOverlay>
+      </MapView>
+      <LayerSwitcher
+        visibility={visibility}
+        onToggle={toggleLayer}
+        zoom={zoom}
+        projectFilter={projectFilter}
+        onProjectFilter={setProjectFilter}
+      />
+      {selection && (
+        <DetailsPanel
+          key={selectionKey(selection)}
+          selection={selection}
+          onClose={() => setSelection(null)}
+          onProjectSaved={onProjectSaved}
+        />
+      )}
+    </StaffShell>
+  );
+}

@@ -1,0 +1,29 @@
+import { useEffect } from 'react';
+import type { ZoneFeature } from '../api/client.ts';
+import { useLanguage } from '../i18n/LanguageProvider.tsx';
+import { localName } from '../i18n/strings.ts';
+import { zoneColor } from '../map/palette.ts';
+import { useZoneMarkers } from '../map/useZoneMarkers.ts';
+
+/** Zone names on the city map. */
+export function ZoneLabels({ zones, visible }: { zones: ZoneFeature[]; visible: boolean }) {
+  const { lang } = useLanguage();
+  const elements = useZoneMarkers(zones, (id) => {
+    const element = document.createElement('div');
+    element.className = 'zone-label';
+    element.style.setProperty('--zone-color', zoneColor(id));
+    return element;
+  });
+
+  // Text and visibility change in place; rebuilding markers would flash on every toggle.
+  useEffect(() => {
+    for (const zone of zones) {
+      const element = elements.current.get(zone.properties.id);
+      if (!element) continue;
+      element.textContent = localName(zone.properties, lang);
+      element.hidden = !visible;
+    }
+  }, [zones, lang, visible]);
+
+  return null;
+}
