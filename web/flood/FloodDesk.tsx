@@ -74,7 +74,7 @@ export function FloodWall({ state }: { state: FloodDeskState }) {
 
   return (
     <>
-    <Panel className="flood-wall" testId="flood-wall" data-connection={live.connection}>
+    <Panel className="flood-wall" testId="flood-wall" sheetTitle={t('flood.wall.title')} data-connection={live.connection}>
       <header className="flood-wall-header">
         <h2>{t('flood.wall.title')}</h2>
         <span className={`live-dot live-${live.connection}`} data-testid="live-status">{t(`flood.live.${live.connection}`)}</span>
@@ -131,7 +131,7 @@ export function FloodFocusPanel({ state }: { state: FloodDeskState }) {
 
   if (!focus) {
     return (
-      <Panel className="flood-focus flood-focus-empty" testId="flood-focus-empty">
+      <Panel className="flood-focus flood-focus-empty" testId="flood-focus-empty" sheetTitle={t('flood.title')}>
         <h2>{t('flood.title')}</h2>
         <p>{t('flood.focus.hint')}</p>
         <FloodLegend />
@@ -141,7 +141,7 @@ export function FloodFocusPanel({ state }: { state: FloodDeskState }) {
 
   const level = sensor ? sensorLevel(sensor) : 'offline';
   return (
-    <Panel className="flood-focus" testId="flood-focus" data-sensor={focus.code} style={{ borderTopColor: SENSOR_LEVEL_COLORS[level] }}>
+    <Panel className="flood-focus" testId="flood-focus" sheetTitle={focus.code} data-sensor={focus.code} style={{ borderTopColor: SENSOR_LEVEL_COLORS[level] }}>
       <header className="flood-focus-header">
         <div>
           <p className="details-kind">{t('details.kind.sensor')} · {focus.code}</p>

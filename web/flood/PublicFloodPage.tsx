@@ -80,7 +80,7 @@ export function PublicFloodPage() {
         <CityBase frame={FRAME} />
         <PublicFloodMap sensors={live.sensors} areas={areas} />
       </MapView>
-      <Panel className="flood-public-panel" testId="flood-public">
+      <Panel className="flood-public-panel" testId="flood-public" sheetTitle={t('flood.public.heading')}>
         <h2>{t('flood.public.heading')}</h2>
         <p className="flood-public-updated" data-testid="latest-reading">
           {t('flood.latestReading')}: {latest ? `${formatDateTime(latest, lang)} (${formatAgo(latest, lang, now)})` : '—'}

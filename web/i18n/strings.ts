@@ -9,6 +9,10 @@ const th = {
   'app.error': 'โหลดข้อมูลไม่สำเร็จ',
   'lang.toggle': 'EN',
   'lang.toggleTitle': 'Switch to English',
+  'shell.menu': 'เมนู',
+  'shell.sheetShow': 'แสดง',
+  'shell.sheetHide': 'ซ่อน',
+  'shell.panel': 'แผง',
 
   'layers.title': 'ชั้นข้อมูล',
   'layers.zones': 'เขตเทศบาล',
@@ -420,6 +424,10 @@ const en: Record<MessageKey, string> = {
   'app.error': 'Could not load data',
   'lang.toggle': 'ไทย',
   'lang.toggleTitle': 'เปลี่ยนเป็นภาษาไทย',
+  'shell.menu': 'Menu',
+  'shell.sheetShow': 'Show',
+  'shell.sheetHide': 'Hide',
+  'shell.panel': 'Panel',
 
   'layers.title': 'Layers',
   'layers.zones': 'Zones',

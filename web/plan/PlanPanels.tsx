@@ -19,7 +19,7 @@ export function PlanControls({ state, onImported }: { state: PlanState; onImport
   const { permissions } = useAuth();
   const { kpi, classes } = state;
   return (
-    <Panel className="exec-controls" testId="exec-controls">
+    <Panel className="exec-controls" testId="exec-controls" sheetTitle={t('exec.title')}>
       <h2>{t('exec.title')}</h2>
       <div className="exec-selectors">
         <select data-testid="exec-fy" aria-label={t('filter.fiscalYear')} value={state.fy ?? ''} onChange={(e) => state.setFy(Number(e.target.value))}>
@@ -103,7 +103,7 @@ export function PlanSidebar({ state }: { state: PlanState }) {
   const zoneRow = state.byZone.data?.find((r) => r.key === String(state.zone)) ?? null;
   const zoneName = zoneRow ? localName(zoneRow, lang) : `${t('field.zone')} ${state.zone ?? ''}`;
   return (
-    <Panel className="exec-sidebar" testId="exec-sidebar">
+    <Panel className="exec-sidebar" testId="exec-sidebar" sheetTitle={t('exec.byStrategy')}>
       {state.zone !== null && <ZonePanel state={state} zone={state.zone} />}
       {state.zone !== null
         ? <Bars testId="exec-bars-strategy" title={fill(t('exec.zone.strategiesOf'), { zone: zoneName })} rows={state.byZoneStrategy.data} zone={state.zone} />

@@ -1,0 +1,137 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished } from 'vitest';
+import { chromiumAvailable, launchChromium, waitForReady } from '../support/browser.ts';
+import { TEST_HOOKS } from '../support/test-hooks.ts';
+
+/**
+ * Every page on a phone, in Chromium with a touch screen: nothing scrolls sideways, the header
+ * folds into a menu, panels are bottom sheets that collapse to a bar and give the map back,
+ * controls are finger-sized, and the map pans under a finger. Each test opens its own page.
+ */
+
+const embedded = inject('engines').find((e) => e.engine === 'embedded');
+const PAGES = ['/', '/plan', '/flood', '/flood/public'];
+const PHONES = [{ width: 390, height: 844 }, { width: 360, height: 640 }];
+const FINGER = 44;
+
+describe.runIf(chromiumAvailable)('every page on a phone', () => {
+  let browser: Browser;
+  let close: () => Promise<void>;
+  beforeAll(async () => {
+    ({ browser, close } = await launchChromium());
+  }, 60_000);
+  afterAll(async () => close?.());
+
+  async function openPhone(path: string, viewport: { width: number; height: number }): Promise<Page> {
+    if (!embedded) throw new Error('no embedded server to load the app from');
+    const context = await browser.newContext({ viewport, isMobile: true, hasTouch: true, deviceScaleFactor: 1 });
+    onTestFinished(() => context.close());
+    await context.addInitScript(TEST_HOOKS);
+    const page = await context.newPage();
+    await page.goto(`${embedded.url}${path}`, { waitUntil: 'load' });
+    await waitForReady(page);
+    return page;
+  }
+
+  /** Visible interactive elements under `root` smaller than a finger, as "text w×h". */
+  const tooSmall = (page: Page, root: string) =>
+    page.evaluate(([selector, min]) => {
+      const out: string[] = [];
+      for (const scope of document.querySelectorAll(selector as string)) {
+        for (const el of scope.querySelectorAll<HTMLElement>('button, [role=tab], label, select, .app-header a')) {
+          const r = el.getBoundingClientRect();
+          if (r.width === 0 || r.height === 0 || getComputedStyle(el).visibility === 'hidden') continue;
+          if (r.width < (min as number) - 0.5 || r.height < (min as number) - 0.5) {
+            out.push(`${el.tagName} "${(el.textContent ?? '').trim().slice(0, 20)}" ${Math.round(r.width)}×${Math.round(r.height)}`);
+          }
+        }
+      }
+      return out;
+    }, [root, FINGER] as const);
+
+  /** The share of the map's area that no sheet covers (sheets stack, so their areas add up). */
+  const uncovered = (page: Page) =>
+    page.evaluate(() => {
+      const map = document.querySelector('.app-main')!.getBoundingClientRect();
+      let covered = 0;
+      for (const panel of document.querySelectorAll('.app-main > .panel')) {
+        const r = panel.getBoundingClientRect();
+        const w = Math.max(0, Math.min(r.right, map.right) - Math.max(r.left, map.left));
+        const h = Math.max(0, Math.min(r.bottom, map.bottom) - Math.max(r.top, map.top));
+        covered += w * h;
+      }
+      return 1 - covered / (map.width * map.height);
+    });
+
+  const sidewaysOverflow = (page: Page) =>
+    page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+
+  describe.each(PHONES)('at $width×$height', (viewport) => {
+    it.each(PAGES)('%s: no sideways scroll, the header folds into a menu, targets are finger-sized', async (path) => {
+      const page = await openPhone(path, viewport);
+      expect(await sidewaysOverflow(page)).toBeLessThanOrEqual(0);
+
+      const header = (await page.getByTestId('app-header').boundingBox())!;
+      expect(header.height).toBeLessThanOrEqual(60);
+      expect(header.x + header.width).toBeLessThanOrEqual(viewport.width);
+      // Folded: the language switch waits behind the menu button.
+      expect(await page.getByTestId('lang-toggle').isVisible()).toBe(false);
+
+      await page.getByTestId('menu-button').tap();
+      await page.getByTestId('lang-toggle').waitFor({ state: 'visible', timeout: 5_000 });
+      for (const el of await page.locator('.app-header button, .app-header a').all()) {
+        if (!(await el.isVisible())) continue;
+        const box = (await el.boundingBox())!;
+        expect(box.x).toBeGreaterThanOrEqual(0);
+        expect(box.x + box.width).toBeLessThanOrEqual(viewport.width);
+      }
+      expect(await tooSmall(page, '.app-header')).toEqual([]);
+      expect(await tooSmall(page, '.app-main > .panel')).toEqual([]);
+      expect(await sidewaysOverflow(page)).toBeLessThanOrEqual(0);
+
+      // Closing the menu folds it again.
+      await page.getByTestId('menu-button').tap();
+      await page.getByTestId('lang-toggle').waitFor({ state: 'hidden', timeout: 5_000 });
+    }, 120_000);
+
+    it.each(PAGES)('%s: the sheets leave two fifths of the map clear, collapse to bars and open again', async (path) => {
+      const page = await openPhone(path, viewport);
+      const bars = page.locator('.app-main > .panel > .sheet-bar');
+      const count = await bars.count();
+      expect(count).toBeGreaterThan(0);
+      expect(await uncovered(page)).toBeGreaterThanOrEqual(0.39);
+      for (const bar of await bars.all()) {
+        const box = (await bar.boundingBox())!;
+        expect(box.y + box.height).toBeLessThanOrEqual(viewport.height);
+      }
+
+      for (let i = 0; i < count; i++) await bars.nth(i).tap();
+      for (let i = 0; i < count; i++) await expect.poll(() => bars.nth(i).getAttribute('aria-expanded')).toBe('false');
+      // Collapsed, only the bars remain: each 44 px high.
+      const clear = await uncovered(page);
+      expect(clear).toBeGreaterThanOrEqual(1 - (count * (FINGER + 4)) / (viewport.height - 48));
+
+      await bars.first().tap();
+      await expect.poll(() => bars.first().getAttribute('aria-expanded')).toBe('true');
+      const sheet = page.locator('.app-main > .panel').first();
+      expect((await sheet.boundingBox())!.height).toBeGreaterThan(FINGER + 10);
+    }, 120_000);
+  });
+
+  it('the map pans under a finger on a phone', async () => {
+    const page = await openPhone('/', PHONES[0]!);
+    const KK: [number, number] = [102.835, 16.43];
+    const before = await page.evaluate(([lon, lat]) => window.__mueang!.project!(lon!, lat!), KK);
+    const cdp = await page.context().newCDPSession(page);
+    const touch = (type: 'touchStart' | 'touchMove' | 'touchEnd', x: number, y: number) =>
+      cdp.send('Input.dispatchTouchEvent', { type, touchPoints: type === 'touchEnd' ? [] : [{ x, y }] });
+    // A slow drag from the middle of the clear map, 80 px down, as a finger does.
+    await touch('touchStart', 195, 200);
+    for (let step = 1; step <= 8; step++) await touch('touchMove', 195, 200 + step * 10);
+    await touch('touchEnd', 195, 280);
+    await expect.poll(
+      async () => (await page.evaluate(([lon, lat]) => window.__mueang!.project!(lon!, lat!), KK))[1] - before[1],
+      { timeout: 10_000 },
+    ).toBeGreaterThan(40);
+  }, 120_000);
+});
