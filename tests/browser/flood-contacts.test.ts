@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { chromiumAvailable, openApp, signInThroughDialog, type OpenApp } from '../support/browser.ts';
-import { Client } from '../support/client.ts';
+import { Client, expectBody } from '../support/client.ts';
 
 /**
  * "Who is notified", on the flood desk: disaster staff see the escalation chains and the
@@ -59,7 +59,7 @@ describe.runIf(chromiumAvailable)('who is notified of flood alerts, in Chromium'
 
     // The seed's city chain: the duty officer, the section head, the radio room.
     const admin = await Client.signIn(base, 'admin');
-    const before = (await admin.get<ContactsBody>('flood/contacts')).body;
+    const before = await expectBody(admin.api.flood.contacts.$get());
     const city = before.chains.find((c) => c.zone_id === null)!;
     const cityCard = panel.locator('[data-testid="chain"][data-zone="city"]');
     await expect.poll(() => cityCard.getByTestId('chain-step').count(), { timeout: 10_000 }).toBe(city.steps.length);
@@ -99,7 +99,7 @@ describe.runIf(chromiumAvailable)('who is notified of flood alerts, in Chromium'
     await editor.getByTestId('chain-save').click();
     await editor.waitFor({ state: 'detached', timeout: 10_000 });
 
-    const after = (await admin.get<ContactsBody>('flood/contacts')).body;
+    const after = await expectBody(admin.api.flood.contacts.$get());
     const zone2 = after.chains.find((c) => c.zone_id === 2)!;
     expect(zone2.steps[0]).toMatchObject({ contact_id: id, ack_within_s: 300 });
     const zone2Card = panel.locator('[data-testid="chain"][data-zone="2"]');

@@ -2,7 +2,7 @@ import { PNG } from 'pngjs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { chromiumAvailable, openApp, signInThroughDialog, type OpenApp } from '../support/browser.ts';
-import { Client } from '../support/client.ts';
+import { Client, expectBody } from '../support/client.ts';
 
 /**
  * The flood desk and the public flood page, in Chromium against the shared embedded server.
@@ -103,11 +103,10 @@ describe.runIf(chromiumAvailable)('the flood desk in Chromium', () => {
     const quiet = (await sensors(base)).filter((s) => s.level === 'normal' && !s.offline).at(-1);
     if (!quiet) throw new Error('no sensor at normal level left to raise');
     const admin = await Client.signIn(base, 'admin');
-    const device = await admin.post<{ key: string }>('devices', { kind: 'sensor', code: quiet.code, label: 'flood desk browser test' });
-    expect(device.status).toBe(201);
+    const device = await expectBody(admin.api.devices.$post({ json: { kind: 'sensor', code: quiet.code, label: 'flood desk browser test' } }), 201);
     const cuesBefore = await page.evaluate(() => window.__mueang!.floodCues ?? 0);
     const reading = { sensor: quiet.code, time: new Date(Date.now() - 1000).toISOString(), level_m: quiet.critical_m + 0.2 };
-    const posted = await new Client(base).post('readings', { readings: [reading] }, { 'x-device-key': device.body.key });
+    const posted = await Client.device(base, device.key).api.readings.$post({ json: { readings: [reading] } });
     expect(posted.status).toBe(200);
 
     const banner = page.getByTestId('red-alert-banner');
