@@ -42,12 +42,26 @@ export default defineConfig({
   },
   test: {
     root: repoRoot,
-    include: ['tests/**/*.test.ts'],
-    // One server per database engine for the whole run (tests/support/engines.ts).
-    globalSetup: ['tests/support/engines.ts'],
-    // The suites share those servers and some assert that nothing changed: one file at a time.
-    fileParallelism: false,
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    projects: [
+      {
+        extends: true,
+        // Pure functions: no server, no database; `npm run test:unit` takes seconds.
+        test: { name: 'unit', include: ['tests/unit/**/*.test.ts'] },
+      },
+      {
+        extends: true,
+        test: {
+          // The API suites and the browser tests share one server per database engine
+          // (tests/support/engines.ts): one project, so the servers start once.
+          name: 'integration',
+          include: ['tests/api/**/*.test.ts', 'tests/browser/**/*.test.ts'],
+          globalSetup: ['tests/support/engines.ts'],
+          // The suites share those servers and some assert that nothing changed: one file at a time.
+          fileParallelism: false,
+        },
+      },
+    ],
   },
 });

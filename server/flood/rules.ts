@@ -6,9 +6,13 @@
 
 export const BANDS = ['normal', 'watch', 'warning', 'critical'] as const;
 export type Band = (typeof BANDS)[number];
-export type Severity = Exclude<Band, 'normal'>;
-export type AlertType = 'level' | 'rise' | 'offline';
-export type AlertStatus = 'open' | 'acknowledged' | 'resolved' | 'closed';
+/** An alert's colour: every band but normal, least severe first. */
+export const SEVERITIES = ['watch', 'warning', 'critical'] as const satisfies readonly Band[];
+export type Severity = (typeof SEVERITIES)[number];
+export const ALERT_TYPES = ['level', 'rise', 'offline'] as const;
+export type AlertType = (typeof ALERT_TYPES)[number];
+export const ALERT_STATUSES = ['open', 'acknowledged', 'resolved', 'closed'] as const;
+export type AlertStatus = (typeof ALERT_STATUSES)[number];
 export type ConditionChange = 'opened' | 'raised' | 'lowered' | 'resolved' | 'reopened';
 
 export const rank = (band: Band): number => BANDS.indexOf(band);

@@ -5,6 +5,7 @@ import type { ParcelAttribute } from '../auth/policy.ts';
 import type { Db, Queryable } from '../db/index.ts';
 import { queryFeatures } from '../db/geojson.ts';
 import type { Bbox } from '../http/validate.ts';
+import type { LandUse } from './landUse.ts';
 
 export const PARCEL_LAYER = 'parcels';
 /** Below this zoom a tile would hold most of the city's parcels: tiles there are empty. */
@@ -12,8 +13,6 @@ export const PARCEL_MIN_ZOOM = 13;
 const EXTENT = 4096;
 const BUFFER = 64;
 
-export const LAND_USES = ['residential', 'commercial', 'mixed', 'public', 'agricultural', 'vacant'] as const;
-export type LandUse = (typeof LAND_USES)[number];
 
 /** A parcel as the most trusted viewer sees it; others get a subset of these attributes. */
 export interface ParcelProperties {

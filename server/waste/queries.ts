@@ -2,9 +2,12 @@ import type { Point } from 'geojson';
 import type { Queryable } from '../db/index.ts';
 import { queryFeatures } from '../db/geojson.ts';
 
+/** What a truck reports it is doing; the web app's legend imports the list too. */
+export const TRUCK_STATUSES = ['collecting', 'driving', 'idle', 'depot'] as const;
+
 export interface TruckProperties {
   id: number; code: string; plate: string; name_th: string; name_en: string; zone_id: number;
-  recorded_at: string; speed_kmh: number; heading_deg: number; status: 'collecting' | 'driving' | 'idle' | 'depot';
+  recorded_at: string; speed_kmh: number; heading_deg: number; status: (typeof TRUCK_STATUSES)[number];
 }
 
 /** Each truck at its latest reported position. */

@@ -6,7 +6,7 @@ import type { Env } from '../env.ts';
 import { THAILAND } from '../http/geometry.ts';
 import { instant, refuseFuture } from '../http/time.ts';
 import { validate } from '../http/validate.ts';
-import { insertPositions, latestTruckPositions } from './queries.ts';
+import { insertPositions, latestTruckPositions, TRUCK_STATUSES } from './queries.ts';
 
 const MAX_BATCH = 5000;
 
@@ -18,7 +18,7 @@ const positionBatch = z.object({
     lat: z.number().min(THAILAND.minLat).max(THAILAND.maxLat),
     speed_kmh: z.number().min(0).max(200),
     heading_deg: z.number().min(0).lt(360),
-    status: z.enum(['collecting', 'driving', 'idle', 'depot']),
+    status: z.enum(TRUCK_STATUSES),
   }).strict()).min(1).max(MAX_BATCH),
 }).strict();
 

@@ -242,15 +242,15 @@ describe.each(engines)('hostile input on $engine', ({ url }) => {
 
   describe('sessions', () => {
     it('a forged session is the public, and may not write', async () => {
-      const forged = new Client(url, `mueang_session=${'A'.repeat(43)}`, 'whatever');
+      const forged = Client.withSession(url, `mueang_session=${'A'.repeat(43)}`, 'whatever');
       expect((await forged.get<{ user: unknown }>('auth/me')).body.user).toBeNull();
       expect((await forged.patch(`projects/${projectId}`, { stage: 'plan' })).status).toBe(401);
       expect((await forged.get('audit')).status).toBe(401);
-      const garbage = new Client(url, "mueang_session=' OR 1=1 --", 'x');
+      const garbage = Client.withSession(url, "mueang_session=' OR 1=1 --", 'x');
       expect((await garbage.get('audit')).status).toBe(401);
     });
     it('a write without the CSRF token, or from another site, is refused', async () => {
-      const noToken = new Client(url, engineer.sessionCookie, null);
+      const noToken = Client.withSession(url, engineer.sessionCookie, null);
       expect((await noToken.patch(`projects/${projectId}`, { stage: 'plan' })).status).toBe(403);
       const crossSite = await engineer.patch(`projects/${projectId}`, { stage: 'plan' }, { origin: 'https://evil.example' });
       expect(crossSite.status).toBe(403);
@@ -310,7 +310,7 @@ describe.each(engines)('sign-in limits and session expiry on $engine', ({ engine
 
   it('a signed-out session is dead', async () => {
     const client = await Client.signIn(server.url, 'auditor');
-    const stolen = new Client(server.url, client.sessionCookie, 'x');
+    const stolen = Client.withSession(server.url, client.sessionCookie, 'x');
     expect((await client.post('auth/logout')).status).toBe(200);
     expect((await stolen.get('audit?limit=1')).status).toBe(401);
   });

@@ -1,11 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Client } from '../support/client.ts';
-import { freshDatabase } from '../support/databases.ts';
 import { secretsIn } from '../support/logs.ts';
-import { startServer, type RunningServer } from '../support/server.ts';
+import { startSeededServer, type RunningServer } from '../support/server.ts';
 
 const PASSWORD = 'correct-horse-battery-staple-7';
 const NEW_PASSWORD = 'another-long-passphrase-42';
@@ -16,23 +12,17 @@ const NEW_PASSWORD = 'another-long-passphrase-42';
  * logged, the secrets never. PGlite keeps a failed query's parameters on its error, and a
  * PostgreSQL check violation's detail is the failing row.
  */
-describe.each(inject('engines'))('the server log on $engine', ({ engine, databaseUrl }) => {
+describe.each(inject('engines'))('the server log on $engine', (target) => {
   let server: RunningServer;
-  let dataDir: string | null = null;
   let admin: Client;
 
   beforeAll(async () => {
-    if (engine === 'postgis') {
-      server = await startServer({ MUEANG_MODE: 'demo', DATABASE_URL: await freshDatabase(databaseUrl as string, 'mueang_logs_test') });
-    } else {
-      dataDir = mkdtempSync(join(tmpdir(), 'mueang-logs-'));
-      server = await startServer({ MUEANG_MODE: 'demo', DATA_DIR: dataDir });
-    }
+    // From a copy of the run's seeded demo data: seeding again would only cost time.
+    server = await startSeededServer(target, 'mueang_logs_test', {});
     admin = await Client.signIn(server.url, 'admin');
   }, 240_000);
   afterAll(async () => {
     await server?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('names neither passwords, their hashes, device keys nor their hashes when queries that carry them fail', async () => {

@@ -1,13 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openDatabase, type Db } from '../../server/db/index.ts';
 import { classifyFailure, DatabaseUnavailable } from '../../server/failures.ts';
 import { Client } from '../support/client.ts';
-import { freshDatabase } from '../support/databases.ts';
-import { startServer, type RunningServer } from '../support/server.ts';
+import { startSeededServer, type RunningServer } from '../support/server.ts';
 
 /** One request to a route that needs no database: its latency is the event loop's. */
 async function healthLatency(url: string): Promise<number> {
@@ -43,21 +39,14 @@ async function latenciesDuring(url: string, heavy: Promise<unknown>, polls: numb
 // PGlite computes on the thread that calls it, so on the embedded engine it must not be the
 // server's; on PostGIS the database is another process. Both engines alike: a heavy request slows
 // only itself. A server of its own, so that 5,000 readings touch no other suite's data.
-describe.each(inject('engines'))('the server on $engine stays responsive', ({ engine, databaseUrl }) => {
+describe.each(inject('engines'))('the server on $engine stays responsive', (target) => {
   let server: RunningServer;
-  let dataDir: string | null = null;
   beforeAll(async () => {
-    const common = { MUEANG_MODE: 'demo', FLOOD_SWEEP_SECONDS: '0' };
-    if (engine === 'postgis') {
-      server = await startServer({ ...common, DATABASE_URL: await freshDatabase(databaseUrl as string, 'mueang_responsive_test') });
-    } else {
-      dataDir = mkdtempSync(join(tmpdir(), 'mueang-responsive-'));
-      server = await startServer({ ...common, DATA_DIR: dataDir });
-    }
+    // From a copy of the run's seeded demo data: seeding again would only cost time.
+    server = await startSeededServer(target, 'mueang_responsive_test', { FLOOD_SWEEP_SECONDS: '0' });
   }, 180_000);
   afterAll(async () => {
     await server?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('answers /api/health in under 200 ms while a 5,000-reading batch is ingested', async () => {

@@ -1,7 +1,6 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished } from 'vitest';
-import { chromiumAvailable, launchChromium, waitForReady } from '../support/browser.ts';
-import { TEST_HOOKS } from '../support/test-hooks.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
+import { browserSuite, chromiumAvailable } from '../support/browser.ts';
 
 /**
  * Every page on a phone, in Chromium with a touch screen: nothing scrolls sideways, the header
@@ -15,22 +14,11 @@ const PHONES = [{ width: 390, height: 844 }, { width: 360, height: 640 }];
 const FINGER = 44;
 
 describe.runIf(chromiumAvailable)('every page on a phone', () => {
-  let browser: Browser;
-  let close: () => Promise<void>;
-  beforeAll(async () => {
-    ({ browser, close } = await launchChromium());
-  }, 60_000);
-  afterAll(async () => close?.());
+  const browser = browserSuite();
 
   async function openPhone(path: string, viewport: { width: number; height: number }): Promise<Page> {
     if (!embedded) throw new Error('no embedded server to load the app from');
-    const context = await browser.newContext({ viewport, isMobile: true, hasTouch: true, deviceScaleFactor: 1 });
-    onTestFinished(() => context.close());
-    await context.addInitScript(TEST_HOOKS);
-    const page = await context.newPage();
-    await page.goto(`${embedded.url}${path}`, { waitUntil: 'load' });
-    await waitForReady(page);
-    return page;
+    return (await browser.open(`${embedded.url}${path}`, viewport, true)).page;
   }
 
   /** Visible interactive elements under `root` smaller than a finger, as "text w×h". */

@@ -59,10 +59,13 @@ export function browserSuite() {
   afterAll(async () => chromiumRun?.close());
 
   return {
-    /** Loads `url` in a new context and waits for the page's readiness signal (its first complete map). */
-    async open(url: string, viewport = { width: 1280, height: 800 }): Promise<OpenPage> {
+    /**
+     * Loads `url` in a new context and waits for the page's readiness signal (its first complete
+     * map). `phone`: a touch screen at device scale 1, as the phone tests need.
+     */
+    async open(url: string, viewport = { width: 1280, height: 800 }, phone = false): Promise<OpenPage> {
       if (!chromiumRun) throw new Error('the browser did not start');
-      const context = await chromiumRun.browser.newContext({ viewport });
+      const context = await chromiumRun.browser.newContext({ viewport, ...(phone ? { isMobile: true, hasTouch: true, deviceScaleFactor: 1 } : {}) });
       onTestFinished(() => context.close());
       await context.addInitScript(TEST_HOOKS);
       const page = await context.newPage();

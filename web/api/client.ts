@@ -5,15 +5,24 @@
  * inferred from the server route that sends it: a renamed route, parameter or attribute on the
  * server fails `tsc` here, and nothing is declared twice.
  */
-import { hc, type InferRequestType, type InferResponseType } from 'hono/client';
-import type { ApiType } from '../../server/app.ts';
+import type { InferRequestType, InferResponseType } from 'hono/client';
+import { ROLES } from '../../server/auth/policy.ts';
+import { BANDS } from '../../server/flood/rules.ts';
+import { LAND_USES } from '../../server/parcels/landUse.ts';
+import { STAGES } from '../../server/plan/stages.ts';
+import { TRUCK_STATUSES } from '../../server/waste/queries.ts';
+import { apiClient, ApiError, readJson, str } from './core.ts';
 import type { FloodMessage, FloodSnapshot } from '../../server/flood/live.ts';
 
 /**
  * Every request the typed client makes goes through `sessionFetch` (further down): it adds the
  * CSRF header to state-changing requests and notices when a signed-in session has ended.
  */
-const client = hc<ApiType>('/api', { fetch: (input: RequestInfo | URL, init?: RequestInit) => sessionFetch(input, init) });
+const client = apiClient('', (input, init) => sessionFetch(input, init));
+
+export { ApiError };
+/** The server's own lists (legends, filters and forms show them in this order). */
+export { ROLES, STAGES, TRUCK_STATUSES, LAND_USES };
 
 /** The body a route sends with 200 OK. */
 type Ok<Endpoint> = InferResponseType<Endpoint, 200>;
@@ -36,7 +45,7 @@ export type Strategy = Plan['strategies'][number];
 /** `POST /api/projects/import`: what a successful import did, and the problems of a refused file. */
 export type ImportFormat = InferRequestType<typeof client.projects.import.$post>['json']['format'];
 export type ImportSummary = Ok<typeof client.projects.import.$post>;
-export type ImportProblem = Extract<InferResponseType<typeof client.projects.import.$post, 400>, { errors: unknown }>['errors'][number];
+export type ImportProblem = ApiError['problems'][number];
 
 export type BoundaryFeature = BoundaryCollection['features'][number];
 export type ZoneFeature = ZoneCollection['features'][number];
@@ -102,8 +111,6 @@ export const LIVE_URL = '/api/live';
 /** The public Atom feed of CAP 1.2 warnings; a link, not a fetch. */
 export const CAP_FEED_URL = `/api${client.flood.cap.$path()}`;
 
-export const ROLES = ['admin', 'executive', 'planner', 'engineer', 'disaster', 'tax', 'auditor'] as const satisfies readonly Role[];
-
 export type Stage = NonNullable<ProjectProps['stage']>;
 /**
  * A project's e-Plan stage. Projects of a plan without stages (the integrity plan reports a
@@ -119,11 +126,8 @@ export type SensorLevel = NonNullable<SensorProps['level']> | 'offline';
 export const sensorLevel = (sensor: Pick<SensorProps, 'level' | 'offline'>): SensorLevel =>
   sensor.offline ? 'offline' : sensor.level ?? 'offline';
 
-// Orders for legends. `satisfies` keeps them to the server's values.
-export const STAGES = ['plan', 'approved', 'contracted', 'disbursed'] as const satisfies readonly Stage[];
-export const SENSOR_LEVELS = ['normal', 'watch', 'warning', 'critical', 'offline'] as const satisfies readonly SensorLevel[];
-export const TRUCK_STATUSES = ['collecting', 'driving', 'idle', 'depot'] as const satisfies readonly TruckStatus[];
-export const LAND_USES = ['residential', 'commercial', 'mixed', 'public', 'agricultural', 'vacant'] as const satisfies readonly LandUse[];
+/** The legend's order: the server's bands, then a sensor that has fallen silent. */
+export const SENSOR_LEVELS = [...BANDS, 'offline'] as const satisfies readonly SensorLevel[];
 
 export interface ProjectQuery {
   fy?: number;
@@ -133,44 +137,6 @@ export interface ProjectQuery {
   bbox?: [number, number, number, number];
 }
 
-/** The server's `{ error, field? }` body, kept so a panel can say which filter was wrong. */
-export class ApiError extends Error {
-  constructor(
-    message: string,
-    readonly status: number,
-    readonly field?: string,
-    /** The server's own sentence, without the path prefix. */
-    readonly detail: string = message,
-    /** Seconds, from a 429's `Retry-After`. */
-    readonly retryAfter?: number,
-    /** Every problem of a refused file, by row and column (project import). */
-    readonly problems: ImportProblem[] = [],
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
-}
-
-async function readJson<T>(path: string, request: Promise<Response>): Promise<T> {
-  const response = await request;
-  if (!response.ok) {
-    let message = `${response.status} ${response.statusText}`;
-    let field: string | undefined;
-    let problems: ImportProblem[] = [];
-    try {
-      const body = (await response.json()) as { error?: string; field?: string; errors?: ImportProblem[] };
-      if (body.error) message = body.error;
-      field = body.field;
-      if (Array.isArray(body.errors)) problems = body.errors;
-    } catch {
-      // Not JSON (a proxy error page, say): the status line is all we have.
-    }
-    const retryAfter = Number(response.headers.get('Retry-After') ?? Number.NaN);
-    throw new ApiError(`${path}: ${message}`, response.status, field, message, Number.isFinite(retryAfter) ? retryAfter : undefined, problems);
-  }
-  return (await response.json()) as T;
-}
-
 /**
  * Reference data (boundary, zones, plan…) is read by several components at once: the layer that
  * draws it and the details panel that names things by id. One shared request per key serves
@@ -178,10 +144,10 @@ async function readJson<T>(path: string, request: Promise<Response>): Promise<T>
  */
 const referenceCache = new Map<string, Promise<unknown>>();
 
-function reference<T>(key: string, request: () => Promise<Response>): Promise<T> {
-  let pending = referenceCache.get(key) as Promise<T> | undefined;
+function reference<R extends Parameters<typeof readJson>[0]>(key: string, request: () => R): ReturnType<typeof readJson<Awaited<R>>> {
+  let pending = referenceCache.get(key) as ReturnType<typeof readJson<Awaited<R>>> | undefined;
   if (!pending) {
-    pending = readJson<T>(key, request());
+    pending = readJson(request());
     referenceCache.set(key, pending);
     // A failure must not be remembered, or a reload of the panel could never recover.
     pending.catch(() => referenceCache.delete(key));
@@ -282,28 +248,21 @@ async function sessionFetch(input: RequestInfo | URL, init?: RequestInit): Promi
   return response;
 }
 
-/** Query strings are strings: drop unset filters, stringify the rest. */
-function str(value: number | string | undefined): string | undefined {
-  return value === undefined || value === '' ? undefined : String(value);
-}
-
 export const api = {
-  boundary: () => reference<BoundaryCollection>('/api/boundary', () => client.boundary.$get()),
-  basemap: () => reference<BasemapCollection>('/api/basemap', () => client.basemap.$get()),
-  zones: () => reference<ZoneCollection>('/api/zones', () => client.zones.$get()),
+  boundary: () => reference('/api/boundary', () => client.boundary.$get()),
+  basemap: () => reference('/api/basemap', () => client.basemap.$get()),
+  zones: () => reference('/api/zones', () => client.zones.$get()),
   communities: (zone?: number) =>
-    reference<CommunityCollection>(`/api/communities?zone=${zone ?? ''}`, () =>
+    reference(`/api/communities?zone=${zone ?? ''}`, () =>
       client.communities.$get({ query: { zone: str(zone) } }),
     ),
-  plan: () => reference<Plan>('/api/plan', () => client.plan.$get({ query: {} })),
+  plan: () => reference('/api/plan', () => client.plan.$get({ query: {} })),
   /** Forgets the plan outline, so the next `plan()` reads it again (an import may add fiscal years). */
   forgetPlan: () => {
     referenceCache.delete('/api/plan');
   },
   projects: (q: ProjectQuery = {}, signal?: AbortSignal) =>
-    readJson<ProjectCollection>(
-      '/api/projects',
-      client.projects.$get(
+    readJson(client.projects.$get(
         {
           query: {
             fy: str(q.fy),
@@ -317,9 +276,7 @@ export const api = {
       ),
     ),
   evaluation: (q: { plan?: string; fy?: number; by: EvaluationGrouping; zone?: number }, signal?: AbortSignal) =>
-    readJson<Evaluation>(
-      '/api/evaluation',
-      client.evaluation.$get({ query: { plan: q.plan, fy: str(q.fy), by: q.by, zone: str(q.zone) } }, { init: { signal } }),
+    readJson(client.evaluation.$get({ query: { plan: q.plan, fy: str(q.fy), by: q.by, zone: str(q.zone) } }, { init: { signal } }),
     ),
   /** Links, not fetches: the browser downloads the CSV and opens the printable Form 2 itself. */
   evaluationCsvUrl: (q: { plan?: string; fy?: number; by: EvaluationGrouping; zone?: number }) => {
@@ -329,33 +286,25 @@ export const api = {
     return `/api${client.evaluation.form2.$path({ query: { plan: q.plan, fy: str(q.fy) } })}`;
   },
   evaluationChecks: (q: { plan?: string; fy?: number } = {}, signal?: AbortSignal) =>
-    readJson<Ok<typeof client.evaluation.checks.$get>>(
-      '/api/evaluation/checks',
-      client.evaluation.checks.$get({ query: { plan: q.plan, fy: str(q.fy) } }, { init: { signal } }),
+    readJson(client.evaluation.checks.$get({ query: { plan: q.plan, fy: str(q.fy) } }, { init: { signal } }),
     ),
-  trucks: (signal?: AbortSignal) => readJson<TruckCollection>('/api/trucks', client.trucks.$get(undefined, { init: { signal } })),
-  sensors: (signal?: AbortSignal) => readJson<SensorCollection>('/api/sensors', client.sensors.$get(undefined, { init: { signal } })),
+  trucks: (signal?: AbortSignal) => readJson(client.trucks.$get(undefined, { init: { signal } })),
+  sensors: (signal?: AbortSignal) => readJson(client.sensors.$get(undefined, { init: { signal } })),
 
   /** Parcels in a box, with the attributes the viewer may see; one page. */
   parcels: (bbox: readonly [number, number, number, number], signal?: AbortSignal) =>
-    readJson<Ok<typeof client.parcels.$get>>(
-      '/api/parcels',
-      client.parcels.$get({ query: { bbox: bbox.join(','), limit: '200' } }, { init: { signal } }),
+    readJson(client.parcels.$get({ query: { bbox: bbox.join(','), limit: '200' } }, { init: { signal } }),
     ),
   project: (id: number, signal?: AbortSignal) =>
-    readJson<ProjectDetail>(`/api/projects/${id}`, client.projects[':id'].$get({ param: { id: String(id) } }, { init: { signal } })),
+    readJson(client.projects[':id'].$get({ param: { id: String(id) } }, { init: { signal } })),
   updateProject: (id: number, change: ProjectChange) =>
-    readJson<Ok<(typeof client.projects)[':id']['$patch']>>(
-      `/api/projects/${id}`,
-      client.projects[':id'].$patch({ param: { id: String(id) }, json: change }),
+    readJson(client.projects[':id'].$patch({ param: { id: String(id) }, json: change }),
     ),
   /** All or nothing: a refused file throws an ApiError with every problem in `problems`. */
   importProjects: (body: { format: ImportFormat; content: string; filename?: string }) =>
-    readJson<ImportSummary>('/api/projects/import', client.projects.import.$post({ json: body })),
+    readJson(client.projects.import.$post({ json: body })),
   audit: (q: AuditQuery = {}, signal?: AbortSignal) =>
-    readJson<AuditRecord[]>(
-      '/api/audit',
-      client.audit.$get(
+    readJson(client.audit.$get(
         {
           query: {
             actor: str(q.actor),
@@ -373,61 +322,53 @@ export const api = {
     ),
 
   alerts: (state: 'wall' | 'active' | 'all' = 'wall', signal?: AbortSignal) =>
-    readJson<FloodAlert[]>('/api/alerts', client.alerts.$get({ query: { state } }, { init: { signal } })),
+    readJson(client.alerts.$get({ query: { state } }, { init: { signal } })),
   alert: (id: number, signal?: AbortSignal) =>
-    readJson<AlertDetail>(`/api/alerts/${id}`, client.alerts[':id'].$get({ param: { id: String(id) } }, { init: { signal } })),
+    readJson(client.alerts[':id'].$get({ param: { id: String(id) } }, { init: { signal } })),
   /** Who and what lies where the alert's water would go: the catchment if drawn, else a circle. */
   affected: (id: number, signal?: AbortSignal) =>
-    readJson<Affected>(
-      `/api/alerts/${id}/affected`,
-      client.alerts[':id'].affected.$get({ param: { id: String(id) }, query: { basis: 'auto' } }, { init: { signal } }),
+    readJson(client.alerts[':id'].affected.$get({ param: { id: String(id) }, query: { basis: 'auto' } }, { init: { signal } }),
     ),
   readings: (code: string, range: HydrographRange, signal?: AbortSignal) =>
-    readJson<Hydrograph>(
-      `/api/sensors/${code}/readings`,
-      client.sensors[':code'].readings.$get({ param: { code }, query: { range } }, { init: { signal } }),
+    readJson(client.sensors[':code'].readings.$get({ param: { code }, query: { range } }, { init: { signal } }),
     ),
   acknowledgeAlert: (id: number, note?: string) =>
-    readJson<AlertActionResult>(`/api/alerts/${id}/acknowledge`, client.alerts[':id'].acknowledge.$post({ param: { id: String(id) }, json: { note } })),
+    readJson(client.alerts[':id'].acknowledge.$post({ param: { id: String(id) }, json: { note } })),
   resolveAlert: (id: number, note?: string) =>
-    readJson<AlertActionResult>(`/api/alerts/${id}/resolve`, client.alerts[':id'].resolve.$post({ param: { id: String(id) }, json: { note } })),
+    readJson(client.alerts[':id'].resolve.$post({ param: { id: String(id) }, json: { note } })),
   closeAlert: (id: number, note?: string) =>
-    readJson<AlertActionResult>(`/api/alerts/${id}/close`, client.alerts[':id'].close.$post({ param: { id: String(id) }, json: { note } })),
+    readJson(client.alerts[':id'].close.$post({ param: { id: String(id) }, json: { note } })),
   noteAlert: (id: number, note: string) =>
-    readJson<AlertActionResult>(`/api/alerts/${id}/notes`, client.alerts[':id'].notes.$post({ param: { id: String(id) }, json: { note } })),
+    readJson(client.alerts[':id'].notes.$post({ param: { id: String(id) }, json: { note } })),
   /** `assignee` is a username; null takes the alert off whoever had it. */
   assignAlert: (id: number, assignee: string | null) =>
-    readJson<AlertActionResult>(`/api/alerts/${id}/assign`, client.alerts[':id'].assign.$post({ param: { id: String(id) }, json: { assignee } })),
+    readJson(client.alerts[':id'].assign.$post({ param: { id: String(id) }, json: { assignee } })),
 
   floodContacts: (signal?: AbortSignal) =>
-    readJson<FloodContacts>('/api/flood/contacts', client.flood.contacts.$get(undefined, { init: { signal } })),
+    readJson(client.flood.contacts.$get(undefined, { init: { signal } })),
   createFloodContact: (contact: NewFloodContact) =>
-    readJson<InferResponseType<typeof client.flood.contacts.$post, 201>>('/api/flood/contacts', client.flood.contacts.$post({ json: contact })),
+    readJson(client.flood.contacts.$post({ json: contact })),
   updateFloodContact: (id: number, change: FloodContactChange) =>
-    readJson<Ok<(typeof client.flood.contacts)[':id']['$patch']>>(
-      `/api/flood/contacts/${id}`,
-      client.flood.contacts[':id'].$patch({ param: { id: String(id) }, json: change }),
+    readJson(client.flood.contacts[':id'].$patch({ param: { id: String(id) }, json: change }),
     ),
   /** Replaces one chain (`city`: the default every zone without its own uses); answers every chain. */
   saveEscalationChain: (zone: 'city' | number, steps: ChainStepInput[]) =>
-    readJson<Ok<(typeof client.flood.chains)[':zone']['$put']>>(
-      `/api/flood/chains/${zone}`,
-      client.flood.chains[':zone'].$put({ param: { zone: String(zone) }, json: { steps } }),
+    readJson(client.flood.chains[':zone'].$put({ param: { zone: String(zone) }, json: { steps } }),
     ),
 
-  me: async () => remember(await readJson<Me>('/api/auth/me', client.auth.me.$get())),
+  me: async () => remember(await readJson(client.auth.me.$get())),
   /**
    * Takes the CSRF token of whatever session the cookie now carries, without changing who the
    * page shows as signed in: a sign-in or sign-out refused for a stale token (403) can then be
    * retried, with no flash of the other tab's person in between.
    */
   adoptCookieSession: async () => {
-    const me = await readJson<Me>('/api/auth/me', client.auth.me.$get());
+    const me = await readJson(client.auth.me.$get());
     adoptedToken = me.csrf_token;
   },
   login: async (username: string, password: string) =>
-    remember(await readJson<Ok<typeof client.auth.login.$post>>('/api/auth/login', client.auth.login.$post({ json: { username, password } }))),
-  logout: async () => remember(await readJson<Ok<typeof client.auth.logout.$post>>('/api/auth/logout', client.auth.logout.$post())),
+    remember(await readJson(client.auth.login.$post({ json: { username, password } }))),
+  logout: async () => remember(await readJson(client.auth.logout.$post())),
 };
 
 /** deck.gl's tile layers fill in {z}/{x}/{y} themselves, so this stays a URL template, not an hc call. */

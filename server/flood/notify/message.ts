@@ -12,7 +12,7 @@ const bangkok = new Intl.DateTimeFormat('th-TH', { timeZone: 'Asia/Bangkok', dat
 export type NotificationReason = keyof typeof WHY;
 
 /** The link a contact opens to see and acknowledge the alert on the desk. */
-export const alertLink = (publicUrl: string, alertId: number) => `${publicUrl.replace(/\/$/, '')}/?view=flood&alert=${alertId}`;
+export const alertLink = (publicUrl: string, alertId: number) => `${publicUrl.replace(/\/$/, '')}/flood?alert=${alertId}`;
 
 /** The Thai text every channel sends: what, where, how high, when, and why you are told. */
 export function alertText(alert: Alert, reason: NotificationReason, publicUrl: string): string {
