@@ -28,9 +28,13 @@ export function CityBase({ frame = CITY_FRAME }: { frame?: Frame }) {
 
     const box = boundary.data.bbox;
     if (box) {
-      const { clientWidth } = map.getContainer();
-      // On a phone-sized screen the side panels overlay the map anyway; don't pad it to nothing.
-      const padding = clientWidth > 800 ? frame : 16;
+      const { clientWidth, clientHeight } = map.getContainer();
+      // Between desk and phone the side panels overlay the map anyway: don't pad it to nothing.
+      // On a phone (the shell's 700 px breakpoint) the panels are bottom sheets that may take up
+      // to 60 % of the map's height: frame the city in the part they always leave clear.
+      const padding = clientWidth > 800 ? frame
+        : clientWidth > 700 ? 16
+          : { top: 16, left: 16, right: 16, bottom: Math.round(clientHeight * 0.6) };
       map.fitBounds(box, { padding, animate: false, maxZoom: 14 });
     }
     // The frame is a constant of the page: the city is framed once, when its outline arrives.
