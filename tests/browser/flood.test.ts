@@ -165,8 +165,10 @@ describe.runIf(chromiumAvailable)('the flood desk (/flood) and the public flood 
     for (const testId of ['sign-in', 'user-name', 'alert-acknowledge', 'alert-people', 'view-switch']) {
       expect(await page.getByTestId(testId).count()).toBe(0);
     }
-    // Nothing to press but the language and the map's own zoom buttons.
-    const buttons = await page.locator('main button').evaluateAll((all) => all.filter((b) => !b.closest('.maplibregl-ctrl')).length);
+    // Nothing to press but the language and the map's own zoom buttons (a sheet's bar is there
+    // only on a phone: hidden, it has no offsetParent).
+    const buttons = await page.locator('main button').evaluateAll((all) =>
+      all.filter((b) => !b.closest('.maplibregl-ctrl') && (b as HTMLElement).offsetParent !== null).length);
     expect(buttons).toBe(0);
 
     // What this page loaded: no deck.gl chunk, no session and nothing of the staff pages.
