@@ -21,10 +21,10 @@ export interface CapRevision { revision: number; sent: string; previousSent: str
 
 export interface CapAlert { alert: Alert; affected: Affected | null; revision: CapRevision }
 
-const escape = (text: string) =>
+const escapeXml = (text: string) =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 
-const element = (name: string, content: string | number) => `<${name}>${escape(String(content))}</${name}>`;
+const element = (name: string, content: string | number) => `<${name}>${escapeXml(String(content))}</${name}>`;
 
 /** CAP wants local time with an offset (no "Z"): Bangkok's +07:00. */
 export function capTime(iso: string): string {
@@ -140,7 +140,7 @@ export function capFeedXml(alerts: CapAlert[], settings: CapSettings, now: Date)
     element('id', `${base}/api/flood/cap/${cap.alert.id}`),
     element('title', `${TEXT.th.event[cap.alert.type]}: ${cap.alert.sensor_name_th} — ${TEXT.th.colour[cap.alert.severity]}`),
     element('updated', new Date(cap.revision.sent).toISOString()),
-    `<link rel="alternate" type="application/cap+xml" href="${escape(`${base}/api/flood/cap/${cap.alert.id}`)}"/>`,
+    `<link rel="alternate" type="application/cap+xml" href="${escapeXml(`${base}/api/flood/cap/${cap.alert.id}`)}"/>`,
     `<content type="application/cap+xml">${capAlertXml(cap, settings)}</content>`,
     '</entry>',
   ].join(''));
@@ -150,7 +150,7 @@ export function capFeedXml(alerts: CapAlert[], settings: CapSettings, now: Date)
     element('id', `${base}/api/flood/cap`),
     element('title', 'เทศบาลนครขอนแก่น: ประกาศเตือนภัยน้ำท่วม / Khon Kaen City flood warnings'),
     element('updated', now.toISOString()),
-    `<link rel="self" href="${escape(`${base}/api/flood/cap`)}"/>`,
+    `<link rel="self" href="${escapeXml(`${base}/api/flood/cap`)}"/>`,
     `<author>${element('name', TEXT.th.municipality)}</author>`,
     ...entries,
     '</feed>',

@@ -26,7 +26,7 @@ export async function evaluationCsv(db: Queryable, plan: string, fy: number, by:
   return `\uFEFF${lines.map((line) => line.map(csvCell).join(',')).join('\r\n')}\r\n`;
 }
 
-const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const money = (n: number) => n.toLocaleString('th-TH', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 const count = (n: number) => (Number.isInteger(n) ? n.toLocaleString('th-TH') : n.toLocaleString('th-TH', { maximumFractionDigits: 2 }));
 const pct = (n: number | null) => (n === null ? '–' : n.toFixed(2));
@@ -47,7 +47,7 @@ export async function form2Html(db: Queryable, plan: string, fy: number): Promis
   const asOf = info?.as_of ? new Date(`${info.as_of}T00:00:00+07:00`).toLocaleDateString('th-TH-u-ca-buddhist', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Asia/Bangkok' }) : '–';
   const targetRows = [...new Set(targets.map((t) => t.strategy_id))].map((id) => {
     const mine = targets.filter((t) => t.strategy_id === id);
-    return `<tr><td>${escape(id)} ${escape(mine[0]?.name_th ?? '')}</td>${years.map((y) => {
+    return `<tr><td>${escapeHtml(id)} ${escapeHtml(mine[0]?.name_th ?? '')}</td>${years.map((y) => {
       const t = mine.find((m) => m.fiscal_year === y);
       return `<td class="n">${t ? count(t.project_count) : '–'}</td><td class="n">${t ? money(t.budget) : '–'}</td>`;
     }).join('')}</tr>`;
@@ -74,9 +74,9 @@ export async function form2Html(db: Queryable, plan: string, fy: number): Promis
   .note { font-size: 10pt; color: #444; margin-top: 6px; }
 </style></head><body>
 <h1>แบบที่ 2 แบบติดตามผลการดำเนินงานขององค์กรปกครองส่วนท้องถิ่น</h1>
-<p class="sub">${escape(info?.municipality ?? '')} · ${escape(info?.name_th ?? plan)} · ปีงบประมาณ พ.ศ. ${fy}</p>
+<p class="sub">${escapeHtml(info?.municipality ?? '')} · ${escapeHtml(info?.name_th ?? plan)} · ปีงบประมาณ พ.ศ. ${fy}</p>
 <h2>ส่วนที่ 1 ข้อมูลทั่วไป</h2>
-<p>1. ชื่อองค์กรปกครองส่วนท้องถิ่น ${escape(info?.municipality ?? '')}<br>2. รายงานผลการดำเนินงาน ปีงบประมาณ พ.ศ. ${fy} (1 ตุลาคม ${fy - 1} – 30 กันยายน ${fy}) ข้อมูล ณ วันที่ ${escape(asOf)}</p>
+<p>1. ชื่อองค์กรปกครองส่วนท้องถิ่น ${escapeHtml(info?.municipality ?? '')}<br>2. รายงานผลการดำเนินงาน ปีงบประมาณ พ.ศ. ${fy} (1 ตุลาคม ${fy - 1} – 30 กันยายน ${fy}) ข้อมูล ณ วันที่ ${escapeHtml(asOf)}</p>
 <h2>ส่วนที่ 2 ผลการดำเนินงานตามแผนพัฒนาท้องถิ่น</h2>
 <p>3. จำนวนโครงการและงบประมาณตามแผนพัฒนาท้องถิ่น</p>
 <table><thead><tr><th rowspan="2">ยุทธศาสตร์</th>${years.map((y) => `<th colspan="2">ปี ${y}</th>`).join('')}</tr>
@@ -84,11 +84,11 @@ export async function form2Html(db: Queryable, plan: string, fy: number): Promis
 <p>4. ผลการดำเนินงานตามแผนพัฒนาท้องถิ่น ปี พ.ศ. ${fy}</p>
 <table><thead><tr><th rowspan="2">ยุทธศาสตร์</th><th colspan="2">แผนพัฒนา</th><th colspan="2">อนุมัติงบประมาณ</th><th colspan="2">ลงนามสัญญา</th><th colspan="2">เบิกจ่าย</th></tr>
 <tr><th>จำนวน</th><th>งบประมาณ</th><th>จำนวน</th><th>งบประมาณ</th><th>จำนวน</th><th>งบประมาณ</th><th>จำนวน</th><th>งบประมาณ</th></tr></thead>
-<tbody>${strategies.map((r) => resultRow(r, `${escape(r.key ?? '')} ${escape(r.name_th ?? '')}`)).join('')}
+<tbody>${strategies.map((r) => resultRow(r, `${escapeHtml(r.key ?? '')} ${escapeHtml(r.name_th ?? '')}`)).join('')}
 ${total ? resultRow(total, 'รวม').replace('<tr>', '<tr class="total">') : ''}</tbody></table>
 <h2>สรุปผลการติดตามและประเมินผลเชิงปริมาณ</h2>
 <table><thead><tr><th>พันธกิจ</th><th>โครงการตามแผน</th><th>อนุมัติงบประมาณ</th><th>ร้อยละ</th><th>ลงนามสัญญา</th><th>ร้อยละ</th><th>เบิกจ่าย</th><th>ร้อยละ</th></tr></thead>
-<tbody>${missions.map((r) => summaryRow(r, `${escape(r.key ?? '')} ${escape(r.name_th ?? '')}`)).join('')}
+<tbody>${missions.map((r) => summaryRow(r, `${escapeHtml(r.key ?? '')} ${escapeHtml(r.name_th ?? '')}`)).join('')}
 ${total ? summaryRow(total, 'รวม').replace('<tr>', '<tr class="total">') : ''}</tbody></table>
 <p class="note">ร้อยละคำนวณแบบต่อเนื่องตามจำนวนโครงการ (อนุมัติ/ตามแผน, ลงนามสัญญา/อนุมัติ, เบิกจ่าย/ลงนามสัญญา) ตัดทศนิยมสองตำแหน่ง ทุกตัวเลขคำนวณจากข้อมูลโครงการในระบบ Mueang</p>
 </body></html>`;

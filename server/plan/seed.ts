@@ -100,6 +100,7 @@ function splitUnder(total: bigint, members: number[], caps: bigint[]): Map<numbe
   if (members.length === 0) return new Map();
   if (total <= room) return splitOver(total, members, caps.map(Number));
   const parts = new Map(members.map((member, k) => [member, caps[k] as bigint]));
+  // biome-ignore lint/complexity/useMathMinMax: the caps are bigints, which Math.max does not take.
   const largest = members[caps.indexOf(caps.reduce((a, b) => (b > a ? b : a)))] as number;
   parts.set(largest, (parts.get(largest) as bigint) + total - room);
   return parts;

@@ -43,6 +43,7 @@ export function useResource<T>(
   // Tagged with the key it was loaded for: one person's data is never shown to the next.
   const [state, setState] = useState<Resource<T> & { key: string | null }>({ data: null, error: null, key: null });
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `load` is usually an inline arrow; `fullKey` is the declared identity of the request.
   useEffect(() => {
     let controller = new AbortController();
     let cancelled = false;
@@ -72,8 +73,6 @@ export function useResource<T>(
       controller.abort();
       if (timer !== undefined) window.clearInterval(timer);
     };
-    // `load` is usually an inline arrow; `fullKey` is the declared identity of the request.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [fullKey, refreshMs]);
 
   // A filter change keeps showing the previous data until the new arrives (no flicker); a new

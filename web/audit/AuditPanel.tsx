@@ -110,6 +110,7 @@ export function AuditPanel({ onClose }: { onClose: () => void }) {
 
   const query = useCallback((f: Filter): AuditQuery => ({ entity: f.entity, action: f.action, actor: f.actor, limit: PAGE }), []);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new viewer (`generation`) or a retry (`reloads`) loads the first page again.
   useEffect(() => {
     const controller = new AbortController();
     olderController.current?.abort();

@@ -23,7 +23,7 @@ export function ZoneLabels({ zones, visible }: { zones: ZoneFeature[]; visible: 
       element.textContent = localName(zone.properties, lang);
       element.hidden = !visible;
     }
-  }, [zones, lang, visible]);
+  }, [zones, lang, visible, elements]);
 
   return null;
 }

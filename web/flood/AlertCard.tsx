@@ -1,9 +1,9 @@
 import { useState, type FormEvent } from 'react';
 import { api, ApiError, type AlertActionResult, type FloodAlert } from '../api/client.ts';
 import { useAuth } from '../auth/AuthProvider.tsx';
-import { formatAgo, formatClock, formatDateTime, formatMetres } from '../i18n/format.ts';
+import { formatClock } from '../i18n/format.ts';
 import { useLanguage } from '../i18n/LanguageProvider.tsx';
-import { fill, localName } from '../i18n/strings.ts';
+import { fill } from '../i18n/strings.ts';
 import { canHandle, isActive, severityColor } from './alerts.ts';
 import { AlertSummary } from './AlertSummary.tsx';
 
@@ -138,6 +138,7 @@ function AlertActions({ alert, onActed }: { alert: FloodAlert; onActed: (alert: 
             value={text}
             maxLength={open === 'note' ? 2000 : 32}
             onChange={(e) => setText(e.target.value)}
+            // biome-ignore lint/a11y/noAutofocus: the form opens on the person's own click of Note or Assign: the cursor goes where they asked to type.
             autoFocus
           />
           <button type="submit" className="button button-primary" disabled={busy || (open === 'note' && !text.trim())}>

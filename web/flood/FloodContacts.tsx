@@ -79,6 +79,7 @@ export function FloodContactsPanel({ onClose }: { onClose: () => void }) {
       setLoadError(error instanceof Error ? error.message : String(error));
     }
   }, []);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new viewer (`generation`) sees their own contacts.
   useEffect(() => {
     void reload();
   }, [reload, generation]);
@@ -418,6 +419,7 @@ function NewContactForm({ onAdded }: { onAdded: (contact: FloodContact | undefin
 
   const known = new Set(['name', 'position', 'channel', 'address', 'quiet_to', 'username']);
   const field = (name: keyof typeof EMPTY_CONTACT, label: MessageKey, input: ReactNode, wide = false) => (
+    // biome-ignore lint/a11y/noLabelWithoutControl: the control is `input`, passed in.
     <label className={wide ? 'contacts-field wide' : 'contacts-field'}>
       <span>{t(label)}</span>
       {input}

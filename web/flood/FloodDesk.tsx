@@ -156,6 +156,7 @@ export function FloodFocusPanel({ state }: { state: FloodDeskState }) {
         <button type="button" className="close" onClick={state.clear} aria-label={t('details.close')} title={t('details.close')}>×</button>
       </header>
 
+      {/* biome-ignore lint/a11y/useSemanticElements: two toggle buttons, not a form section: a fieldset would bring its border and legend. */}
       <div className="range-toggle" role="group" aria-label={t('flood.hydrograph.range')}>
         {(['24h', '7d'] as const satisfies readonly HydrographRange[]).map((r) => (
           <button key={r} type="button" className={state.range === r ? 'active' : ''} aria-pressed={state.range === r} data-testid={`range-${r}`} onClick={() => state.setRange(r)}>

@@ -84,6 +84,7 @@ export function useFloodLive(options: { onAlert?: (arrival: AlertArrival) => voi
   const onAlertRef = useRef(onAlert);
   onAlertRef.current = onAlert;
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new viewer (`generation`) gets a new stream: what the server sends depends on who asks.
   useEffect(() => {
     setState(EMPTY);
     let source: EventSource;

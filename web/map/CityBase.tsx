@@ -21,6 +21,7 @@ export function CityBase({ frame = CITY_FRAME }: { frame?: Frame }) {
   const boundary = useResource('boundary', () => api.boundary(), { perViewer: false });
   const basemap = useResource('basemap', () => api.basemap(), { perViewer: false });
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the frame is a constant of the page: the city is framed once, when its outline arrives.
   useEffect(() => {
     if (!boundary.data) return;
     (map.getSource(BOUNDARY_SOURCE) as GeoJSONSource | undefined)?.setData(boundary.data);
@@ -37,8 +38,6 @@ export function CityBase({ frame = CITY_FRAME }: { frame?: Frame }) {
           : { top: 16, left: 16, right: 16, bottom: Math.round(clientHeight * 0.6) };
       map.fitBounds(box, { padding, animate: false, maxZoom: 14 });
     }
-    // The frame is a constant of the page: the city is framed once, when its outline arrives.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [map, boundary.data]);
 
   useEffect(() => {

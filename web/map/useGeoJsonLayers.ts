@@ -13,6 +13,7 @@ type LayerWithoutSource = Exclude<LayerSpecification, { type: 'background' }> ex
  */
 export function useGeoJsonLayers(source: string, data: FeatureCollection, layers: LayerWithoutSource[], beforeId?: string): void {
   const map = useMap();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the layers' style is fixed for a source: declared once by the caller.
   useEffect(() => {
     map.addSource(source, { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
     for (const layer of layers) map.addLayer({ ...layer, source } as LayerSpecification, beforeId && map.getLayer(beforeId) ? beforeId : undefined);
@@ -22,8 +23,6 @@ export function useGeoJsonLayers(source: string, data: FeatureCollection, layers
       for (const layer of layers) if (map.getLayer(layer.id)) map.removeLayer(layer.id);
       if (map.getSource(source)) map.removeSource(source);
     };
-    // The layers' style is fixed for a source: declared once by the caller.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [map, source]);
 
   useEffect(() => {

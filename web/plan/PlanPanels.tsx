@@ -136,7 +136,7 @@ function Bars({ testId, title, rows, zone }: { testId: string; title: string; ro
         <div key={row.key} className="exec-bar-group" title={localName(row, lang)}>
           <div className="exec-bar-name"><b>{row.key}</b> {localName(row, lang)}</div>
           {BAR_MEASURES.map(([key, label, color]) => (
-            <div key={key} className="exec-bar" aria-label={`${t(label)} ${pct(row[key])}`}>
+            <div key={key} className="exec-bar" role="img" aria-label={`${t(label)} ${pct(row[key])}`}>
               <span className="exec-bar-track">
                 <span className="exec-bar-fill" style={{ width: `${Math.min(100, Math.max(0, row[key] ?? 0))}%`, background: color }} />
               </span>

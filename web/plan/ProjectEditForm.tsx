@@ -161,16 +161,14 @@ export function ProjectEditForm({ project, onSaved, onCancel }: ProjectEditFormP
                 {lang === 'th' && values.as_of && <span className="edit-hint">{formatDate(values.as_of, 'th')}</span>}
               </>
             ) : isAmount(field) ? (
-              <>
-                <input
-                  {...common}
-                  inputMode="decimal"
-                  autoComplete="off"
-                  required={field === 'budget'}
-                  placeholder={field === 'budget' ? undefined : t('edit.emptyMeansNone')}
-                  onChange={(e) => set(field, e.target.value)}
-                />
-              </>
+              <input
+                {...common}
+                inputMode="decimal"
+                autoComplete="off"
+                required={field === 'budget'}
+                placeholder={field === 'budget' ? undefined : t('edit.emptyMeansNone')}
+                onChange={(e) => set(field, e.target.value)}
+              />
             ) : (
               <input {...common} required maxLength={300} onChange={(e) => set(field, e.target.value)} />
             )}
