@@ -21,7 +21,7 @@ import { planRoutes } from './plan/routes.ts';
 import { wasteRoutes } from './waste/routes.ts';
 
 /** Larger bodies are refused with 413 before they are read: a batch of 5,000 readings fits. */
-export const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_BODY_BYTES = 1024 * 1024;
 
 const api = new Hono<Env>()
   // Says whether the database answers, for a load balancer or a watchdog: 503 while it is away.

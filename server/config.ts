@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { parseAllowHosts } from './flood/notify/outbound.ts';
 
-export type Mode = 'demo' | 'production';
+type Mode = 'demo' | 'production';
 
 export interface Config {
   port: number;

@@ -10,7 +10,7 @@ import { PUBLIC, type Viewer } from './policy.ts';
 import { touchSession } from './queries.ts';
 
 export const SESSION_COOKIE = 'mueang_session';
-export const CSRF_HEADER = 'X-CSRF-Token';
+const CSRF_HEADER = 'X-CSRF-Token';
 
 /**
  * The client's address from `X-Forwarded-For` behind `hops` trusted proxies, or null. Each proxy

@@ -54,8 +54,8 @@ export function inScope(viewer: Viewer, zoneId: number | null): boolean {
   return zones === null || (zoneId !== null && zones.includes(zoneId));
 }
 
-export const PUBLIC_PARCEL_ATTRIBUTES = ['id', 'parcel_no', 'land_use', 'area_m2', 'zone_id', 'community_id'] as const;
-export const PERSONAL_PARCEL_ATTRIBUTES = ['owner_name', 'national_id', 'assessed_value', 'tax_due'] as const;
+const PUBLIC_PARCEL_ATTRIBUTES = ['id', 'parcel_no', 'land_use', 'area_m2', 'zone_id', 'community_id'] as const;
+const PERSONAL_PARCEL_ATTRIBUTES = ['owner_name', 'national_id', 'assessed_value', 'tax_due'] as const;
 export type ParcelAttribute = (typeof PUBLIC_PARCEL_ATTRIBUTES)[number] | (typeof PERSONAL_PARCEL_ATTRIBUTES)[number];
 
 /** Owner names, national IDs, values and tax due are personal data under the PDPA. */
@@ -65,7 +65,7 @@ export function parcelAttributes(viewer: Viewer): readonly ParcelAttribute[] {
     : PUBLIC_PARCEL_ATTRIBUTES;
 }
 
-export const PROJECT_FIELDS = [
+const PROJECT_FIELDS = [
   'name_th', 'name_en', 'strategy_id', 'division_id', 'fiscal_year', 'stage', 'budget',
   'approved_amount', 'contract_amount', 'disbursed_amount', 'as_of', 'geometry',
 ] as const;

@@ -56,7 +56,7 @@ export async function updateUser(db: Queryable, id: number, change: UserChange):
 
 /** Session tokens: 256 random bits; only their hash is stored. */
 export const newToken = () => randomBytes(32).toString('base64url');
-export const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
+const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
 
 export interface SessionRecord { user: User; csrf_token: string; expires_at: string }
 

@@ -1,6 +1,6 @@
 import type { Db } from './types.ts';
 
-export type { Db, Engine, Queryable } from './types.ts';
+export type { Db, Queryable } from './types.ts';
 
 /**
  * `DATABASE_URL` set: a pool on a real PostgreSQL + PostGIS. Not set: the embedded engine,

@@ -6,7 +6,7 @@ export interface Queryable {
   exec(sql: string): Promise<void>;
 }
 
-export type Engine = 'embedded' | 'postgis';
+type Engine = 'embedded' | 'postgis';
 
 export interface Db extends Queryable {
   readonly engine: Engine;

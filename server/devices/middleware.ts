@@ -3,7 +3,7 @@ import type { Env } from '../env.ts';
 import { apiError } from '../http/errors.ts';
 import { deviceForKey, type Device } from './queries.ts';
 
-export const DEVICE_KEY_HEADER = 'X-Device-Key';
+const DEVICE_KEY_HEADER = 'X-Device-Key';
 
 const REFUSALS = {
   malformed: `${DEVICE_KEY_HEADER}: not a device key`,

@@ -8,7 +8,7 @@ import type { Alert } from './queries/alerts.ts';
  * Atom feed. Nothing personal goes in: no names, notes or contacts.
  */
 
-export const CAP_NAMESPACE = 'urn:oasis:names:tc:emergency:cap:1.2';
+const CAP_NAMESPACE = 'urn:oasis:names:tc:emergency:cap:1.2';
 
 export interface CapSettings {
   /** CAP's sender: an identifier of the issuing authority. */
@@ -17,7 +17,7 @@ export interface CapSettings {
 }
 
 /** A published version of an alert: each change of severity is a new CAP message that references the last. */
-export interface CapRevision { revision: number; sent: string; previousSent: string | null }
+interface CapRevision { revision: number; sent: string; previousSent: string | null }
 
 export interface CapAlert { alert: Alert; affected: Affected | null; revision: CapRevision }
 
@@ -32,7 +32,7 @@ export function capTime(iso: string): string {
   return `${local}+07:00`;
 }
 
-export const capIdentifier = (sender: string, alertId: number, revision: number) => `${sender}.flood.${alertId}.${revision}`;
+const capIdentifier = (sender: string, alertId: number, revision: number) => `${sender}.flood.${alertId}.${revision}`;
 
 const SEVERITY = { critical: 'Severe', warning: 'Moderate', watch: 'Minor' } as const;
 const URGENCY = { critical: 'Immediate', warning: 'Expected', watch: 'Future' } as const;

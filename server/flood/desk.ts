@@ -10,7 +10,7 @@ import { dispatchDue } from './notify/outbox.ts';
 // Any constant shared by all processes: one of them sweeps at a time.
 const SWEEP_LOCK = 724_003;
 
-export interface SweepResult { offline: number[]; escalated: number[]; sent: number; dropped: string[] }
+interface SweepResult { offline: number[]; escalated: number[]; sent: number; dropped: string[] }
 
 /**
  * What runs on the clock rather than on a reading: silent sensors, overdue acknowledgements,

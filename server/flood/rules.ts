@@ -7,15 +7,15 @@
 export const BANDS = ['normal', 'watch', 'warning', 'critical'] as const;
 export type Band = (typeof BANDS)[number];
 /** An alert's colour: every band but normal, least severe first. */
-export const SEVERITIES = ['watch', 'warning', 'critical'] as const satisfies readonly Band[];
+const SEVERITIES = ['watch', 'warning', 'critical'] as const satisfies readonly Band[];
 export type Severity = (typeof SEVERITIES)[number];
-export const ALERT_TYPES = ['level', 'rise', 'offline'] as const;
+const ALERT_TYPES = ['level', 'rise', 'offline'] as const;
 export type AlertType = (typeof ALERT_TYPES)[number];
-export const ALERT_STATUSES = ['open', 'acknowledged', 'resolved', 'closed'] as const;
+const ALERT_STATUSES = ['open', 'acknowledged', 'resolved', 'closed'] as const;
 export type AlertStatus = (typeof ALERT_STATUSES)[number];
 export type ConditionChange = 'opened' | 'raised' | 'lowered' | 'resolved' | 'reopened';
 
-export const rank = (band: Band): number => BANDS.indexOf(band);
+const rank = (band: Band): number => BANDS.indexOf(band);
 
 export interface Thresholds { watch_m: number; warning_m: number; critical_m: number; hysteresis_m: number }
 

@@ -6,7 +6,7 @@ import { badRequest } from './errors.ts';
 
 /** Thailand's extent, with a margin: a coordinate outside it is a mistake (often lat/lon swapped). */
 export const THAILAND = { minLon: 97.3, maxLon: 105.7, minLat: 5.6, maxLat: 20.5 } as const;
-export const MAX_VERTICES = 5000;
+const MAX_VERTICES = 5000;
 
 // Exactly [lon, lat]: the columns are 2-D, and PostGIS refuses a height (or a measure) there.
 const lonLat = z.tuple([z.number(), z.number()], { error: 'a position is [longitude, latitude], two numbers' }).superRefine(([lon, lat], ctx) => {

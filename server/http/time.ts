@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { badRequest } from './errors.ts';
 
 /** How far ahead of the server's clock a device's clock may run before its readings are refused. */
-export const CLOCK_SKEW_MS = 5 * 60_000;
+const CLOCK_SKEW_MS = 5 * 60_000;
 
 /** An instant with its offset, not before 2000. */
 export const instant = z.iso.datetime({ offset: true }).refine((s) => Date.parse(s) >= Date.UTC(2000, 0, 1), 'must not be before 2000');

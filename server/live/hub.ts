@@ -3,7 +3,7 @@ import { notify } from '../db/sql.ts';
 import { logError } from '../failures.ts';
 
 /** The one channel every server process LISTENs on: a change made by any of them reaches all. */
-export const LIVE_CHANNEL = 'mueang_live';
+const LIVE_CHANNEL = 'mueang_live';
 
 /**
  * Announces a change to every server process on the database, when (and only if) the caller's
@@ -14,7 +14,7 @@ export async function publish(tx: Queryable, message: object): Promise<void> {
   await notify(tx, LIVE_CHANNEL, JSON.stringify(message));
 }
 
-export interface Subscriber<Event> {
+interface Subscriber<Event> {
   event(event: Event): void;
   /**
    * Events may have been missed: the LISTEN connection was lost for a while (a database restart)

@@ -7,15 +7,15 @@ import { queryFeatures } from '../db/geojson.ts';
 import type { Bbox } from '../http/validate.ts';
 import type { LandUse } from './landUse.ts';
 
-export const PARCEL_LAYER = 'parcels';
+const PARCEL_LAYER = 'parcels';
 /** Below this zoom a tile would hold most of the city's parcels: tiles there are empty. */
-export const PARCEL_MIN_ZOOM = 13;
+const PARCEL_MIN_ZOOM = 13;
 const EXTENT = 4096;
 const BUFFER = 64;
 
 
 /** A parcel as the most trusted viewer sees it; others get a subset of these attributes. */
-export interface ParcelProperties {
+interface ParcelProperties {
   id: number; parcel_no: string; land_use: LandUse; area_m2: number; zone_id: number | null; community_id: number | null;
   owner_name?: string | null; national_id?: string | null; assessed_value?: number; tax_due?: number;
 }

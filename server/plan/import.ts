@@ -24,7 +24,7 @@ export const MAX_IMPORT_ROWS = 5000;
  * What an XLSX may unpack to. A 5,000-row e-Plan sheet unpacks to about 4 MB; a few hundred KB
  * of upload could otherwise unpack to gigabytes (a "ZIP bomb").
  */
-export const MAX_XLSX_UNPACKED_BYTES = 20 * 1024 * 1024;
+const MAX_XLSX_UNPACKED_BYTES = 20 * 1024 * 1024;
 /** Cells ExcelJS may build: 5,000 rows of 50 columns. Its memory grows with cells, not bytes. */
 const MAX_XLSX_CELLS = MAX_IMPORT_ROWS * 50;
 

@@ -196,7 +196,7 @@ const UNIT_WORDS: [RegExp, string][] = [
   [/สาธารณสุข/, 'health'], [/ช่าง/, 'engineering'], [/การศึกษา/, 'education'], [/สวัสดิการ/, 'welfare'],
   [/ยุทธศาสตร์|งบประมาณ|เผยแพร่วิชาการ/, 'strategy'], [/ปลัด/, 'clerk'], [/คลัง/, 'finance'], [/ตรวจสอบภายใน/, 'audit'],
 ];
-export const divisionOfNote = (note: string) => UNIT_WORDS.find(([words]) => words.test(note))?.[1] ?? 'unstated';
+const divisionOfNote = (note: string) => UNIT_WORDS.find(([words]) => words.test(note))?.[1] ?? 'unstated';
 
 const baht = (text: string) => text.replaceAll(',', '');
 

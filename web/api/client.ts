@@ -6,7 +6,6 @@
  * server fails `tsc` here, and nothing is declared twice.
  */
 import type { InferRequestType, InferResponseType } from 'hono/client';
-import { ROLES } from '../../server/auth/policy.ts';
 import { BANDS } from '../../server/flood/rules.ts';
 import { LAND_USES } from '../../server/parcels/landUse.ts';
 import { STAGES } from '../../server/plan/stages.ts';
@@ -22,32 +21,28 @@ const client = apiClient('', (input, init) => sessionFetch(input, init));
 
 export { ApiError };
 /** The server's own lists (legends, filters and forms show them in this order). */
-export { ROLES, STAGES, TRUCK_STATUSES, LAND_USES };
+export { STAGES, TRUCK_STATUSES, LAND_USES };
 
 /** The body a route sends with 200 OK. */
 type Ok<Endpoint> = InferResponseType<Endpoint, 200>;
 
 export type BoundaryCollection = Ok<typeof client.boundary.$get>;
-export type BasemapCollection = Ok<typeof client.basemap.$get>;
-export type ZoneCollection = Ok<typeof client.zones.$get>;
-export type CommunityCollection = Ok<typeof client.communities.$get>;
-export type ProjectCollection = Ok<typeof client.projects.$get>;
-export type TruckCollection = Ok<typeof client.trucks.$get>;
-export type SensorCollection = Ok<typeof client.sensors.$get>;
+type ZoneCollection = Ok<typeof client.zones.$get>;
+type CommunityCollection = Ok<typeof client.communities.$get>;
+type ProjectCollection = Ok<typeof client.projects.$get>;
+type TruckCollection = Ok<typeof client.trucks.$get>;
+type SensorCollection = Ok<typeof client.sensors.$get>;
 export type Plan = Ok<typeof client.plan.$get>;
-export type Mission = Plan['missions'][number];
 /** The plan's evaluation grouped one way, with the plan's total (see server/plan/evaluation.ts). */
-export type Evaluation = Ok<typeof client.evaluation.$get>;
+type Evaluation = Ok<typeof client.evaluation.$get>;
 export type EvaluationRow = Evaluation['rows'][number];
 export type EvaluationGrouping = NonNullable<InferRequestType<typeof client.evaluation.$get>['query']['by']>;
 export type EvaluationFinding = Ok<typeof client.evaluation.checks.$get>['findings'][number];
-export type Strategy = Plan['strategies'][number];
 /** `POST /api/projects/import`: what a successful import did, and the problems of a refused file. */
 export type ImportFormat = InferRequestType<typeof client.projects.import.$post>['json']['format'];
 export type ImportSummary = Ok<typeof client.projects.import.$post>;
 export type ImportProblem = ApiError['problems'][number];
 
-export type BoundaryFeature = BoundaryCollection['features'][number];
 export type ZoneFeature = ZoneCollection['features'][number];
 export type CommunityFeature = CommunityCollection['features'][number];
 export type ProjectFeature = ProjectCollection['features'][number];
@@ -57,10 +52,10 @@ export type SensorFeature = SensorCollection['features'][number];
 export type ZoneProps = ZoneFeature['properties'];
 export type CommunityProps = CommunityFeature['properties'];
 export type ProjectProps = ProjectFeature['properties'];
-export type TruckProps = TruckFeature['properties'];
+type TruckProps = TruckFeature['properties'];
 export type SensorProps = SensorFeature['properties'];
 /** A parcel as the REST list describes it. */
-export type ParcelProps = Ok<typeof client.parcels.$get>['features'][number]['properties'];
+type ParcelProps = Ok<typeof client.parcels.$get>['features'][number]['properties'];
 /** A parcel in the vector tiles: the same attributes, with `id` as the feature id instead. */
 export type ParcelTileProps = Omit<ParcelProps, 'id'>;
 
@@ -73,7 +68,6 @@ export type Role = SignedInUser['role'];
 export type ProjectField = Permissions['projects']['edit'][number];
 /** The body of `PATCH /api/projects/:id`: any subset of the fields the viewer may change. */
 export type ProjectChange = InferRequestType<(typeof client.projects)[':id']['$patch']>['json'];
-export type ProjectDetail = Ok<(typeof client.projects)[':id']['$get']>;
 export type AuditRecord = Ok<typeof client.audit.$get>[number];
 /** The audit list's filters, as the route's query schema names them (all strings in a URL). */
 export type AuditQuery = Partial<Record<Exclude<keyof InferRequestType<typeof client.audit.$get>['query'], 'before_id' | 'limit'>, string>> & {

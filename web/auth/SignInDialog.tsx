@@ -9,7 +9,7 @@ import { useAuth } from './AuthProvider.tsx';
 type T = (key: MessageKey) => string;
 
 /** One sentence a person can act on, for each way a sign-in can fail. */
-export function signInErrorMessage(error: unknown, t: T, lang: Lang): string {
+function signInErrorMessage(error: unknown, t: T, lang: Lang): string {
   if (!(error instanceof ApiError)) return t('auth.error.network');
   switch (error.status) {
     case 401:

@@ -23,7 +23,7 @@ const chainKeyOf = (zoneId: number | null): ChainKey => (zoneId === null ? 'city
 const CHANNEL_LABEL: Record<Channel, string> = { line: 'LINE', webhook: 'webhook' };
 
 /** `U4af4…9c1e`: enough of a LINE id to tell two apart; the whole id is in the title. */
-export function shortAddress(channel: Channel, address: string): string {
+function shortAddress(channel: Channel, address: string): string {
   return channel === 'line' && address.length > 12 ? `${address.slice(0, 5)}…${address.slice(-4)}` : address;
 }
 

@@ -4,7 +4,7 @@ import { useViewerGeneration } from '../api/useResource.ts';
 import { reportLoaded } from '../map/readiness.ts';
 import { sortWall } from './alerts.ts';
 
-export type LiveConnection = 'connecting' | 'live' | 'reconnecting';
+type LiveConnection = 'connecting' | 'live' | 'reconnecting';
 
 /** One alert event as it arrived, for whatever reacts to changes (the red-alert cue). */
 export type AlertArrival = Extract<LiveMessage, { event: 'alert' }>['data'];

@@ -1,16 +1,16 @@
 import type { Lang } from './strings.ts';
 
 /** Thai civil years are Buddhist Era: BE = CE + 543. */
-export const BE_OFFSET = 543;
+const BE_OFFSET = 543;
 
 /** All times are shown in the city's own clock, whatever the viewer's machine says. */
-export const CITY_TIME_ZONE = 'Asia/Bangkok';
+const CITY_TIME_ZONE = 'Asia/Bangkok';
 
 export function toBuddhistYear(ceYear: number): number {
   return ceYear + BE_OFFSET;
 }
 
-export function toCommonEraYear(beYear: number): number {
+function toCommonEraYear(beYear: number): number {
   return beYear - BE_OFFSET;
 }
 

@@ -1,7 +1,5 @@
 export type Lang = 'th' | 'en';
 
-export const LANGS: readonly Lang[] = ['th', 'en'];
-
 /** Thai is the source language: every key exists here first, English must follow. */
 const th = {
   'app.subtitle': 'แผนที่ข้อมูลเมือง',

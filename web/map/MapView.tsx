@@ -8,7 +8,7 @@ import { MapContext } from './MapContext.ts';
 import { allRequiredLoaded, announceMap, beginPage, markReady, onLoadProgress, type Source } from './readiness.ts';
 
 /** Khon Kaen city hall area; the boundary fit replaces it as soon as the boundary arrives. */
-export const CITY_CENTRE: [number, number] = [102.833, 16.43];
+const CITY_CENTRE: [number, number] = [102.833, 16.43];
 export const CITY_ZOOM = 12.9;
 
 interface MapViewProps {

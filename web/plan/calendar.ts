@@ -10,8 +10,8 @@
 
 export type ReportSchedule = 'twice-yearly' | 'yearly';
 
-export const ANNOUNCE_WITHIN_DAYS = 15;
-export const POST_FOR_DAYS = 30;
+const ANNOUNCE_WITHIN_DAYS = 15;
+const POST_FOR_DAYS = 30;
 
 /** A calendar date, CE year, month 1–12. */
 export interface CalendarDate {
@@ -49,7 +49,7 @@ export function addDays(date: CalendarDate, days: number): CalendarDate {
   return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
 }
 
-export function compareDates(a: CalendarDate, b: CalendarDate): number {
+function compareDates(a: CalendarDate, b: CalendarDate): number {
   return a.year - b.year || a.month - b.month || a.day - b.day;
 }
 
@@ -60,7 +60,7 @@ export function isoDate(date: CalendarDate): string {
 }
 
 /** A round due at the end of `month` of `year`, with its announce and posting deadlines. */
-export function roundDue(round: ReportRound['round'], year: number, month: number): ReportRound {
+function roundDue(round: ReportRound['round'], year: number, month: number): ReportRound {
   const reportBy = { year, month, day: daysInMonth(year, month) };
   const announceBy = addDays(reportBy, ANNOUNCE_WITHIN_DAYS);
   const postUntil = addDays(announceBy, POST_FOR_DAYS);

@@ -7,8 +7,8 @@
  */
 
 /** A sequential single-hue-to-navy ramp (ColorBrewer YlGnBu, 5 classes): light = low progress. */
-export const RAMP = ['#ffffcc', '#a1dab4', '#41b6c4', '#2c7fb8', '#253494'] as const;
-export const NO_DATA_COLOR = '#d5d5d5';
+const RAMP = ['#ffffcc', '#a1dab4', '#41b6c4', '#2c7fb8', '#253494'] as const;
+const NO_DATA_COLOR = '#d5d5d5';
 
 export interface Classes {
   /** One class per distinct value (few areas): the legend lists the values, not ranges. */

@@ -11,7 +11,7 @@ export const QUARTERS = ['Q1', 'Q2', 'Q3', 'Q4'] as const;
 export type Quarter = (typeof QUARTERS)[number] | 'all';
 
 /** Past this zoom the choropleth shows the 95 communities instead of the 4 zones. */
-export const COMMUNITY_ZOOM = 13.5;
+const COMMUNITY_ZOOM = 13.5;
 
 /**
  * One evaluation grouping of one fiscal year; nothing is requested until the year is known

@@ -3,7 +3,7 @@ import type { Alert } from '../queries/alerts.ts';
 import { alertLink, alertText, type NotificationReason } from './message.ts';
 import { postChecked } from './outbound.ts';
 
-export interface Delivery {
+interface Delivery {
   /** The notification's id: receivers use it to drop a delivery they have already had. */
   id: number;
   alert: Alert;
@@ -12,7 +12,7 @@ export interface Delivery {
 }
 
 /** `retry`: worth trying again later (network, 429, 5xx); otherwise the receiver refused it for good. */
-export type SendResult = { ok: true } | { ok: false; retry: boolean; error: string };
+type SendResult = { ok: true } | { ok: false; retry: boolean; error: string };
 
 export interface Channel { send(delivery: Delivery): Promise<SendResult> }
 
@@ -27,7 +27,7 @@ export interface ChannelSettings {
 }
 
 /** A POST of JSON to the contact's URL: the generic way into any other system (SMS gateway, radio room, chat). */
-export function webhookChannel(settings: ChannelSettings): Channel {
+function webhookChannel(settings: ChannelSettings): Channel {
   return {
     send: ({ id, alert, reason, address }) => {
       const body = JSON.stringify({
@@ -62,7 +62,7 @@ export function retryKey(deliveryId: number): string {
  * whose postback acknowledges the alert from the chat. X-Line-Retry-Key makes a resend after a
  * timeout harmless: LINE answers 409 for a key it has already accepted, which counts as sent.
  */
-export function lineChannel(settings: ChannelSettings): Channel {
+function lineChannel(settings: ChannelSettings): Channel {
   return {
     async send({ id, alert, reason, address }) {
       if (!settings.line.channelToken) return { ok: false, retry: false, error: 'LINE_CHANNEL_TOKEN is not set' };

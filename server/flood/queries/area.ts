@@ -5,7 +5,7 @@ import type { Queryable } from '../../db/index.ts';
 
 export type AffectedBasis = 'auto' | 'catchment' | 'radius';
 
-export interface AffectedCommunity {
+interface AffectedCommunity {
   id: number; name_th: string; name_en: string; zone_id: number;
   /** Share of the community's area inside the affected area, 0–1. */
   share: number;
@@ -13,7 +13,7 @@ export interface AffectedCommunity {
   households: number; population: number;
 }
 
-export interface AffectedProject { id: number; code: string; name_th: string; name_en: string; stage: string | null; strategy_id: string; fiscal_year: number }
+interface AffectedProject { id: number; code: string; name_th: string; name_en: string; stage: string | null; strategy_id: string; fiscal_year: number }
 
 export interface Affected {
   sensor_id: number;

@@ -8,7 +8,7 @@ export interface Contact {
   chain_zones: (number | null)[];
 }
 
-export interface ChainStep { step: number; contact_id: number; contact_name: string; ack_within_s: number }
+interface ChainStep { step: number; contact_id: number; contact_name: string; ack_within_s: number }
 export interface Chain { zone_id: number | null; steps: ChainStep[] }
 
 const CONTACT_SELECT = `

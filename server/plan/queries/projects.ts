@@ -4,10 +4,10 @@ import type { Queryable } from '../../db/index.ts';
 import { queryFeatures } from '../../db/geojson.ts';
 import type { Stage } from '../stages.ts';
 
-export interface Mission { id: string; name_th: string; name_en: string }
-export interface Strategy { id: string; mission_id: string; name_th: string; name_en: string }
-export interface PlanSummary { id: string; kind: 'development' | 'integrity'; name_th: string; name_en: string; first_fy: number; last_fy: number }
-export interface Division { id: string; name_th: string; name_en: string }
+interface Mission { id: string; name_th: string; name_en: string }
+interface Strategy { id: string; mission_id: string; name_th: string; name_en: string }
+interface PlanSummary { id: string; kind: 'development' | 'integrity'; name_th: string; name_en: string; first_fy: number; last_fy: number }
+interface Division { id: string; name_th: string; name_en: string }
 export interface PlanOutline { plans: PlanSummary[]; missions: Mission[]; strategies: Strategy[]; divisions: Division[]; fiscal_years: number[] }
 
 export interface ProjectProperties {
