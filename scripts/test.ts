@@ -1,10 +1,12 @@
 /**
- * The README's one test command (`npm test`, and CI's): type-check, build, then every vitest
+ * The README's one test command (`npm test`, and CI's): lint, type-check, build, then every vitest
  * project; prints how long each phase and the whole run took, and stops at the first failure.
  */
 import { spawnSync } from 'node:child_process';
 
 const phases: [string, string[]][] = [
+  // Lint first: it takes seconds, and an unformatted file or dead export should not wait for the suite.
+  ['lint (biome, knip)', ['npm', 'run', 'lint']],
   ['typecheck', ['npm', 'run', 'typecheck']],
   ['build', ['npm', 'run', 'build']],
   ['vitest (unit, api on each engine, browser)', ['node_modules/.bin/vitest', 'run']],
