@@ -213,8 +213,8 @@ async function act(c: Context<Env>, id: number, action: AlertAction, viewer: Vie
     if (!before || !alertFor(viewer, before)) throw apiError(404, `no alert ${id}`);
     if (!canHandleAlerts(viewer, before.zone_id)) throw apiError(403, `alert ${id} is outside your zones`);
     if (!ACTION_FROM[action.action].includes(before.status)) {
-      throw apiError(409, `alert ${id} is ${before.status}: it cannot be ${PAST[action.action]} now`
-        + (action.action === 'close' ? ' (resolve it first)' : ''));
+      const hint = action.action === 'close' ? ' (resolve it first)' : '';
+      throw apiError(409, `alert ${id} is ${before.status}: it cannot be ${PAST[action.action]} now${hint}`);
     }
     await actOnAlert(tx, id, action, viewer.kind === 'user' ? viewer.id : 0, now);
     const changed = await getAlert(tx, id);
