@@ -93,7 +93,10 @@ describe.runIf(chromiumAvailable)('every page on a phone', () => {
         expect(box.y + box.height).toBeLessThanOrEqual(viewport.height);
       }
 
-      for (let i = 0; i < count; i++) await bars.nth(i).tap();
+      // The page's main sheet starts open; a secondary one may start as its bar.
+      const open = async () => (await Promise.all((await bars.all()).map((bar) => bar.getAttribute('aria-expanded')))).map((v) => v === 'true');
+      expect((await open()).some(Boolean)).toBe(true);
+      for (const [i, isOpen] of (await open()).entries()) if (isOpen) await bars.nth(i).tap();
       for (let i = 0; i < count; i++) await expect.poll(() => bars.nth(i).getAttribute('aria-expanded')).toBe('false');
       // Collapsed, only the bars remain: each 44 px high.
       const clear = await uncovered(page);
@@ -105,6 +108,17 @@ describe.runIf(chromiumAvailable)('every page on a phone', () => {
       expect((await sheet.boundingBox())!.height).toBeGreaterThan(FINGER + 10);
     }, 120_000);
   });
+
+  it('a secondary sheet starts as its bar, so the main one has the room', async () => {
+    const page = await openPhone('/flood', PHONES[0]!);
+    await expect.poll(() => page.getByTestId('flood-focus-empty').locator('.sheet-bar').getAttribute('aria-expanded')).toBe('false');
+    expect(await page.getByTestId('flood-wall').locator('.sheet-bar').getAttribute('aria-expanded')).toBe('true');
+    // The map's zoom buttons stay in the clear part of the map, finger-sized.
+    const zoomIn = (await page.locator('.maplibregl-ctrl-zoom-in').boundingBox())!;
+    const firstSheet = (await page.locator('.app-main > .panel').first().boundingBox())!;
+    expect(zoomIn.y + zoomIn.height).toBeLessThanOrEqual(firstSheet.y);
+    expect(Math.min(zoomIn.width, zoomIn.height)).toBeGreaterThanOrEqual(FINGER - 0.5);
+  }, 120_000);
 
   it('the map pans under a finger on a phone', async () => {
     const page = await openPhone('/', PHONES[0]!);
@@ -121,5 +135,25 @@ describe.runIf(chromiumAvailable)('every page on a phone', () => {
       async () => (await page.evaluate(([lon, lat]) => window.__mueang!.project!(lon!, lat!), KK))[1] - before[1],
       { timeout: 10_000 },
     ).toBeGreaterThan(40);
+  }, 120_000);
+
+  it('the map zooms in when two fingers spread apart', async () => {
+    const page = await openPhone('/', PHONES[0]!);
+    // Two points of the city a kilometre apart: their distance on screen grows as the map zooms in.
+    const spread = () => page.evaluate(() => {
+      const [a, b] = [window.__mueang!.project!(102.83, 16.43), window.__mueang!.project!(102.84, 16.43)];
+      return Math.hypot(a[0] - b[0], a[1] - b[1]);
+    });
+    const before = await spread();
+    const cdp = await page.context().newCDPSession(page);
+    const pinch = (type: 'touchStart' | 'touchMove' | 'touchEnd', gap: number) =>
+      cdp.send('Input.dispatchTouchEvent', {
+        type,
+        touchPoints: type === 'touchEnd' ? [] : [{ x: 195 - gap, y: 200, id: 1 }, { x: 195 + gap, y: 200, id: 2 }],
+      });
+    await pinch('touchStart', 30);
+    for (let step = 1; step <= 8; step++) await pinch('touchMove', 30 + step * 10);
+    await pinch('touchEnd', 110);
+    await expect.poll(async () => (await spread()) / before, { timeout: 10_000 }).toBeGreaterThan(1.5);
   }, 120_000);
 });

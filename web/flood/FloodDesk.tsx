@@ -131,7 +131,7 @@ export function FloodFocusPanel({ state }: { state: FloodDeskState }) {
 
   if (!focus) {
     return (
-      <Panel className="flood-focus flood-focus-empty" testId="flood-focus-empty" sheetTitle={t('flood.title')}>
+      <Panel className="flood-focus flood-focus-empty" testId="flood-focus-empty" sheetTitle={t('flood.title')} startsCollapsedOnPhone>
         <h2>{t('flood.title')}</h2>
         <p>{t('flood.focus.hint')}</p>
         <FloodLegend />

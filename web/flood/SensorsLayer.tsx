@@ -46,7 +46,8 @@ export function sensorCircles(id: string, data: SensorFeature[], visible: boolea
 
 /** The city map's sensors, from the REST list. */
 export function SensorsLayer({ visible }: { visible: boolean }) {
-  const { data } = useLayerData('sensors', 'sensors', () => api.sensors(), REFRESH_MS);
+  // A switched-off layer keeps what it has but stops polling; switched on, it loads at once.
+  const { data } = useLayerData('sensors', 'sensors', () => api.sensors(), visible ? REFRESH_MS : undefined);
   const sensors = useMemo(() => (data ? worstLast(data.features) : null), [data]);
   const layers = useMemo(() => (sensors ? [sensorCircles('sensors', sensors, visible)] : null), [sensors, visible]);
   useDeckLayers('sensors', layers);

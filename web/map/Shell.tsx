@@ -48,16 +48,24 @@ type PanelProps = HTMLAttributes<HTMLElement> & {
   testId?: string;
   /** What the collapsed sheet's bar says on a phone; defaults to the aria-label. */
   sheetTitle?: string;
+  /**
+   * A secondary sheet starts as its bar on a phone, so the page's main sheet gets the room
+   * below the map; on a desk every panel starts open.
+   */
+  startsCollapsedOnPhone?: boolean;
   children: ReactNode;
 };
+
+/** The width at which shell.css turns panels into bottom sheets. */
+const PHONE = '(max-width: 700px)';
 
 /**
  * One panel floating over the map. Every page's panels are these, so they all behave alike:
  * on a phone each is a bottom sheet whose bar (hidden on a desk) collapses it to that bar.
  */
-export function Panel({ className, testId, sheetTitle, children, ...rest }: PanelProps) {
+export function Panel({ className, testId, sheetTitle, startsCollapsedOnPhone = false, children, ...rest }: PanelProps) {
   const { t } = useLanguage();
-  const [collapsed, setCollapsed] = useState(false);
+  const [collapsed, setCollapsed] = useState(() => startsCollapsedOnPhone && window.matchMedia(PHONE).matches);
   const title = sheetTitle ?? rest['aria-label'] ?? t('shell.panel');
   return (
     <aside {...rest} className={`panel ${className}${collapsed ? ' sheet-collapsed' : ''}`} data-testid={testId}>

@@ -103,7 +103,7 @@ export function PlanSidebar({ state }: { state: PlanState }) {
   const zoneRow = state.byZone.data?.find((r) => r.key === String(state.zone)) ?? null;
   const zoneName = zoneRow ? localName(zoneRow, lang) : `${t('field.zone')} ${state.zone ?? ''}`;
   return (
-    <Panel className="exec-sidebar" testId="exec-sidebar" sheetTitle={t('exec.byStrategy')}>
+    <Panel className="exec-sidebar" testId="exec-sidebar" sheetTitle={state.zone !== null ? zoneName : t('exec.byStrategy')} startsCollapsedOnPhone>
       {state.zone !== null && <ZonePanel state={state} zone={state.zone} />}
       {state.zone !== null
         ? <Bars testId="exec-bars-strategy" title={fill(t('exec.zone.strategiesOf'), { zone: zoneName })} rows={state.byZoneStrategy.data} zone={state.zone} />

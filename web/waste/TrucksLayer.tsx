@@ -10,7 +10,8 @@ const REFRESH_MS = 30_000;
 
 /** Waste-collection trucks, pointing the way they drive and coloured by what they are doing. */
 export function TrucksLayer({ visible }: { visible: boolean }) {
-  const { data } = useLayerData('trucks', 'trucks', () => api.trucks(), REFRESH_MS);
+  // A switched-off layer keeps what it has but stops polling; switched on, it loads at once.
+  const { data } = useLayerData('trucks', 'trucks', () => api.trucks(), visible ? REFRESH_MS : undefined);
   const atlas = useMemo(() => truckAtlas(TRUCK_STATUSES), []);
 
   const layers = useMemo(
