@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Client } from '../support/client.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
-import { openEventStream } from '../support/sse.ts';
+import { eventOf, openEventStream } from '../../scripts/lib/sse.ts';
 
 const postgis = inject('engines').find((e) => e.engine === 'postgis');
 
