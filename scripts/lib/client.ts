@@ -3,6 +3,7 @@
  * (web/api/core.ts) over a cookie jar, as a person at the desk or a device sends requests.
  */
 import type { ClientResponse } from 'hono/client';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { DEMO_PASSWORD } from '../../server/auth/passwords.ts';
 import type { ApiError as ErrorBody } from '../../server/http/errors.ts';
 import { apiClient, type ApiClient, type BodyOf, type Fetch } from '../../web/api/core.ts';
@@ -105,10 +106,13 @@ export class Client {
 export const publicClient = (base: string) => new Client(base);
 
 /**
- * A status the route does not declare (a refusal it throws, or the middleware's) comes with the
- * one error body every endpoint answers with.
+ * The body of an answer with `Status`: as the route declares it, or, for a refusal it does not
+ * declare (one it throws, or the middleware's), the one error body every endpoint answers with.
+ * A route that names no status (`c.json(body)`) is typed with all of them, but answers 200.
  */
-type Declared<Body> = [Body] extends [never] ? ErrorBody : Body;
+type Declared<R, Status extends number> = [BodyAt<R, Status>] extends [never] ? ErrorBody : BodyAt<R, Status>;
+type BodyAt<R, Status extends number> = R extends ClientResponse<unknown, infer Code, string>
+  ? (([ContentfulStatusCode] extends [Code] ? 200 : Code) extends Status ? BodyOf<R, Status> : never) : never;
 
 /**
  * The body of an answer that came with `status` (200 unless said), typed from the route; any
@@ -117,11 +121,11 @@ type Declared<Body> = [Body] extends [never] ? ErrorBody : Body;
 export async function expectBody<R extends ClientResponse<unknown, number, string>, S extends number = 200>(
   request: Promise<R>,
   status: S = 200 as S,
-): Promise<Declared<BodyOf<R, S>>> {
+): Promise<Declared<R, S>> {
   const response = (await request) as unknown as Response;
   if (response.status !== status) throw new Error(`expected ${status}, got ${response.status}: ${await response.text()}`);
   const type = response.headers.get('content-type') ?? '';
-  return (type.includes('json') ? await response.json() : await response.text()) as Declared<BodyOf<R, S>>;
+  return (type.includes('json') ? await response.json() : await response.text()) as Declared<R, S>;
 }
 
 /**
