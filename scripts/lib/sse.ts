@@ -35,15 +35,21 @@ export const eventOf = <Name extends LiveEventName>(name: Name, test: (data: Liv
  * Splits an SSE byte stream into events (`event:` and `data:` fields; comments such as the
  * keep-alive and `retry:` are skipped). Line ends may be CRLF, CR or LF, also split across chunks.
  */
-async function readEvents(body: ReadableStream<Uint8Array>, onEvent: (event: LiveEvent) => void): Promise<void> {
+async function readEvents(body: ReadableStream<Uint8Array>, signal: AbortSignal, onEvent: (event: LiveEvent) => void): Promise<void> {
   const decoder = new TextDecoder();
   let buffer = '';
+  // A chunk that ended in CR: if the next one starts with LF, the two were one CRLF.
+  let endedInCr = false;
   const reader = body.getReader();
+  // Closing stops the read whatever carries the body (aborting fetch alone stops only fetch's).
+  signal.addEventListener('abort', () => { reader.cancel().catch(() => {}); });
   for (;;) {
     const { done, value } = await reader.read();
     if (done) return;
-    // A CR at the very end may be the first half of a CRLF: it waits for the next chunk.
-    buffer = (buffer + decoder.decode(value, { stream: true })).replace(/\r\n|\r(?!$)/g, '\n');
+    let text = decoder.decode(value, { stream: true });
+    if (endedInCr && text.startsWith('\n')) text = text.slice(1);
+    endedInCr = text.endsWith('\r');
+    buffer += text.replace(/\r\n?/g, '\n');
     let end: number;
     while ((end = buffer.indexOf('\n\n')) >= 0) {
       const block = buffer.slice(0, end);
@@ -85,7 +91,7 @@ export async function openEventStreamIfAny(url: string, headers: Record<string, 
   const events: LiveEvent[] = [];
   const waiting = new Set<() => void>();
   let endedBy: string | null | undefined;
-  const ended = readEvents(response.body, (event) => {
+  const ended = readEvents(response.body, abort.signal, (event) => {
     events.push(event);
     onEvent?.(event);
     for (const wake of waiting) wake();
