@@ -126,6 +126,16 @@ describe.each(engines)('city map API on $engine', ({ engine, url }) => {
     expect((await expectBody(api.parcels.$get({ query: { bbox: box, limit: '100000' } }), 400)).field).toBe('limit');
   });
 
+  it('types every answer from its route, so a call pointed at the wrong route fails tsc', async () => {
+    const projects = await expectBody(api.projects.$get({ query: { fy: '2561' } }));
+    // @ts-expect-error the projects come in one collection: only the parcels route pages (`next`)
+    expect(projects.next).toBeUndefined();
+    const parcels = await expectBody(api.parcels.$get({ query: { bbox: '102.83,16.43,102.84,16.44', limit: '1' } }));
+    expect(parcels.next).not.toBeUndefined();
+    // @ts-expect-error no route answers /api/nothing-here: the typed client has no call for it
+    expect(api['nothing-here']).toBeUndefined();
+  });
+
   it('serves parcel vector tiles over the city centre with public attributes only', async () => {
     const { z, x, y } = tileAt(CITY_CENTRE[0], CITY_CENTRE[1], 15);
     const response = await api.tiles.parcels[':z'][':x'][':y'].$get({ param: tileParam({ z, x, y }) });
