@@ -21,7 +21,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEMO_PASSWORD } from '../server/auth/passwords.ts';
-import { Api, DeviceKeys, listSensors, postReadings, type Reading, type Sensor } from './lib/api.ts';
+import { DeviceKeys, listSensors, postReadings, type Reading } from './lib/api.ts';
+import { Client, expectBody } from './lib/client.ts';
 import { parseOptions } from './lib/options.ts';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
@@ -53,13 +54,13 @@ async function main(): Promise<void> {
     });
     child.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
   });
-  const api = await Api.signIn(base, 'admin', DEMO_PASSWORD);
+  const api = await Client.signIn(base, 'admin', DEMO_PASSWORD);
   const sensor = (await listSensors(api)).find((s) => s.code === 'FP01')!;
   // A day past the sensor's latest reading (an earlier run's, on a database kept between runs).
-  const latest = Date.parse((sensor as Sensor & { recorded_at: string | null }).recorded_at ?? '') || 0;
+  const latest = Date.parse(sensor.recorded_at ?? '') || 0;
   const ahead = Math.max(0, Math.ceil((latest - Date.now()) / 1000)) + count * 10 + 86_400;
-  const moved = await api.request<{ now: string }>('POST', 'clock', { advance_s: ahead });
-  const now = Date.parse(moved.body.now);
+  const moved = await expectBody(api.api.clock.$post({ json: { advance_s: ahead } }));
+  const now = Date.parse(moved.now);
   const key = await new DeviceKeys(api, false).keyFor(sensor.code);
   const span = sensor.critical_m + 0.2 - (sensor.watch_m - 0.5);
   const readings: Reading[] = Array.from({ length: count }, (_, i) => {
@@ -72,11 +73,12 @@ async function main(): Promise<void> {
 
   let posting = true;
   const healthMs: number[] = [];
+  const anyone = new Client(base);
   const probe = (async () => {
     while (posting) {
       const began = performance.now();
       // A health check the server drops (its event loop was blocked too long) counts for its wait.
-      await fetch(`${base}/api/health`).catch(() => undefined);
+      await anyone.api.health.$get().catch(() => undefined);
       healthMs.push(performance.now() - began);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -88,13 +90,13 @@ async function main(): Promise<void> {
   const seconds = (performance.now() - began) / 1000;
   posting = false;
   await probe;
-  const alerts = await api.request<{ type: string }[]>('GET', `alerts?state=all&sensor=${sensor.code}`);
-  const [detail] = alerts.body;
-  const timeline = detail ? await api.request<{ timeline: unknown[] }>('GET', `alerts/${(detail as unknown as { id: number }).id}`) : null;
+  const alerts = await expectBody(api.api.alerts.$get({ query: { state: 'all', sensor: sensor.code } }));
+  const [detail] = alerts;
+  const timeline = detail ? await expectBody(api.api.alerts[':id'].$get({ param: { id: String(detail.id) } })) : null;
   console.log(JSON.stringify({
-    engine: databaseUrl ? 'postgis' : 'embedded', pattern, readings: count, status: response.status, body: response.body,
+    engine: databaseUrl ? 'postgis' : 'embedded', pattern, readings: count, ...response,
     seconds: Number(seconds.toFixed(2)), health_max_ms: Math.round(Math.max(0, ...healthMs)),
-    alerts: alerts.body.length, first_alert_timeline: timeline?.body.timeline.length ?? 0,
+    alerts: alerts.length, first_alert_timeline: timeline?.timeline.length ?? 0,
   }));
 }
 

@@ -23,8 +23,10 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DEMO_PASSWORD } from '../server/auth/passwords.ts';
-import { Api, DeviceKeys, listSensors, openLive, postReadings, type AlertEvent, type LiveEvent, type Reading, type Sensor } from './lib/api.ts';
+import { DeviceKeys, listSensors, openLive, postReadings, type Reading, type Sensor } from './lib/api.ts';
+import { Client } from './lib/client.ts';
 import { startCluster } from './lib/cluster.ts';
+import { eventOf, type EventStream, type LiveEvent } from './lib/sse.ts';
 import { parseOptions } from './lib/options.ts';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
@@ -145,11 +147,11 @@ async function ingestThroughApi(keys: DeviceKeys, base: string, work: { code: st
     while (next < work.length) {
       const { code, body } = work[next++]!;
       const response = await postReadings(base, keyOf.get(code)!, body);
-      if (response.status === 200) {
-        figures.inserted += response.body.inserted;
-        figures.duplicates += response.body.duplicates;
+      if (response.ok) {
+        figures.inserted += response.stored.inserted;
+        figures.duplicates += response.stored.duplicates;
       } else {
-        figures.failures.push(`${code}: ${response.status} ${JSON.stringify(response.body)}`);
+        figures.failures.push(`${code}: ${response.status} ${response.error}`);
       }
     }
   };
@@ -183,32 +185,14 @@ const countRows = async (db: pg.Client, from: number, to: number) =>
 // ---------------------------------------------------------------------------------------------
 // Alert latency over the live stream.
 
-/** Waits for the first live event that `match` accepts, or gives up after `timeoutMs`. */
-class EventWaiter {
-  private pending: { match: (e: LiveEvent) => boolean; resolve: (ok: boolean) => void } | null = null;
-  snapshot = false;
+const isCriticalAlertFor = (code: string) => eventOf('alert', ({ change, alert }) =>
+  alert.sensor_code === code && alert.severity === 'critical' && ['opened', 'raised', 'reopened'].includes(change));
 
-  handle = (event: LiveEvent) => {
-    if (event.event === 'snapshot') this.snapshot = true;
-    if (this.pending?.match(event)) { this.pending.resolve(true); this.pending = null; }
-  };
+const isResolvedFor = (code: string) => eventOf('alert', ({ change, alert }) => alert.sensor_code === code && change === 'resolved');
 
-  wait(match: (e: LiveEvent) => boolean, timeoutMs: number): Promise<boolean> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => { this.pending = null; resolve(false); }, timeoutMs);
-      this.pending = { match, resolve: (ok) => { clearTimeout(timer); resolve(ok); } };
-    });
-  }
-}
-
-const isCriticalAlertFor = (code: string) => (e: LiveEvent) => {
-  if (e.event !== 'alert') return false;
-  const { change, alert } = e.data as AlertEvent;
-  return alert.sensor_code === code && alert.severity === 'critical' && ['opened', 'raised', 'reopened'].includes(change);
-};
-
-const isResolvedFor = (code: string) => (e: LiveEvent) =>
-  e.event === 'alert' && (e.data as AlertEvent).alert.sensor_code === code && (e.data as AlertEvent).change === 'resolved';
+/** Whether an event that `match` accepts arrives after the first `from` events, within `timeoutMs`. */
+const arrives = (stream: EventStream, from: number, match: (e: LiveEvent) => boolean, timeoutMs: number) =>
+  stream.next((e, i) => i >= from && match(e), timeoutMs).then(() => true, () => false);
 
 type Latency = { samples: number[]; timeouts: number } | { skipped: string };
 
@@ -217,15 +201,13 @@ type Latency = { samples: number[]; timeouts: number } | { skipped: string };
  * the alert resolves and the next crossing reopens it. Sensors take turns, so each has a while
  * between its crossings.
  */
-async function alertLatency(api: Api, keys: DeviceKeys, sensors: Sensor[], samples: number): Promise<Latency> {
-  const waiter = new EventWaiter();
-  const stream = await openLive(api.base, api.sessionCookie, waiter.handle);
+async function alertLatency(api: Client, keys: DeviceKeys, sensors: Sensor[], samples: number): Promise<Latency> {
+  const stream = await openLive(api);
   if (!stream) return { skipped: '/api/live not available' };
   let endedBy: string | null = null;
   void stream.ended.then((reason) => { endedBy = reason; });
   try {
-    const gotSnapshot = waiter.snapshot || await waiter.wait((e) => e.event === 'snapshot', 10_000);
-    if (!gotSnapshot) return { skipped: '/api/live sent no snapshot within 10 s' };
+    if (!(await arrives(stream, 0, eventOf('snapshot'), 10_000))) return { skipped: '/api/live sent no snapshot within 10 s' };
     const sirens = sensors.filter((s) => s.kind === 'siren');
     const turns = sirens.length ? sirens : sensors;
     const result = { samples: [] as number[], timeouts: 0 };
@@ -233,13 +215,14 @@ async function alertLatency(api: Api, keys: DeviceKeys, sensors: Sensor[], sampl
       if (endedBy) throw new Error(`/api/live ended after ${i} samples: ${endedBy}`);
       const sensor = turns[i % turns.length]!;
       const send = (level: number) => keys.post(sensor.code, [{ sensor: sensor.code, time: new Date().toISOString(), level_m: level }]);
-      const arrived = waiter.wait(isCriticalAlertFor(sensor.code), 10_000);
+      // Only events from now on count: the stream keeps every earlier one.
+      const arrived = arrives(stream, stream.events.length, isCriticalAlertFor(sensor.code), 10_000);
       const began = performance.now();
       const posted = await send(sensor.critical_m + 0.1);
-      if (posted.status !== 200) throw new Error(`posting a red reading for ${sensor.code}: ${posted.status} ${JSON.stringify(posted.body)}`);
+      if (!posted.ok) throw new Error(`posting a red reading for ${sensor.code}: ${posted.status} ${posted.error}`);
       if (await arrived) result.samples.push(performance.now() - began);
       else result.timeouts++;
-      const resolved = waiter.wait(isResolvedFor(sensor.code), 2_000);
+      const resolved = arrives(stream, stream.events.length, isResolvedFor(sensor.code), 2_000);
       await send(sensor.watch_m - 0.3);
       await resolved;
       if ((i + 1) % 50 === 0) console.log(`  latency: ${i + 1}/${samples} samples`);
@@ -285,7 +268,7 @@ async function setUp(options: Options, cleanup: Cleanup): Promise<Setup> {
 }
 
 async function run(options: Options, setup: Setup): Promise<void> {
-  const api = await Api.signIn(setup.base, 'admin', DEMO_PASSWORD);
+  const api = await Client.signIn(setup.base, 'admin', DEMO_PASSWORD);
   const sensors = await listSensors(api);
   const keys = new DeviceKeys(api, false);
   const rows: [string, string][] = [];

@@ -18,6 +18,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { DEMO_PASSWORD } from '../server/auth/passwords.ts';
 import { TEST_HOOKS } from '../tests/support/test-hooks.ts';
 
 interface Options {
@@ -30,9 +31,6 @@ interface Options {
   signIn?: { username: string; password: string };
   timeout: number;
 }
-
-/** The published password of the demo accounts (demo mode only; see server/auth/passwords.ts). */
-const DEMO_PASSWORD = 'mueang-demo-2561';
 
 function parseArgs(argv: string[]): Options {
   const positional: string[] = [];

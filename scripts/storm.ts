@@ -15,8 +15,13 @@
  */
 import { DEMO_PASSWORD } from '../server/auth/passwords.ts';
 import { seededRandom } from '../server/seed/random.ts';
-import { Api, DeviceKeys, errorText, listSensors, openLive, type AlertEvent, type LiveStream, type Reading, type Sensor } from './lib/api.ts';
+import { DeviceKeys, listSensors, openLive, type Reading, type Sensor } from './lib/api.ts';
+import { Client } from './lib/client.ts';
+import type { EventStream, LiveData } from './lib/sse.ts';
 import { parseOptions } from './lib/options.ts';
+
+/** An alert event of /api/live, as the desk's signed-in session gets it. */
+type AlertEvent = LiveData<'alert'>;
 
 interface Options { url: string; minutes: number; every: number; seed: number; user: string; password: string }
 
@@ -118,12 +123,12 @@ async function sendTick(keys: DeviceKeys, plans: Plan[], p: number, elapsedS: nu
     const tally = tallies.get(plan.sensor.code)!;
     const response = await keys.post(plan.sensor.code, [reading]);
     tally.sent++;
-    if (response.status === 200) {
-      tally.inserted += response.body.inserted;
+    if (response.ok) {
+      tally.inserted += response.stored.inserted;
       tally.lastSent = time;
     } else {
       tally.refused++;
-      tally.firstError ??= `${response.status} ${errorText(response.body)}`;
+      tally.firstError ??= `${response.status} ${response.error}`;
     }
     if (reading.level_m > tally.peak) {
       tally.peak = reading.level_m;
@@ -192,10 +197,10 @@ class TickLog {
 }
 
 /** Listens to the live stream while the storm runs, so the desk's reactions show up in the log. */
-async function watchAlerts(api: Api, alerts: AlertEvent[], log: TickLog): Promise<LiveStream | null> {
-  const stream = await openLive(api.base, api.sessionCookie, ({ event, data }) => {
-    if (event !== 'alert') return;
-    const a = data as AlertEvent;
+async function watchAlerts(api: Client, alerts: AlertEvent[], log: TickLog): Promise<EventStream | null> {
+  const stream = await openLive(api, (event) => {
+    if (event.event !== 'alert') return;
+    const a = event.data;
     alerts.push(a);
     const band = (BAND_ORDER.includes(a.alert.severity as Band) ? a.alert.severity : 'normal') as Band;
     log.print(`         alert ${a.change}: ${a.alert.sensor_code} ${a.alert.type} ${colourName(band)} (#${a.alert.id}, ${a.alert.status})`);
@@ -209,7 +214,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
-  const api = await Api.signIn(options.url, options.user, options.password);
+  const api = await Client.signIn(options.url, options.user, options.password);
   const sensors = await listSensors(api);
   if (!sensors.length) throw new Error('the server has no sensors');
   const totalS = options.minutes * 60;

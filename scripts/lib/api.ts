@@ -1,6 +1,7 @@
 /**
- * The Mueang API as the scripts use it: signed in as a person at the desk (cookie and CSRF
- * token, as the web app), as the city's sensors (a device key each), and the live stream.
+ * What the scripts do with the API, on the one Node client (client.ts, which the tests use too):
+ * read the sensors as a person at the desk, post readings as the city's sensors (a device key
+ * each), and listen to the live stream (sse.ts). Types come from the server's routes.
  *
  * Device keys are made once per server and sensor (as admin) and kept in .data/storm-keys.json;
  * a cached key the server refuses is replaced.
@@ -8,71 +9,30 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { InferRequestType } from 'hono/client';
+import type { ApiClient, BodyOf } from '../../web/api/core.ts';
+import { Client, expectBody } from './client.ts';
+import { openEventStreamIfAny, type EventStream, type LiveEvent } from './sse.ts';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const KEY_CACHE = join(REPO, '.data/storm-keys.json');
 
-// ---------------------------------------------------------------------------------------------
-// The API, as a person at the desk and as the city's sensors use it.
+/** A sensor as `GET /api/sensors` describes it. */
+export type Sensor = BodyOf<Awaited<ReturnType<ApiClient['sensors']['$get']>>>['features'][number]['properties'];
+/** One reading of `POST /api/readings`. */
+export type Reading = InferRequestType<ApiClient['readings']['$post']>['json']['readings'][number];
 
-export interface ApiResponse<T = unknown> { status: number; body: T }
-
-/** Why a request failed, in words a person running a script can act on. */
-function unreachable(base: string, error: unknown): Error {
-  const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
-  return new Error(`cannot reach the server at ${base} (${cause}); is it running?`);
+export async function listSensors(api: Client): Promise<Sensor[]> {
+  const sensors = await expectBody(api.api.sensors.$get());
+  return sensors.features.map((f) => f.properties).sort((a, b) => a.code.localeCompare(b.code));
 }
 
-export const errorText = (body: unknown) =>
-  typeof body === 'object' && body !== null && 'error' in body ? String((body as { error: unknown }).error) : JSON.stringify(body);
-
-/** A signed-in session: keeps the cookie and sends the CSRF token with every write, as the web app does. */
-export class Api {
-  private constructor(readonly base: string, private cookie: string, private csrf: string) {}
-
-  static async signIn(base: string, username: string, password: string): Promise<Api> {
-    const response = await fetch(`${base}/api/auth/login`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }),
-    }).catch((error: unknown) => { throw unreachable(base, error); });
-    const body = await response.json().catch(() => null) as { csrf_token?: string } | null;
-    if (response.status !== 200) throw new Error(`sign-in as ${username} failed: ${response.status} ${errorText(body)}`);
-    const cookie = response.headers.get('set-cookie')?.split(';')[0];
-    if (!cookie || !body?.csrf_token) throw new Error(`sign-in as ${username}: no session cookie or CSRF token in the answer`);
-    return new Api(base, cookie, body.csrf_token);
-  }
-
-  get sessionCookie(): string { return this.cookie; }
-
-  async request<T>(method: string, path: string, body?: unknown): Promise<ApiResponse<T>> {
-    const headers: Record<string, string> = { cookie: this.cookie };
-    if (method !== 'GET') headers['x-csrf-token'] = this.csrf;
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const response = await fetch(`${this.base}/api/${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
-      .catch((error: unknown) => { throw unreachable(this.base, error); });
-    return { status: response.status, body: await response.json().catch(() => null) as T };
-  }
-}
-
-export interface Sensor {
-  id: number; code: string; kind: 'siren' | 'sump';
-  level_m: number | null; watch_m: number; warning_m: number; critical_m: number;
-}
-
-export async function listSensors(api: Api): Promise<Sensor[]> {
-  const response = await api.request<{ features: { properties: Sensor }[] }>('GET', 'sensors');
-  if (response.status !== 200) throw new Error(`GET /api/sensors: ${response.status} ${errorText(response.body)}`);
-  return response.body.features.map((f) => f.properties).sort((a, b) => a.code.localeCompare(b.code));
-}
-
-export interface Reading { sensor: string; time: string; level_m: number; rain_mm?: number; battery_v?: number }
-export interface IngestResult { received: number; inserted: number; duplicates: number }
-
-/** What a sensor does: POST its own readings with its own key. */
-export async function postReadings(base: string, key: string, readings: Reading[]): Promise<ApiResponse<IngestResult>> {
-  const response = await fetch(`${base}/api/readings`, {
-    method: 'POST', headers: { 'content-type': 'application/json', 'x-device-key': key }, body: JSON.stringify({ readings }),
-  }).catch((error: unknown) => { throw unreachable(base, error); });
-  return { status: response.status, body: await response.json().catch(() => null) as IngestResult };
+/** What a sensor does: POST its own readings with its own key. What was stored, or why not. */
+export async function postReadings(base: string, key: string, readings: Reading[]) {
+  const response = await Client.device(base, key).api.readings.$post({ json: { readings } });
+  if (response.status === 200) return { ok: true as const, stored: await response.json() };
+  const refusal = (await response.json().catch(() => null)) as { error?: string } | null;
+  return { ok: false as const, status: response.status, error: refusal?.error ?? `HTTP ${response.status}` };
 }
 
 type KeyCache = Record<string, Record<string, string>>;
@@ -88,7 +48,7 @@ function readKeyCache(): KeyCache {
 export class DeviceKeys {
   private readonly cache: KeyCache;
   /** `persist` false: keys for a server that will not outlive this run are not worth keeping. */
-  constructor(private readonly api: Api, private readonly persist = true) {
+  constructor(private readonly api: Client, private readonly persist = true) {
     this.cache = persist ? readKeyCache() : {};
   }
 
@@ -100,71 +60,24 @@ export class DeviceKeys {
 
   /** A new key, for a sensor without one or whose cached key the server refused. */
   async renew(code: string): Promise<string> {
-    const response = await this.api.request<{ key: string }>('POST', 'devices', { kind: 'sensor', code, label: `storm simulator ${code}` });
-    if (response.status !== 201) throw new Error(`making a device key for ${code}: ${response.status} ${errorText(response.body)}`);
-    this.mine[code] = response.body.key;
-    if (!this.persist) return response.body.key;
+    const { key } = await expectBody(this.api.api.devices.$post({ json: { kind: 'sensor', code, label: `storm simulator ${code}` } }), 201);
+    this.mine[code] = key;
+    if (!this.persist) return key;
     mkdirSync(dirname(KEY_CACHE), { recursive: true });
     writeFileSync(KEY_CACHE, `${JSON.stringify(this.cache, null, 2)}\n`, { mode: 0o600 });
-    return response.body.key;
+    return key;
   }
 
   /** Posts with the sensor's key; a cached key the server no longer knows (401) is replaced once. */
-  async post(code: string, readings: Reading[]): Promise<ApiResponse<IngestResult>> {
+  async post(code: string, readings: Reading[]): ReturnType<typeof postReadings> {
     const response = await postReadings(this.api.base, await this.keyFor(code), readings);
-    return response.status === 401 ? postReadings(this.api.base, await this.renew(code), readings) : response;
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// The live stream: Server-Sent Events read with fetch (Node 20 has no EventSource).
-
-export interface LiveEvent { event: string; data: unknown }
-/** `ended` settles when the stream stops: with the reason, or null when we closed it ourselves. */
-export interface LiveStream { close: () => void; ended: Promise<string | null> }
-
-/** Splits an SSE byte stream into events; `onEvent` gets each `event:`/`data:` block. */
-async function readEvents(body: ReadableStream<Uint8Array>, onEvent: (e: LiveEvent) => void): Promise<void> {
-  const decoder = new TextDecoder();
-  let buffer = '';
-  const reader = body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return;
-    buffer += decoder.decode(value, { stream: true }).replace(/\r\n?/g, '\n');
-    let end: number;
-    while ((end = buffer.indexOf('\n\n')) >= 0) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      let event = 'message';
-      const data: string[] = [];
-      for (const line of block.split('\n')) {
-        if (line.startsWith('event:')) event = line.slice(6).trim();
-        else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
-      }
-      if (data.length) onEvent({ event, data: JSON.parse(data.join('\n')) });
-    }
+    return !response.ok && response.status === 401 ? postReadings(this.api.base, await this.renew(code), readings) : response;
   }
 }
 
 /**
- * Opens /api/live. Resolves to null when the server has no live stream (404), so callers can
- * say so and carry on; resolves once the response headers arrive, before the first event.
+ * The live stream as this session sees it, each event handed to `onEvent` as it comes; null when
+ * the server has none (404).
  */
-export async function openLive(base: string, cookie: string | null, onEvent: (e: LiveEvent) => void): Promise<LiveStream | null> {
-  const abort = new AbortController();
-  const response = await fetch(`${base}/api/live`, {
-    headers: { accept: 'text/event-stream', ...(cookie ? { cookie } : {}) }, signal: abort.signal,
-  }).catch((error: unknown) => { throw unreachable(base, error); });
-  if (response.status === 404) { abort.abort(); return null; }
-  if (response.status !== 200 || !response.body) throw new Error(`GET /api/live: ${response.status}`);
-  const ended = readEvents(response.body, onEvent).then(
-    () => (abort.signal.aborted ? null : 'the server closed the stream'),
-    (error: unknown) => (abort.signal.aborted ? null : error instanceof Error ? error.message : String(error)));
-  return { close: () => abort.abort(), ended };
-}
-
-export interface AlertEvent {
-  change: string;
-  alert: { id: number; sensor_code: string; type: string; severity: string; status: string };
-}
+export const openLive = (api: Client, onEvent?: (event: LiveEvent) => void): Promise<EventStream | null> =>
+  openEventStreamIfAny(`${api.base}/api/live`, api.sessionCookie ? { cookie: api.sessionCookie } : {}, onEvent);

@@ -1,7 +1,7 @@
-import type { Feature, FeatureCollection, Geometry } from 'geojson';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { Client } from '../support/client.ts';
-import { decodeTile, tileAt } from '../support/tiles.ts';
+import type { BodyOf } from '../../web/api/core.ts';
+import { answer, Client, expectBody } from '../support/client.ts';
+import { decodeTile, tileAt, tileParam } from '../support/tiles.ts';
 
 const engines = inject('engines');
 
@@ -32,13 +32,14 @@ const CENTRE_TILE = tileAt(102.834, 16.432, 15);
 
 describe.each(engines)('access policy on $engine', ({ url }) => {
   const clients = {} as Record<Who, Client>;
-  let zone1: Feature<Geometry, { id: number; stage: string; budget: number }>;
-  let zone2: Feature<Geometry, { id: number }>;
+  type Project = BodyOf<Awaited<ReturnType<Client['api']['projects']['$get']>>>['features'][number];
+  let zone1: Project;
+  let zone2: Project;
+  const id = (project: Project) => ({ id: String(project.properties.id) });
 
   beforeAll(async () => {
     for (const who of EVERYONE) clients[who] = who === 'public' ? new Client(url) : await Client.signIn(url, who);
-    const list = async (zone: number) =>
-      (await clients.public.get<FeatureCollection<Geometry, { id: number; stage: string; budget: number }>>(`projects?fy=2561&zone=${zone}`)).body.features;
+    const list = async (zone: number) => (await expectBody(clients.public.api.projects.$get({ query: { fy: '2561', zone: String(zone) } }))).features;
     zone1 = (await list(1))[0]!;
     zone2 = (await list(2))[0]!;
   });
@@ -48,19 +49,17 @@ describe.each(engines)('access policy on $engine', ({ url }) => {
     const client = () => clients[who];
 
     it('is who it signed in as', async () => {
-      const me = await client().get<{ user: { username: string } | null; permissions: { role: string } }>('auth/me');
-      expect(me.body.permissions.role).toBe(expected.role);
-      expect(me.body.user?.username ?? 'public').toBe(who);
+      const me = await expectBody(client().api.auth.me.$get());
+      expect(me.permissions.role).toBe(expected.role);
+      expect(me.user?.username ?? 'public').toBe(who);
     });
 
     it('sees parcel attributes by role, in lists and in tiles', async () => {
-      const page = await client().get<FeatureCollection<Geometry, Record<string, unknown>>>('parcels?bbox=102.83,16.43,102.84,16.44&limit=5');
-      expect(page.status).toBe(200);
-      for (const feature of page.body.features) expect(Object.keys(feature.properties).sort()).toEqual(expected.parcels);
-      const { z, x, y } = CENTRE_TILE;
-      const tile = await client().get<Uint8Array>(`tiles/parcels/${z}/${x}/${y}.mvt`);
+      const page = await expectBody(client().api.parcels.$get({ query: { bbox: '102.83,16.43,102.84,16.44', limit: '5' } }));
+      for (const feature of page.features) expect(Object.keys(feature.properties).sort()).toEqual(expected.parcels);
+      const tile = await client().api.tiles.parcels[':z'][':x'][':y'].$get({ param: tileParam(CENTRE_TILE) });
       expect(tile.status).toBe(200);
-      const layer = decodeTile(tile.body.slice().buffer).layers.parcels!;
+      const layer = decodeTile(await tile.arrayBuffer()).layers.parcels!;
       expect(layer.length).toBeGreaterThan(100);
       const keys = new Set<string>();
       for (let i = 0; i < layer.length; i++) for (const key of Object.keys(layer.feature(i).properties)) keys.add(key);
@@ -69,47 +68,47 @@ describe.each(engines)('access policy on $engine', ({ url }) => {
     });
 
     it('lists the projects of its zones only', async () => {
-      const list = await client().get<FeatureCollection<Geometry, { zone_id: number }>>('projects?fy=2561');
-      const zones = new Set(list.body.features.map((f) => f.properties.zone_id));
+      const list = await expectBody(client().api.projects.$get({ query: { fy: '2561' } }));
+      const zones = new Set(list.features.map((f) => f.properties.zone_id));
       if (expected.projectsZones === 'all') {
-        expect(list.body.features).toHaveLength(519);
+        expect(list.features).toHaveLength(519);
       } else {
         expect([...zones]).toEqual(expected.projectsZones);
-        expect(list.body.features.length).toBeGreaterThan(50);
+        expect(list.features.length).toBeGreaterThan(50);
       }
     });
 
     it('opens a project of another zone, or is refused', async () => {
-      expect((await client().get(`projects/${zone2.properties.id}`)).status).toBe(expected.otherZoneProject);
+      expect((await client().api.projects[':id'].$get({ param: id(zone2) })).status).toBe(expected.otherZoneProject);
     });
 
     it('edits project fields its role may change, and no others', async () => {
       // Writing the values the project already has: a real, audited write that leaves the data as it was.
-      const stage = await client().patch(`projects/${zone1.properties.id}`, { stage: zone1.properties.stage });
+      const stage = await client().api.projects[':id'].$patch({ param: id(zone1), json: { stage: zone1.properties.stage! } });
       expect(stage.status).toBe(expected.patchStage);
-      const budget = await client().patch<{ field?: string }>(`projects/${zone1.properties.id}`, { budget: zone1.properties.budget });
-      expect(budget.status).toBe(expected.patchBudget);
-      if (budget.status === 403 && who !== 'public') expect(budget.body.field ?? 'role').toMatch(/budget|role/);
+      const budget = client().api.projects[':id'].$patch({ param: id(zone1), json: { budget: zone1.properties.budget } });
+      if (expected.patchBudget === 403 && who !== 'public') expect((await expectBody(budget, 403)).field ?? 'role').toMatch(/budget|role/);
+      else expect((await budget).status).toBe(expected.patchBudget);
     });
 
     it('reads the audit trail and manages accounts only if allowed', async () => {
-      expect((await client().get('audit?limit=1')).status).toBe(expected.audit);
-      expect((await client().get('users')).status).toBe(expected.users);
-      // Invalid bodies: a permitted caller gets 400, so nothing is created either way.
-      expect((await client().post('devices', {})).status).toBe(expected.newDevice);
-      expect((await client().post('projects', {})).status).toBe(expected.newProject);
+      expect((await client().api.audit.$get({ query: { limit: '1' } })).status).toBe(expected.audit);
+      expect((await client().api.users.$get()).status).toBe(expected.users);
+      // Invalid bodies (`as never`: the schema refuses them): a permitted caller gets 400, so nothing is created either way.
+      expect((await client().api.devices.$post({ json: {} as never })).status).toBe(expected.newDevice);
+      expect((await client().api.projects.$post({ json: {} as never })).status).toBe(expected.newProject);
     });
 
     it('cannot write device data with a session', async () => {
-      const response = await client().post('readings', { readings: [{ sensor: 'FP01', time: new Date().toISOString(), level_m: 0.3 }] });
+      const response = await client().api.readings.$post({ json: { readings: [{ sensor: 'FP01', time: new Date().toISOString(), level_m: 0.3 }] } });
       expect(response.status).toBe(401);
     });
   });
 
   it('serves each viewer its own tile, whatever was asked before', async () => {
-    const { z, x, y } = tileAt(102.8395, 16.4285, 16);
+    const param = tileParam(tileAt(102.8395, 16.4285, 16));
     const keysOf = async (client: Client) => {
-      const layer = decodeTile((await client.get<Uint8Array>(`tiles/parcels/${z}/${x}/${y}.mvt`)).body.slice().buffer).layers.parcels!;
+      const layer = decodeTile(await (await client.api.tiles.parcels[':z'][':x'][':y'].$get({ param })).arrayBuffer()).layers.parcels!;
       return Object.keys(layer.feature(0).properties);
     };
     // Tax first, so a cache keyed only by tile would hand the owners to the public next.
@@ -120,20 +119,20 @@ describe.each(engines)('access policy on $engine', ({ url }) => {
   });
 
   it('records every write in the audit trail, with who, what, before and after', async () => {
-    const latest = async () => (await clients.auditor.get<{ id: number; actor_name: string; action: string; entity: string; entity_id: string; before: unknown; after: unknown }[]>('audit?limit=1')).body[0]!;
+    const latest = async () => (await expectBody(clients.auditor.api.audit.$get({ query: { limit: '1' } })))[0]!;
     let visitor: Client | undefined;
     const writes: [string, () => Promise<{ status: number }>, Partial<{ actor_name: string; action: string; entity: string }>][] = [
       ['someone signs in', async () => { visitor = await Client.signIn(url, 'disaster'); return { status: 200 }; }, { actor_name: 'disaster', action: 'login', entity: 'session' }],
-      ['and out', () => visitor!.post('auth/logout'), { actor_name: 'disaster', action: 'logout', entity: 'session' }],
+      ['and out', () => visitor!.api.auth.logout.$post(), { actor_name: 'disaster', action: 'logout', entity: 'session' }],
       // Refused (401), as it should be, and recorded all the same.
-      ['a wrong password', async () => ({ status: (await new Client(url).post('auth/login', { username: 'nobody-at-all', password: 'x' })).status === 401 ? 200 : 500 }), { actor_name: 'nobody-at-all', action: 'login_failed' }],
-      ['planner edits a project', () => clients.planner.patch(`projects/${zone1.properties.id}`, { budget: zone1.properties.budget }), { actor_name: 'planner', action: 'update', entity: 'project' }],
-      ['admin creates an account', () => clients.admin.post('users', { username: `clerk-${Date.now() % 1e6}`, password: 'a long enough password', display_name: 'Clerk', role: 'executive' }), { actor_name: 'admin', action: 'create', entity: 'user' }],
-      ['admin creates a device key', () => clients.admin.post('devices', { kind: 'sensor', code: 'FP05' }), { actor_name: 'admin', action: 'create', entity: 'device' }],
-      ['planner creates a project', () => clients.planner.post('projects', {
+      ['a wrong password', async () => ({ status: (await new Client(url).api.auth.login.$post({ json: { username: 'nobody-at-all', password: 'x' } })).status === 401 ? 200 : 500 }), { actor_name: 'nobody-at-all', action: 'login_failed' }],
+      ['planner edits a project', () => clients.planner.api.projects[':id'].$patch({ param: id(zone1), json: { budget: zone1.properties.budget } }), { actor_name: 'planner', action: 'update', entity: 'project' }],
+      ['admin creates an account', () => clients.admin.api.users.$post({ json: { username: `clerk-${Date.now() % 1e6}`, password: 'a long enough password', display_name: 'Clerk', role: 'executive' } }), { actor_name: 'admin', action: 'create', entity: 'user' }],
+      ['admin creates a device key', () => clients.admin.api.devices.$post({ json: { kind: 'sensor', code: 'FP05' } }), { actor_name: 'admin', action: 'create', entity: 'device' }],
+      ['planner creates a project', () => clients.planner.api.projects.$post({ json: {
         code: `T-${Date.now() % 1e8}`, fiscal_year: 2563, strategy_id: 'S4', division_id: 'engineering', name_th: 'ทดสอบ', name_en: 'Test',
         stage: 'plan', budget: 1000, as_of: '2020-03-01', geometry: { type: 'Point', coordinates: [102.84, 16.42] },
-      }), { actor_name: 'planner', action: 'create', entity: 'project' }],
+      } }), { actor_name: 'planner', action: 'create', entity: 'project' }],
     ];
     for (const [what, write, expected] of writes) {
       const before = await latest();
@@ -143,20 +142,22 @@ describe.each(engines)('access policy on $engine', ({ url }) => {
       expect(entry.id, what).toBeGreaterThan(before.id);
       expect(entry, what).toMatchObject(expected);
     }
-    const update = (await clients.auditor.get<{ before: { budget: number }; after: { budget: number } }[]>(`audit?entity=project&action=update&entity_id=${zone1.properties.id}&limit=1`)).body[0]!;
-    expect(update.before.budget).toBe(zone1.properties.budget);
-    expect(update.after.budget).toBe(zone1.properties.budget);
+    const [update] = await expectBody(clients.auditor.api.audit.$get({ query: { entity: 'project', action: 'update', entity_id: String(zone1.properties.id), limit: '1' } }));
+    // The audit trail keeps each record's snapshot as JSON of any shape.
+    expect(update).toMatchObject({ before: { budget: zone1.properties.budget }, after: { budget: zone1.properties.budget } });
   });
 
   it('offers no way to change the audit trail', async () => {
-    const [entry] = (await clients.admin.get<{ id: number }[]>('audit?limit=1')).body;
+    const [entry] = await expectBody(clients.admin.api.audit.$get({ query: { limit: '1' } }));
+    // Routes that do not exist: no typed call can name them.
     for (const method of ['PUT', 'PATCH', 'DELETE', 'POST']) {
       for (const path of ['audit', `audit/${entry!.id}`]) {
-        const response = await clients.admin.request(method, path, method === 'DELETE' ? undefined : { action: 'nothing' });
+        const body = method === 'DELETE' ? undefined : JSON.stringify({ action: 'nothing' });
+        const response = await answer(clients.admin.raw(method, path, body, { 'content-type': 'application/json' }));
         expect(response.status, `${method} ${path}`).toBe(404);
       }
     }
-    const again = (await clients.admin.get<{ id: number }[]>(`audit?limit=1&before_id=${entry!.id + 1}`)).body[0];
+    const [again] = await expectBody(clients.admin.api.audit.$get({ query: { limit: '1', before_id: String(entry!.id + 1) } }));
     expect(again).toEqual(entry);
   });
 });

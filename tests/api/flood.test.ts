@@ -8,7 +8,7 @@ import { Client } from '../support/client.ts';
 import { freshDatabase } from '../support/databases.ts';
 import { startReceiver, type Received } from '../support/receiver.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
-import { openEventStream, type EventStream } from '../support/sse.ts';
+import { openEventStream, type EventStream } from '../../scripts/lib/sse.ts';
 
 /**
  * The flood desk on a server of its own per engine, on a manual clock (FLOOD_SWEEP_SECONDS=0:

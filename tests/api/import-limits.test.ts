@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { deflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { Client } from '../support/client.ts';
+import { Client, expectBody } from '../support/client.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 
 const engines = inject('engines');
@@ -77,15 +77,14 @@ const longCsv = (rows: number) => `code,fiscal_year\n${'X,1\n'.repeat(rows)}`;
 
 /** Latency of /api/health, sampled back to back until `work` settles: the longest one. */
 async function slowestHealthWhile<T>(url: string, work: Promise<T>): Promise<{ result: T; slowest: number; samples: number }> {
+  const { api } = new Client(url);
   let settled = false;
   const done = work.finally(() => { settled = true; });
   let slowest = 0;
   let samples = 0;
   while (!settled) {
     const started = performance.now();
-    const response = await fetch(`${url}/api/health`);
-    expect(response.status).toBe(200);
-    await response.arrayBuffer();
+    await expectBody(api.health.$get());
     slowest = Math.max(slowest, performance.now() - started);
     samples++;
   }
@@ -101,11 +100,10 @@ describe.each(engines)('import limits on $engine', ({ url }) => {
     expect(base64(csv).length).toBeLessThan(1_000_000); // within the body limit: the rows are the problem
     const started = performance.now();
     const { result, slowest, samples } = await slowestHealthWhile(url,
-      planner.post<{ error: string; field: string }>('projects/import', { format: 'csv', content: base64(csv), filename: 'long.csv' }));
+      expectBody(planner.api.projects.import.$post({ json: { format: 'csv', content: base64(csv), filename: 'long.csv' } }), 400));
     const elapsed = performance.now() - started;
-    expect(result.status).toBe(400);
-    expect(result.body.field).toBe('content');
-    expect(result.body.error).toMatch(/long\.csv: more than 5,000 rows/);
+    expect(result.field).toBe('content');
+    expect(result.error).toMatch(/long\.csv: more than 5,000 rows/);
     expect(elapsed, 'the refusal').toBeLessThan(2_000);
     expect(samples).toBeGreaterThan(0);
     expect(slowest, `slowest of ${samples} health checks`).toBeLessThan(300);
@@ -113,29 +111,27 @@ describe.each(engines)('import limits on $engine', ({ url }) => {
 
   it('accepts exactly 5,000 rows as far as the row count goes', async () => {
     // Every row is wrong in other ways; what matters is that the count does not refuse the file.
-    const response = await planner.post<{ field: string; errors: unknown[] }>('projects/import', { format: 'csv', content: base64(longCsv(5000)) });
-    expect(response).toMatchObject({ status: 400, body: { field: 'file' } });
+    const refusal = await expectBody(planner.api.projects.import.$post({ json: { format: 'csv', content: base64(longCsv(5000)) } }), 400);
+    expect(refusal).toMatchObject({ field: 'file' });
   });
 
   it('refuses an XLSX with too many rows before building it', async () => {
     const rows = Array.from({ length: 5002 }, (_, k) => `<row r="${k + 1}"><c r="A${k + 1}"><v>${k}</v></c></row>`).join('');
     const file = zip([...PACKAGE, part('xl/worksheets/sheet1.xml', `<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>${rows}</sheetData></worksheet>`)]);
-    const response = await planner.post<{ error: string; field: string }>('projects/import', { format: 'xlsx', content: base64(file) });
-    expect(response.status).toBe(400);
-    expect(response.body).toMatchObject({ field: 'content' });
-    expect(response.body.error).toMatch(/more than 5,000 rows/);
+    const refusal = await expectBody(planner.api.projects.import.$post({ json: { format: 'xlsx', content: base64(file) } }), 400);
+    expect(refusal).toMatchObject({ field: 'content' });
+    expect(refusal.error).toMatch(/more than 5,000 rows/);
   });
 
   it('refuses XLSX bombs, honest or lying about their size, without unpacking them', async () => {
     const files = xlsxBombs();
     const started = performance.now();
-    const answers = await Promise.all(Object.values(files).map((file) =>
-      planner.post<{ error: string; field: string }>('projects/import', { format: 'xlsx', content: base64(file) })));
+    const refusals = await Promise.all(Object.values(files).map((file) =>
+      expectBody(planner.api.projects.import.$post({ json: { format: 'xlsx', content: base64(file) } }), 400)));
     expect(performance.now() - started, 'three bombs refused').toBeLessThan(3_000);
-    for (const answer of answers) {
-      expect(answer.status).toBe(400);
-      expect(answer.body.field).toBe('content');
-      expect(answer.body.error).toMatch(/XLSX file is refused: it (would unpack to [\d,]+ bytes; at most|unpacks to more than) 20,971,520/);
+    for (const refusal of refusals) {
+      expect(refusal.field).toBe('content');
+      expect(refusal.error).toMatch(/XLSX file is refused: it (would unpack to [\d,]+ bytes; at most|unpacks to more than) 20,971,520/);
     }
   });
 });
@@ -154,7 +150,7 @@ describe.each(engines.filter((e) => e.databaseUrl))('XLSX bombs and server memor
     const files = xlsxBombs();
     const before = peakRss(server.process.pid as number);
     const answers = await Promise.all(Object.values(files).map((file) =>
-      planner.post('projects/import', { format: 'xlsx', content: base64(file) })));
+      planner.api.projects.import.$post({ json: { format: 'xlsx', content: base64(file) } })));
     expect(answers.map((a) => a.status)).toEqual([400, 400, 400]);
     const growth = peakRss(server.process.pid as number) - before;
     // Unpacked in full they are 320 MB, and ExcelJS holds several times that; the cap allows 3 × 20 MB.

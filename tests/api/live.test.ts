@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { Client } from '../support/client.ts';
+import { Client, expectBody } from '../support/client.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
-import { openEventStream } from '../support/sse.ts';
+import { eventOf, openEventStream } from '../../scripts/lib/sse.ts';
 
 const postgis = inject('engines').find((e) => e.engine === 'postgis');
 
@@ -20,29 +20,27 @@ describe.runIf(postgis)('the live stream across two server processes on PostGIS'
 
   it('delivers a reading posted to one process to an SSE client of the other, and an acknowledgement back', async () => {
     const admin = await Client.signIn(first, 'admin');
-    const { key } = (await admin.post<{ key: string }>('devices', { kind: 'sensor', code: 'FP08' })).body;
-    const sensors = (await admin.get<{ features: { properties: { code: string; critical_m: number } }[] }>('sensors')).body;
+    const { key } = await expectBody(admin.api.devices.$post({ json: { kind: 'sensor', code: 'FP08' } }), 201);
+    const sensors = await expectBody(admin.api.sensors.$get());
     const critical = sensors.features.find((f) => f.properties.code === 'FP08')?.properties.critical_m as number;
 
     const disasterOnSecond = await Client.signIn(second.url, 'disaster');
     const onSecond = await openEventStream(`${second.url}/api/live`, { cookie: disasterOnSecond.sessionCookie as string });
     const onFirst = await openEventStream(`${first}/api/live`);
     try {
-      await onSecond.next((e) => e.event === 'snapshot');
-      await onFirst.next((e) => e.event === 'snapshot');
+      await onSecond.next(eventOf('snapshot'));
+      await onFirst.next(eventOf('snapshot'));
       const reading = { sensor: 'FP08', time: new Date().toISOString(), level_m: critical + 0.15 };
-      expect((await new Client(first).post('readings', { readings: [reading] }, { 'x-device-key': key })).status).toBe(200);
+      await expectBody(Client.device(first, key).api.readings.$post({ json: { readings: [reading] } }));
 
-      const sensorEvent = await onSecond.next((e) => e.event === 'sensor' && (e.data as { code: string }).code === 'FP08');
+      const sensorEvent = await onSecond.next(eventOf('sensor', (s) => s.code === 'FP08'));
       expect(sensorEvent.data).toMatchObject({ band: 'critical', level_m: reading.level_m });
-      const alertEvent = await onSecond.next((e) => e.event === 'alert' && (e.data as { alert: { sensor_code: string } }).alert.sensor_code === 'FP08');
-      const alert = (alertEvent.data as { change: string; alert: { id: number; severity: string; view: string } });
+      const { data: alert } = await onSecond.next(eventOf('alert', (a) => a.alert.sensor_code === 'FP08'));
       expect(alert).toMatchObject({ change: 'opened', alert: { severity: 'critical', view: 'full' } });
 
       // Acknowledged through the second process: the first process's public client hears of it.
-      expect((await disasterOnSecond.post(`alerts/${alert.alert.id}/acknowledge`, {})).status).toBe(200);
-      const acknowledged = await onFirst.next((e) => e.event === 'alert' && (e.data as { change: string; alert: { id: number } }).change === 'acknowledged'
-        && (e.data as { alert: { id: number } }).alert.id === alert.alert.id);
+      await expectBody(disasterOnSecond.api.alerts[':id'].acknowledge.$post({ param: { id: String(alert.alert.id) }, json: {} }));
+      const acknowledged = await onFirst.next(eventOf('alert', (a) => a.change === 'acknowledged' && a.alert.id === alert.alert.id));
       expect(JSON.stringify(acknowledged.data)).not.toContain('acknowledged_by');
     } finally {
       onSecond.close();

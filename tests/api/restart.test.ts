@@ -8,7 +8,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Client } from '../support/client.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
-import { openEventStream, type ServerEvent } from '../support/sse.ts';
+import { openEventStream, type LiveEvent as ServerEvent } from '../../scripts/lib/sse.ts';
 import { until } from '../support/wait.ts';
 
 const run = promisify(execFile);

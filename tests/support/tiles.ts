@@ -10,6 +10,9 @@ export function tileAt(lon: number, lat: number, z: number): { z: number; x: num
   return { z, x, y };
 }
 
+/** A tile as the tile route's parameters (`GET /api/tiles/parcels/:z/:x/:y`): the row carries the `.mvt`. */
+export const tileParam = ({ z, x, y }: { z: number; x: number; y: number }) => ({ z: String(z), x: String(x), y: `${y}.mvt` });
+
 export function decodeTile(bytes: ArrayBuffer): VectorTile {
   return new VectorTile(new PbfReader(new Uint8Array(bytes)));
 }
