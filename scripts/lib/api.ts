@@ -52,7 +52,10 @@ export class DeviceKeys {
     this.cache = persist ? readKeyCache() : {};
   }
 
-  private get mine(): Record<string, string> { return (this.cache[this.api.base] ??= {}); }
+  private get mine(): Record<string, string> {
+    this.cache[this.api.base] ??= {};
+    return this.cache[this.api.base] as Record<string, string>;
+  }
 
   async keyFor(code: string): Promise<string> {
     return this.mine[code] ?? this.renew(code);

@@ -103,7 +103,6 @@ export class Client {
   get sessionCookie(): string | null { return this.cookie; }
 }
 
-export const publicClient = (base: string) => new Client(base);
 
 /**
  * The body of an answer with `Status`: as the route declares it, or, for a refusal it does not

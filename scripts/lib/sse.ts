@@ -50,8 +50,7 @@ async function readEvents(body: ReadableStream<Uint8Array>, signal: AbortSignal,
     if (endedInCr && text.startsWith('\n')) text = text.slice(1);
     endedInCr = text.endsWith('\r');
     buffer += text.replace(/\r\n?/g, '\n');
-    let end: number;
-    while ((end = buffer.indexOf('\n\n')) >= 0) {
+    for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
       const block = buffer.slice(0, end);
       buffer = buffer.slice(end + 2);
       let event = 'message';

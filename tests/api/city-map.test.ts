@@ -76,7 +76,7 @@ describe.each(engines)('city map API on $engine', ({ engine, url }) => {
     const s4 = await projects({ fy: '2561', strategy: 'S4' });
     expect(s4).toHaveLength(197);
     const byZone = await Promise.all([1, 2, 3, 4].map((zone) => projects({ fy: '2561', zone: String(zone) })));
-    byZone.forEach((list, i) => expect(list.every((p) => p.properties.zone_id === i + 1)).toBe(true));
+    for (const [i, list] of byZone.entries()) expect(list.every((p) => p.properties.zone_id === i + 1)).toBe(true);
     expect(byZone.reduce((sum, list) => sum + list.length, 0)).toBe(519);
     const box = [102.825, 16.425, 102.845, 16.44] as [number, number, number, number];
     const inBox = await projects({ fy: '2561', bbox: box.join(',') });

@@ -8,7 +8,10 @@ const lines = { watch_m: 1.0, warning_m: 1.4, critical_m: 1.8, hysteresis_m: 0.0
 const run = (levels: number[], start: Band = 'normal') => {
   const bands: Band[] = [];
   let band = start;
-  for (const level of levels) bands.push((band = nextBand(band, level, lines)));
+  for (const level of levels) {
+    band = nextBand(band, level, lines);
+    bands.push(band);
+  }
   return bands;
 };
 
