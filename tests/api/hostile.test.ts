@@ -1,12 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import type { FeatureCollection, Geometry } from 'geojson';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { Client } from '../support/client.ts';
-import { startServer, type RunningServer } from '../support/server.ts';
+import { openSeededApp, type AppUnderTest } from '../support/app.ts';
+import { answer, Client, expectBody } from '../support/client.ts';
 
 const engines = inject('engines');
 
@@ -286,66 +283,62 @@ describe.each(engines)('hostile input on $engine', ({ url }) => {
   });
 });
 
-describe.each(engines)('sign-in limits and session expiry on $engine', ({ engine, databaseUrl }) => {
-  let server: RunningServer;
-  let dataDir: string | null = null;
+describe.each(engines)('sign-in limits and session expiry on $engine', (target) => {
+  let app: AppUnderTest;
   beforeAll(async () => {
-    // A server of its own: short sessions, and client addresses taken from X-Forwarded-For so
-    // the address limit can be reached without locking this machine out of the other suites.
-    const env: Record<string, string> = { MUEANG_MODE: 'demo', SESSION_MAX_SECONDS: '3', SESSION_IDLE_SECONDS: '60', TRUST_PROXY: '1', PARCEL_SCALE: '0.02' };
-    if (engine === 'postgis' && databaseUrl) env.DATABASE_URL = databaseUrl;
-    else env.DATA_DIR = dataDir = mkdtempSync(join(tmpdir(), 'mueang-expiry-'));
-    server = await startServer(env);
+    // An app of its own, in this process, on a copy of the seeded data and a manual clock: short
+    // sessions, and client addresses taken from X-Forwarded-For so the address limit can be
+    // reached without locking anyone else out.
+    app = await openSeededApp(target, 'mueang_expiry_test',
+      { MUEANG_CLOCK: 'manual', SESSION_MAX_SECONDS: '3', SESSION_IDLE_SECONDS: '60', TRUST_PROXY: '1', FLOOD_SWEEP_SECONDS: '0' });
   }, 120_000);
   afterAll(async () => {
-    await server?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await app?.close();
   });
+
+  const signIn = (username: string, password: string, address: string) =>
+    answer(app.client({ 'x-forwarded-for': address }).api.auth.login.$post({ json: { username, password } }));
 
   // Sign-ins and sign-outs are recorded (attempts, sessions, audit): these change the database by design.
   it('SQL injection in a sign-in is a wrong password', async () => {
-    const response = await new Client(server.url).post('auth/login', { username: "admin' --", password: "' OR '1'='1" }, { 'x-forwarded-for': '192.0.2.50' });
-    expect(response.status).toBe(401);
+    expect((await signIn("admin' --", "' OR '1'='1", '192.0.2.50')).status).toBe(401);
   });
 
   it('a signed-out session is dead', async () => {
-    const client = await Client.signIn(server.url, 'auditor');
-    const stolen = Client.withSession(server.url, client.sessionCookie, 'x');
-    expect((await client.post('auth/logout')).status).toBe(200);
-    expect((await stolen.get('audit?limit=1')).status).toBe(401);
+    const client = await app.signIn('auditor');
+    const stolen = app.client({ cookie: client.sessionCookie ?? '', 'x-csrf-token': 'x' });
+    expect((await client.api.auth.logout.$post()).status).toBe(200);
+    expect((await stolen.api.audit.$get({ query: { limit: '1' } })).status).toBe(401);
   });
 
   it('an expired session is the public again', async () => {
-    const client = await Client.signIn(server.url, 'auditor');
-    expect((await client.get('audit?limit=1')).status).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, 3500));
-    expect((await client.get('audit?limit=1')).status).toBe(401);
+    const client = await app.signIn('auditor');
+    expect((await client.api.audit.$get({ query: { limit: '1' } })).status).toBe(200);
+    // Sessions end by the server's clock: 2 s of the 3 s lifetime leave it alive, 2 more end it.
+    app.clock.manual?.advance(2);
+    expect((await client.api.audit.$get({ query: { limit: '1' } })).status).toBe(200);
+    app.clock.manual?.advance(2);
+    expect((await client.api.audit.$get({ query: { limit: '1' } })).status).toBe(401);
   });
 
   it('locks an account after five wrong passwords, and says so', async () => {
-    const admin = await Client.signIn(server.url, 'admin');
-    const username = `locked-${engine}-${Date.now() % 1e6}`;
-    expect((await admin.post('users', { username, password: 'the right password', display_name: 'L', role: 'executive' })).status).toBe(201);
-    const from = { 'x-forwarded-for': '198.51.100.7' };
-    const attempt = (password: string) => new Client(server.url).post<{ error: string }>('auth/login', { username, password }, from);
+    const admin = await app.signIn('admin');
+    const username = `locked-${target.engine}`;
+    await expectBody(admin.api.users.$post({ json: { username, password: 'the right password', display_name: 'L', role: 'executive' } }), 201);
+    const attempt = (password: string) => signIn(username, password, '198.51.100.7');
     for (let i = 0; i < 4; i++) expect((await attempt('wrong password')).status).toBe(401);
     const fifth = await attempt('wrong password');
-    expect(fifth.status).toBe(423);
-    expect(fifth.body.error).toMatch(/locked/);
-    const right = await attempt('the right password');
-    expect(right.status).toBe(423);
+    expect(fifth).toMatchObject({ status: 423, body: { error: expect.stringMatching(/locked/) } });
+    expect((await attempt('the right password')).status).toBe(423);
   });
 
   it('pauses an address after twenty failed sign-ins', async () => {
-    const from = { 'x-forwarded-for': '203.0.113.9' };
-    for (let i = 0; i < 20; i++) {
-      const response = await new Client(server.url).post('auth/login', { username: `nobody${i}`, password: 'guess' }, from);
-      expect(response.status).toBe(401);
-    }
-    const blocked = await new Client(server.url).post('auth/login', { username: 'admin', password: 'mueang-demo-2561' }, from);
+    const from = '203.0.113.9';
+    for (let i = 0; i < 20; i++) expect((await signIn(`nobody${i}`, 'guess', from)).status).toBe(401);
+    const blocked = await signIn('admin', 'mueang-demo-2561', from);
     expect(blocked.status).toBe(429);
     expect(blocked.headers.get('retry-after')).toBe('900');
     // Another address is not affected.
-    expect((await new Client(server.url).post('auth/login', { username: 'admin', password: 'mueang-demo-2561' }, { 'x-forwarded-for': '192.0.2.1' })).status).toBe(200);
+    expect((await signIn('admin', 'mueang-demo-2561', '192.0.2.1')).status).toBe(200);
   });
 });
