@@ -54,13 +54,15 @@ async function main(): Promise<void> {
     });
     child.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
   });
-  const api = await Client.signIn(base, 'admin', DEMO_PASSWORD);
+  let api = await Client.signIn(base, 'admin', DEMO_PASSWORD);
   const sensor = (await listSensors(api)).find((s) => s.code === 'FP01')!;
   // A day past the sensor's latest reading (an earlier run's, on a database kept between runs).
   const latest = Date.parse(sensor.recorded_at ?? '') || 0;
   const ahead = Math.max(0, Math.ceil((latest - Date.now()) / 1000)) + count * 10 + 86_400;
   const moved = await expectBody(api.api.clock.$post({ json: { advance_s: ahead } }));
   const now = Date.parse(moved.now);
+  // Sessions end on the server's clock too: a day's jump ended this one.
+  api = await Client.signIn(base, 'admin', DEMO_PASSWORD);
   const key = await new DeviceKeys(api, false).keyFor(sensor.code);
   const span = sensor.critical_m + 0.2 - (sensor.watch_m - 0.5);
   const readings: Reading[] = Array.from({ length: count }, (_, i) => {

@@ -58,7 +58,7 @@ export const identify = createMiddleware<Env>(async (c, next) => {
   const token = getCookie(c, SESSION_COOKIE);
   if (token) {
     const session = /^[A-Za-z0-9_-]{43}$/.test(token)
-      ? await touchSession(c.var.db, token, c.var.settings.session.idleSeconds)
+      ? await touchSession(c.var.db, token, c.var.settings.session.idleSeconds, c.var.clock.now())
       : undefined;
     if (session) {
       c.set('viewer', { kind: 'user', ...session.user });

@@ -60,13 +60,17 @@ const tokenHash = (token: string) => createHash('sha256').update(token).digest('
 
 export interface SessionRecord { user: User; csrf_token: string; expires_at: string }
 
+/**
+ * Session times are the server's clock (`now`), not the database's: a drill or a test on a manual
+ * clock moves sessions towards their end as it moves everything else with a deadline.
+ */
 export async function insertSession(
-  db: Queryable, userId: number, token: string, csrfToken: string, maxSeconds: number, client: { ip: string; userAgent: string | null },
+  db: Queryable, userId: number, token: string, csrfToken: string, maxSeconds: number, client: { ip: string; userAgent: string | null }, now: Date,
 ): Promise<void> {
   await db.query(
-    `INSERT INTO sessions (token_hash, user_id, csrf_token, expires_at, ip, user_agent)
-     VALUES ($1, $2, $3, now() + make_interval(secs => $4), $5, $6)`,
-    [tokenHash(token), userId, csrfToken, maxSeconds, client.ip, client.userAgent?.slice(0, 300) ?? null]);
+    `INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, expires_at, ip, user_agent)
+     VALUES ($1, $2, $3, $7, $7, $7::timestamptz + make_interval(secs => $4), $5, $6)`,
+    [tokenHash(token), userId, csrfToken, maxSeconds, client.ip, client.userAgent?.slice(0, 300) ?? null, now]);
 }
 
 /**
@@ -74,20 +78,20 @@ export async function insertSession(
  * request, or by its user being disabled. Its last-seen time is moved on at most once a minute,
  * so a map loading a hundred tiles does not write a hundred times.
  */
-export async function touchSession(db: Queryable, token: string, idleSeconds: number): Promise<SessionRecord | undefined> {
+export async function touchSession(db: Queryable, token: string, idleSeconds: number, now: Date): Promise<SessionRecord | undefined> {
   const [row] = await db.query<User & { csrf_token: string; expires_at: string }>(
     `WITH live AS (
        SELECT s.token_hash, s.last_seen_at, s.csrf_token, s.expires_at, ${USER_COLUMNS}
        FROM sessions s JOIN users u ON u.id = s.user_id
        WHERE s.token_hash = $1 AND NOT u.disabled
-         AND s.expires_at > now() AND s.last_seen_at > now() - make_interval(secs => $2)),
+         AND s.expires_at > $3 AND s.last_seen_at > $3::timestamptz - make_interval(secs => $2)),
      touched AS (
-       UPDATE sessions SET last_seen_at = now()
-       FROM live WHERE sessions.token_hash = live.token_hash AND live.last_seen_at < now() - interval '1 minute')
+       UPDATE sessions SET last_seen_at = $3
+       FROM live WHERE sessions.token_hash = live.token_hash AND live.last_seen_at < $3::timestamptz - interval '1 minute')
      SELECT id, username, display_name, role, zones, csrf_token,
             to_char(expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS expires_at
      FROM live`,
-    [tokenHash(token), idleSeconds]);
+    [tokenHash(token), idleSeconds, now]);
   if (!row) return undefined;
   const { csrf_token, expires_at, ...user } = row;
   return { user, csrf_token, expires_at };
@@ -101,9 +105,12 @@ export async function deleteSessionsOf(db: Queryable, userId: number): Promise<v
   await db.query('DELETE FROM sessions WHERE user_id = $1', [userId]);
 }
 
-/** Housekeeping on each sign-in: expired sessions, attempts too old to count, and guards that lock nothing, go. */
-export async function forgetExpired(db: Queryable, attemptWindowSeconds: number): Promise<void> {
-  await db.query('DELETE FROM sessions WHERE expires_at < now()');
+/**
+ * Housekeeping on each sign-in: expired sessions (by the server's clock, `now`, as they expire),
+ * attempts too old to count, and guards that lock nothing, go.
+ */
+export async function forgetExpired(db: Queryable, attemptWindowSeconds: number, now: Date): Promise<void> {
+  await db.query('DELETE FROM sessions WHERE expires_at < $1', [now]);
   await db.query('DELETE FROM login_attempts WHERE at < now() - make_interval(secs => $1)', [attemptWindowSeconds]);
   // Guards a sign-in holds right now are skipped, not waited for: waiting here, in no fixed
   // order, could close a circle with sign-ins that lock their account and address guards.

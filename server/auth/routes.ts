@@ -89,11 +89,11 @@ export const authRoutes = new Hono<Env>()
     const csrfToken = auth.newToken();
     const user: User = { id: account.id, username: account.username, display_name: account.display_name, role: account.role, zones: account.zones };
     await db.transaction(async (tx) => {
-      await auth.forgetExpired(tx, WINDOW_SECONDS);
+      await auth.forgetExpired(tx, WINDOW_SECONDS, c.var.clock.now());
       await auth.markAttemptSucceeded(tx, claim.attempt);
       if (claim.accountLock) await auth.clearGuardLock(tx, 'account', name);
       if (claim.addressLock) await auth.clearGuardLock(tx, 'address', ip);
-      await auth.insertSession(tx, user.id, token, csrfToken, settings.session.maxSeconds, { ip, userAgent: c.req.header('user-agent') ?? null });
+      await auth.insertSession(tx, user.id, token, csrfToken, settings.session.maxSeconds, { ip, userAgent: c.req.header('user-agent') ?? null }, c.var.clock.now());
       await recordAudit(tx, { kind: 'user', id: user.id, name: user.username, ip }, { action: 'login', entity: 'session', entityId: null });
     });
     setCookie(c, SESSION_COOKIE, token, {

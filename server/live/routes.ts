@@ -83,7 +83,7 @@ export const liveRoutes = new Hono<Env>().get('/live', validate('query', z.objec
       while (!stream.aborted && !stream.closed && !failed) {
         await stream.sleep(HEARTBEAT_MS);
         // A signed-out or expired session ends the stream: the client reconnects as who it now is.
-        if (session && !(await touchSession(db, session.token, settings.session.idleSeconds))) break;
+        if (session && !(await touchSession(db, session.token, settings.session.idleSeconds, clock.now()))) break;
         await queue;
         if (!failed) await stream.write(': keep-alive\n\n');
       }

@@ -1,31 +1,26 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { openDatabase, type Db } from '../../server/db/index.ts';
-import { migrate } from '../../server/db/migrate.ts';
+import type { Db } from '../../server/db/index.ts';
 import { capAlertXml } from '../../server/flood/cap.ts';
 import type { Alert } from '../../server/flood/queries/alerts.ts';
 import { affectedBy } from '../../server/flood/queries/area.ts';
-import { Client } from '../support/client.ts';
-import { freshDatabase } from '../support/databases.ts';
-import { startServer, type RunningServer } from '../support/server.ts';
+import { openSeededApp, type AppUnderTest } from '../support/app.ts';
+import { expectBody, type Client } from '../support/client.ts';
+import { openCopy } from '../support/databases.ts';
 
 /**
  * The server's data layer, on each engine: the SQL functions and queries over hand-made
  * geometry (an empty, migrated database in this process), and the access scope of alert
- * lists over HTTP on a server of its own (manual clock, a small demo city).
+ * lists through the API, on an app of its own (manual clock, a copy of the seeded demo city).
  */
 const engines = inject('engines');
 
-describe.each(engines)('the data layer on $engine', ({ engine, databaseUrl }) => {
+describe.each(engines)('the data layer on $engine', (target) => {
   let db: Db;
+  let close: () => Promise<void>;
 
   beforeAll(async () => {
-    db = engine === 'postgis'
-      ? await openDatabase({ url: await freshDatabase(databaseUrl as string, 'mueang_data_layer_test'), dataDir: null })
-      : await openDatabase({ dataDir: null });
-    await migrate(db);
+    // A migrated database of its own, empty: the run's template, copied.
+    ({ db, close } = await openCopy(target, 'migrated', 'mueang_data_layer_test'));
     // Two zones of one community each, side by side: x 102.80–102.81 is zone 1, 102.81–102.82 zone 2.
     const square = (x0: number, x1: number) => `MULTIPOLYGON(((${x0} 16.40, ${x1} 16.40, ${x1} 16.41, ${x0} 16.41, ${x0} 16.40)))`;
     for (const [id, x0, x1] of [[1, 102.80, 102.81], [2, 102.81, 102.82]] as const) {
@@ -35,7 +30,7 @@ describe.each(engines)('the data layer on $engine', ({ engine, databaseUrl }) =>
     }
   }, 120_000);
 
-  afterAll(async () => { await db?.close(); });
+  afterAll(async () => { await close?.(); });
 
   const placeOf = async (wkt: string) =>
     db.query<{ community_id: number; zone_id: number }>('SELECT * FROM place_community(ST_GeomFromText($1, 4326))', [wkt]);
@@ -74,32 +69,25 @@ describe.each(engines)('the data layer on $engine', ({ engine, databaseUrl }) =>
   });
 });
 
-interface AlertRow { id: number; zone_id: number; severity: string; status: string; type: string; view: string }
+/** What the scope rule reads of an alert, public or staff view. */
+interface AlertRow { zone_id: number; severity: string; status: string; type: string }
 
-describe.each(engines)('zone-scoped alert lists on $engine', ({ engine, databaseUrl }) => {
-  let server: RunningServer;
-  let dataDir: string | null = null;
+describe.each(engines)('zone-scoped alert lists on $engine', (target) => {
+  let app: AppUnderTest;
   let admin: Client;
   let zoneOne: Client;
 
   beforeAll(async () => {
-    // A small city (2 % of the parcels) is enough: this is about alerts.
-    const common = { MUEANG_MODE: 'demo', MUEANG_CLOCK: 'manual', FLOOD_SWEEP_SECONDS: '0', PARCEL_SCALE: '0.02' };
-    if (engine === 'postgis') {
-      server = await startServer({ ...common, DATABASE_URL: await freshDatabase(databaseUrl as string, 'mueang_zone_scope_test') });
-    } else {
-      dataDir = mkdtempSync(join(tmpdir(), 'mueang-zone-scope-'));
-      server = await startServer({ ...common, DATA_DIR: dataDir });
-    }
-    admin = await Client.signIn(server.url, 'admin');
-    zoneOne = await Client.signIn(server.url, 'engineer-z1');
+    // An app of its own, in this process, on a copy of the seeded data and a manual clock.
+    app = await openSeededApp(target, 'mueang_zone_scope_test', { MUEANG_CLOCK: 'manual', FLOOD_SWEEP_SECONDS: '0' });
+    admin = await app.signIn('admin');
+    zoneOne = await app.signIn('engineer-z1');
     // Every seeded sensor falls silent: each opens an offline alert (yellow), in every zone.
-    expect((await admin.post('clock', { advance_s: 1800 })).status).toBe(200);
+    await expectBody(admin.api.clock.$post({ json: { advance_s: 1800 } }));
   }, 180_000);
 
   afterAll(async () => {
-    await server?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await app?.close();
   });
 
   // What the access policy lets a zone-1 user see: everything in zone 1, active orange and red
@@ -107,25 +95,28 @@ describe.each(engines)('zone-scoped alert lists on $engine', ({ engine, database
   const zoneOneMaySee = (a: AlertRow) => a.zone_id === 1
     || (['warning', 'critical'].includes(a.severity) && ['open', 'acknowledged'].includes(a.status) && a.type !== 'offline');
 
-  it.each(['all', 'wall'])('gives a zone-scoped user as many of their alerts as the limit asks (state=%s)', async (state) => {
-    const every = (await admin.get<AlertRow[]>(`alerts?state=${state}&limit=1000`)).body;
+  const alerts = (client: Client, state: 'all' | 'wall' | 'active', limit: number) =>
+    expectBody(client.api.alerts.$get({ query: { state, limit: String(limit) } }));
+
+  it.each(['all', 'wall'] as const)('gives a zone-scoped user as many of their alerts as the limit asks (state=%s)', async (state) => {
+    const every = await alerts(admin, state, 1000);
     const theirs = every.filter(zoneOneMaySee);
     // Most alerts are in other zones and hidden from this user; a few are theirs.
     expect(every.length - theirs.length).toBeGreaterThan(theirs.length);
     expect(theirs.length).toBeGreaterThan(3);
     const limit = theirs.length - 1;
-    const got = (await zoneOne.get<AlertRow[]>(`alerts?state=${state}&limit=${limit}`)).body;
+    const got = await alerts(zoneOne, state, limit);
     expect(got).toHaveLength(limit);
     expect(got.every(zoneOneMaySee)).toBe(true);
-    const all = (await zoneOne.get<AlertRow[]>(`alerts?state=${state}&limit=1000`)).body;
+    const all = await alerts(zoneOne, state, 1000);
     expect(all.map((a) => a.id).sort()).toEqual(theirs.map((a) => a.id).sort());
   });
 
   it('lists for the public only the public warnings, as many as asked for', async () => {
-    const every = (await admin.get<AlertRow[]>('alerts?state=active&limit=1000')).body;
+    const every = await alerts(admin, 'active', 1000);
     const warnings = every.filter((a) => ['warning', 'critical'].includes(a.severity) && a.type !== 'offline');
     expect(warnings.length).toBeGreaterThan(0);
-    const got = (await new Client(server.url).get<AlertRow[]>(`alerts?state=active&limit=${warnings.length}`)).body;
+    const got = await alerts(app.client(), 'active', warnings.length);
     expect(got.map((a) => a.id).sort()).toEqual(warnings.map((a) => a.id).sort());
     expect(got.every((a) => a.view === 'public')).toBe(true);
   });

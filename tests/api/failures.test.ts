@@ -1,9 +1,9 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { openDatabase, type Db } from '../../server/db/index.ts';
+import type { Db } from '../../server/db/index.ts';
 import { openPostgis } from '../../server/db/postgis.ts';
 import { classifyFailure, DatabaseUnavailable, describeError } from '../../server/failures.ts';
-import { freshDatabase } from '../support/databases.ts';
+import { freshDatabase, openCopy } from '../support/databases.ts';
 import { secretsIn } from '../support/logs.ts';
 import { until } from '../support/wait.ts';
 
@@ -13,16 +13,16 @@ const HASH = '$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaG
 const failureOf = (work: Promise<unknown>) => work.then(() => { throw new Error('expected the query to fail'); }, (error: unknown) => error);
 
 /**
- * The errors each engine really raises (the embedded one in memory in this process, PostGIS
- * on the test database): what the API answers for them and what the log says of them.
+ * The errors each engine really raises (on a database of their own, opened in this process): what the API answers for them and what the log says of them.
  */
-describe.each(engines)('errors from $engine', ({ engine, databaseUrl }) => {
+describe.each(engines)('errors from $engine', (target) => {
   let db: Db;
+  let close: () => Promise<void>;
   beforeAll(async () => {
-    db = await openDatabase({ url: databaseUrl ?? undefined, dataDir: null });
-    if (engine === 'embedded') await db.exec('CREATE EXTENSION IF NOT EXISTS postgis');
+    // A migrated database of its own (PostGIS in it): the run's template, copied.
+    ({ db, close } = await openCopy(target, 'migrated', 'mueang_errors_test'));
   }, 120_000);
-  afterAll(async () => db?.close());
+  afterAll(async () => close?.());
 
   it.each([
     ['a WKT that does not close', 'SELECT ST_GeomFromText($1, 4326)', ['POINT(102.83 16.43'], /^invalid geometry: parse error/],

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { Client } from '../support/client.ts';
+import { Client, expectBody } from '../support/client.ts';
 import { secretsIn } from '../support/logs.ts';
 import { startSeededServer, type RunningServer } from '../support/server.ts';
 
@@ -27,24 +27,22 @@ describe.each(inject('engines'))('the server log on $engine', (target) => {
 
   it('names neither passwords, their hashes, device keys nor their hashes when queries that carry them fail', async () => {
     // A NUL byte reaches PostgreSQL, which refuses it (22021) in the INSERT that carries the hash.
-    const badUser = await admin.post('users', { username: 'log-check', password: PASSWORD, display_name: 'Log\u0000check', role: 'planner' });
-    expect(badUser.status).toBe(400);
-    const badDevice = await admin.post('devices', { kind: 'sensor', code: 'FP04', label: 'gauge\u0000' });
-    expect(badDevice.status).toBe(400);
+    const badUser = admin.api.users.$post({ json: { username: 'log-check', password: PASSWORD, display_name: 'Log\u0000check', role: 'planner' } });
+    expect((await badUser).status).toBe(400);
+    const badDevice = admin.api.devices.$post({ json: { kind: 'sensor', code: 'FP04', label: 'gauge\u0000' } });
+    expect((await badDevice).status).toBe(400);
 
     // An account and a key that exist, then a change of password that fails with them.
-    const user = await admin.post<{ id: number }>('users', { username: 'log-check', password: PASSWORD, display_name: 'Log check', role: 'planner' });
-    expect(user.status).toBe(201);
-    const device = await admin.post<{ key: string }>('devices', { kind: 'sensor', code: 'FP04' });
-    expect(device.status).toBe(201);
-    const badChange = await admin.patch(`users/${user.body.id}`, { password: NEW_PASSWORD, display_name: 'Log\u0000check' });
-    expect(badChange.status).toBe(400);
+    const user = await expectBody(admin.api.users.$post({ json: { username: 'log-check', password: PASSWORD, display_name: 'Log check', role: 'planner' } }), 201);
+    const device = await expectBody(admin.api.devices.$post({ json: { kind: 'sensor', code: 'FP04' } }), 201);
+    const badChange = admin.api.users[':id'].$patch({ param: { id: String(user.id) }, json: { password: NEW_PASSWORD, display_name: 'Log\u0000check' } });
+    expect((await badChange).status).toBe(400);
 
     // Two administrators creating the same account at once: one of them loses (400 or 409, never 500).
-    const racing = await Promise.all([1, 2].map(() => admin.post('users', { username: 'log-race', password: PASSWORD, display_name: 'Race', role: 'tax' })));
+    const racing = await Promise.all([1, 2].map(() => admin.api.users.$post({ json: { username: 'log-race', password: PASSWORD, display_name: 'Race', role: 'tax' } })));
     expect(racing.filter((r) => r.status === 201)).toHaveLength(1);
     for (const r of racing) expect([201, 400, 409]).toContain(r.status);
 
-    expect(secretsIn(server.log(), [PASSWORD, NEW_PASSWORD, device.body.key])).toEqual([]);
+    expect(secretsIn(server.log(), [PASSWORD, NEW_PASSWORD, device.key])).toEqual([]);
   });
 });

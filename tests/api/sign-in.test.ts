@@ -1,14 +1,11 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../server/auth/passwords.ts';
-import { Client, type Response } from '../support/client.ts';
-import { freshDatabase } from '../support/databases.ts';
-import { startServer, type RunningServer } from '../support/server.ts';
+import { openApp, openSeededApp, type AppUnderTest } from '../support/app.ts';
+import { answer, expectBody, type Client } from '../support/client.ts';
+import { copyOf } from '../support/databases.ts';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const engines = inject('engines');
@@ -19,34 +16,34 @@ const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${(made
 
 const PASSWORD = 'the right password';
 
-describe.each(engines)('sign-in limits under parallel attempts on $engine', ({ engine, databaseUrl }) => {
-  let server: RunningServer;
-  let dataDir: string | null = null;
+/** A sign-in's answer: a refusal's body says why (and until when). */
+interface Attempt { status: number; body: { error: string }; headers: Headers }
+
+describe.each(engines)('sign-in limits under parallel attempts on $engine', (target) => {
+  let app: AppUnderTest;
   let admin: Client;
   beforeAll(async () => {
-    // A server of its own: client addresses come from X-Forwarded-For, so each test has its own
-    // addresses and the locks made here never reach the other suites.
-    const env: Record<string, string> = { MUEANG_MODE: 'demo', TRUST_PROXY: '1', PARCEL_SCALE: '0.02' };
-    if (engine === 'postgis' && databaseUrl) env.DATABASE_URL = databaseUrl;
-    else env.DATA_DIR = dataDir = mkdtempSync(join(tmpdir(), 'mueang-sign-in-'));
-    server = await startServer(env);
-    admin = await Client.signIn(server.url, 'admin');
+    // An app of its own, in this process, on a copy of the seeded data: client addresses come
+    // from X-Forwarded-For, so each test has its own addresses, and the locks made here reach no
+    // other suite.
+    app = await openSeededApp(target, 'mueang_sign_in_test', { TRUST_PROXY: '1', FLOOD_SWEEP_SECONDS: '0' });
+    admin = await app.signIn('admin');
   }, 120_000);
   afterAll(async () => {
-    await server?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await app?.close();
   });
 
   const signIn = (username: string, password: string, address: string) =>
-    new Client(server.url).post<{ error: string }>('auth/login', { username, password }, { 'x-forwarded-for': address });
+    answer(app.client({ 'x-forwarded-for': address }).api.auth.login.$post({ json: { username, password } })) as Promise<Attempt>;
   const newAccount = async (prefix: string) => {
     const username = unique(prefix);
-    expect((await admin.post('users', { username, password: PASSWORD, display_name: prefix, role: 'executive' })).status).toBe(201);
+    await expectBody(admin.api.users.$post({ json: { username, password: PASSWORD, display_name: prefix, role: 'executive' } }), 201);
     return username;
   };
   const recorded = async (action: string, username: string) =>
-    (await admin.get<unknown[]>(`audit?action=${action}&entity_id=${username}&limit=500`)).body.length;
-  const statuses = (responses: Response[]) => responses.map((r) => r.status);
+    (await expectBody(admin.api.audit.$get({ query: { action, entity_id: username, limit: '500' } }))).length;
+  const statuses = (responses: Attempt[]) => responses.map((r) => r.status);
+  const idOf = async (username: string) => (await expectBody(admin.api.users.$get())).find((u) => u.username === username)!.id;
 
   it('40 parallel attempts on one account, the right password among them: no 200, at most 5 failures', async () => {
     const username = await newAccount('parallel');
@@ -79,7 +76,7 @@ describe.each(engines)('sign-in limits under parallel attempts on $engine', ({ e
     const known = await newAccount('known');
     const unknown = unique('unknown');
     const answers = async (username: string, address: string) => {
-      const all: Response<{ error: string }>[] = [];
+      const all: Attempt[] = [];
       for (let i = 0; i < 6; i++) all.push(await signIn(username, `wrong password ${i}`, address));
       return all;
     };
@@ -87,7 +84,7 @@ describe.each(engines)('sign-in limits under parallel attempts on $engine', ({ e
     expect(statuses(forKnown)).toEqual([401, 401, 401, 401, 423, 423]);
     expect(statuses(forUnknown)).toEqual(statuses(forKnown));
     // Same body shape and text (but for the time), same headers, a Retry-After saying the time left.
-    const shape = (r: Response<{ error: string }>) => ({
+    const shape = (r: Attempt) => ({
       keys: Object.keys(r.body).sort(),
       error: r.body.error.replace(/until \S+$/, 'until …'),
       headers: [...r.headers.keys()].filter((h) => h !== 'date').sort(),
@@ -105,8 +102,7 @@ describe.each(engines)('sign-in limits under parallel attempts on $engine', ({ e
     const username = await newAccount('reset');
     for (let i = 0; i < 5; i++) await signIn(username, 'wrong password', '198.18.4.1');
     expect((await signIn(username, PASSWORD, '198.18.4.1')).status).toBe(423);
-    const [user] = (await admin.get<{ id: number; username: string }[]>('users')).body.filter((u) => u.username === username);
-    expect((await admin.patch(`users/${user!.id}`, { password: 'a brand new secret' })).status).toBe(200);
+    await expectBody(admin.api.users[':id'].$patch({ param: { id: String(await idOf(username)) }, json: { password: 'a brand new secret' } }));
     expect((await signIn(username, 'a brand new secret', '198.18.4.2')).status).toBe(200);
   });
 
@@ -122,42 +118,41 @@ describe.each(engines)('sign-in limits under parallel attempts on $engine', ({ e
   ])('an administrator cannot set %s', async (_what, given) => {
     const username = unique('weak');
     const password = given.replace('USERNAME', username);
-    const created = await admin.post<{ field: string }>('users', { username, password, display_name: 'W', role: 'executive' });
+    const created = await answer(admin.api.users.$post({ json: { username, password, display_name: 'W', role: 'executive' } }));
     expect(created).toMatchObject({ status: 400, body: { field: 'password' } });
-    expect((await admin.get<{ username: string }[]>('users')).body.map((u) => u.username)).not.toContain(username);
+    expect((await expectBody(admin.api.users.$get())).map((u) => u.username)).not.toContain(username);
     const existing = await newAccount('strong');
-    const [user] = (await admin.get<{ id: number; username: string }[]>('users')).body.filter((u) => u.username === existing);
-    const changed = await admin.patch<{ field: string }>(`users/${user!.id}`, { password: given.replace('USERNAME', existing) });
+    const changed = await answer(admin.api.users[':id'].$patch({ param: { id: String(await idOf(existing)) }, json: { password: given.replace('USERNAME', existing) } }));
     expect(changed).toMatchObject({ status: 400, body: { field: 'password' } });
     expect((await signIn(existing, PASSWORD, '198.18.5.1')).status).toBe(200);
   });
 });
 
-describe.each(engines)('production mode on $engine', ({ engine, databaseUrl }) => {
+describe.each(engines)('production mode on $engine', (target) => {
   it('refuses the demo password for a new account, and so still starts next time', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'mueang-production-'));
-    const env: Record<string, string> = { MUEANG_MODE: 'production' };
-    if (engine === 'postgis' && databaseUrl) env.DATABASE_URL = await freshDatabase(databaseUrl, 'mueang_sign_in_production');
-    else env.DATA_DIR = dataDir;
+    // A new installation: every migration applied (from the run's template), no account yet.
+    const copy = await copyOf(target, 'migrated', 'mueang_sign_in_production');
+    const env = { MUEANG_MODE: 'production', ...copy.env };
     const createAdmin = (password: string) => promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/create-admin.ts', 'somchai'],
       { env: { ...process.env, DATABASE_URL: '', ...env, MUEANG_ADMIN_PASSWORD: password }, cwd: REPO });
     try {
       await expect(createAdmin(DEMO_PASSWORD)).rejects.toThrow(/password: the demo password/);
       await expect(createAdmin('somchai-admin-2026')).rejects.toThrow(/password: must not contain the username/);
       expect((await createAdmin('correct horse battery staple')).stdout).toMatch(/created administrator/);
-      let server = await startServer(env, 90_000);
+      // The production server, in this process (its refusal to start is startup.test.ts's).
+      let app = await openApp(env);
       try {
-        const admin = await Client.signIn(server.url, 'somchai', 'correct horse battery staple');
-        const demo = await admin.post<{ field: string }>('users', { username: 'clerk', password: DEMO_PASSWORD, display_name: 'C', role: 'executive' });
+        const admin = await app.signIn('somchai', 'correct horse battery staple');
+        const demo = await answer(admin.api.users.$post({ json: { username: 'clerk', password: DEMO_PASSWORD, display_name: 'C', role: 'executive' } }));
         expect(demo).toMatchObject({ status: 400, body: { field: 'password' } });
-        expect((await admin.post('users', { username: 'clerk', password: 'an officer of the city', display_name: 'C', role: 'executive' })).status).toBe(201);
+        await expectBody(admin.api.users.$post({ json: { username: 'clerk', password: 'an officer of the city', display_name: 'C', role: 'executive' } }), 201);
       } finally {
-        await server.stop();
+        await app.close();
       }
-      server = await startServer(env, 90_000);
-      await server.stop();
+      app = await openApp(env);
+      await app.close();
     } finally {
-      rmSync(dataDir, { recursive: true, force: true });
+      copy.remove();
     }
   }, 240_000);
 });

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openDatabase, type Db } from '../../server/db/index.ts';
 import { migrate, MIGRATIONS_DIR, readMigrations } from '../../server/db/migrate.ts';
 import { DEMO_ACCOUNTS, demoCredentialProblem, ensureDemoAccounts } from '../../server/auth/demo.ts';
@@ -10,10 +10,13 @@ import { seedDemoData } from '../../server/seed/index.ts';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { Client } from '../support/client.ts';
+import { Client, expectBody } from '../support/client.ts';
+import { copyOf, openCopy } from '../support/databases.ts';
 import { startServer } from '../support/server.ts';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
+/** The embedded engine's templates: start-up here is the embedded engine's (PostGIS starts in the shared setup). */
+const embedded = inject('engines').find((e) => e.engine === 'embedded')!;
 
 describe('migrations on the embedded engine', () => {
   let db: Db;
@@ -71,12 +74,12 @@ describe('migrations on the embedded engine', () => {
 
 describe('the audit trail in the database', () => {
   let db: Db;
+  let close: () => Promise<void>;
   beforeAll(async () => {
-    db = await openDatabase({ dataDir: null });
-    await migrate(db);
+    ({ db, close } = await openCopy(embedded, 'migrated', 'mueang-audit'));
     await db.query(`INSERT INTO audit_log (actor_kind, actor_name, action, entity) VALUES ('system', 'test', 'create', 'thing')`);
   }, 60_000);
-  afterAll(async () => db?.close());
+  afterAll(async () => close?.());
 
   it.each([
     ['UPDATE', "UPDATE audit_log SET action = 'nothing'"],
@@ -91,11 +94,11 @@ describe('the audit trail in the database', () => {
 
 describe('demo credentials', () => {
   let db: Db;
+  let close: () => Promise<void>;
   beforeAll(async () => {
-    db = await openDatabase({ dataDir: null });
-    await migrate(db);
+    ({ db, close } = await openCopy(embedded, 'migrated', 'mueang-demo-credentials'));
   }, 60_000);
-  afterAll(async () => db?.close());
+  afterAll(async () => close?.());
 
   it('exist only when demo mode makes them, and production sees them', async () => {
     expect(await demoCredentialProblem(db)).toBeNull();
@@ -115,39 +118,39 @@ describe('demo credentials', () => {
 
 describe('production mode', () => {
   it('refuses to start on a database with demo accounts', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'mueang-production-'));
+    // The run's seeded demo data: what a demo server leaves behind, its accounts included.
+    const copy = await copyOf(embedded, 'seeded', 'mueang-production');
     try {
-      const demo = await startServer({ DATA_DIR: dataDir, MUEANG_MODE: 'demo', PARCEL_SCALE: '0.02' });
-      await demo.stop();
-      await expect(startServer({ DATA_DIR: dataDir, MUEANG_MODE: 'production' }, 60_000))
+      await expect(startServer({ ...copy.env, MUEANG_MODE: 'production' }, 60_000))
         .rejects.toThrow(/production mode refuses to start: 8 demo account/);
     } finally {
-      rmSync(dataDir, { recursive: true, force: true });
+      copy.remove();
     }
   }, 120_000);
 });
 
 describe('a real administrator', () => {
   it('is created by the script, and signs in to a production server', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'mueang-admin-'));
-    const env = { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir, MUEANG_ADMIN_PASSWORD: 'correct horse battery staple' };
+    // A new installation: every migration applied (from the run's template), no account yet.
+    const copy = await copyOf(embedded, 'migrated', 'mueang-admin');
+    const env = { ...process.env, DATABASE_URL: '', ...copy.env, MUEANG_ADMIN_PASSWORD: 'correct horse battery staple' };
     try {
       const run = (args: string[]) => promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/create-admin.ts', ...args], { env, cwd: REPO });
       expect((await run(['somchai', 'สมชาย ใจดี'])).stdout).toMatch(/created administrator "somchai"/);
       await expect(run(['somchai'])).rejects.toThrow(/already exists/);
       await expect(promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/create-admin.ts', 'weak'],
         { env: { ...env, MUEANG_ADMIN_PASSWORD: 'short' }, cwd: REPO })).rejects.toThrow(/at least 12/);
-      const server = await startServer({ DATA_DIR: dataDir, MUEANG_MODE: 'production' }, 60_000);
+      const server = await startServer({ ...copy.env, MUEANG_MODE: 'production' }, 60_000);
       try {
         const admin = await Client.signIn(server.url, 'somchai', 'correct horse battery staple');
-        const me = await admin.get<{ user: { display_name: string; role: string } }>('auth/me');
-        expect(me.body.user).toMatchObject({ display_name: 'สมชาย ใจดี', role: 'admin' });
+        const me = await expectBody(admin.api.auth.me.$get());
+        expect(me.user).toMatchObject({ display_name: 'สมชาย ใจดี', role: 'admin' });
         expect((await Client.signIn(server.url, 'admin').catch((error: Error) => error.message))).toMatch(/401/);
       } finally {
         await server.stop();
       }
     } finally {
-      rmSync(dataDir, { recursive: true, force: true });
+      copy.remove();
     }
   }, 120_000);
 });

@@ -17,23 +17,34 @@ export interface EngineUnderTest {
   databaseUrl: string | null;
   /**
    * The demo data, migrated and seeded once for the whole run: a data directory to copy
-   * (embedded) or a database to clone (PostGIS). See `startSeededServer`.
+   * (embedded) or a database to clone (PostGIS). See `startSeededServer` and `openSeededApp`.
    */
   seeded: string;
+  /** The same before seeding: every migration applied, no data, no account (production's start). */
+  migrated: string;
 }
 
 declare module 'vitest' {
   export interface ProvidedContext { engines: EngineUnderTest[] }
 }
 
-/**
- * Migrates and seeds the demo data once, as a demo server's start-up does (the same functions),
- * so that every server the suites start begins from a copy instead of seeding for 15 s or more.
- */
-async function seed(options: { url?: string; dataDir: string | null }): Promise<void> {
+/** Applies every migration, as any server's start-up does. */
+async function migrated(options: { url?: string; dataDir: string | null }): Promise<void> {
   const db = await openDatabase(options);
   try {
     await migrate(db);
+  } finally {
+    await db.close();
+  }
+}
+
+/**
+ * Seeds the demo data once, as a demo server's start-up does (the same functions), so that every
+ * server the suites start begins from a copy instead of seeding for 15 s or more.
+ */
+async function seeded(options: { url?: string; dataDir: string | null }): Promise<void> {
+  const db = await openDatabase(options);
+  try {
     await seedDemoData(db, { now: new Date(), parcelScale: 1 });
     await ensureDemoAccounts(db);
   } finally {
@@ -41,20 +52,25 @@ async function seed(options: { url?: string; dataDir: string | null }): Promise<
   }
 }
 
-async function embedded(scratch: string): Promise<{ engine: 'embedded'; server: RunningServer; databaseUrl: null; seeded: string }> {
-  const seeded = join(scratch, 'seeded');
-  await seed({ dataDir: join(seeded, 'pglite') });
-  const shared = join(scratch, 'shared');
-  cpSync(seeded, shared, { recursive: true });
-  return { engine: 'embedded', server: await startServer({ DATA_DIR: shared, MUEANG_MODE: 'demo' }), databaseUrl: null, seeded };
+type Started = Omit<EngineUnderTest, 'url'> & { server: RunningServer };
+
+async function embedded(scratch: string): Promise<Started> {
+  const [migratedDir, seededDir, shared] = ['migrated', 'seeded', 'shared'].map((name) => join(scratch, name)) as [string, string, string];
+  await migrated({ dataDir: join(migratedDir, 'pglite') });
+  cpSync(migratedDir, seededDir, { recursive: true });
+  await seeded({ dataDir: join(seededDir, 'pglite') });
+  cpSync(seededDir, shared, { recursive: true });
+  return { engine: 'embedded', server: await startServer({ DATA_DIR: shared, MUEANG_MODE: 'demo' }), databaseUrl: null, seeded: seededDir, migrated: migratedDir };
 }
 
-/** TEST_DATABASE_URL's cluster gets the seeded database and the shared server's clone of it. */
-async function postgis(testUrl: string): Promise<{ engine: 'postgis'; server: RunningServer; databaseUrl: string; seeded: string }> {
-  const seeded = await freshDatabase(testUrl, 'mueang_seeded');
-  await seed({ url: seeded, dataDir: null });
-  const shared = await cloneDatabase(testUrl, 'mueang_shared', seeded);
-  return { engine: 'postgis', server: await startServer({ DATABASE_URL: shared, MUEANG_MODE: 'demo' }), databaseUrl: shared, seeded };
+/** TEST_DATABASE_URL's cluster gets the migrated and seeded templates and the shared server's clone. */
+async function postgis(testUrl: string): Promise<Started> {
+  const migratedUrl = await freshDatabase(testUrl, 'mueang_migrated');
+  await migrated({ url: migratedUrl, dataDir: null });
+  const seededUrl = await cloneDatabase(testUrl, 'mueang_seeded', migratedUrl);
+  await seeded({ url: seededUrl, dataDir: null });
+  const shared = await cloneDatabase(testUrl, 'mueang_shared', seededUrl);
+  return { engine: 'postgis', server: await startServer({ DATABASE_URL: shared, MUEANG_MODE: 'demo' }), databaseUrl: shared, seeded: seededUrl, migrated: migratedUrl };
 }
 
 /**
@@ -68,7 +84,7 @@ export default async function setup(project: TestProject) {
   const engines = await Promise.all([embedded(scratch), ...(postgisUrl ? [postgis(postgisUrl)] : [])]);
   if (!postgisUrl) console.warn('TEST_DATABASE_URL is not set: the API suite runs on the embedded engine only');
   console.log(`seeded and started the shared servers in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  project.provide('engines', engines.map(({ engine, server, databaseUrl, seeded }) => ({ engine, url: server.url, databaseUrl, seeded })));
+  project.provide('engines', engines.map(({ server, ...engine }) => ({ ...engine, url: server.url })));
   return async () => {
     await Promise.all(engines.map(({ server }) => server.stop()));
     rmSync(scratch, { recursive: true, force: true });

@@ -1,10 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { cloneDatabase } from './databases.ts';
+import { copyOf } from './databases.ts';
+import type { EngineUnderTest } from './engines.ts';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -49,20 +47,11 @@ export async function startServer(env: Record<string, string>, timeoutMs = 180_0
  * the run's seeded demo data (tests/support/engines.ts) instead of seeding for itself. `name`
  * names its PostGIS database. Stopping it removes its copy of the data.
  */
-export async function startSeededServer(
-  target: { engine: 'embedded' | 'postgis'; databaseUrl: string | null; seeded: string },
-  name: string,
-  env: Record<string, string> = {},
-): Promise<RunningServer> {
-  if (target.engine === 'postgis') {
-    const url = await cloneDatabase(target.databaseUrl as string, name, target.seeded);
-    return startServer({ MUEANG_MODE: 'demo', ...env, DATABASE_URL: url });
-  }
-  const dataDir = mkdtempSync(join(tmpdir(), `${name}-`));
-  cpSync(target.seeded, dataDir, { recursive: true });
-  const server = await startServer({ MUEANG_MODE: 'demo', ...env, DATA_DIR: dataDir }).catch((error: unknown) => {
-    rmSync(dataDir, { recursive: true, force: true });
+export async function startSeededServer(target: EngineUnderTest, name: string, env: Record<string, string> = {}): Promise<RunningServer> {
+  const copy = await copyOf(target, 'seeded', name);
+  const server = await startServer({ MUEANG_MODE: 'demo', ...env, ...copy.env }).catch((error: unknown) => {
+    copy.remove();
     throw error;
   });
-  return { ...server, stop: async () => { await server.stop(); rmSync(dataDir, { recursive: true, force: true }); } };
+  return { ...server, stop: async () => { await server.stop(); copy.remove(); } };
 }

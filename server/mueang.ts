@@ -1,0 +1,81 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { createApp } from './app.ts';
+import type { Config } from './config.ts';
+import { openDatabase, type Db } from './db/index.ts';
+import { migrate } from './db/migrate.ts';
+import { DEMO_PASSWORD } from './auth/passwords.ts';
+import { demoCredentialProblem, ensureDemoAccounts } from './auth/demo.ts';
+import { seedDemoData } from './seed/index.ts';
+import { ManualClock, systemClock, type Clock } from './clock.ts';
+import { startFloodDesk } from './flood/desk.ts';
+import { floodEventLoader } from './flood/live.ts';
+import { openLiveHub } from './live/hub.ts';
+
+/** Production mode's refusal of demo credentials: the process says why and ends. */
+export class StartRefused extends Error {}
+
+export interface Mueang {
+  app: ReturnType<typeof createApp>;
+  db: Db;
+  clock: Clock;
+  /** Where links point once the listening port is known (PORT=0). */
+  setPublicUrl(url: string): void;
+  close(): Promise<void>;
+}
+
+/**
+ * Everything the server is but its listening socket: the database (migrated, seeded in demo
+ * mode, checked for demo credentials in production), the flood desk, the live hub and the app.
+ * `server/main.ts` serves it over HTTP; the API tests call its app in-process.
+ */
+export async function openMueang(config: Config): Promise<Mueang> {
+  const clock = config.clock === 'manual' ? new ManualClock() : systemClock;
+  const db = await openDatabase({ url: config.databaseUrl, dataDir: join(config.dataDir, 'pglite') });
+  try {
+    const applied = await migrate(db);
+    if (applied.length) console.log(`migrations applied: ${applied.join(', ')}`);
+    if (config.mode === 'demo') {
+      if (await seedDemoData(db, { now: clock.now(), parcelScale: config.parcelScale })) console.log('seeded the Khon Kaen demo data');
+      await ensureDemoAccounts(db);
+      console.log(`demo mode: sign in as admin, executive, planner, engineer, engineer-z1, disaster, tax or auditor, password "${DEMO_PASSWORD}"`);
+    } else {
+      const problem = await demoCredentialProblem(db);
+      if (problem) throw new StartRefused(`production mode refuses to start: ${problem}`);
+    }
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  if (!existsSync(join(config.webRoot, 'index.html'))) {
+    console.warn(`no web build in ${config.webRoot}: run "npm run build" (the API works without it)`);
+  }
+
+  let publicUrl = config.publicUrl;
+  const flood = startFloodDesk(db, clock, {
+    sweepSeconds: config.flood.sweepSeconds,
+    keepMonths: config.flood.keepMonths,
+    channels: { get publicUrl() { return publicUrl; }, webhookSecret: config.flood.webhookSecret, line: config.flood.line, timeoutMs: 10_000,
+      allowHosts: config.flood.outboundAllowHosts },
+  });
+  const live = await openLiveHub(db, floodEventLoader(db));
+  const settings = {
+    session: config.session,
+    trustProxy: config.trustProxy,
+    cap: { sender: config.flood.capSender, get publicUrl() { return publicUrl; } },
+    lineChannelSecret: config.flood.line.channelSecret,
+    flood: { outboundAllowHosts: config.flood.outboundAllowHosts, readingsHorizonDays: config.flood.readingsHorizonDays },
+  };
+  const app = createApp(db, { clock, flood, live }, { webRoot: config.webRoot, settings });
+  return {
+    app,
+    db,
+    clock,
+    setPublicUrl: (url) => { publicUrl = url; },
+    close: async () => {
+      await flood.stop();
+      await live.close();
+      await db.close();
+    },
+  };
+}
