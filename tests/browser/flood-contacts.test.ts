@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
-import { describe, expect, inject, it } from 'vitest';
-import { browserSuite, chromiumAvailable, signInThroughDialog } from '../support/browser.ts';
-import { Client } from '../support/client.ts';
+import { describe, expect, it } from 'vitest';
+import { appBase as base, browserSuite, chromiumAvailable, signInThroughDialog, type OpenOptions } from '../support/browser.ts';
+import { Client, expectBody } from '../support/client.ts';
 
 /**
  * "Who is notified", on the flood desk: disaster staff see the escalation chains and the
@@ -10,23 +10,12 @@ import { Client } from '../support/client.ts';
  * Each test makes what it needs itself.
  */
 
-const embedded = inject('engines').find((e) => e.engine === 'embedded');
-
-interface ContactsBody {
-  contacts: { id: number; name: string; channel: string; address: string; quiet_from: string | null; quiet_to: string | null; active: boolean }[];
-  chains: { zone_id: number | null; steps: { step: number; contact_id: number; contact_name: string; ack_within_s: number }[] }[];
-}
-
-const base = () => {
-  if (!embedded) throw new Error('no embedded server to load the app from');
-  return embedded.url;
-};
+const DESK = { viewport: { width: 1440, height: 900 } };
 const unique = (what: string) => `ทดสอบผู้รับแจ้ง ${what} ${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 
-/** The desk, signed in as disaster staff, with the contacts panel open. */
-async function openContacts(open: (url: string, viewport?: { width: number; height: number }) => Promise<{ page: Page; problems: string[] }>) {
-  const opened = await open(`${base()}/flood`, { width: 1440, height: 900 });
-  await signInThroughDialog(opened.page, 'disaster');
+/** The desk, opened by disaster staff, with the contacts panel open. */
+async function openContacts(open: (url: string, options?: OpenOptions) => Promise<{ page: Page; problems: string[] }>) {
+  const opened = await open(`${base()}/flood`, { ...DESK, as: 'disaster' });
   const button = opened.page.getByTestId('flood-contacts-open');
   await button.waitFor({ timeout: 10_000 });
   await button.click();
@@ -39,7 +28,7 @@ describe.runIf(chromiumAvailable)('who is notified of flood alerts (/flood), in 
   const browser = browserSuite();
 
   it('offers the panel to disaster staff only', async () => {
-    const { page } = await browser.open(`${base()}/flood`, { width: 1440, height: 900 });
+    const { page } = await browser.open(`${base()}/flood`, DESK);
     await page.getByTestId('flood-wall').waitFor({ timeout: 15_000 });
     expect(await page.getByTestId('flood-contacts-open').count()).toBe(0);
 
@@ -57,7 +46,7 @@ describe.runIf(chromiumAvailable)('who is notified of flood alerts (/flood), in 
 
     // The seed's city chain: the duty officer, the section head, the radio room.
     const admin = await Client.signIn(base(), 'admin');
-    const before = (await admin.get<ContactsBody>('flood/contacts')).body;
+    const before = await expectBody(admin.api.flood.contacts.$get());
     const city = before.chains.find((c) => c.zone_id === null)!;
     const cityCard = panel.locator('[data-testid="chain"][data-zone="city"]');
     await expect.poll(() => cityCard.getByTestId('chain-step').count(), { timeout: 10_000 }).toBe(city.steps.length);
@@ -97,7 +86,7 @@ describe.runIf(chromiumAvailable)('who is notified of flood alerts (/flood), in 
     await editor.getByTestId('chain-save').click();
     await editor.waitFor({ state: 'detached', timeout: 10_000 });
 
-    const after = (await admin.get<ContactsBody>('flood/contacts')).body;
+    const after = await expectBody(admin.api.flood.contacts.$get());
     const zone2 = after.chains.find((c) => c.zone_id === 2)!;
     expect(zone2.steps[0]).toMatchObject({ contact_id: id, ack_within_s: 300 });
     const zone2Card = panel.locator('[data-testid="chain"][data-zone="2"]');
@@ -130,11 +119,10 @@ describe.runIf(chromiumAvailable)('who is notified of flood alerts (/flood), in 
     // A contact of this test's own, made through the API.
     const name = unique('quiet hours');
     const admin = await Client.signIn(base(), 'admin');
-    const made = await admin.post<{ id: number }>('flood/contacts', {
+    const made = await expectBody(admin.api.flood.contacts.$post({ json: {
       name, position: 'ห้องวิทยุ (ทดสอบ)', channel: 'webhook', address: 'https://radio-room.example.org/contacts-test', quiet_from: '22:00', quiet_to: '06:00',
-    });
-    expect(made.status).toBe(201);
-    const id = made.body.id;
+    } }), 201);
+    const id = made.id;
 
     const { panel, problems } = await openContacts(browser.open);
     const row = panel.locator(`[data-testid="contact-row"][data-contact-id="${id}"]`);

@@ -1,22 +1,17 @@
 import { PNG } from 'pngjs';
 import type { Page } from 'playwright-core';
 import { readFileSync } from 'node:fs';
-import { describe, expect, inject, it } from 'vitest';
-import { browserSuite, chromiumAvailable, settle, signInThroughDialog, waitForReady } from '../support/browser.ts';
-import { Client } from '../support/client.ts';
+import { describe, expect, it } from 'vitest';
+import { appBase as base, browserSuite, chromiumAvailable, settle } from '../support/browser.ts';
+import { Client, expectBody } from '../support/client.ts';
 
 /**
- * The flood desk and the public flood page, in Chromium against the shared embedded server.
- * Other suites act on the same server, so this relies only on what the seed's storm
- * guarantees (a red level alert and an orange one open) and on what it does itself.
+ * The flood desk and the public flood page, in Chromium against a shared server. Other suites
+ * act on the same server, so this relies only on what the seed's storm guarantees (a red level
+ * alert and an orange one open) and on what it does itself.
  */
 
-const embedded = inject('engines').find((e) => e.engine === 'embedded');
-const base = () => {
-  if (!embedded) throw new Error('no embedded server to load the app from');
-  return embedded.url;
-};
-const DESK = { width: 1440, height: 900 };
+const DESK = { viewport: { width: 1440, height: 900 } };
 
 /** How many colours the sensors are drawn in, sampled at each sensor in view (not under a panel). */
 async function sensorColours(page: Page): Promise<number> {
@@ -39,15 +34,9 @@ function deckChunks(): string[] {
   return Object.values(manifest).filter((c) => c.name === 'deck').map((c) => `/${c.file}`);
 }
 
-interface Sensor {
-  id: number; code: string; level: string | null; offline: boolean; critical_m: number; lon: number; lat: number;
-}
-
-async function sensors(base: string): Promise<Sensor[]> {
-  const body = (await (await fetch(`${base}/api/sensors`)).json()) as {
-    features: { geometry: { coordinates: [number, number] }; properties: Omit<Sensor, 'lon' | 'lat'> }[];
-  };
-  return body.features.map((f) => ({ ...f.properties, lon: f.geometry.coordinates[0], lat: f.geometry.coordinates[1] }));
+async function sensors(base: string) {
+  const body = await expectBody(new Client(base).api.sensors.$get());
+  return body.features.map((f) => ({ ...f.properties, lon: f.geometry.coordinates[0]!, lat: f.geometry.coordinates[1]! }));
 }
 
 const at = (page: Page, lon: number, lat: number) =>
@@ -100,22 +89,19 @@ describe.runIf(chromiumAvailable)('the flood desk (/flood) and the public flood 
   });
 
   it('cues a new red alert live and lets disaster staff acknowledge it; a notification’s old link opens it', async () => {
-    const { page, problems } = await browser.open(`${base()}/flood`, DESK);
-    await signInThroughDialog(page, 'disaster');
+    const { page, problems } = await browser.open(`${base()}/flood`, { ...DESK, as: 'disaster' });
     const name = await page.getByTestId('user-name').innerText({ timeout: 10_000 });
-    // A new person, a new stream: the wall now carries staff detail and buttons.
+    // Disaster staff's stream: the wall carries staff detail and buttons.
     await expect.poll(() => page.getByTestId('alert-acknowledge').count(), { timeout: 15_000 }).toBeGreaterThan(0);
     await expect.poll(() => page.getByTestId('flood-wall').getAttribute('data-connection'), { timeout: 15_000 }).toBe('live');
 
     const quiet = (await sensors(base())).filter((s) => s.level === 'normal' && !s.offline).at(-1);
     if (!quiet) throw new Error('no sensor at normal level left to raise');
     const admin = await Client.signIn(base(), 'admin');
-    const device = await admin.post<{ key: string }>('devices', { kind: 'sensor', code: quiet.code, label: 'flood desk browser test' });
-    expect(device.status).toBe(201);
+    const device = await expectBody(admin.api.devices.$post({ json: { kind: 'sensor', code: quiet.code, label: 'flood desk browser test' } }), 201);
     const cuesBefore = await page.evaluate(() => window.__mueang!.floodCues);
     const reading = { sensor: quiet.code, time: new Date(Date.now() - 1000).toISOString(), level_m: quiet.critical_m + 0.2 };
-    const posted = await new Client(base()).post('readings', { readings: [reading] }, { 'x-device-key': device.body.key });
-    expect(posted.status).toBe(200);
+    await expectBody(Client.device(base(), device.key).api.readings.$post({ json: { readings: [reading] } }));
 
     const banner = page.getByTestId('red-alert-banner');
     await banner.waitFor({ timeout: 15_000 });
@@ -146,13 +132,10 @@ describe.runIf(chromiumAvailable)('the flood desk (/flood) and the public flood 
   }, 90_000);
 
   it('keeps the public page public, even in a browser where staff are signed in, and without deck.gl or staff requests', async () => {
-    const { page, requests, problems } = await browser.open(`${base()}/flood`, DESK);
-    await signInThroughDialog(page, 'disaster');
-    const staff = await page.getByTestId('user-name').innerText();
-    const before = requests.length;
-    // The same context, so the same session cookie as the desk.
-    await page.goto(`${base()}/flood/public`, { waitUntil: 'load' });
-    await waitForReady(page, problems);
+    const me = await expectBody((await Client.signIn(base(), 'disaster')).api.auth.me.$get());
+    const staff = me.user!.display_name;
+    // The browser carries a disaster officer's session cookie.
+    const { page, requests, problems } = await browser.open(`${base()}/flood/public`, { ...DESK, as: 'disaster' });
     const warnings = page.getByTestId('public-warning');
     await expect.poll(() => warnings.count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
     const severities = await warnings.evaluateAll((items) => items.map((i) => i.getAttribute('data-severity')));
@@ -172,7 +155,7 @@ describe.runIf(chromiumAvailable)('the flood desk (/flood) and the public flood 
     expect(buttons).toBe(0);
 
     // What this page loaded: no deck.gl chunk, no session and nothing of the staff pages.
-    const loaded = requests.slice(before).map((url) => new URL(url).pathname);
+    const loaded = requests.map((url) => new URL(url).pathname);
     const deck = deckChunks();
     expect(deck.length).toBe(1);
     expect(loaded.filter((p) => deck.includes(p))).toEqual([]);

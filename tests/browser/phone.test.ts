@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
-import { describe, expect, inject, it } from 'vitest';
-import { browserSuite, chromiumAvailable } from '../support/browser.ts';
+import { describe, expect, it } from 'vitest';
+import { appBase, browserSuite, chromiumAvailable } from '../support/browser.ts';
 
 /**
  * Every page on a phone, in Chromium with a touch screen: nothing scrolls sideways, the header
@@ -8,7 +8,6 @@ import { browserSuite, chromiumAvailable } from '../support/browser.ts';
  * controls are finger-sized, and the map pans under a finger. Each test opens its own page.
  */
 
-const embedded = inject('engines').find((e) => e.engine === 'embedded');
 const PAGES = ['/', '/plan', '/flood', '/flood/public'];
 const PHONES = [{ width: 390, height: 844 }, { width: 360, height: 640 }];
 const FINGER = 44;
@@ -17,8 +16,7 @@ describe.runIf(chromiumAvailable)('every page on a phone', () => {
   const browser = browserSuite();
 
   async function openPhone(path: string, viewport: { width: number; height: number }): Promise<Page> {
-    if (!embedded) throw new Error('no embedded server to load the app from');
-    return (await browser.open(`${embedded.url}${path}`, viewport, true)).page;
+    return (await browser.open(`${appBase()}${path}`, { viewport, phone: true })).page;
   }
 
   /** Visible interactive elements under `root` smaller than a finger, as "text w×h". */
@@ -55,57 +53,57 @@ describe.runIf(chromiumAvailable)('every page on a phone', () => {
     page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 
   describe.each(PHONES)('at $width×$height', (viewport) => {
-    it.each(PAGES)('%s: no sideways scroll, the header folds into a menu, targets are finger-sized', async (path) => {
+    // One page per path and size for both checks (loading it is most of the time); each
+    // assertion names what it checks, so a failure says which part of the layout broke.
+    it.each(PAGES)('%s: no sideways scroll, the header folds into a menu, targets are finger-sized; the sheets leave two fifths of the map clear, collapse to bars and open again', async (path) => {
       const page = await openPhone(path, viewport);
-      expect(await sidewaysOverflow(page)).toBeLessThanOrEqual(0);
+      expect(await sidewaysOverflow(page), 'sideways overflow on load').toBeLessThanOrEqual(0);
 
       const header = (await page.getByTestId('app-header').boundingBox())!;
-      expect(header.height).toBeLessThanOrEqual(60);
-      expect(header.x + header.width).toBeLessThanOrEqual(viewport.width);
+      expect(header.height, 'header height').toBeLessThanOrEqual(60);
+      expect(header.x + header.width, 'header right edge').toBeLessThanOrEqual(viewport.width);
       // Folded: the language switch waits behind the menu button.
-      expect(await page.getByTestId('lang-toggle').isVisible()).toBe(false);
+      expect(await page.getByTestId('lang-toggle').isVisible(), 'language switch visible while the menu is folded').toBe(false);
 
       await page.getByTestId('menu-button').tap();
       await page.getByTestId('lang-toggle').waitFor({ state: 'visible', timeout: 5_000 });
       for (const el of await page.locator('.app-header button, .app-header a').all()) {
         if (!(await el.isVisible())) continue;
         const box = (await el.boundingBox())!;
-        expect(box.x).toBeGreaterThanOrEqual(0);
-        expect(box.x + box.width).toBeLessThanOrEqual(viewport.width);
+        const name = `header control "${(await el.innerText()).trim().slice(0, 20)}"`;
+        expect(box.x, `${name} left edge`).toBeGreaterThanOrEqual(0);
+        expect(box.x + box.width, `${name} right edge`).toBeLessThanOrEqual(viewport.width);
       }
-      expect(await tooSmall(page, '.app-header')).toEqual([]);
-      expect(await tooSmall(page, '.app-main > .panel')).toEqual([]);
-      expect(await sidewaysOverflow(page)).toBeLessThanOrEqual(0);
+      expect(await tooSmall(page, '.app-header'), 'header controls smaller than a finger').toEqual([]);
+      expect(await tooSmall(page, '.app-main > .panel'), 'panel controls smaller than a finger').toEqual([]);
+      expect(await sidewaysOverflow(page), 'sideways overflow with the menu open').toBeLessThanOrEqual(0);
 
       // Closing the menu folds it again.
       await page.getByTestId('menu-button').tap();
       await page.getByTestId('lang-toggle').waitFor({ state: 'hidden', timeout: 5_000 });
-    }, 120_000);
 
-    it.each(PAGES)('%s: the sheets leave two fifths of the map clear, collapse to bars and open again', async (path) => {
-      const page = await openPhone(path, viewport);
       const bars = page.locator('.app-main > .panel > .sheet-bar');
       const count = await bars.count();
-      expect(count).toBeGreaterThan(0);
-      expect(await uncovered(page)).toBeGreaterThanOrEqual(0.39);
+      expect(count, 'sheet bars').toBeGreaterThan(0);
+      expect(await uncovered(page), 'share of the map clear of the open sheets').toBeGreaterThanOrEqual(0.39);
       for (const bar of await bars.all()) {
         const box = (await bar.boundingBox())!;
-        expect(box.y + box.height).toBeLessThanOrEqual(viewport.height);
+        expect(box.y + box.height, 'sheet bar bottom edge').toBeLessThanOrEqual(viewport.height);
       }
 
       // The page's main sheet starts open; a secondary one may start as its bar.
       const open = async () => (await Promise.all((await bars.all()).map((bar) => bar.getAttribute('aria-expanded')))).map((v) => v === 'true');
-      expect((await open()).some(Boolean)).toBe(true);
+      expect((await open()).some(Boolean), 'a sheet open at first').toBe(true);
       for (const [i, isOpen] of (await open()).entries()) if (isOpen) await bars.nth(i).tap();
-      for (let i = 0; i < count; i++) await expect.poll(() => bars.nth(i).getAttribute('aria-expanded')).toBe('false');
+      for (let i = 0; i < count; i++) await expect.poll(() => bars.nth(i).getAttribute('aria-expanded'), { message: `sheet ${i} collapsed` }).toBe('false');
       // Collapsed, only the bars remain: each 44 px high.
       const clear = await uncovered(page);
-      expect(clear).toBeGreaterThanOrEqual(1 - (count * (FINGER + 4)) / (viewport.height - 48));
+      expect(clear, 'share of the map clear of the collapsed sheets').toBeGreaterThanOrEqual(1 - (count * (FINGER + 4)) / (viewport.height - 48));
 
       await bars.first().tap();
-      await expect.poll(() => bars.first().getAttribute('aria-expanded')).toBe('true');
+      await expect.poll(() => bars.first().getAttribute('aria-expanded'), { message: 'first sheet open again' }).toBe('true');
       const sheet = page.locator('.app-main > .panel').first();
-      expect((await sheet.boundingBox())!.height).toBeGreaterThan(FINGER + 10);
+      expect((await sheet.boundingBox())!.height, 'height of the sheet opened again').toBeGreaterThan(FINGER + 10);
     }, 120_000);
   });
 

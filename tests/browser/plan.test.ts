@@ -1,21 +1,14 @@
 import { PNG } from 'pngjs';
 import type { Page } from 'playwright-core';
-import { describe, expect, inject, it } from 'vitest';
-import { browserSuite, chromiumAvailable, settle, signInThroughDialog } from '../support/browser.ts';
+import { describe, expect, it } from 'vitest';
+import { appBase as base, browserSuite, chromiumAvailable, settle } from '../support/browser.ts';
+import { Client, expectBody } from '../support/client.ts';
 
-const embedded = inject('engines').find((e) => e.engine === 'embedded');
-const base = () => {
-  if (!embedded) throw new Error('no embedded server to load the app from');
-  return embedded.url;
-};
 const planUrl = () => `${base()}/plan`;
+const publicApi = () => new Client(base()).api;
 
-interface ZoneLabel { id: number; lon: number; lat: number }
-
-async function zoneLabels(): Promise<ZoneLabel[]> {
-  const collection = (await (await fetch(`${base()}/api/zones`)).json()) as {
-    features: { properties: { id: number; label_lon: number; label_lat: number } }[];
-  };
+async function zoneLabels() {
+  const collection = await expectBody(publicApi().zones.$get());
   return collection.features.map((f) => ({ id: f.properties.id, lon: f.properties.label_lon, lat: f.properties.label_lat }));
 }
 
@@ -93,7 +86,7 @@ describe.runIf(chromiumAvailable)('plan evaluation (/plan) in Chromium', () => {
     await page.mouse.click(x, y + 40);
     const panel = page.getByTestId('exec-zone-panel');
     await expect.poll(() => panel.getAttribute('data-zone'), { timeout: 10_000 }).toBe('1');
-    const late = ((await (await fetch(`${base()}/api/projects?fy=2561&zone=1`)).json()) as { features: { properties: { late: boolean } }[] })
+    const late = (await expectBody(publicApi().projects.$get({ query: { fy: '2561', zone: '1' } })))
       .features.filter((f) => f.properties.late).length;
     expect(late).toBeGreaterThan(0);
     await expect.poll(() => panel.getByTestId('exec-late-projects').locator('li').count(), { timeout: 10_000 }).toBe(late);
@@ -115,8 +108,7 @@ describe.runIf(chromiumAvailable)('plan evaluation (/plan) in Chromium', () => {
   });
 
   it('lets a planner import projects: a bad file changes nothing, a good one shows in its year and zone', async () => {
-    const { page, problems } = await browser.open(planUrl());
-    await signInThroughDialog(page, 'planner');
+    const { page, problems } = await browser.open(planUrl(), { as: 'planner' });
     await chooseFy2561(page);
     await page.getByTestId('exec-import-open').click();
     const kpi = page.getByTestId('kpi-projects');
@@ -149,12 +141,10 @@ describe.runIf(chromiumAvailable)('plan evaluation (/plan) in Chromium', () => {
     const fySelect = page.getByTestId('exec-fy');
     await expect.poll(() => fySelect.locator('option[value="2563"]').count(), { timeout: 10_000 }).toBe(1);
     await fySelect.selectOption('2563');
-    const zones2563 = (await (await fetch(`${base()}/api/evaluation?fy=2563&by=zone`)).json()) as {
-      rows: { key: string; plan_count: number }[]; total: { plan_count: number };
-    };
+    const zones2563 = await expectBody(publicApi().evaluation.$get({ query: { fy: '2563', by: 'zone' } }));
     const zone2 = zones2563.rows.find((r) => r.key === '2')!;
     expect(zone2.plan_count).toBeGreaterThanOrEqual(1);
-    await expect.poll(() => kpi.innerText(), { timeout: 10_000 }).toMatch(new RegExp(`^[^\\d]*${zones2563.total.plan_count}\\D`));
+    await expect.poll(() => kpi.innerText(), { timeout: 10_000 }).toMatch(new RegExp(`^[^\\d]*${zones2563.total!.plan_count}\\D`));
 
     const [x, y] = await at(page, 102.845, 16.445);
     await page.mouse.click(x, y);

@@ -2,9 +2,10 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, onTestFinished } from 'vitest';
+import { afterAll, beforeAll, inject, onTestFinished } from 'vitest';
 import { DEMO_PASSWORD } from '../../server/auth/passwords.ts';
-import { TEST_HOOKS } from './test-hooks.ts';
+import { Client } from './client.ts';
+import { TEST_HOOKS, type MueangStatus } from './test-hooks.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const WEB_BUILD = new URL('../../dist/web/index.html', import.meta.url);
@@ -35,6 +36,31 @@ async function launchChromium(): Promise<{ browser: Browser; close: () => Promis
   };
 }
 
+/**
+ * The shared server the browser tests load the app from: the PostGIS one when the run has one
+ * (CI does), else the embedded one. The app is the same on both, and both engines' routes are
+ * the API suite's to cover; parcel tiles, which every city-map test waits for, come far faster
+ * from PostGIS.
+ */
+export function appBase(): string {
+  const engines = inject('engines');
+  const server = engines.find((e) => e.engine === 'postgis') ?? engines.find((e) => e.engine === 'embedded');
+  if (!server) throw new Error('no shared server to load the app from');
+  return server.url;
+}
+
+export interface OpenOptions {
+  viewport?: { width: number; height: number };
+  /** A touch screen at device scale 1, as the phone tests need. */
+  phone?: boolean;
+  /**
+   * Opens the page already signed in as this demo account: signed in through the API and the
+   * session cookie put in the context, so the page loads once, for that person. Tests about
+   * the sign-in itself, or about a change of person in an open page, use the dialog instead.
+   */
+  as?: string;
+}
+
 interface OpenPage {
   page: Page;
   /** Uncaught errors on the page. */
@@ -59,15 +85,18 @@ export function browserSuite() {
   afterAll(async () => chromiumRun?.close());
 
   return {
-    /**
-     * Loads `url` in a new context and waits for the page's readiness signal (its first complete
-     * map). `phone`: a touch screen at device scale 1, as the phone tests need.
-     */
-    async open(url: string, viewport = { width: 1280, height: 800 }, phone = false): Promise<OpenPage> {
+    /** Loads `url` in a new context and waits for the page's readiness signal (its first complete map). */
+    async open(url: string, options: OpenOptions = {}): Promise<OpenPage> {
       if (!chromiumRun) throw new Error('the browser did not start');
+      const { viewport = { width: 1280, height: 800 }, phone = false, as } = options;
       const context = await chromiumRun.browser.newContext({ viewport, ...(phone ? { isMobile: true, hasTouch: true, deviceScaleFactor: 1 } : {}) });
       onTestFinished(() => context.close());
       await context.addInitScript(TEST_HOOKS);
+      if (as) {
+        const origin = new URL(url).origin;
+        const [name, value] = ((await Client.signIn(origin, as)).sessionCookie ?? '').split('=') as [string, string];
+        await context.addCookies([{ name, value, url: origin, httpOnly: true, sameSite: 'Lax' }]);
+      }
       const page = await context.newPage();
       const problems: string[] = [];
       const requests: string[] = [];
@@ -81,13 +110,28 @@ export function browserSuite() {
   };
 }
 
+/**
+ * Waits until `condition` holds of the page's status, checked on each of the app's readiness
+ * events (test-hooks.js), not by polling; on timeout, says what the status was.
+ */
+export async function waitForStatus(page: Page, what: string, condition: (status: MueangStatus) => boolean, timeoutMs = 60_000, problems: string[] = []): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    await Promise.race([page.evaluate(`window.__mueang.until(${condition.toString()})`), timeout]);
+  } catch (error) {
+    const status = await page.evaluate(() => JSON.stringify(window.__mueang)).catch(() => 'unknown');
+    throw new Error(`waiting for ${what}: ${(error as Error).message}; status ${status}; page errors: ${problems.join(' | ') || 'none'}`);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Waits for the current page's readiness signal (after a navigation too). */
-export async function waitForReady(page: Page, problems: string[] = []): Promise<void> {
-  await page.waitForFunction(() => window.__mueang?.ready === true, undefined, { timeout: 90_000 })
-    .catch(async (error: Error) => {
-      const status = await page.evaluate(() => JSON.stringify(window.__mueang)).catch(() => 'unknown');
-      throw new Error(`map never became ready: ${error.message}; status ${status}; page errors: ${problems.join(' | ')}`);
-    });
+export function waitForReady(page: Page, problems: string[] = []): Promise<void> {
+  return waitForStatus(page, 'the page to be ready', (status) => status.ready, 90_000, problems);
 }
 
 /**

@@ -3,7 +3,21 @@
   const empty = () => ({ zones: 0, communities: 0, projects: 0, trucks: 0, sensors: 0, parcels: 0 });
   const status = { ready: false, layers: empty(), errors: [], floodCues: 0 };
   window.__mueang = status;
-  const on = (name, listener) => window.addEventListener(name, (event) => listener(event.detail));
+  // Conditions a test waits on, checked again after every event: no polling.
+  const waiting = new Set();
+  status.until = (condition) => new Promise((resolve) => {
+    if (condition(status)) return resolve();
+    waiting.add({ condition, resolve });
+  });
+  const on = (name, listener) => window.addEventListener(name, (event) => {
+    listener(event.detail);
+    for (const waiter of waiting) {
+      if (waiter.condition(status)) {
+        waiting.delete(waiter);
+        waiter.resolve();
+      }
+    }
+  });
   on('mueang:page', () => {
     status.ready = false;
     status.layers = empty();

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
  */
 type CountedLayer = 'zones' | 'communities' | 'projects' | 'trucks' | 'sensors' | 'parcels';
 
-interface MueangStatus {
+export interface MueangStatus {
   /** The current page's first complete picture has been drawn. */
   ready: boolean;
   /** Features loaded per thematic layer of the current page, whether or not switched on. */
@@ -18,6 +18,8 @@ interface MueangStatus {
   errors: string[];
   /** Red-alert cues the flood desk has given since the page loaded. */
   floodCues: number;
+  /** Resolves once `condition` holds, checked on every event of the app (no polling). */
+  until: (condition: (status: MueangStatus) => boolean) => Promise<void>;
   /** Centres the map on a place at a zoom, without animation. */
   view?: (lon: number, lat: number, zoom: number) => void;
   /** Where a place is on the page, in CSS pixels (for `page.mouse.click`). */
