@@ -25,7 +25,11 @@ export class Client {
   private cookie: string | null = null;
   private csrf: string | null = null;
 
-  constructor(readonly base: string, private readonly headers: Record<string, string> = {}, private readonly transport: Fetch = fetch) {
+  constructor(
+    readonly base: string,
+    private readonly headers: Record<string, string> = {},
+    private readonly transport: Fetch = fetch,
+  ) {
     this.api = apiClient(base, (input, init) => this.send(input, init));
   }
 
@@ -80,9 +84,10 @@ export class Client {
   }
 
   /** The raw session cookie, to replay it as an attacker would. */
-  get sessionCookie(): string | null { return this.cookie; }
+  get sessionCookie(): string | null {
+    return this.cookie;
+  }
 }
-
 
 /**
  * The body of an answer with `Status`: as the route declares it, or, for a refusal it does not
@@ -90,8 +95,12 @@ export class Client {
  * A route that names no status (`c.json(body)`) is typed with all of them, but answers 200.
  */
 type Declared<R, Status extends number> = [BodyAt<R, Status>] extends [never] ? ErrorBody : BodyAt<R, Status>;
-type BodyAt<R, Status extends number> = R extends ClientResponse<unknown, infer Code, string>
-  ? (([ContentfulStatusCode] extends [Code] ? 200 : Code) extends Status ? BodyOf<R, Status> : never) : never;
+type BodyAt<R, Status extends number> =
+  R extends ClientResponse<unknown, infer Code, string>
+    ? ([ContentfulStatusCode] extends [Code] ? 200 : Code) extends Status
+      ? BodyOf<R, Status>
+      : never
+    : never;
 
 /**
  * The body of an answer that came with `status` (200 unless said), typed from the route; any

@@ -36,9 +36,45 @@ const param = (id: number) => ({ id: String(id) });
 type Ordered = Record<string, unknown>[];
 const childNames = (nodes: Ordered) => nodes.map((node) => Object.keys(node).find((k) => k !== ':@') as string).filter((k) => k !== '#text');
 const childrenOf = (nodes: Ordered, name: string) => nodes.filter((n) => name in n).map((n) => n[name] as Ordered);
-const CAP_ALERT_ORDER = ['identifier', 'sender', 'sent', 'status', 'msgType', 'source', 'scope', 'restriction', 'addresses', 'code', 'note', 'references', 'incidents', 'info'];
-const CAP_INFO_ORDER = ['language', 'category', 'event', 'responseType', 'urgency', 'severity', 'certainty', 'audience', 'eventCode',
-  'effective', 'onset', 'expires', 'senderName', 'headline', 'description', 'instruction', 'web', 'contact', 'parameter', 'resource', 'area'];
+const CAP_ALERT_ORDER = [
+  'identifier',
+  'sender',
+  'sent',
+  'status',
+  'msgType',
+  'source',
+  'scope',
+  'restriction',
+  'addresses',
+  'code',
+  'note',
+  'references',
+  'incidents',
+  'info',
+];
+const CAP_INFO_ORDER = [
+  'language',
+  'category',
+  'event',
+  'responseType',
+  'urgency',
+  'severity',
+  'certainty',
+  'audience',
+  'eventCode',
+  'effective',
+  'onset',
+  'expires',
+  'senderName',
+  'headline',
+  'description',
+  'instruction',
+  'web',
+  'contact',
+  'parameter',
+  'resource',
+  'area',
+];
 const inSchemaOrder = (names: string[], order: string[]) => names.every((n, i) => i === 0 || order.indexOf(names[i - 1] as string) <= order.indexOf(n));
 
 /** "HH:MM" on a Bangkok wall clock, `hours` from `at`. */
@@ -76,8 +112,13 @@ describe.each(engines)('the flood desk on $engine', (target) => {
   beforeAll(async () => {
     receiver = await startReceiver();
     const common = {
-      MUEANG_CLOCK: 'manual', FLOOD_SWEEP_SECONDS: '0', READINGS_KEEP_MONTHS: '3',
-      WEBHOOK_SECRET, LINE_CHANNEL_TOKEN: LINE_TOKEN, LINE_CHANNEL_SECRET: LINE_SECRET, LINE_API_BASE: `${receiver.url}/line`,
+      MUEANG_CLOCK: 'manual',
+      FLOOD_SWEEP_SECONDS: '0',
+      READINGS_KEEP_MONTHS: '3',
+      WEBHOOK_SECRET,
+      LINE_CHANNEL_TOKEN: LINE_TOKEN,
+      LINE_CHANNEL_SECRET: LINE_SECRET,
+      LINE_API_BASE: `${receiver.url}/line`,
       // The receiver is on loopback: only this host and port are allowed, as an administrator would.
       OUTBOUND_ALLOW_HOSTS: new URL(receiver.url).host,
     };
@@ -102,10 +143,18 @@ describe.each(engines)('the flood desk on $engine', (target) => {
     const first = await contact({ name: 'Duty desk', position: 'เวรศูนย์', channel: 'webhook', address: `${receiver.url}/first` });
     const second = await contact({ name: 'Section head', position: 'หัวหน้าฝ่าย', channel: 'line', address: LINE_USER, username: 'disaster' });
     const third = await contact({
-      name: 'Clerk', position: 'ปลัดเทศบาล', channel: 'webhook', address: `${receiver.url}/third`,
-      quiet_from: bangkokTime(now, -1), quiet_to: bangkokTime(now, 6),
+      name: 'Clerk',
+      position: 'ปลัดเทศบาล',
+      channel: 'webhook',
+      address: `${receiver.url}/third`,
+      quiet_from: bangkokTime(now, -1),
+      quiet_to: bangkokTime(now, 6),
     });
-    const steps = [{ contact_id: first, ack_within_s: 600 }, { contact_id: second, ack_within_s: 900 }, { contact_id: third, ack_within_s: 600 }];
+    const steps = [
+      { contact_id: first, ack_within_s: 600 },
+      { contact_id: second, ack_within_s: 900 },
+      { contact_id: third, ack_within_s: 600 },
+    ];
     for (const zone of ['city', '1', '2', '3', '4']) {
       await expectBody(admin.api.flood.chains[':zone'].$put({ param: { zone }, json: { steps } }));
     }
@@ -122,9 +171,15 @@ describe.each(engines)('the flood desk on $engine', (target) => {
 
   it('opens one yellow alert for a rising series and raises it to red instead of adding alerts', async () => {
     const s = sensor('FP01');
-    await post('FP01', [{ minutesAgo: 40, level_m: 0.2 }, { minutesAgo: 30, level_m: s.watch_m + 0.02 }]);
+    await post('FP01', [
+      { minutesAgo: 40, level_m: 0.2 },
+      { minutesAgo: 30, level_m: s.watch_m + 0.02 },
+    ]);
     await post('FP01', [{ minutesAgo: 20, level_m: s.warning_m + 0.02 }]);
-    await post('FP01', [{ minutesAgo: 10, level_m: s.critical_m + 0.05 }, { minutesAgo: 5, level_m: s.critical_m + 0.1 }]);
+    await post('FP01', [
+      { minutesAgo: 10, level_m: s.critical_m + 0.05 },
+      { minutesAgo: 5, level_m: s.critical_m + 0.1 },
+    ]);
     const alerts = await alertsOf('FP01');
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toMatchObject({ severity: 'critical', peak_severity: 'critical', status: 'open', escalation_step: 0 });
@@ -147,8 +202,12 @@ describe.each(engines)('the flood desk on $engine', (target) => {
     const [alert] = await alertsOf('FP01');
     const before = await detail(alert!.id);
     const s = sensor('FP01');
-    expect(await post('FP01', [{ minutesAgo: 10, level_m: s.critical_m + 0.05 }, { minutesAgo: 5, level_m: s.critical_m + 0.1 }]))
-      .toMatchObject({ inserted: 0 });
+    expect(
+      await post('FP01', [
+        { minutesAgo: 10, level_m: s.critical_m + 0.05 },
+        { minutesAgo: 5, level_m: s.critical_m + 0.1 },
+      ]),
+    ).toMatchObject({ inserted: 0 });
     // A late reading slots into the history, but the present is the newest reading's.
     expect(await post('FP01', [{ minutesAgo: 7, level_m: 0.1 }])).toMatchObject({ inserted: 1 });
     expect((await detail(alert!.id)).timeline).toEqual(before.timeline);
@@ -175,7 +234,10 @@ describe.each(engines)('the flood desk on $engine', (target) => {
   it('does not flap while the level hovers at a line', async () => {
     const s = sensor('FP02');
     // Slow enough not to count as a fast rise.
-    await post('FP02', [0, 1, 2, 3, 4, 5].map((k) => ({ minutesAgo: 120 - k * 10, level_m: s.watch_m - 0.1 + k * 0.05 })));
+    await post(
+      'FP02',
+      [0, 1, 2, 3, 4, 5].map((k) => ({ minutesAgo: 120 - k * 10, level_m: s.watch_m - 0.1 + k * 0.05 })),
+    );
     await post('FP02', [{ minutesAgo: 60, level_m: s.warning_m + 0.02 }]);
     const hovering = Array.from({ length: 12 }, (_, k) => ({ minutesAgo: 58 - k * 2, level_m: s.warning_m + (k % 2 ? 0.02 : -0.03) }));
     await post('FP02', hovering);
@@ -198,7 +260,10 @@ describe.each(engines)('the flood desk on $engine', (target) => {
   it('raises a rate-of-rise alert of its own while the level is still below watch', async () => {
     const s = sensor('FP03');
     const start = s.watch_m - 0.45;
-    await post('FP03', [0, 1, 2, 3, 4].map((k) => ({ minutesAgo: 25 - k * 5, level_m: start + k * 0.09 })));
+    await post(
+      'FP03',
+      [0, 1, 2, 3, 4].map((k) => ({ minutesAgo: 25 - k * 5, level_m: start + k * 0.09 })),
+    );
     expect(await alertsOf('FP03')).toHaveLength(0);
     const [rise] = await alertsOf('FP03', 'rise');
     expect(rise).toMatchObject({ severity: 'warning', status: 'open' });
@@ -220,14 +285,23 @@ describe.each(engines)('the flood desk on $engine', (target) => {
     expect(escalated.timeline.at(-1)).toMatchObject({ change: 'escalated', contact_name: 'Section head' });
 
     // The second contact is on LINE: a push message with the text and an acknowledge button.
-    const linePush = () => deliveries('/line/v2/bot/message/push').find((r) => r.body.includes(`action=acknowledge&alert=${red!.id}"`) && r.body.includes(LINE_USER));
+    const linePush = () =>
+      deliveries('/line/v2/bot/message/push').find((r) => r.body.includes(`action=acknowledge&alert=${red!.id}"`) && r.body.includes(LINE_USER));
     await expect.poll(linePush, { timeout: 10_000 }).toBeDefined();
     const push = linePush() as Received;
     expect(push.method).toBe('POST');
     expect(push.headers.authorization).toBe(`Bearer ${LINE_TOKEN}`);
     expect(push.headers['content-type']).toMatch(/^application\/json/);
     expect(push.headers['x-line-retry-key']).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    const message = JSON.parse(push.body) as { to: string; messages: { type: string; text?: string; altText?: string; template?: { type: string; text: string; actions: { type: string; data?: string; uri?: string }[] } }[] };
+    const message = JSON.parse(push.body) as {
+      to: string;
+      messages: {
+        type: string;
+        text?: string;
+        altText?: string;
+        template?: { type: string; text: string; actions: { type: string; data?: string; uri?: string }[] };
+      }[];
+    };
     expect(message.to).toBe(LINE_USER);
     expect(message.messages.length).toBeLessThanOrEqual(5);
     expect(message.messages[0]).toMatchObject({ type: 'text', text: expect.stringContaining('FP01') });
@@ -238,12 +312,15 @@ describe.each(engines)('the flood desk on $engine', (target) => {
     expect(template?.actions).toContainEqual(expect.objectContaining({ type: 'postback', data: `action=acknowledge&alert=${red!.id}` }));
 
     // The acknowledged rate-of-rise alert told its first contact and no one else.
-    expect((await changes(rise!.id))).not.toContain('escalated');
+    expect(await changes(rise!.id)).not.toContain('escalated');
   });
 
   it('sends red through quiet hours and holds orange until they end', async () => {
     const s = sensor('FP05');
-    await post('FP05', [-0.1, 0, 0.1, 0.2, 0.35].map((above, k) => ({ minutesAgo: 60 - k * 15, level_m: s.watch_m + above })));
+    await post(
+      'FP05',
+      [-0.1, 0, 0.1, 0.2, 0.35].map((above, k) => ({ minutesAgo: 60 - k * 15, level_m: s.watch_m + above })),
+    );
     const [orange] = await alertsOf('FP05');
     expect(orange?.severity).toBe('warning');
     const [red] = await alertsOf('FP01');
@@ -401,13 +478,18 @@ describe.each(engines)('the flood desk on $engine', (target) => {
     expect(empty).toMatchObject({ status: 400, body: { field: 'note' } });
     const badAssignee = await answer(disaster.api.alerts[':id'].assign.$post({ param: param(red!.id), json: { assignee: 'nobody' } }));
     expect(badAssignee).toMatchObject({ status: 400, body: { field: 'assignee' } });
-    const future = await answer(Client.device(url(), keys.get('FP07') as string).api.readings.$post(
-      { json: { readings: [{ sensor: 'FP07', time: new Date(now.getTime() + 3600_000).toISOString(), level_m: 5 }] } }));
+    const future = await answer(
+      Client.device(url(), keys.get('FP07') as string).api.readings.$post({
+        json: { readings: [{ sensor: 'FP07', time: new Date(now.getTime() + 3600_000).toISOString(), level_m: 5 }] },
+      }),
+    );
     expect(future).toMatchObject({ status: 400, body: { field: 'readings.0.time' } });
     expect(await alertsOf('FP07')).toHaveLength(0);
     const badContact = await answer(admin.api.flood.contacts.$post({ json: { name: 'x', position: 'y', channel: 'line', address: 'not-a-line-id' } }));
     expect(badContact).toMatchObject({ status: 400, body: { field: 'address' } });
-    const badChain = await answer(admin.api.flood.chains[':zone'].$put({ param: { zone: 'city' }, json: { steps: [{ contact_id: 99999, ack_within_s: 600 }] } }));
+    const badChain = await answer(
+      admin.api.flood.chains[':zone'].$put({ param: { zone: 'city' }, json: { steps: [{ contact_id: 99999, ack_within_s: 600 }] } }),
+    );
     expect(badChain).toMatchObject({ status: 400, body: { field: 'steps.0.contact_id' } });
     expect(await answer(executive.api.flood.contacts.$get())).toMatchObject({ status: 403 });
   });
@@ -441,13 +523,18 @@ describe.each(engines)('the flood desk on $engine', (target) => {
       const signature = createHmac('sha256', secret).update(body).digest('base64');
       return fetch(`${url()}/api/flood/line/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-line-signature': signature }, body });
     };
-    const press = (userId: string) => ({ type: 'postback', replyToken: 'r', source: { type: 'user', userId }, postback: { data: `action=acknowledge&alert=${open.id}` } });
+    const press = (userId: string) => ({
+      type: 'postback',
+      replyToken: 'r',
+      source: { type: 'user', userId },
+      postback: { data: `action=acknowledge&alert=${open.id}` },
+    });
     expect((await lineCall([press(LINE_USER)], 'forged-secret')).status).toBe(401);
-    const stranger = await (await lineCall([press(`U${'cd'.repeat(16)}`)])).json() as { outcomes: { acknowledged: boolean }[] };
+    const stranger = (await (await lineCall([press(`U${'cd'.repeat(16)}`)])).json()) as { outcomes: { acknowledged: boolean }[] };
     expect(stranger.outcomes).toEqual([expect.objectContaining({ acknowledged: false })]);
     expect((await detail(open.id)).alert.status).toBe('open');
 
-    const pressed = await (await lineCall([press(LINE_USER)])).json() as { outcomes: { acknowledged: boolean }[] };
+    const pressed = (await (await lineCall([press(LINE_USER)])).json()) as { outcomes: { acknowledged: boolean }[] };
     expect(pressed.outcomes).toEqual([{ alert: open.id, acknowledged: true }]);
     const after = await detail(open.id);
     expect(after.alert).toMatchObject({ status: 'acknowledged', acknowledged_by: expect.any(String) });
@@ -469,19 +556,26 @@ describe.each(engines)('the flood desk on $engine', (target) => {
       answer(Client.device(url(), await deviceKey(code)).api.readings.$post({ json: { readings: readings.map((r) => ({ sensor: code, ...r })) } }));
     /** Sumps no other test uses, at a normal level (silent since seeding, so flagged offline): one per test. */
     const quietSump = (nth: number) => [...sensors.values()].filter((s) => s.code.startsWith('WL') && s.level === 'normal')[nth] as Sensor;
-    const stepsOf = (chain: Contacts['chains'][number] | undefined) => (chain?.steps ?? []).map(({ contact_id, ack_within_s }) => ({ contact_id, ack_within_s }));
+    const stepsOf = (chain: Contacts['chains'][number] | undefined) =>
+      (chain?.steps ?? []).map(({ contact_id, ack_within_s }) => ({ contact_id, ack_within_s }));
     const at = (minutesAgo: number) => new Date(now.getTime() - minutesAgo * 60_000).toISOString();
 
-    it('lets zone-scoped disaster staff change only their own zone\'s chain and contacts no other zone uses', async () => {
+    it("lets zone-scoped disaster staff change only their own zone's chain and contacts no other zone uses", async () => {
       const password = 'Flood-desk-zone-1-2569';
-      const made = await answer(admin.api.users.$post({ json: { username: 'disaster-z1', password, display_name: 'Zone 1 desk', role: 'disaster', zones: [1] } }));
+      const made = await answer(
+        admin.api.users.$post({ json: { username: 'disaster-z1', password, display_name: 'Zone 1 desk', role: 'disaster', zones: [1] } }),
+      );
       expect([201, 409]).toContain(made.status);
       const zoneOne = await Client.signIn(url(), 'disaster-z1', password);
-      const before = (await contactsOf(admin));
+      const before = await contactsOf(admin);
       const cityStep = before.chains.find((k) => k.zone_id === null)?.steps[0];
       const cityContact = before.contacts.find((k) => k.id === cityStep?.contact_id) as Contacts['contacts'][number];
-      const ownContact = await expectBody(zoneOne.api.flood.contacts.$post(
-        { json: { name: 'Zone 1 pump crew', position: 'ทีมสูบน้ำ เขต 1', channel: 'webhook', address: `${receiver.url}/zone1` } }), 201);
+      const ownContact = await expectBody(
+        zoneOne.api.flood.contacts.$post({
+          json: { name: 'Zone 1 pump crew', position: 'ทีมสูบน้ำ เขต 1', channel: 'webhook', address: `${receiver.url}/zone1` },
+        }),
+        201,
+      );
       const steps = [{ contact_id: ownContact.id, ack_within_s: 600 }];
 
       // The city's chain reaches every zone, zone 2's is another zone's; a contact the city uses is not theirs either.
@@ -491,14 +585,14 @@ describe.each(engines)('the flood desk on $engine', (target) => {
       // Nor can they pull another zone's people into their own chain.
       const pulled = await answer(chain(zoneOne, '1', [{ contact_id: cityContact.id, ack_within_s: 600 }]));
       expect(pulled).toMatchObject({ status: 400, body: { field: 'steps.0.contact_id' } });
-      const unchanged = (await contactsOf(admin));
+      const unchanged = await contactsOf(admin);
       expect(unchanged.chains).toEqual(before.chains);
       expect(unchanged.contacts.find((k) => k.id === cityContact.id)).toEqual(cityContact);
 
       // Their own zone: yes. They see their chain and the contacts only it uses, nothing else.
       const own = await expectBody(chain(zoneOne, '1', steps));
       expect(own).toEqual([{ zone_id: 1, steps: [expect.objectContaining({ contact_id: ownContact.id })] }]);
-      const seen = (await contactsOf(zoneOne));
+      const seen = await contactsOf(zoneOne);
       expect(seen.chains.map((k) => k.zone_id)).toEqual([1]);
       expect(seen.contacts.map((k) => k.id)).toContain(ownContact.id);
       expect(seen.contacts.map((k) => k.id)).not.toContain(cityContact.id);
@@ -513,13 +607,19 @@ describe.each(engines)('the flood desk on $engine', (target) => {
     });
 
     it('refuses webhooks to loopback, private and metadata addresses, at creation and when sending', async () => {
-      const refused = ['http://127.0.0.1:1/internal-admin', 'http://169.254.169.254/latest/meta-data/', 'http://[::ffff:127.0.0.1]:8080/',
-        'http://10.1.2.3/hook', 'ftp://example.org/hook', 'file:///etc/passwd'];
+      const refused = [
+        'http://127.0.0.1:1/internal-admin',
+        'http://169.254.169.254/latest/meta-data/',
+        'http://[::ffff:127.0.0.1]:8080/',
+        'http://10.1.2.3/hook',
+        'ftp://example.org/hook',
+        'file:///etc/passwd',
+      ];
       for (const address of refused) {
         const made = await answer(admin.api.flood.contacts.$post({ json: { name: 'Internal', position: 'x', channel: 'webhook', address } }));
         expect(made, address).toMatchObject({ status: 400, body: { field: 'address' } });
       }
-      const { contacts } = (await contactsOf(admin));
+      const { contacts } = await contactsOf(admin);
       const first = contacts.find((k) => k.name === 'Duty desk') as Contacts['contacts'][number];
       const moved = await answer(changeContact(admin, first.id, { address: 'http://169.254.169.254/' }));
       expect(moved).toMatchObject({ status: 400, body: { field: 'address' } });
@@ -528,8 +628,10 @@ describe.each(engines)('the flood desk on $engine', (target) => {
       // A name is checked when it is resolved: one that resolves to loopback is refused at sending,
       // and the alert's notifications say why. The receiver never hears of it.
       const port = new URL(receiver.url).port;
-      const sneaky = await expectBody(admin.api.flood.contacts.$post(
-        { json: { name: 'Sneaky', position: 'x', channel: 'webhook', address: `http://localhost:${port}/ssrf` } }), 201);
+      const sneaky = await expectBody(
+        admin.api.flood.contacts.$post({ json: { name: 'Sneaky', position: 'x', channel: 'webhook', address: `http://localhost:${port}/ssrf` } }),
+        201,
+      );
       const sump = quietSump(0);
       const zoneChain = stepsOf((await contactsOf(admin)).chains.find((k) => k.zone_id === sump.zone_id));
       try {
@@ -557,7 +659,9 @@ describe.each(engines)('the flood desk on $engine', (target) => {
         await stream.next((e) => e.event === 'sensor' && (e.data as { recorded_at: string }).recorded_at === at(1));
         const ids = (await expectBody(admin.api.alerts.$get({ query: { state: 'all', sensor: sump.code } }))).map((a) => a.id);
         expect(ids.length).toBeGreaterThanOrEqual(2);
-        const heard = stream.events.filter((e) => e.event.startsWith('alert') && ids.includes((e.data as { id?: number; alert?: Alert }).id ?? (e.data as { alert: Alert }).alert.id));
+        const heard = stream.events.filter(
+          (e) => e.event.startsWith('alert') && ids.includes((e.data as { id?: number; alert?: Alert }).id ?? (e.data as { alert: Alert }).alert.id),
+        );
         expect(heard).toEqual([]);
       } finally {
         stream.close();
@@ -572,25 +676,33 @@ describe.each(engines)('the flood desk on $engine', (target) => {
       expect((await sendReadings(batched.code, series(batched))).status).toBe(200);
       for (const reading of series(single)) expect((await sendReadings(single.code, [reading])).status).toBe(200);
       // (Back from offline, a batch resolves that alert at its newest reading: not compared.)
-      const story = async (code: string) => Promise.all(['level', 'rise'].map(async (type) => {
-        const alerts = await alertsOf(code, type);
-        return Promise.all(alerts.map(async (a) => {
-          const d = await detail(a.id);
-          return {
-            alert: { type: a.type, severity: a.severity, peak: a.peak_severity, status: a.status, step: a.escalation_step },
-            timeline: d.timeline.map((e) => [e.change, e.severity, e.contact_name]),
-            // Whether one was cancelled depends on whether it was sent before the alert resolved: not compared.
-            notifications: d.notifications.map((n) => [n.contact, n.reason, n.severity]),
-          };
-        }));
-      }));
+      const story = async (code: string) =>
+        Promise.all(
+          ['level', 'rise'].map(async (type) => {
+            const alerts = await alertsOf(code, type);
+            return Promise.all(
+              alerts.map(async (a) => {
+                const d = await detail(a.id);
+                return {
+                  alert: { type: a.type, severity: a.severity, peak: a.peak_severity, status: a.status, step: a.escalation_step },
+                  timeline: d.timeline.map((e) => [e.change, e.severity, e.contact_name]),
+                  // Whether one was cancelled depends on whether it was sent before the alert resolved: not compared.
+                  notifications: d.notifications.map((n) => [n.contact, n.reason, n.severity]),
+                };
+              }),
+            );
+          }),
+        );
       const told = await story(batched.code);
       expect(told.flat().length).toBe(2);
       expect(told).toEqual(await story(single.code));
 
       // The worst case: every reading crosses every line, up and down (two alert changes a reading).
       const flapping = quietSump(4);
-      const readings = Array.from({ length: 5000 }, (_, i) => ({ time: new Date(now.getTime() - (5000 - i) * 1000).toISOString(), level_m: flapping.watch_m + (i % 2 ? 0.5 : -0.5) }));
+      const readings = Array.from({ length: 5000 }, (_, i) => ({
+        time: new Date(now.getTime() - (5000 - i) * 1000).toISOString(),
+        level_m: flapping.watch_m + (i % 2 ? 0.5 : -0.5),
+      }));
       const began = performance.now();
       const response = await sendReadings(flapping.code, readings);
       const seconds = (performance.now() - began) / 1000;
