@@ -8,10 +8,6 @@ import { DEMO_PASSWORD } from '../../server/auth/passwords.ts';
 import type { ApiError as ErrorBody } from '../../server/http/errors.ts';
 import { apiClient, type ApiClient, type BodyOf, type Fetch } from '../../web/api/core.ts';
 
-/** An untyped answer (`request`, `get`, `post`…). */
-export interface Answer<T = unknown> { status: number; body: T; headers: Headers }
-export type { Answer as Response };
-
 const SESSION_COOKIE = 'mueang_session';
 /** The answers that carry the session's CSRF token (server/auth/routes.ts). */
 const SESSION_ANSWERS = /\/api\/auth\/(login|logout|me)$/;
@@ -29,7 +25,11 @@ export class Client {
   private cookie: string | null = null;
   private csrf: string | null = null;
 
-  constructor(readonly base: string, private readonly headers: Record<string, string> = {}, private readonly transport: Fetch = fetch) {
+  constructor(
+    readonly base: string,
+    private readonly headers: Record<string, string> = {},
+    private readonly transport: Fetch = fetch,
+  ) {
     this.api = apiClient(base, (input, init) => this.send(input, init));
   }
 
@@ -83,26 +83,11 @@ export class Client {
     return this.send(`${this.base}/api/${path}`, { method, body: body as BodyInit | undefined, headers });
   }
 
-  /**
-   * Untyped calls by path, still used by the API files not yet moved to `api` (typed). New tests
-   * use `api`; these go once the remaining files are converted.
-   */
-  async request<T = unknown>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer<T>> {
-    const h = { ...headers };
-    if (body !== undefined) h['content-type'] ??= 'application/json';
-    const encoded = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
-    return answer(this.raw(method, path, encoded, h)) as Promise<Answer<T>>;
-  }
-
-  get<T = unknown>(path: string, headers?: Record<string, string>) { return this.request<T>('GET', path, undefined, headers); }
-  post<T = unknown>(path: string, body?: unknown, headers?: Record<string, string>) { return this.request<T>('POST', path, body, headers); }
-  patch<T = unknown>(path: string, body?: unknown, headers?: Record<string, string>) { return this.request<T>('PATCH', path, body, headers); }
-  put<T = unknown>(path: string, body?: unknown, headers?: Record<string, string>) { return this.request<T>('PUT', path, body, headers); }
-
   /** The raw session cookie, to replay it as an attacker would. */
-  get sessionCookie(): string | null { return this.cookie; }
+  get sessionCookie(): string | null {
+    return this.cookie;
+  }
 }
-
 
 /**
  * The body of an answer with `Status`: as the route declares it, or, for a refusal it does not
@@ -110,8 +95,12 @@ export class Client {
  * A route that names no status (`c.json(body)`) is typed with all of them, but answers 200.
  */
 type Declared<R, Status extends number> = [BodyAt<R, Status>] extends [never] ? ErrorBody : BodyAt<R, Status>;
-type BodyAt<R, Status extends number> = R extends ClientResponse<unknown, infer Code, string>
-  ? (([ContentfulStatusCode] extends [Code] ? 200 : Code) extends Status ? BodyOf<R, Status> : never) : never;
+type BodyAt<R, Status extends number> =
+  R extends ClientResponse<unknown, infer Code, string>
+    ? ([ContentfulStatusCode] extends [Code] ? 200 : Code) extends Status
+      ? BodyOf<R, Status>
+      : never
+    : never;
 
 /**
  * The body of an answer that came with `status` (200 unless said), typed from the route; any
