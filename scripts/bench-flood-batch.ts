@@ -36,14 +36,23 @@ const databaseUrl = named.get('database-url');
 
 const dataDir = databaseUrl ? null : mkdtempSync(join(tmpdir(), 'bench-batch-'));
 const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-  cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'],
+  cwd: REPO,
+  stdio: ['ignore', 'pipe', 'pipe'],
   env: {
-    ...process.env, MUEANG_MODE: 'demo', MUEANG_CLOCK: 'manual', FLOOD_SWEEP_SECONDS: '0', PORT: '0', HOST: '127.0.0.1',
-    DATABASE_URL: databaseUrl ?? '', ...(dataDir ? { DATA_DIR: dataDir } : {}),
+    ...process.env,
+    MUEANG_MODE: 'demo',
+    MUEANG_CLOCK: 'manual',
+    FLOOD_SWEEP_SECONDS: '0',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATABASE_URL: databaseUrl ?? '',
+    ...(dataDir ? { DATA_DIR: dataDir } : {}),
   },
 });
 let output = '';
-child.stderr.on('data', (chunk) => { output += chunk; });
+child.stderr.on('data', (chunk) => {
+  output += chunk;
+});
 
 async function main(): Promise<void> {
   const base = await new Promise<string>((resolve, reject) => {
@@ -68,8 +77,12 @@ async function main(): Promise<void> {
   const readings: Reading[] = Array.from({ length: count }, (_, i) => {
     const phase = i % 20;
     const up = phase < 10 ? phase / 9 : (19 - phase) / 9;
-    const level = pattern === 'flap' ? sensor.watch_m - 0.5 + span * (i % 2)
-      : pattern === 'storm' ? sensor.watch_m - 0.5 + span * up : sensor.watch_m - 0.4 + 0.05 * Math.sin(i / 30);
+    const level =
+      pattern === 'flap'
+        ? sensor.watch_m - 0.5 + span * (i % 2)
+        : pattern === 'storm'
+          ? sensor.watch_m - 0.5 + span * up
+          : sensor.watch_m - 0.4 + 0.05 * Math.sin(i / 30);
     return { sensor: sensor.code, time: new Date(now - (count - i) * 10_000).toISOString(), level_m: Math.round(level * 1000) / 1000 };
   });
 
@@ -95,23 +108,32 @@ async function main(): Promise<void> {
   const alerts = await expectBody(api.api.alerts.$get({ query: { state: 'all', sensor: sensor.code } }));
   const [detail] = alerts;
   const timeline = detail ? await expectBody(api.api.alerts[':id'].$get({ param: { id: String(detail.id) } })) : null;
-  console.log(JSON.stringify({
-    engine: databaseUrl ? 'postgis' : 'embedded', pattern, readings: count, ...response,
-    seconds: Number(seconds.toFixed(2)), health_max_ms: Math.round(Math.max(0, ...healthMs)),
-    alerts: alerts.length, first_alert_timeline: timeline?.timeline.length ?? 0,
-  }));
+  console.log(
+    JSON.stringify({
+      engine: databaseUrl ? 'postgis' : 'embedded',
+      pattern,
+      readings: count,
+      ...response,
+      seconds: Number(seconds.toFixed(2)),
+      health_max_ms: Math.round(Math.max(0, ...healthMs)),
+      alerts: alerts.length,
+      first_alert_timeline: timeline?.timeline.length ?? 0,
+    }),
+  );
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? `${error.message} ${String(error.cause ?? '')}` : String(error));
-  console.error(`server log (tail):\n${output.slice(-2000)}`);
-  process.exitCode = 1;
-}).finally(() => {
-  const done = () => {
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-    process.exit();
-  };
-  if (child.exitCode !== null || child.signalCode !== null) return done();
-  child.once('exit', done);
-  child.kill('SIGTERM');
-});
+main()
+  .catch((error: unknown) => {
+    console.error(error instanceof Error ? `${error.message} ${String(error.cause ?? '')}` : String(error));
+    console.error(`server log (tail):\n${output.slice(-2000)}`);
+    process.exitCode = 1;
+  })
+  .finally(() => {
+    const done = () => {
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+      process.exit();
+    };
+    if (child.exitCode !== null || child.signalCode !== null) return done();
+    child.once('exit', done);
+    child.kill('SIGTERM');
+  });

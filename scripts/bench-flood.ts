@@ -32,7 +32,14 @@ import { parseOptions } from './lib/options.ts';
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 const DAY_MS = 86_400_000;
 
-interface Options { url?: string; databaseUrl?: string; readings: number; batch: number; senders: number; samples: number }
+interface Options {
+  url?: string;
+  databaseUrl?: string;
+  readings: number;
+  batch: number;
+  senders: number;
+  samples: number;
+}
 
 function parseArgs(argv: string[]): Options {
   const named = parseOptions(argv, ['url', 'database-url', 'readings', 'batch', 'senders', 'samples']);
@@ -42,16 +49,22 @@ function parseArgs(argv: string[]): Options {
     return value;
   };
   return {
-    url: named.get('url')?.replace(/\/+$/, ''), databaseUrl: named.get('database-url'),
-    readings: Math.max(1, count('readings', 200_000)), batch: Math.max(1, count('batch', 1000, 5000)),
-    senders: Math.max(1, count('senders', 4)), samples: count('samples', 200),
+    url: named.get('url')?.replace(/\/+$/, ''),
+    databaseUrl: named.get('database-url'),
+    readings: Math.max(1, count('readings', 200_000)),
+    batch: Math.max(1, count('batch', 1000, 5000)),
+    senders: Math.max(1, count('senders', 4)),
+    samples: count('samples', 200),
   };
 }
 
 // ---------------------------------------------------------------------------------------------
 // What the benchmark starts, and stops again whatever ends it.
 
-interface Server { url: string; log: () => string }
+interface Server {
+  url: string;
+  log: () => string;
+}
 
 /**
  * The real server on `databaseUrl`, on a free port; resolves with the address it prints. It is
@@ -59,13 +72,16 @@ interface Server { url: string; log: () => string }
  */
 function startServer(databaseUrl: string, cleanup: Cleanup): Promise<Server> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: REPO,
+    stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, MUEANG_MODE: 'demo', DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1' },
   });
   cleanup.add(() => stopServer(child));
   let output = '';
   const log = () => output;
-  child.stderr.on('data', (chunk) => { output += chunk; });
+  child.stderr.on('data', (chunk) => {
+    output += chunk;
+  });
   return new Promise((resolve, reject) => {
     child.stdout.on('data', (chunk) => {
       output += chunk;
@@ -93,10 +109,15 @@ class Cleanup {
   private readonly steps: (() => Promise<void> | void)[] = [];
   private running: Promise<void> | null = null;
   interrupted = false;
-  add(step: () => Promise<void> | void) { this.steps.unshift(step); }
+  add(step: () => Promise<void> | void) {
+    this.steps.unshift(step);
+  }
   run(): Promise<void> {
     this.running ??= (async () => {
-      for (const step of this.steps) await Promise.resolve().then(step).catch((e: unknown) => console.error(`cleanup: ${String(e)}`));
+      for (const step of this.steps)
+        await Promise.resolve()
+          .then(step)
+          .catch((e: unknown) => console.error(`cleanup: ${String(e)}`));
     })();
     return this.running;
   }
@@ -115,8 +136,10 @@ function* series(sensors: Sensor[], count: number, start: number): Generator<{ s
     yield {
       sensor,
       reading: {
-        sensor: sensor.code, time: new Date(start + minute * 60_000).toISOString(),
-        level_m: Math.round(level * 1000) / 1000, rain_mm: Math.round(5 * Math.max(0, Math.sin(minute / 200)) * 10) / 10,
+        sensor: sensor.code,
+        time: new Date(start + minute * 60_000).toISOString(),
+        level_m: Math.round(level * 1000) / 1000,
+        rain_mm: Math.round(5 * Math.max(0, Math.sin(minute / 200)) * 10) / 10,
         battery_v: Math.round((12.8 - minute / 20_000) * 100) / 100,
       },
     };
@@ -136,7 +159,12 @@ function batches(sensors: Sensor[], count: number, start: number, size: number):
   return out;
 }
 
-interface IngestFigures { seconds: number; inserted: number; duplicates: number; failures: string[] }
+interface IngestFigures {
+  seconds: number;
+  inserted: number;
+  duplicates: number;
+  failures: string[];
+}
 
 async function ingestThroughApi(keys: DeviceKeys, base: string, work: { code: string; body: Reading[] }[], senders: number): Promise<IngestFigures> {
   const keyOf = new Map<string, string>();
@@ -169,30 +197,46 @@ async function ingestByCopy(db: pg.Client, sensors: Sensor[], count: number, sta
   let chunk = '';
   for (const { sensor, reading } of series(sensors, count, start)) {
     chunk += csvRow(sensor, reading);
-    if (chunk.length > 64 * 1024) { chunks.push(chunk); chunk = ''; }
+    if (chunk.length > 64 * 1024) {
+      chunks.push(chunk);
+      chunk = '';
+    }
   }
   chunks.push(chunk);
   const began = performance.now();
-  await pipeline(Readable.from(chunks),
-    db.query(copyFrom('COPY sensor_readings (sensor_id, recorded_at, level_m, rain_mm, battery_v) FROM STDIN WITH (FORMAT csv)')));
+  await pipeline(
+    Readable.from(chunks),
+    db.query(copyFrom('COPY sensor_readings (sensor_id, recorded_at, level_m, rain_mm, battery_v) FROM STDIN WITH (FORMAT csv)')),
+  );
   return (performance.now() - began) / 1000;
 }
 
 const countRows = async (db: pg.Client, from: number, to: number) =>
-  Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM sensor_readings WHERE recorded_at >= $1 AND recorded_at < $2',
-    [new Date(from).toISOString(), new Date(to).toISOString()])).rows[0]!.n);
+  Number(
+    (
+      await db.query<{ n: string }>('SELECT count(*) AS n FROM sensor_readings WHERE recorded_at >= $1 AND recorded_at < $2', [
+        new Date(from).toISOString(),
+        new Date(to).toISOString(),
+      ])
+    ).rows[0]!.n,
+  );
 
 // ---------------------------------------------------------------------------------------------
 // Alert latency over the live stream.
 
-const isCriticalAlertFor = (code: string) => eventOf('alert', ({ change, alert }) =>
-  alert.sensor_code === code && alert.severity === 'critical' && ['opened', 'raised', 'reopened'].includes(change));
+const isCriticalAlertFor = (code: string) =>
+  eventOf('alert', ({ change, alert }) => alert.sensor_code === code && alert.severity === 'critical' && ['opened', 'raised', 'reopened'].includes(change));
 
 const isResolvedFor = (code: string) => eventOf('alert', ({ change, alert }) => alert.sensor_code === code && change === 'resolved');
 
 /** Whether an event that `match` accepts arrives after the first `from` events, within `timeoutMs`. */
 const arrives = (stream: EventStream, from: number, match: (e: LiveEvent) => boolean, timeoutMs: number) =>
-  stream.next((e, i) => i >= from && match(e), timeoutMs).then(() => true, () => false);
+  stream
+    .next((e, i) => i >= from && match(e), timeoutMs)
+    .then(
+      () => true,
+      () => false,
+    );
 
 type Latency = { samples: number[]; timeouts: number } | { skipped: string };
 
@@ -205,7 +249,9 @@ async function alertLatency(api: Client, keys: DeviceKeys, sensors: Sensor[], sa
   const stream = await openLive(api);
   if (!stream) return { skipped: '/api/live not available' };
   let endedBy: string | null = null;
-  void stream.ended.then((reason) => { endedBy = reason; });
+  void stream.ended.then((reason) => {
+    endedBy = reason;
+  });
   try {
     if (!(await arrives(stream, 0, eventOf('snapshot'), 10_000))) return { skipped: '/api/live sent no snapshot within 10 s' };
     const sirens = sensors.filter((s) => s.kind === 'siren');
@@ -248,7 +294,12 @@ function printTable(rows: [string, string][]): void {
   for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
 }
 
-interface Setup { base: string; databaseUrl?: string; cleanup: Cleanup; serverLog?: () => string }
+interface Setup {
+  base: string;
+  databaseUrl?: string;
+  cleanup: Cleanup;
+  serverLog?: () => string;
+}
 
 /** Whatever the options do not provide, the benchmark starts itself. */
 async function setUp(options: Options, cleanup: Cleanup): Promise<Setup> {
@@ -279,15 +330,21 @@ async function run(options: Options, setup: Setup): Promise<void> {
   const copyStart = apiStart + span + DAY_MS;
   const db = setup.databaseUrl ? new pg.Client({ connectionString: setup.databaseUrl }) : null;
   await db?.connect();
-  setup.cleanup.add(async () => { await db?.end(); });
+  setup.cleanup.add(async () => {
+    await db?.end();
+  });
   // COPY does not create partitions: both ranges get theirs up front, so both paths find them.
   await db?.query('SELECT ensure_reading_partitions($1, $2)', [new Date(apiStart).toISOString(), new Date(copyStart + span).toISOString()]);
 
-  console.log(`(a) ${fmtInt(options.readings)} readings of ${sensors.length} sensors through POST /api/readings, batches of ${options.batch}, ${options.senders} senders…`);
+  console.log(
+    `(a) ${fmtInt(options.readings)} readings of ${sensors.length} sensors through POST /api/readings, batches of ${options.batch}, ${options.senders} senders…`,
+  );
   const api1 = await ingestThroughApi(keys, setup.base, batches(sensors, options.readings, apiStart, options.batch), options.senders);
   const apiRate = api1.inserted / api1.seconds;
-  rows.push([`API ingest: ${fmtInt(options.readings)} readings, batches of ${options.batch}, ${options.senders} senders`,
-    `${fmtInt(apiRate)} readings/s (${api1.seconds.toFixed(1)} s; stored ${fmtInt(api1.inserted)}, duplicates ${fmtInt(api1.duplicates)}, failed batches ${api1.failures.length})`]);
+  rows.push([
+    `API ingest: ${fmtInt(options.readings)} readings, batches of ${options.batch}, ${options.senders} senders`,
+    `${fmtInt(apiRate)} readings/s (${api1.seconds.toFixed(1)} s; stored ${fmtInt(api1.inserted)}, duplicates ${fmtInt(api1.duplicates)}, failed batches ${api1.failures.length})`,
+  ]);
   for (const failure of api1.failures.slice(0, 3)) console.log(`  failed batch: ${failure.slice(0, 300)}`);
   if (db) rows.push(['  rows in the table for the API range', fmtInt(await countRows(db, apiStart, apiStart + span))]);
 
@@ -309,8 +366,10 @@ async function run(options: Options, setup: Setup): Promise<void> {
   } else {
     const sorted = [...latency.samples].sort((a, b) => a - b);
     const ms = (p: number) => `${percentile(sorted, p).toFixed(1)}`;
-    rows.push([`SSE alert latency, POST to event (${sorted.length} samples, ${latency.timeouts} timed out after 10 s)`,
-      sorted.length ? `p50 ${ms(50)} ms, p90 ${ms(90)} ms, p99 ${ms(99)} ms, max ${sorted.at(-1)!.toFixed(1)} ms` : 'no alert event arrived']);
+    rows.push([
+      `SSE alert latency, POST to event (${sorted.length} samples, ${latency.timeouts} timed out after 10 s)`,
+      sorted.length ? `p50 ${ms(50)} ms, p90 ${ms(90)} ms, p99 ${ms(99)} ms, max ${sorted.at(-1)!.toFixed(1)} ms` : 'no alert event arrived',
+    ]);
   }
   // Other work on the machine slows every figure: say how busy it was.
   rows.push(['machine', `${cpus().length} cores, load average ${loadavg()[0]!.toFixed(1)} (1 min) at the end`]);

@@ -20,7 +20,12 @@ import { parseOptions } from './lib/options.ts';
 const MINUTE_MS = 60_000;
 const DAY_MS = 24 * 60 * MINUTE_MS;
 
-interface Options { sensors: number; days: number; runs: number; databaseUrl?: string }
+interface Options {
+  sensors: number;
+  days: number;
+  runs: number;
+  databaseUrl?: string;
+}
 
 function parseArgs(argv: string[]): Options {
   const named = parseOptions(argv, ['sensors', 'days', 'runs', 'database-url']);
@@ -71,7 +76,8 @@ async function fillMonth(db: pg.Client, table: string, from: Date, to: Date, sen
             12.2 + 0.5 * cos(extract(epoch FROM t) / 604800.0 + s)
      FROM generate_series(0, $2::bigint * $3::int - 1) AS i
      CROSS JOIN LATERAL (SELECT $1::timestamptz + (i / $3::int) * interval '1 minute' AS t, (i % $3::int + 1)::int AS s) AS g`,
-    [from.toISOString(), minutes, sensors]);
+    [from.toISOString(), minutes, sensors],
+  );
   return result.rowCount ?? 0;
 }
 
@@ -103,7 +109,11 @@ async function loadTable(db: pg.Client, table: string, start: Date, end: Date, m
   log(`  ${table}: vacuumed and analysed, loaded in ${((Date.now() - began) / 1000).toFixed(0)} s`);
 }
 
-interface Shape { name: string; sql: (table: string) => string; params: (end: Date) => unknown[] }
+interface Shape {
+  name: string;
+  sql: (table: string) => string;
+  params: (end: Date) => unknown[];
+}
 
 /** The reads the flood desk makes; $1 is the end of the data ("now"). */
 function queryShapes(sensors: number): Shape[] {
@@ -174,7 +184,11 @@ async function timeWarm(db: pg.Client, sql: string, params: unknown[], runs: num
   return median(timings);
 }
 
-interface PlanNode { 'Node Type': string; 'Relation Name'?: string; Plans?: PlanNode[] }
+interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  Plans?: PlanNode[];
+}
 
 /** The scans a plan makes, e.g. "Index Scan x1" or "Seq Scan x1, Index Scan x2": why a figure is what it is. */
 async function scans(db: pg.Client, sql: string, params: unknown[]): Promise<string> {
@@ -188,13 +202,20 @@ async function scans(db: pg.Client, sql: string, params: unknown[]): Promise<str
   return [...counts].map(([type, n]) => `${type} x${n}`).join(', ');
 }
 
-interface Sizes { heap: number; index: number }
+interface Sizes {
+  heap: number;
+  index: number;
+}
 
 /** Heap and index bytes of a table, or of all its partitions (a partitioned parent stores nothing). */
 async function sizes(db: pg.Client, table: string): Promise<Sizes> {
-  const [row] = (await db.query<{ heap: string; index: string }>(
-    `SELECT sum(pg_table_size(relid))::bigint AS heap, sum(pg_indexes_size(relid))::bigint AS index
-     FROM (SELECT relid FROM pg_partition_tree($1::regclass) WHERE isleaf UNION SELECT $1::regclass) AS t`, [table])).rows;
+  const [row] = (
+    await db.query<{ heap: string; index: string }>(
+      `SELECT sum(pg_table_size(relid))::bigint AS heap, sum(pg_indexes_size(relid))::bigint AS index
+     FROM (SELECT relid FROM pg_partition_tree($1::regclass) WHERE isleaf UNION SELECT $1::regclass) AS t`,
+      [table],
+    )
+  ).rows;
   return { heap: Number(row!.heap), index: Number(row!.index) };
 }
 
@@ -207,7 +228,9 @@ async function dropOldestMonth(db: pg.Client, months: Date[]): Promise<{ rows: n
   const oldest = months[0]!;
   const cutoff = nextMonth(oldest).toISOString();
   let rows = 0;
-  const plainDelete = await timed(async () => { rows = (await db.query('DELETE FROM bench_plain WHERE recorded_at < $1', [cutoff])).rowCount ?? 0; });
+  const plainDelete = await timed(async () => {
+    rows = (await db.query('DELETE FROM bench_plain WHERE recorded_at < $1', [cutoff])).rowCount ?? 0;
+  });
   const plainVacuum = await timed(() => db.query('VACUUM bench_plain'));
   const partDrop = await timed(async () => {
     await db.query(`ALTER TABLE bench_part DETACH PARTITION ${partitionName(oldest)}`);
@@ -253,7 +276,9 @@ async function run(options: Options, url: string, ownCluster: boolean): Promise<
   const start = new Date(end.getTime() - options.days * DAY_MS);
   const months = monthStarts(start, end);
   const expected = options.sensors * options.days * 24 * 60;
-  console.log(`${options.sensors} sensors x ${options.days} days, one reading a minute: ${fmtInt(expected)} rows per table, ${months.length} monthly partitions`);
+  console.log(
+    `${options.sensors} sensors x ${options.days} days, one reading a minute: ${fmtInt(expected)} rows per table, ${months.length} monthly partitions`,
+  );
   const [plainDb, partDb] = [await connect(url), await connect(url)];
   try {
     if (ownCluster) await tuneThrowaway(plainDb);
@@ -275,14 +300,19 @@ async function run(options: Options, url: string, ownCluster: boolean): Promise<
 async function report(db: pg.Client, options: Options, end: Date, months: Date[]): Promise<void> {
   const [plainSize, partSize] = [await sizes(db, 'bench_plain'), await sizes(db, 'bench_part')];
   console.log('Sizes');
-  printTable(['table', 'heap', 'indexes', 'total'], [
-    ['bench_plain', fmtBytes(plainSize.heap), fmtBytes(plainSize.index), fmtBytes(plainSize.heap + plainSize.index)],
-    [`bench_part (${months.length} partitions)`, fmtBytes(partSize.heap), fmtBytes(partSize.index), fmtBytes(partSize.heap + partSize.index)],
-  ]);
+  printTable(
+    ['table', 'heap', 'indexes', 'total'],
+    [
+      ['bench_plain', fmtBytes(plainSize.heap), fmtBytes(plainSize.index), fmtBytes(plainSize.heap + plainSize.index)],
+      [`bench_part (${months.length} partitions)`, fmtBytes(partSize.heap), fmtBytes(partSize.index), fmtBytes(partSize.heap + partSize.index)],
+    ],
+  );
 
   // Other work on the machine slows every figure: say how busy it was.
-  console.log(`\nQueries: median of ${options.runs} warm runs, ms, measured at the client (includes sending the rows); `
-    + `${cpus().length} cores, load average ${loadavg()[0]!.toFixed(1)} at the start`);
+  console.log(
+    `\nQueries: median of ${options.runs} warm runs, ms, measured at the client (includes sending the rows); ` +
+      `${cpus().length} cores, load average ${loadavg()[0]!.toFixed(1)} at the start`,
+  );
   const rows: string[][] = [];
   for (const shape of queryShapes(options.sensors)) {
     const [plainSql, partSql, params] = [shape.sql('bench_plain'), shape.sql('bench_part'), shape.params(end)];
@@ -291,7 +321,14 @@ async function report(db: pg.Client, options: Options, end: Date, months: Date[]
     rows.push([shape.name, fmtMs(plain), fmtMs(part), (part / plain).toFixed(2), await scans(db, plainSql, params), await scans(db, partSql, params)]);
   }
   const drop = await dropOldestMonth(db, months);
-  rows.push([`drop oldest month (${fmtInt(drop.rows)} rows): DELETE vs DETACH+DROP`, fmtMs(drop.plainDelete), fmtMs(drop.partDrop), (drop.partDrop / drop.plainDelete).toFixed(4), '', '']);
+  rows.push([
+    `drop oldest month (${fmtInt(drop.rows)} rows): DELETE vs DETACH+DROP`,
+    fmtMs(drop.plainDelete),
+    fmtMs(drop.partDrop),
+    (drop.partDrop / drop.plainDelete).toFixed(4),
+    '',
+    '',
+  ]);
   rows.push(['  ... plus the VACUUM the DELETE needs afterwards', fmtMs(drop.plainVacuum), '-', '-', '', '']);
   printTable(['query', 'plain', 'part', 'part/plain', 'plain scans', 'part scans'], rows);
 }
@@ -300,8 +337,14 @@ async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   const cluster = options.databaseUrl ? null : startCluster('bench-readings');
   const cleanUp = () => cluster?.stop();
-  process.on('SIGINT', () => { cleanUp(); process.exit(130); });
-  process.on('SIGTERM', () => { cleanUp(); process.exit(143); });
+  process.on('SIGINT', () => {
+    cleanUp();
+    process.exit(130);
+  });
+  process.on('SIGTERM', () => {
+    cleanUp();
+    process.exit(143);
+  });
   try {
     await run(options, options.databaseUrl ?? cluster!.url, cluster !== null);
   } finally {

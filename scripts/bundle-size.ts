@@ -14,7 +14,13 @@ import { gzipSync } from 'node:zlib';
 
 const DIST = new URL('../dist/web/', import.meta.url);
 
-interface Chunk { file: string; name?: string; src?: string; isEntry?: boolean; imports?: string[] }
+interface Chunk {
+  file: string;
+  name?: string;
+  src?: string;
+  isEntry?: boolean;
+  imports?: string[];
+}
 const manifest = JSON.parse(readFileSync(new URL('.vite/manifest.json', DIST), 'utf8')) as Record<string, Chunk>;
 
 /*
@@ -57,14 +63,17 @@ for (const page of PAGES) {
   const bytes = [...keys].reduce((sum, key) => sum + gzipBytes(key), 0);
   const names = [...keys].map((key) => manifest[key]!.name ?? key).join(' ');
   const over = bytes > page.budgetKb * 1024;
-  console.log(`${page.path.padEnd(15)}${`${kb(bytes)} KB`.padStart(12)}${''.padEnd(19)}${`${page.budgetKb} KB`.padStart(7)}   ${names}${over ? '   OVER BUDGET' : ''}`);
+  console.log(
+    `${page.path.padEnd(15)}${`${kb(bytes)} KB`.padStart(12)}${''.padEnd(19)}${`${page.budgetKb} KB`.padStart(7)}   ${names}${over ? '   OVER BUDGET' : ''}`,
+  );
   if (over) failures.push(`${page.path} loads ${kb(bytes)} KB, over its budget of ${page.budgetKb} KB`);
 
   if (page.path === '/flood/public') {
     if ([...keys].some((key) => manifest[key]!.name === 'deck')) failures.push('the public flood page loads the deck.gl chunk');
     for (const key of keys) {
       const source = text(key).toString('utf8');
-      for (const marker of STAFF_MARKERS) if (source.includes(marker)) failures.push(`the public flood page's chunk ${manifest[key]!.file} contains staff code ("${marker}")`);
+      for (const marker of STAFF_MARKERS)
+        if (source.includes(marker)) failures.push(`the public flood page's chunk ${manifest[key]!.file} contains staff code ("${marker}")`);
     }
   }
 }

@@ -48,7 +48,11 @@ try {
   const user = await db.transaction(async (tx) => {
     if (await findAccount(tx, username)) throw new Error(`an account "${username}" already exists`);
     const created = await insertUser(tx, { username, display_name: displayName ?? username, role: 'admin', zones: null, password_hash });
-    await recordAudit(tx, { kind: 'system', id: null, name: 'create-admin script', ip: null }, { action: 'create', entity: 'user', entityId: created.id, after: created });
+    await recordAudit(
+      tx,
+      { kind: 'system', id: null, name: 'create-admin script', ip: null },
+      { action: 'create', entity: 'user', entityId: created.id, after: created },
+    );
     return created;
   });
   console.log(`created administrator "${user.username}" (id ${user.id})`);

@@ -99,9 +99,7 @@ async function main(): Promise<void> {
       if (msg.type() === 'error' || msg.type() === 'warning') console.log(`[browser ${msg.type()}] ${msg.text()}`);
     });
     page.on('pageerror', (error) => console.log(`[page error] ${error.message}`));
-    page.on('requestfailed', (request) =>
-      console.log(`[request failed] ${request.url()} ${request.failure()?.errorText ?? ''}`),
-    );
+    page.on('requestfailed', (request) => console.log(`[request failed] ${request.url()} ${request.failure()?.errorText ?? ''}`));
 
     const url = new URL(options.url);
     if (options.lang) url.searchParams.set('lang', options.lang);
@@ -131,10 +129,19 @@ async function main(): Promise<void> {
       await page.getByTestId('sign-in-password').fill(options.signIn.password);
       await page.getByTestId('sign-in-password').press('Enter');
       // Whichever comes first: the header naming the role, or the dialog naming the problem.
-      const signedIn = page.getByTestId('user-role').waitFor({ timeout: 15_000 }).then(() => 'in' as const, () => 'timeout' as const);
+      const signedIn = page
+        .getByTestId('user-role')
+        .waitFor({ timeout: 15_000 })
+        .then(
+          () => 'in' as const,
+          () => 'timeout' as const,
+        );
       const refused = page
         .waitForFunction(() => document.querySelector('[data-testid=sign-in-error]')?.textContent, undefined, { timeout: 15_000 })
-        .then(() => 'refused' as const, () => 'timeout' as const);
+        .then(
+          () => 'refused' as const,
+          () => 'timeout' as const,
+        );
       const outcome = await Promise.race([signedIn, refused]);
       if (outcome === 'refused') throw new Error(`sign-in refused: ${await page.getByTestId('sign-in-error').innerText()}`);
       if (outcome === 'timeout') throw new Error('sign-in: no answer within 15 s');

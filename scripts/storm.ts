@@ -23,7 +23,14 @@ import { parseOptions } from './lib/options.ts';
 /** An alert event of /api/live, as the desk's signed-in session gets it. */
 type AlertEvent = LiveData<'alert'>;
 
-interface Options { url: string; minutes: number; every: number; seed: number; user: string; password: string }
+interface Options {
+  url: string;
+  minutes: number;
+  every: number;
+  seed: number;
+  user: string;
+  password: string;
+}
 
 function parseArgs(argv: string[]): Options {
   const named = parseOptions(argv, ['url', 'minutes', 'every', 'seed', 'user', 'password']);
@@ -34,17 +41,33 @@ function parseArgs(argv: string[]): Options {
   };
   return {
     url: (named.get('url') ?? 'http://127.0.0.1:8080').replace(/\/+$/, ''),
-    minutes: num('minutes', 12), every: num('every', 5), seed: Math.floor(num('seed', 1)),
-    user: named.get('user') ?? 'admin', password: named.get('password') ?? DEMO_PASSWORD,
+    minutes: num('minutes', 12),
+    every: num('every', 5),
+    seed: Math.floor(num('seed', 1)),
+    user: named.get('user') ?? 'admin',
+    password: named.get('password') ?? DEMO_PASSWORD,
   };
 }
 
-const smooth = (x: number) => { const c = Math.min(1, Math.max(0, x)); return c * c * (3 - 2 * c); };
+const smooth = (x: number) => {
+  const c = Math.min(1, Math.max(0, x));
+  return c * c * (3 - 2 * c);
+};
 
 type Role = 'flood' | 'spike' | 'dead' | 'calm';
 
 /** How one gauge behaves in this storm: where it starts, how high it goes and when. */
-interface Plan { sensor: Sensor; role: Role; base: number; peak: number; riseFrom: number; riseTo: number; battery: number; drain: number; rainFactor: number }
+interface Plan {
+  sensor: Sensor;
+  role: Role;
+  base: number;
+  peak: number;
+  riseFrom: number;
+  riseTo: number;
+  battery: number;
+  drain: number;
+  rainFactor: number;
+}
 
 /**
  * The storm's shape over progress p in [0, 1]: water rises between riseFrom and riseTo, holds
@@ -78,9 +101,7 @@ function castStorm(sensors: Sensor[], random: () => number, totalSeconds: number
     // would itself fire rate-of-rise.
     const below = sensor.watch_m - 0.2 - 0.15 * random();
     const base = round(Math.min(sensor.level_m ?? below, below), 3);
-    const peak = role === 'flood' ? sensor.critical_m + 0.05 + 0.2 * random()
-      : role === 'spike' ? base + 0.5 + 0.1 * random()
-      : base + 0.05 + 0.1 * random();
+    const peak = role === 'flood' ? sensor.critical_m + 0.05 + 0.2 * random() : role === 'spike' ? base + 0.5 + 0.1 * random() : base + 0.05 + 0.1 * random();
     const lag = 0.08 * random();
     const [riseFrom, riseTo] = role === 'spike' ? [0.25, 0.25 + spikeSpan] : [0.1 + lag, 0.5 + lag];
     return { sensor, role, base, peak, riseFrom, riseTo, battery: 12.4 + 0.6 * random(), drain: 0.2 + 0.3 * random(), rainFactor: 0.8 + 0.4 * random() };
@@ -91,7 +112,8 @@ const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 *
 
 function readingAt(plan: Plan, p: number, time: string, random: () => number): Reading {
   return {
-    sensor: plan.sensor.code, time,
+    sensor: plan.sensor.code,
+    time,
     level_m: round(hydrograph(plan, p) + 0.02 * (random() - 0.5), 3),
     rain_mm: round(Math.max(0, rainAt(p) * plan.rainFactor + 0.4 * (random() - 0.5)), 1),
     battery_v: round(plan.battery - plan.drain * p, 2),
@@ -105,72 +127,110 @@ const bandOf = (s: Sensor, level: number): Band =>
   level >= s.critical_m ? 'critical' : level >= s.warning_m ? 'warning' : level >= s.watch_m ? 'watch' : 'normal';
 
 const COLOURS: Record<Band, [string, string]> = {
-  normal: ['green', '\x1b[32m'], watch: ['yellow', '\x1b[33m'], warning: ['orange', '\x1b[38;5;208m'], critical: ['red', '\x1b[31m'],
+  normal: ['green', '\x1b[32m'],
+  watch: ['yellow', '\x1b[33m'],
+  warning: ['orange', '\x1b[38;5;208m'],
+  critical: ['red', '\x1b[31m'],
 };
 const useColour = process.stdout.isTTY && !process.env.NO_COLOR;
 const paint = (band: Band, text: string) => (useColour ? `${COLOURS[band][1]}${text}\x1b[0m` : text);
 const colourName = (band: Band) => paint(band, COLOURS[band][0]);
 
 /** What the storm saw of one gauge, for the summary. */
-interface Tally { sent: number; inserted: number; refused: number; firstError?: string; peak: number; peakBand: Band; lastSent?: string }
+interface Tally {
+  sent: number;
+  inserted: number;
+  refused: number;
+  firstError?: string;
+  peak: number;
+  peakBand: Band;
+  lastSent?: string;
+}
 
-async function sendTick(keys: DeviceKeys, plans: Plan[], p: number, elapsedS: number, deadAfterS: number, random: () => number, tallies: Map<string, Tally>): Promise<Map<string, number>> {
+async function sendTick(
+  keys: DeviceKeys,
+  plans: Plan[],
+  p: number,
+  elapsedS: number,
+  deadAfterS: number,
+  random: () => number,
+  tallies: Map<string, Tally>,
+): Promise<Map<string, number>> {
   const time = new Date().toISOString();
   // Every gauge draws its noise, sending or not, so the dead one does not shift the others' storm.
   const readings = plans.map((plan) => ({ plan, reading: readingAt(plan, p, time, random) }));
   const live = readings.filter(({ plan }) => plan.role !== 'dead' || elapsedS < deadAfterS);
-  await Promise.all(live.map(async ({ plan, reading }) => {
-    const tally = tallies.get(plan.sensor.code)!;
-    const response = await keys.post(plan.sensor.code, [reading]);
-    tally.sent++;
-    if (response.ok) {
-      tally.inserted += response.stored.inserted;
-      tally.lastSent = time;
-    } else {
-      tally.refused++;
-      tally.firstError ??= `${response.status} ${response.error}`;
-    }
-    if (reading.level_m > tally.peak) {
-      tally.peak = reading.level_m;
-      tally.peakBand = bandOf(plan.sensor, reading.level_m);
-    }
-  }));
+  await Promise.all(
+    live.map(async ({ plan, reading }) => {
+      const tally = tallies.get(plan.sensor.code)!;
+      const response = await keys.post(plan.sensor.code, [reading]);
+      tally.sent++;
+      if (response.ok) {
+        tally.inserted += response.stored.inserted;
+        tally.lastSent = time;
+      } else {
+        tally.refused++;
+        tally.firstError ??= `${response.status} ${response.error}`;
+      }
+      if (reading.level_m > tally.peak) {
+        tally.peak = reading.level_m;
+        tally.peakBand = bandOf(plan.sensor, reading.level_m);
+      }
+    }),
+  );
   return new Map(live.map(({ plan, reading }) => [plan.sensor.code, reading.level_m]));
 }
 
 function tickLine(plans: Plan[], levels: Map<string, number>, elapsedS: number, p: number): string {
   const clock = `t+${String(Math.floor(elapsedS / 60)).padStart(2, '0')}:${String(Math.round(elapsedS % 60)).padStart(2, '0')}`;
-  const cells = plans.filter((plan) => plan.role !== 'calm').map((plan) => {
-    const level = levels.get(plan.sensor.code);
-    if (level === undefined) return `${plan.sensor.code} silent`;
-    const band = bandOf(plan.sensor, level);
-    return `${plan.sensor.code} ${level.toFixed(2)} ${colourName(band)}`;
-  });
+  const cells = plans
+    .filter((plan) => plan.role !== 'calm')
+    .map((plan) => {
+      const level = levels.get(plan.sensor.code);
+      if (level === undefined) return `${plan.sensor.code} silent`;
+      const band = bandOf(plan.sensor, level);
+      return `${plan.sensor.code} ${level.toFixed(2)} ${colourName(band)}`;
+    });
   const calm = plans.filter((plan) => plan.role === 'calm').map((plan) => bandOf(plan.sensor, levels.get(plan.sensor.code) ?? -Infinity));
   const worstCalm = calm.reduce<Band>((worst, b) => (BAND_ORDER.indexOf(b) > BAND_ORDER.indexOf(worst) ? b : worst), 'normal');
   return `${clock}  rain ${rainAt(p).toFixed(1).padStart(4)} mm  ${cells.join('  ')}  | ${calm.length} others: ${colourName(worstCalm)}`;
 }
 
 function describeCast(plans: Plan[], deadAfterS: number): void {
-  const line = (role: Role) => plans.filter((p) => p.role === role)
-    .map((p) => `${p.sensor.code} (watch ${p.sensor.watch_m.toFixed(2)} / warning ${p.sensor.warning_m.toFixed(2)} / critical ${p.sensor.critical_m.toFixed(2)} m, peak ${p.peak.toFixed(2)})`).join(', ');
+  const line = (role: Role) =>
+    plans
+      .filter((p) => p.role === role)
+      .map(
+        (p) =>
+          `${p.sensor.code} (watch ${p.sensor.watch_m.toFixed(2)} / warning ${p.sensor.warning_m.toFixed(2)} / critical ${p.sensor.critical_m.toFixed(2)} m, peak ${p.peak.toFixed(2)})`,
+      )
+      .join(', ');
   console.log(`flooding siren points, to red: ${line('flood')}`);
   console.log(`spiking sump, rate-of-rise:    ${line('spike')}`);
   const dead = plans.find((p) => p.role === 'dead');
-  if (dead) console.log(`dead sensor:                   ${dead.sensor.code}, silent after ${deadAfterS.toFixed(0)} s (the desk flags it once its offline_after_s, 1200 s by default, has passed)`);
-  console.log('note: the storm is compressed into real time, so any gauge rising 0.30 m within 30 min (the flooding sirens too) also meets the rate-of-rise rule');
+  if (dead)
+    console.log(
+      `dead sensor:                   ${dead.sensor.code}, silent after ${deadAfterS.toFixed(0)} s (the desk flags it once its offline_after_s, 1200 s by default, has passed)`,
+    );
+  console.log(
+    'note: the storm is compressed into real time, so any gauge rising 0.30 m within 30 min (the flooding sirens too) also meets the rate-of-rise rule',
+  );
   console.log('note: colours below are the raw level against the lines; the desk lowers a band only 0.05 m (hysteresis) below its line\n');
 }
 
 function printSummary(plans: Plan[], tallies: Map<string, Tally>, alerts: AlertEvent[] | null): void {
   console.log('\nsummary');
-  const rows = plans.filter((p) => p.role !== 'calm').map((plan) => {
-    const t = tallies.get(plan.sensor.code)!;
-    return `  ${plan.sensor.code.padEnd(6)} ${plan.role.padEnd(6)} sent ${String(t.sent).padStart(4)}  stored ${String(t.inserted).padStart(4)}  refused ${t.refused}  peak ${t.peak.toFixed(2)} m ${colourName(t.peakBand)}${t.lastSent ? `  last reading ${t.lastSent}` : ''}`;
-  });
+  const rows = plans
+    .filter((p) => p.role !== 'calm')
+    .map((plan) => {
+      const t = tallies.get(plan.sensor.code)!;
+      return `  ${plan.sensor.code.padEnd(6)} ${plan.role.padEnd(6)} sent ${String(t.sent).padStart(4)}  stored ${String(t.inserted).padStart(4)}  refused ${t.refused}  peak ${t.peak.toFixed(2)} m ${colourName(t.peakBand)}${t.lastSent ? `  last reading ${t.lastSent}` : ''}`;
+    });
   console.log(rows.join('\n'));
   const calm = plans.filter((p) => p.role === 'calm').map((p) => tallies.get(p.sensor.code)!);
-  console.log(`  ${calm.length} other gauges: sent ${calm.reduce((n, t) => n + t.sent, 0)}, stored ${calm.reduce((n, t) => n + t.inserted, 0)}, refused ${calm.reduce((n, t) => n + t.refused, 0)}, highest band ${colourName(calm.reduce<Band>((w, t) => (BAND_ORDER.indexOf(t.peakBand) > BAND_ORDER.indexOf(w) ? t.peakBand : w), 'normal'))}`);
+  console.log(
+    `  ${calm.length} other gauges: sent ${calm.reduce((n, t) => n + t.sent, 0)}, stored ${calm.reduce((n, t) => n + t.inserted, 0)}, refused ${calm.reduce((n, t) => n + t.refused, 0)}, highest band ${colourName(calm.reduce<Band>((w, t) => (BAND_ORDER.indexOf(t.peakBand) > BAND_ORDER.indexOf(w) ? t.peakBand : w), 'normal'))}`,
+  );
   for (const [code, t] of tallies) if (t.firstError) console.log(`  ${code}: first refusal: ${t.firstError}`);
   if (!alerts) return;
   const counts = new Map<string, number>();
@@ -187,8 +247,13 @@ function printSummary(plans: Plan[], tallies: Map<string, Tally>, alerts: AlertE
  */
 class TickLog {
   private held: string[] | null = null;
-  print(line: string) { if (this.held) this.held.push(line); else console.log(line); }
-  hold() { this.held = []; }
+  print(line: string) {
+    if (this.held) this.held.push(line);
+    else console.log(line);
+  }
+  hold() {
+    this.held = [];
+  }
   release(tickLine: string) {
     console.log(tickLine);
     for (const line of this.held ?? []) console.log(line);
@@ -206,7 +271,9 @@ async function watchAlerts(api: Client, alerts: AlertEvent[], log: TickLog): Pro
     log.print(`         alert ${a.change}: ${a.alert.sensor_code} ${a.alert.type} ${colourName(band)} (#${a.alert.id}, ${a.alert.status})`);
   });
   if (!stream) console.log('live stream: skipped, /api/live not available on this server (404)');
-  void stream?.ended.then((reason) => { if (reason) console.log(`live stream ended: ${reason}`); });
+  void stream?.ended.then((reason) => {
+    if (reason) console.log(`live stream ended: ${reason}`);
+  });
   return stream;
 }
 
@@ -232,7 +299,9 @@ async function main(): Promise<void> {
   const tallies = new Map(plans.map((p) => [p.sensor.code, { sent: 0, inserted: 0, refused: 0, peak: -Infinity, peakBand: 'normal' as Band }]));
 
   let interrupted = false;
-  process.once('SIGINT', () => { interrupted = true; });
+  process.once('SIGINT', () => {
+    interrupted = true;
+  });
   const started = Date.now();
   const ticks = Math.floor(totalS / options.every) + 1;
   for (let i = 0; i < ticks && !interrupted; i++) {
@@ -246,7 +315,10 @@ async function main(): Promise<void> {
   }
   if (interrupted) console.log('interrupted');
   // Alerts from the last readings take a moment to come through.
-  if (stream) { await sleep(1000); stream.close(); }
+  if (stream) {
+    await sleep(1000);
+    stream.close();
+  }
   printSummary(plans, tallies, stream ? alerts : null);
 }
 

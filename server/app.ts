@@ -53,27 +53,33 @@ export type ApiType = typeof api;
 export function createApp(db: Db, services: Services, options: { webRoot?: string; settings: Settings }) {
   const { settings } = options;
   const app = new Hono<Env>();
-  app.use('*', secureHeaders({
-    // The app loads nothing from elsewhere; MapLibre's worker and deck.gl's images come as blobs.
-    contentSecurityPolicy: {
-      defaultSrc: ["'self'"],
-      scriptSrc: ["'self'"],
-      workerSrc: ["'self'", 'blob:'],
-      childSrc: ["'self'", 'blob:'],
-      imgSrc: ["'self'", 'data:', 'blob:'],
-      styleSrc: ["'self'", "'unsafe-inline'"],
-      connectSrc: ["'self'", ...(process.env.VITE_BASEMAP_STYLE_URL ? [new URL(process.env.VITE_BASEMAP_STYLE_URL).origin] : [])],
-      frameAncestors: ["'none'"],
-      baseUri: ["'self'"],
-      formAction: ["'self'"],
-      objectSrc: ["'none'"],
-    },
-    referrerPolicy: 'same-origin',
-  }));
-  app.use('/api/*', bodyLimit({
-    maxSize: MAX_BODY_BYTES,
-    onError: (c) => c.json<ApiError>({ error: `body: larger than ${MAX_BODY_BYTES} bytes`, field: 'body' }, 413),
-  }));
+  app.use(
+    '*',
+    secureHeaders({
+      // The app loads nothing from elsewhere; MapLibre's worker and deck.gl's images come as blobs.
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        workerSrc: ["'self'", 'blob:'],
+        childSrc: ["'self'", 'blob:'],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        connectSrc: ["'self'", ...(process.env.VITE_BASEMAP_STYLE_URL ? [new URL(process.env.VITE_BASEMAP_STYLE_URL).origin] : [])],
+        frameAncestors: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        objectSrc: ["'none'"],
+      },
+      referrerPolicy: 'same-origin',
+    }),
+  );
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => c.json<ApiError>({ error: `body: larger than ${MAX_BODY_BYTES} bytes`, field: 'body' }, 413),
+    }),
+  );
   app.use('/api/*', async (c, next) => {
     c.set('db', db);
     c.set('settings', settings);

@@ -18,7 +18,14 @@ export class DatabaseUnavailable extends Error {
 export const RETRY_AFTER_SECONDS = 5;
 
 /** An error PostgreSQL raised (through pg or PGlite: both carry the server's fields). */
-interface ServerError { severity: string; code: string; message: string; file?: string; constraint?: string; query?: string }
+interface ServerError {
+  severity: string;
+  code: string;
+  message: string;
+  file?: string;
+  constraint?: string;
+  query?: string;
+}
 
 function serverError(error: unknown): ServerError | null {
   // Not only Error instances: an error that crossed a thread boundary may arrive as a plain object.
@@ -33,7 +40,10 @@ function serverError(error: unknown): ServerError | null {
  */
 const withoutValue = (message: string) => message.replace(/: ".*$/s, '').slice(0, 200);
 
-export interface Failure { status: 400 | 409 | 500 | 503; error: string }
+export interface Failure {
+  status: 400 | 409 | 500 | 503;
+  error: string;
+}
 
 /**
  * The answer an error that reached the top deserves. Bad input should be refused at the edge

@@ -55,14 +55,26 @@ export async function openMueang(config: Config): Promise<Mueang> {
   const flood = startFloodDesk(db, clock, {
     sweepSeconds: config.flood.sweepSeconds,
     keepMonths: config.flood.keepMonths,
-    channels: { get publicUrl() { return publicUrl; }, webhookSecret: config.flood.webhookSecret, line: config.flood.line, timeoutMs: 10_000,
-      allowHosts: config.flood.outboundAllowHosts },
+    channels: {
+      get publicUrl() {
+        return publicUrl;
+      },
+      webhookSecret: config.flood.webhookSecret,
+      line: config.flood.line,
+      timeoutMs: 10_000,
+      allowHosts: config.flood.outboundAllowHosts,
+    },
   });
   const live = await openLiveHub(db, floodEventLoader(db));
   const settings = {
     session: config.session,
     trustProxy: config.trustProxy,
-    cap: { sender: config.flood.capSender, get publicUrl() { return publicUrl; } },
+    cap: {
+      sender: config.flood.capSender,
+      get publicUrl() {
+        return publicUrl;
+      },
+    },
     lineChannelSecret: config.flood.line.channelSecret,
     flood: { outboundAllowHosts: config.flood.outboundAllowHosts, readingsHorizonDays: config.flood.readingsHorizonDays },
   };
@@ -71,7 +83,9 @@ export async function openMueang(config: Config): Promise<Mueang> {
     app,
     db,
     clock,
-    setPublicUrl: (url) => { publicUrl = url; },
+    setPublicUrl: (url) => {
+      publicUrl = url;
+    },
     close: async () => {
       await flood.stop();
       await live.close();

@@ -38,7 +38,11 @@ export async function postReadings(base: string, key: string, readings: Reading[
 type KeyCache = Record<string, Record<string, string>>;
 
 function readKeyCache(): KeyCache {
-  try { return JSON.parse(readFileSync(KEY_CACHE, 'utf8')) as KeyCache; } catch { return {}; }
+  try {
+    return JSON.parse(readFileSync(KEY_CACHE, 'utf8')) as KeyCache;
+  } catch {
+    return {};
+  }
 }
 
 /**
@@ -48,7 +52,10 @@ function readKeyCache(): KeyCache {
 export class DeviceKeys {
   private readonly cache: KeyCache;
   /** `persist` false: keys for a server that will not outlive this run are not worth keeping. */
-  constructor(private readonly api: Client, private readonly persist = true) {
+  constructor(
+    private readonly api: Client,
+    private readonly persist = true,
+  ) {
     this.cache = persist ? readKeyCache() : {};
   }
 

@@ -15,7 +15,11 @@ export function startCluster(name: string): { url: string; stop: () => void } {
   const stop = () => {
     if (stopped) return;
     stopped = true;
-    try { execFileSync(script, [dir, 'stop'], { stdio: 'ignore' }); } finally { rmSync(dir, { recursive: true, force: true }); }
+    try {
+      execFileSync(script, [dir, 'stop'], { stdio: 'ignore' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   };
   return { url, stop };
 }

@@ -28,8 +28,10 @@ export interface EventStream {
 }
 
 /** A match for `next`: an event named `name` whose data passes `test`, typed as that event. */
-export const eventOf = <Name extends LiveEventName>(name: Name, test: (data: LiveData<Name>) => boolean = () => true) =>
-  (event: LiveEvent): event is Extract<LiveEvent, { event: Name }> => event.event === name && test(event.data as LiveData<Name>);
+export const eventOf =
+  <Name extends LiveEventName>(name: Name, test: (data: LiveData<Name>) => boolean = () => true) =>
+  (event: LiveEvent): event is Extract<LiveEvent, { event: Name }> =>
+    event.event === name && test(event.data as LiveData<Name>);
 
 /**
  * Splits an SSE byte stream into events (`event:` and `data:` fields; comments such as the
@@ -42,7 +44,9 @@ async function readEvents(body: ReadableStream<Uint8Array>, signal: AbortSignal,
   let endedInCr = false;
   const reader = body.getReader();
   // Closing stops the read whatever carries the body (aborting fetch alone stops only fetch's).
-  signal.addEventListener('abort', () => { reader.cancel().catch(() => {}); });
+  signal.addEventListener('abort', () => {
+    reader.cancel().catch(() => {});
+  });
   for (;;) {
     const { done, value } = await reader.read();
     if (done) return;
@@ -76,7 +80,11 @@ function splitField(line: string): [string, string] {
  * `onEvent` hears each event as it comes. Null when the server has none (404), so a script can
  * say so and carry on; any other refusal throws.
  */
-export async function openEventStreamIfAny(url: string, headers: Record<string, string> = {}, onEvent?: (event: LiveEvent) => void): Promise<EventStream | null> {
+export async function openEventStreamIfAny(
+  url: string,
+  headers: Record<string, string> = {},
+  onEvent?: (event: LiveEvent) => void,
+): Promise<EventStream | null> {
   const abort = new AbortController();
   const response = await fetch(url, { headers: { accept: 'text/event-stream', ...headers }, signal: abort.signal });
   if (response.status === 404) {
@@ -94,31 +102,34 @@ export async function openEventStreamIfAny(url: string, headers: Record<string, 
     events.push(event);
     onEvent?.(event);
     for (const wake of waiting) wake();
-  }).then(
-    () => (abort.signal.aborted ? null : 'the server closed the stream'),
-    (error: unknown) => (abort.signal.aborted ? null : error instanceof Error ? error.message : String(error)),
-  ).then((reason) => {
-    endedBy = reason;
-    for (const wake of waiting) wake();
-    return reason;
-  });
-  const next = (match: Match, timeoutMs = 10_000) => new Promise<LiveEvent>((resolve, reject) => {
-    const seen = () => events.map((e) => e.event).join(', ');
-    const settle = () => {
-      const found = events.find(match);
-      if (!found && endedBy === undefined) return false;
-      waiting.delete(settle);
-      clearTimeout(timer);
-      if (found) resolve(found);
-      else reject(new Error(`the stream ended (${endedBy ?? 'closed'}) without a matching event; got: ${seen()}`));
-      return true;
-    };
-    const timer = setTimeout(() => {
-      waiting.delete(settle);
-      reject(new Error(`no matching event in ${timeoutMs} ms; got: ${seen()}`));
-    }, timeoutMs);
-    if (!settle()) waiting.add(settle);
-  });
+  })
+    .then(
+      () => (abort.signal.aborted ? null : 'the server closed the stream'),
+      (error: unknown) => (abort.signal.aborted ? null : error instanceof Error ? error.message : String(error)),
+    )
+    .then((reason) => {
+      endedBy = reason;
+      for (const wake of waiting) wake();
+      return reason;
+    });
+  const next = (match: Match, timeoutMs = 10_000) =>
+    new Promise<LiveEvent>((resolve, reject) => {
+      const seen = () => events.map((e) => e.event).join(', ');
+      const settle = () => {
+        const found = events.find(match);
+        if (!found && endedBy === undefined) return false;
+        waiting.delete(settle);
+        clearTimeout(timer);
+        if (found) resolve(found);
+        else reject(new Error(`the stream ended (${endedBy ?? 'closed'}) without a matching event; got: ${seen()}`));
+        return true;
+      };
+      const timer = setTimeout(() => {
+        waiting.delete(settle);
+        reject(new Error(`no matching event in ${timeoutMs} ms; got: ${seen()}`));
+      }, timeoutMs);
+      if (!settle()) waiting.add(settle);
+    });
   return { events, ended, next: next as EventStream['next'], close: () => abort.abort() };
 }
 

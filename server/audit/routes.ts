@@ -21,6 +21,9 @@ const auditQuery = z.object({
 });
 
 // Read-only by design: there is no route here, or anywhere, that changes the audit trail.
-export const auditRoutes = new Hono<Env>()
-  .get('/audit', requireViewer(canReadAudit, 'the audit trail is for auditors and administrators'),
-    validate('query', auditQuery), async (c) => c.json(await listAudit(c.var.db, c.req.valid('query'))));
+export const auditRoutes = new Hono<Env>().get(
+  '/audit',
+  requireViewer(canReadAudit, 'the audit trail is for auditors and administrators'),
+  validate('query', auditQuery),
+  async (c) => c.json(await listAudit(c.var.db, c.req.valid('query'))),
+);

@@ -57,9 +57,7 @@ export const identify = createMiddleware<Env>(async (c, next) => {
   c.set('session', null);
   const token = getCookie(c, SESSION_COOKIE);
   if (token) {
-    const session = /^[A-Za-z0-9_-]{43}$/.test(token)
-      ? await touchSession(c.var.db, token, c.var.settings.session.idleSeconds, c.var.clock.now())
-      : undefined;
+    const session = /^[A-Za-z0-9_-]{43}$/.test(token) ? await touchSession(c.var.db, token, c.var.settings.session.idleSeconds, c.var.clock.now()) : undefined;
     if (session) {
       c.set('viewer', { kind: 'user', ...session.user });
       c.set('session', { token, csrfToken: session.csrf_token });
@@ -81,7 +79,16 @@ export const csrfProtection = createMiddleware<Env>(async (c, next) => {
   if (UNSAFE.has(c.req.method)) {
     const origin = c.req.header('origin');
     const host = c.req.header('host');
-    if (origin && (() => { try { return new URL(origin).host !== host; } catch { return true; } })()) {
+    if (
+      origin &&
+      (() => {
+        try {
+          return new URL(origin).host !== host;
+        } catch {
+          return true;
+        }
+      })()
+    ) {
       throw apiError(403, 'cross-site request refused');
     }
     if (c.req.header('sec-fetch-site') === 'cross-site') throw apiError(403, 'cross-site request refused');

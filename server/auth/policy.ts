@@ -60,14 +60,22 @@ export type ParcelAttribute = (typeof PUBLIC_PARCEL_ATTRIBUTES)[number] | (typeo
 
 /** Owner names, national IDs, values and tax due are personal data under the PDPA. */
 export function parcelAttributes(viewer: Viewer): readonly ParcelAttribute[] {
-  return isOneOf(viewer, ['tax', 'auditor', 'admin'])
-    ? [...PUBLIC_PARCEL_ATTRIBUTES, ...PERSONAL_PARCEL_ATTRIBUTES]
-    : PUBLIC_PARCEL_ATTRIBUTES;
+  return isOneOf(viewer, ['tax', 'auditor', 'admin']) ? [...PUBLIC_PARCEL_ATTRIBUTES, ...PERSONAL_PARCEL_ATTRIBUTES] : PUBLIC_PARCEL_ATTRIBUTES;
 }
 
 const PROJECT_FIELDS = [
-  'name_th', 'name_en', 'strategy_id', 'division_id', 'fiscal_year', 'stage', 'budget',
-  'approved_amount', 'contract_amount', 'disbursed_amount', 'as_of', 'geometry',
+  'name_th',
+  'name_en',
+  'strategy_id',
+  'division_id',
+  'fiscal_year',
+  'stage',
+  'budget',
+  'approved_amount',
+  'contract_amount',
+  'disbursed_amount',
+  'as_of',
+  'geometry',
 ] as const;
 export type ProjectField = (typeof PROJECT_FIELDS)[number];
 
@@ -88,8 +96,9 @@ export function alertView(viewer: Viewer, alert: { zone_id: number; severity: st
   const zones = alertZones(viewer);
   if (zones === null || zones.includes(alert.zone_id)) return 'full';
   const listed = (value: string, list: readonly string[]) => list.includes(value);
-  return listed(alert.severity, PUBLIC_ALERTS.severities) && listed(alert.status, PUBLIC_ALERTS.statuses)
-    && listed(alert.type, PUBLIC_ALERTS.types) ? 'public' : null;
+  return listed(alert.severity, PUBLIC_ALERTS.severities) && listed(alert.status, PUBLIC_ALERTS.statuses) && listed(alert.type, PUBLIC_ALERTS.types)
+    ? 'public'
+    : null;
 }
 
 /** The alerts everyone sees, as the public warning: active orange and red level or rate-of-rise alerts. */

@@ -12,8 +12,7 @@ export interface UserAccount extends User {
 }
 
 export async function findAccount(db: Queryable, username: string): Promise<UserAccount | undefined> {
-  const [row] = await db.query<UserAccount>(
-    `SELECT ${USER_COLUMNS}, u.password_hash, u.disabled, u.demo FROM users u WHERE u.username = $1`, [username]);
+  const [row] = await db.query<UserAccount>(`SELECT ${USER_COLUMNS}, u.password_hash, u.disabled, u.demo FROM users u WHERE u.username = $1`, [username]);
   return row;
 }
 
@@ -26,18 +25,32 @@ export async function getUser(db: Queryable, id: number): Promise<(User & { disa
   return row;
 }
 
-export interface NewUser { username: string; display_name: string; role: Role; zones: number[] | null; password_hash: string; demo?: boolean }
+export interface NewUser {
+  username: string;
+  display_name: string;
+  role: Role;
+  zones: number[] | null;
+  password_hash: string;
+  demo?: boolean;
+}
 
 export async function insertUser(db: Queryable, user: NewUser): Promise<User> {
   const [row] = await db.query<User>(
     `INSERT INTO users AS u (username, display_name, role, zones, password_hash, demo)
      VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${USER_COLUMNS}`,
-    [user.username, user.display_name, user.role, user.zones, user.password_hash, user.demo ?? false]);
+    [user.username, user.display_name, user.role, user.zones, user.password_hash, user.demo ?? false],
+  );
   if (!row) throw new Error('insert returned no user');
   return row;
 }
 
-export interface UserChange { display_name?: string; role?: Role; zones?: number[] | null; disabled?: boolean; password_hash?: string }
+export interface UserChange {
+  display_name?: string;
+  role?: Role;
+  zones?: number[] | null;
+  disabled?: boolean;
+  password_hash?: string;
+}
 
 export async function updateUser(db: Queryable, id: number, change: UserChange): Promise<(User & { disabled: boolean }) | undefined> {
   const [row] = await db.query<User & { disabled: boolean }>(
@@ -49,8 +62,16 @@ export async function updateUser(db: Queryable, id: number, change: UserChange):
        password_hash = coalesce($7, u.password_hash)
      WHERE u.id = $1
      RETURNING ${USER_COLUMNS}, u.disabled`,
-    [id, change.display_name ?? null, change.role ?? null, change.zones !== undefined, change.zones ?? null,
-      change.disabled ?? null, change.password_hash ?? null]);
+    [
+      id,
+      change.display_name ?? null,
+      change.role ?? null,
+      change.zones !== undefined,
+      change.zones ?? null,
+      change.disabled ?? null,
+      change.password_hash ?? null,
+    ],
+  );
   return row;
 }
 
@@ -58,19 +79,30 @@ export async function updateUser(db: Queryable, id: number, change: UserChange):
 export const newToken = () => randomBytes(32).toString('base64url');
 const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
 
-export interface SessionRecord { user: User; csrf_token: string; expires_at: string }
+export interface SessionRecord {
+  user: User;
+  csrf_token: string;
+  expires_at: string;
+}
 
 /**
  * Session times are the server's clock (`now`), not the database's: a drill or a test on a manual
  * clock moves sessions towards their end as it moves everything else with a deadline.
  */
 export async function insertSession(
-  db: Queryable, userId: number, token: string, csrfToken: string, maxSeconds: number, client: { ip: string; userAgent: string | null }, now: Date,
+  db: Queryable,
+  userId: number,
+  token: string,
+  csrfToken: string,
+  maxSeconds: number,
+  client: { ip: string; userAgent: string | null },
+  now: Date,
 ): Promise<void> {
   await db.query(
     `INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, expires_at, ip, user_agent)
      VALUES ($1, $2, $3, $7, $7, $7::timestamptz + make_interval(secs => $4), $5, $6)`,
-    [tokenHash(token), userId, csrfToken, maxSeconds, client.ip, client.userAgent?.slice(0, 300) ?? null, now]);
+    [tokenHash(token), userId, csrfToken, maxSeconds, client.ip, client.userAgent?.slice(0, 300) ?? null, now],
+  );
 }
 
 /**
@@ -91,7 +123,8 @@ export async function touchSession(db: Queryable, token: string, idleSeconds: nu
      SELECT id, username, display_name, role, zones, csrf_token,
             to_char(expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS expires_at
      FROM live`,
-    [tokenHash(token), idleSeconds, now]);
+    [tokenHash(token), idleSeconds, now],
+  );
   if (!row) return undefined;
   const { csrf_token, expires_at, ...user } = row;
   return { user, csrf_token, expires_at };
@@ -120,8 +153,11 @@ export async function forgetExpired(db: Queryable, attemptWindowSeconds: number,
 
 /** Records an attempt; returns its id. */
 export async function recordLoginAttempt(db: Queryable, username: string, ip: string, success: boolean): Promise<number> {
-  const [row] = await db.query<{ id: number }>(
-    'INSERT INTO login_attempts (username, ip, success) VALUES ($1, $2, $3) RETURNING id::int AS id', [username, ip, success]);
+  const [row] = await db.query<{ id: number }>('INSERT INTO login_attempts (username, ip, success) VALUES ($1, $2, $3) RETURNING id::int AS id', [
+    username,
+    ip,
+    success,
+  ]);
   if (!row) throw new Error('insert returned no attempt');
   return row.id;
 }
@@ -132,7 +168,10 @@ export async function markAttemptSucceeded(db: Queryable, id: number): Promise<v
 
 export type GuardKind = 'account' | 'address';
 /** A lock in force: until when, and the seconds left (for Retry-After). */
-export interface GuardLock { until: string; seconds: number }
+export interface GuardLock {
+  until: string;
+  seconds: number;
+}
 
 const GUARD_LOCK = `CASE WHEN g.locked_until > now() THEN ${utcIso('g.locked_until')} END AS until,
                     ceil(extract(epoch FROM g.locked_until - now()))::int AS seconds`;
@@ -149,14 +188,18 @@ export async function lockGuards(db: Queryable, username: string, ip: string): P
   const rows = await db.query<{ kind: GuardKind; until: string | null; seconds: number | null }>(
     `INSERT INTO login_guards AS g (kind, key) VALUES ('account', $1), ('address', $2)
      ON CONFLICT (kind, key) DO UPDATE SET locked_until = g.locked_until
-     RETURNING g.kind, ${GUARD_LOCK}`, [username, ip]);
+     RETURNING g.kind, ${GUARD_LOCK}`,
+    [username, ip],
+  );
   return { account: guardLock(rows.find((r) => r.kind === 'account')), address: guardLock(rows.find((r) => r.kind === 'address')) };
 }
 
 export async function setGuardLock(db: Queryable, kind: GuardKind, key: string, seconds: number): Promise<GuardLock> {
   const [row] = await db.query<{ until: string | null; seconds: number | null }>(
     `UPDATE login_guards AS g SET locked_until = now() + make_interval(secs => $3) WHERE g.kind = $1 AND g.key = $2
-     RETURNING ${GUARD_LOCK}`, [kind, key, seconds]);
+     RETURNING ${GUARD_LOCK}`,
+    [kind, key, seconds],
+  );
   const lock = guardLock(row);
   if (!lock) throw new Error(`no ${kind} guard to lock`);
   return lock;
@@ -178,7 +221,8 @@ export async function recentFailures(db: Queryable, username: string, ip: string
           AND a.at > coalesce((SELECT max(at) FROM login_attempts s WHERE s.username = $1 AND s.success), '-infinity')) AS account,
        (SELECT count(*)::int FROM login_attempts a
         WHERE a.ip = $2 AND NOT a.success AND a.at > now() - make_interval(secs => $3)) AS address`,
-    [username, ip, windowSeconds]);
+    [username, ip, windowSeconds],
+  );
   return row ?? { account: 0, address: 0 };
 }
 

@@ -17,17 +17,34 @@ const ADDRESS_FAILURES = 20;
 const WINDOW_SECONDS = 15 * 60;
 const LOCK_SECONDS = 15 * 60;
 
-const username = z.string().trim().toLowerCase().regex(/^[a-z0-9][a-z0-9_.-]{2,31}$/, '3–32 letters, digits, ".", "_" or "-"');
+const username = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9][a-z0-9_.-]{2,31}$/, '3–32 letters, digits, ".", "_" or "-"');
 const password = z.string().min(MIN_PASSWORD_LENGTH, `at least ${MIN_PASSWORD_LENGTH} characters`).max(256);
 const zones = z.array(z.number().int().min(1).max(99)).min(1).max(99).nullable();
 
 const loginBody = z.object({ username: z.string().trim().toLowerCase().min(1).max(64), password: z.string().min(1).max(256) });
-const newUserBody = z.object({
-  username, password, display_name: z.string().trim().min(1).max(100), role: z.enum(ROLES), zones: zones.default(null),
-}).strict();
-const userChangeBody = z.object({
-  display_name: z.string().trim().min(1).max(100), role: z.enum(ROLES), zones, disabled: z.boolean(), password,
-}).partial().strict();
+const newUserBody = z
+  .object({
+    username,
+    password,
+    display_name: z.string().trim().min(1).max(100),
+    role: z.enum(ROLES),
+    zones: zones.default(null),
+  })
+  .strict();
+const userChangeBody = z
+  .object({
+    display_name: z.string().trim().min(1).max(100),
+    role: z.enum(ROLES),
+    zones,
+    disabled: z.boolean(),
+    password,
+  })
+  .partial()
+  .strict();
 
 function refuseWeakPassword(given: string, username: string): void {
   const problem = passwordProblem(given, username);
@@ -35,16 +52,14 @@ function refuseWeakPassword(given: string, username: string): void {
 }
 
 function whoAmI(viewer: Viewer, csrfToken: string | null) {
-  const user: User | null = viewer.kind === 'user'
-    ? { id: viewer.id, username: viewer.username, display_name: viewer.display_name, role: viewer.role, zones: viewer.zones }
-    : null;
+  const user: User | null =
+    viewer.kind === 'user' ? { id: viewer.id, username: viewer.username, display_name: viewer.display_name, role: viewer.role, zones: viewer.zones } : null;
   return { user, permissions: permissions(viewer), csrf_token: csrfToken };
 }
 
 const retryAfter = (lock: auth.GuardLock) => ({ 'Retry-After': String(lock.seconds) });
 /** The same answer whether the name has an account or not. */
-const lockedAnswer = (lock: auth.GuardLock) =>
-  apiError(423, `account locked after repeated failed sign-ins, until ${lock.until}`, undefined, retryAfter(lock));
+const lockedAnswer = (lock: auth.GuardLock) => apiError(423, `account locked after repeated failed sign-ins, until ${lock.until}`, undefined, retryAfter(lock));
 
 const systemActor = (c: Context<Env>, name: string): Actor => ({ kind: 'system', id: null, name, ip: clientIp(c) });
 
@@ -93,11 +108,23 @@ export const authRoutes = new Hono<Env>()
       await auth.markAttemptSucceeded(tx, claim.attempt);
       if (claim.accountLock) await auth.clearGuardLock(tx, 'account', name);
       if (claim.addressLock) await auth.clearGuardLock(tx, 'address', ip);
-      await auth.insertSession(tx, user.id, token, csrfToken, settings.session.maxSeconds, { ip, userAgent: c.req.header('user-agent') ?? null }, c.var.clock.now());
+      await auth.insertSession(
+        tx,
+        user.id,
+        token,
+        csrfToken,
+        settings.session.maxSeconds,
+        { ip, userAgent: c.req.header('user-agent') ?? null },
+        c.var.clock.now(),
+      );
       await recordAudit(tx, { kind: 'user', id: user.id, name: user.username, ip }, { action: 'login', entity: 'session', entityId: null });
     });
     setCookie(c, SESSION_COOKIE, token, {
-      httpOnly: true, sameSite: 'Strict', path: '/', secure: settings.session.secureCookie, maxAge: settings.session.maxSeconds,
+      httpOnly: true,
+      sameSite: 'Strict',
+      path: '/',
+      secure: settings.session.secureCookie,
+      maxAge: settings.session.maxSeconds,
     });
     return c.json(whoAmI({ kind: 'user', ...user }, csrfToken));
   })
@@ -129,8 +156,12 @@ export const authRoutes = new Hono<Env>()
     return c.json(user, 201);
   })
 
-  .patch('/users/:id', requireViewer(canManageAccess, 'only administrators manage accounts'),
-    validate('param', z.object({ id: integer(1, 2 ** 31 - 1) })), validate('json', userChangeBody), async (c) => {
+  .patch(
+    '/users/:id',
+    requireViewer(canManageAccess, 'only administrators manage accounts'),
+    validate('param', z.object({ id: integer(1, 2 ** 31 - 1) })),
+    validate('json', userChangeBody),
+    async (c) => {
       const { id } = c.req.valid('param');
       const { password: newPassword, ...change } = c.req.valid('json');
       const existing = await auth.getUser(c.var.db, id);
@@ -146,9 +177,14 @@ export const authRoutes = new Hono<Env>()
         if (password_hash || change.disabled) await auth.deleteSessionsOf(tx, id);
         if (password_hash) await auth.clearGuardLock(tx, 'account', before.username);
         await recordAudit(tx, actorOf(c), {
-          action: 'update', entity: 'user', entityId: id, before, after: { ...after, ...(password_hash ? { password: 'changed' } : {}) },
+          action: 'update',
+          entity: 'user',
+          entityId: id,
+          before,
+          after: { ...after, ...(password_hash ? { password: 'changed' } : {}) },
         });
         return after;
       });
       return c.json(updated);
-    });
+    },
+  );

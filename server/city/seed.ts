@@ -32,11 +32,15 @@ export async function seedCity(tx: Queryable): Promise<void> {
 
   // Households and population are the documents' city totals, spread over communities.
   const names = Object.entries(city.communities).flatMap(([zoneId, list]) =>
-    list.map(([th, en]) => ({ zoneId: Number(zoneId), th: th as string, en: en as string })));
+    list.map(([th, en]) => ({ zoneId: Number(zoneId), th: th as string, en: en as string })),
+  );
   const random = seededRandom(2561);
   const weights = names.map(() => 0.5 + random());
   const households = apportion(BigInt(m.households), weights);
-  const population = apportion(BigInt(m.population), weights.map((w) => w * (0.9 + 0.2 * random())));
+  const population = apportion(
+    BigInt(m.population),
+    weights.map((w) => w * (0.9 + 0.2 * random())),
+  );
 
   let nextId = 1;
   for (const zone of city.zones) {
@@ -59,8 +63,15 @@ export async function seedCity(tx: Queryable): Promise<void> {
        SELECT $3 + o.n - 1, $1, ($4::text[])[o.n], ($5::text[])[o.n], ($6::int[])[o.n], ($7::int[])[o.n],
               ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_ReducePrecision(o.geom, 1e-7)), 3))
        FROM ordered o`,
-      [zone.id, inZone.length, nextId, inZone.map((n) => n.th), inZone.map((n) => n.en),
-        inZone.map((n) => Number(households[n.i])), inZone.map((n) => Number(population[n.i]))],
+      [
+        zone.id,
+        inZone.length,
+        nextId,
+        inZone.map((n) => n.th),
+        inZone.map((n) => n.en),
+        inZone.map((n) => Number(households[n.i])),
+        inZone.map((n) => Number(population[n.i])),
+      ],
     );
     nextId += inZone.length;
   }

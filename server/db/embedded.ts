@@ -22,7 +22,9 @@ export async function openEmbedded(dataDir: string | null): Promise<Db> {
   let nextId = 1;
   let stopped: Error | null = null;
   let started: { resolve: () => void; reject: (error: Error) => void } | undefined;
-  const ready = new Promise<void>((resolve, reject) => { started = { resolve, reject }; });
+  const ready = new Promise<void>((resolve, reject) => {
+    started = { resolve, reject };
+  });
 
   // Like PGlite in the main thread did, an idle database does not keep the process alive.
   const holdWhileBusy = () => (pending.size ? worker.ref() : worker.unref());
@@ -64,15 +66,16 @@ export async function openEmbedded(dataDir: string | null): Promise<Db> {
   }
   holdWhileBusy();
 
-  const call = (ask: Ask): Promise<unknown> => new Promise((resolve, reject) => {
-    if (stopped) return reject(stopped);
-    const id = nextId++;
-    // Made here, so that a failed query's error shows the stack of the code that sent it.
-    const trace = new Error();
-    worker.postMessage({ ...ask, id } satisfies Request);
-    pending.set(id, { resolve, reject, trace });
-    holdWhileBusy();
-  });
+  const call = (ask: Ask): Promise<unknown> =>
+    new Promise((resolve, reject) => {
+      if (stopped) return reject(stopped);
+      const id = nextId++;
+      // Made here, so that a failed query's error shows the stack of the code that sent it.
+      const trace = new Error();
+      worker.postMessage({ ...ask, id } satisfies Request);
+      pending.set(id, { resolve, reject, trace });
+      holdWhileBusy();
+    });
   const on = (tx?: number): Queryable => ({
     query: async <Row>(sql: string, params?: readonly unknown[]) => (await call({ op: 'query', tx, sql, params })) as Row[],
     exec: async (sql) => void (await call({ op: 'exec', tx, sql })),

@@ -21,7 +21,10 @@ export type Ask =
 export type Request = Ask & { id: number };
 
 /** A database error as it crosses to the server: what callers rely on, never the query's parameters. */
-export interface SentError { message: string; fields: Record<string, string> }
+export interface SentError {
+  message: string;
+  fields: Record<string, string>;
+}
 
 export type Reply =
   | { id: number; ok: true; value: unknown }
@@ -30,13 +33,32 @@ export type Reply =
   | { ready: true }
   | { ready: false; error: SentError };
 
-export interface Options { dataDir: string | null }
+export interface Options {
+  dataDir: string | null;
+}
 
 // PostgreSQL's error fields (PGlite's DatabaseError), and `query`, the statement PGlite attaches:
 // it is parametrised, so it names what failed without any value. Never `params`, which PGlite
 // attaches too: they carry password and key hashes, and nothing that crosses here may log them.
-const ERROR_FIELDS = ['code', 'severity', 'detail', 'hint', 'position', 'internalPosition', 'internalQuery',
-  'where', 'schema', 'table', 'column', 'dataType', 'constraint', 'file', 'line', 'routine', 'query'] as const;
+const ERROR_FIELDS = [
+  'code',
+  'severity',
+  'detail',
+  'hint',
+  'position',
+  'internalPosition',
+  'internalQuery',
+  'where',
+  'schema',
+  'table',
+  'column',
+  'dataType',
+  'constraint',
+  'file',
+  'line',
+  'routine',
+  'query',
+] as const;
 
 function sendable(error: unknown): SentError {
   if (!(error instanceof Error)) return { message: String(error), fields: {} };
@@ -69,21 +91,31 @@ try {
 
   // PGlite's own transaction runs here, held open until the server says how it ends: PGlite then
   // queues every query outside it until it is over, as it did when it ran in the server's thread.
-  const begin = (id: number) => new Promise<number>((begun, failed) => {
-    const done = pglite.transaction((tx) => new Promise<void>((commit, rollback) => {
-      transactions.set(id, { tx, end: (ok) => (ok ? commit() : rollback(ROLLBACK)), done });
-      begun(id);
-    })).catch((error: unknown) => {
-      if (error !== ROLLBACK) throw error;
-    }).finally(() => transactions.delete(id));
-    done.catch(failed);
-  });
+  const begin = (id: number) =>
+    new Promise<number>((begun, failed) => {
+      const done = pglite
+        .transaction(
+          (tx) =>
+            new Promise<void>((commit, rollback) => {
+              transactions.set(id, { tx, end: (ok) => (ok ? commit() : rollback(ROLLBACK)), done });
+              begun(id);
+            }),
+        )
+        .catch((error: unknown) => {
+          if (error !== ROLLBACK) throw error;
+        })
+        .finally(() => transactions.delete(id));
+      done.catch(failed);
+    });
 
   const handle = async (request: Request): Promise<unknown> => {
     switch (request.op) {
-      case 'query': return (await target(request.tx).query(request.sql, request.params as unknown[] | undefined)).rows;
-      case 'exec': return void (await target(request.tx).exec(request.sql));
-      case 'begin': return begin(request.id);
+      case 'query':
+        return (await target(request.tx).query(request.sql, request.params as unknown[] | undefined)).rows;
+      case 'exec':
+        return void (await target(request.tx).exec(request.sql));
+      case 'begin':
+        return begin(request.id);
       case 'end': {
         const open = transactions.get(request.tx);
         if (!open) throw new Error('Transaction is closed');
@@ -100,7 +132,8 @@ try {
         listeners.delete(request.listener);
         return undefined;
       }
-      case 'close': return pglite.close();
+      case 'close':
+        return pglite.close();
     }
   };
 

@@ -33,6 +33,8 @@ export async function queryFeatures<G extends Geometry, Properties>(
 /** Whether PostGIS finds a GeoJSON geometry valid, and if not, its reason; undefined if it cannot read it. */
 export async function geometryValidity(db: Queryable, geometry: Geometry): Promise<{ valid: boolean; reason: string } | undefined> {
   const [row] = await db.query<{ valid: boolean; reason: string }>(
-    `SELECT ST_IsValid(g) AS valid, ST_IsValidReason(g) AS reason FROM ST_GeomFromGeoJSON($1) AS g`, [JSON.stringify(geometry)]);
+    `SELECT ST_IsValid(g) AS valid, ST_IsValidReason(g) AS reason FROM ST_GeomFromGeoJSON($1) AS g`,
+    [JSON.stringify(geometry)],
+  );
   return row;
 }

@@ -8,7 +8,12 @@ export const MIGRATIONS_DIR = new URL('../../data/migrations/', import.meta.url)
 // Any constant: it only has to be the same in every server process sharing the database.
 const MIGRATION_LOCK = 724_001;
 
-interface Migration { version: number; name: string; sql: string; checksum: string }
+interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+  checksum: string;
+}
 
 export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
   return readdirSync(dir)
@@ -40,8 +45,7 @@ export async function migrate(db: Db, migrations = readMigrations()): Promise<st
       applied_at timestamptz NOT NULL DEFAULT now()
     )`);
     const applied = new Map(
-      (await tx.query<{ version: number; checksum: string }>('SELECT version, checksum FROM schema_migrations'))
-        .map((row) => [row.version, row.checksum]),
+      (await tx.query<{ version: number; checksum: string }>('SELECT version, checksum FROM schema_migrations')).map((row) => [row.version, row.checksum]),
     );
     const done: string[] = [];
     for (const migration of migrations) {
@@ -51,9 +55,7 @@ export async function migrate(db: Db, migrations = readMigrations()): Promise<st
         throw new Error(`migration ${migration.name} was changed after it was applied; add a new migration instead`);
       }
       await tx.exec(migration.sql);
-      await tx.query('INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)', [
-        migration.version, migration.name, migration.checksum,
-      ]);
+      await tx.query('INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)', [migration.version, migration.name, migration.checksum]);
       done.push(migration.name);
     }
     return done;

@@ -24,7 +24,9 @@ function lostConnection(error: unknown): boolean {
     return error.code?.startsWith('08') || ['57P01', '57P02', '57P03', '53300'].includes(error.code ?? '');
   }
   if ('syscall' in error) return true; // ECONNREFUSED, ECONNRESET, EPIPE, ETIMEDOUT …
-  return /^(Connection terminated|timeout exceeded when trying to connect|timeout expired|Query read timeout|Client has encountered a connection error|Client was closed and is not queryable|Cannot use a pool after calling end)/.test(error.message);
+  return /^(Connection terminated|timeout exceeded when trying to connect|timeout expired|Query read timeout|Client has encountered a connection error|Client was closed and is not queryable|Cannot use a pool after calling end)/.test(
+    error.message,
+  );
 }
 
 /** A lost connection becomes DatabaseUnavailable (503); a statement's own error names its SQL for the log, as PGlite's do. */
@@ -55,11 +57,15 @@ export async function openPostgis(url: string): Promise<Db> {
     query: (sql, params) => run(pool, sql, params),
     exec: (sql) => exec(pool, sql),
     async transaction(work) {
-      const client = await pool.connect().catch((error: unknown) => { throw explain(error); });
+      const client = await pool.connect().catch((error: unknown) => {
+        throw explain(error);
+      });
       // A checked-out client has no listener of the pool's: the server dropping it mid-transaction
       // would be an unhandled 'error' event. The query under way fails with it anyway.
       let broken: unknown = null;
-      const onError = (error: Error) => { broken = error; };
+      const onError = (error: Error) => {
+        broken = error;
+      };
       client.on('error', onError);
       const tx: Queryable = { query: (sql, params) => run(client, sql, params), exec: (sql) => exec(client, sql) };
       try {
@@ -70,7 +76,9 @@ export async function openPostgis(url: string): Promise<Db> {
       } catch (error) {
         // On a dead connection ROLLBACK fails too (and the server has rolled back already):
         // the first error is the one to report, and the client must not go back to the pool.
-        await client.query('ROLLBACK').catch((rollbackError: unknown) => { broken ??= rollbackError; });
+        await client.query('ROLLBACK').catch((rollbackError: unknown) => {
+          broken ??= rollbackError;
+        });
         throw error;
       } finally {
         client.removeListener('error', onError);

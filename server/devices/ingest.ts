@@ -22,10 +22,16 @@ export async function ingestOwnBatch<Item extends { time: string }>(
   const inserted = await db.transaction(async (tx) => {
     const count = await insert(tx, device.target_id, batch.items);
     const times = batch.items.map((item) => item.time).sort();
-    await recordAudit(tx, { kind: 'device', id: device.id, name: device.label, ip: null }, {
-      action: 'ingest', entity: batch.entity, entityId: device.code,
-      after: { received: batch.items.length, inserted: count, from: times[0], to: times.at(-1) },
-    });
+    await recordAudit(
+      tx,
+      { kind: 'device', id: device.id, name: device.label, ip: null },
+      {
+        action: 'ingest',
+        entity: batch.entity,
+        entityId: device.code,
+        after: { received: batch.items.length, inserted: count, from: times[0], to: times.at(-1) },
+      },
+    );
     return count;
   });
   return { received: batch.items.length, inserted, duplicates: batch.items.length - inserted };

@@ -2,10 +2,14 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Queryable } from '../db/index.ts';
 
 export interface Device {
-  id: number; kind: 'sensor' | 'truck'; code: string; label: string;
+  id: number;
+  kind: 'sensor' | 'truck';
+  code: string;
+  label: string;
   /** The sensor or truck this device may write for. */
   target_id: number;
-  created_at: string; revoked_at: string | null;
+  created_at: string;
+  revoked_at: string | null;
 }
 
 const DEVICE_COLUMNS = `
@@ -30,7 +34,8 @@ export async function createDevice(db: Queryable, kind: Device['kind'], code: st
      LEFT JOIN trucks t ON $1 = 'truck' AND t.code = $2
      WHERE s.id IS NOT NULL OR t.id IS NOT NULL
      RETURNING id`,
-    [kind, code, label, secretHash(secret).toString('hex')]);
+    [kind, code, label, secretHash(secret).toString('hex')],
+  );
   if (!row) return null;
   const device = await getDevice(db, row.id);
   return device ? { device, key: `mdk_${row.id}_${secret}` } : null;
@@ -53,8 +58,7 @@ export type KeyCheck = { device: Device } | { problem: 'malformed' | 'unknown' |
 export async function deviceForKey(db: Queryable, key: string): Promise<KeyCheck> {
   const match = /^mdk_(\d{1,9})_([A-Za-z0-9_-]{43})$/.exec(key);
   if (!match) return { problem: 'malformed' };
-  const [row] = await db.query<Device & { key_hash: string }>(
-    `SELECT ${DEVICE_COLUMNS}, d.key_hash FROM ${DEVICE_FROM} WHERE d.id = $1`, [Number(match[1])]);
+  const [row] = await db.query<Device & { key_hash: string }>(`SELECT ${DEVICE_COLUMNS}, d.key_hash FROM ${DEVICE_FROM} WHERE d.id = $1`, [Number(match[1])]);
   const given = secretHash(match[2] as string);
   if (!row || !timingSafeEqual(Buffer.from(row.key_hash, 'hex'), given)) return { problem: 'unknown' };
   const { key_hash: _, ...device } = row;

@@ -10,11 +10,13 @@ import { createDevice, getDevice, listDevices, revokeDevice } from './queries.ts
 
 const adminOnly = requireViewer(canManageAccess, 'only administrators manage device keys');
 
-const newDeviceBody = z.object({
-  kind: z.enum(['sensor', 'truck']),
-  code: z.string().trim().min(1).max(16),
-  label: z.string().trim().min(1).max(100).optional(),
-}).strict();
+const newDeviceBody = z
+  .object({
+    kind: z.enum(['sensor', 'truck']),
+    code: z.string().trim().min(1).max(16),
+    label: z.string().trim().min(1).max(100).optional(),
+  })
+  .strict();
 
 export const deviceRoutes = new Hono<Env>()
   .get('/devices', adminOnly, async (c) => c.json(await listDevices(c.var.db)))

@@ -3,9 +3,23 @@ import { publish } from '../live/hub.ts';
 import { deliverAt } from './notify/quietHours.ts';
 import type { NotificationReason } from './notify/message.ts';
 import {
-  acknowledgeAlert, alertState, assignAlert, cancelPendingNotifications, chainFor, closeAlert, insertAlert, insertEvents,
-  insertNotifications, overdueAlerts, patchAlert, resolveAlert,
-  type AlertPatch, type ChainStep, type CurrentAlert, type EventRow, type NotificationRow,
+  acknowledgeAlert,
+  alertState,
+  assignAlert,
+  cancelPendingNotifications,
+  chainFor,
+  closeAlert,
+  insertAlert,
+  insertEvents,
+  insertNotifications,
+  overdueAlerts,
+  patchAlert,
+  resolveAlert,
+  type AlertPatch,
+  type ChainStep,
+  type CurrentAlert,
+  type EventRow,
+  type NotificationRow,
 } from './queries/alerts.ts';
 import { BANDS, type AlertStatus, type AlertType, type ConditionChange, type Severity } from './rules.ts';
 
@@ -29,7 +43,15 @@ export class AlertWrites {
   notify(alertId: number, steps: ChainStep[], reason: NotificationReason, severity: Severity, now: Date): void {
     for (const step of steps) {
       const quiet = step.quiet_from && step.quiet_to ? { from: step.quiet_from, to: step.quiet_to } : null;
-      this.notifications.push({ alert_id: alertId, contact_id: step.contact_id, reason, severity, created_at: now, due_at: deliverAt(now, severity, quiet), cancelled: false });
+      this.notifications.push({
+        alert_id: alertId,
+        contact_id: step.contact_id,
+        reason,
+        severity,
+        created_at: now,
+        due_at: deliverAt(now, severity, quiet),
+        cancelled: false,
+      });
     }
   }
 
@@ -62,13 +84,16 @@ export class AlertWrites {
   }
 }
 
-const deadline = (now: Date, step: ChainStep | undefined) =>
-  step ? new Date(now.getTime() + step.ack_within_s * 1000).toISOString() : null;
+const deadline = (now: Date, step: ChainStep | undefined) => (step ? new Date(now.getTime() + step.ack_within_s * 1000).toISOString() : null);
 
 export interface ConditionEdge {
-  sensorId: number; type: AlertType; change: ConditionChange; severity: Severity | null;
+  sensorId: number;
+  type: AlertType;
+  change: ConditionChange;
+  severity: Severity | null;
   /** When the water (or the silence) did it: the reading's time. */
-  at: Date; level_m: number | null;
+  at: Date;
+  level_m: number | null;
   /** When the server learnt of it: escalation deadlines run from here. */
   now: Date;
 }
@@ -80,14 +105,25 @@ export interface ConditionEdge {
  * its id). `chain` is the sensor's escalation chain. Returns the alert's state afterwards, for
  * the next edge in the same batch.
  */
-export async function applyConditionChange(tx: Queryable, writes: AlertWrites, chain: ChainStep[],
-  alert: CurrentAlert | null, edge: ConditionEdge): Promise<CurrentAlert | null> {
+export async function applyConditionChange(
+  tx: Queryable,
+  writes: AlertWrites,
+  chain: ChainStep[],
+  alert: CurrentAlert | null,
+  edge: ConditionEdge,
+): Promise<CurrentAlert | null> {
   const { change, now } = edge;
   const severity = edge.severity as Severity;
   const at = edge.at.toISOString();
   if (change === 'opened') {
     const id = await insertAlert(tx, {
-      sensorId: edge.sensorId, type: edge.type, severity, at, now: now.toISOString(), level_m: edge.level_m, next_escalation_at: deadline(now, chain[0]),
+      sensorId: edge.sensorId,
+      type: edge.type,
+      severity,
+      at,
+      now: now.toISOString(),
+      level_m: edge.level_m,
+      next_escalation_at: deadline(now, chain[0]),
     });
     writes.event({ alert_id: id, at: edge.at, change, was: null, severity, level_m: edge.level_m, contact_id: chain[0]?.contact_id ?? null });
     writes.notify(id, chain.slice(0, 1), 'opened', severity, now);
@@ -103,7 +139,10 @@ export async function applyConditionChange(tx: Queryable, writes: AlertWrites, c
   if (change === 'resolved') {
     // A silent sensor's alert resolves without a level: the last one stays on the alert.
     writes.patch(alert.id, {
-      status: 'resolved', resolved_at: at, updated_at: now.toISOString(), next_escalation_at: null,
+      status: 'resolved',
+      resolved_at: at,
+      updated_at: now.toISOString(),
+      next_escalation_at: null,
       ...(edge.level_m === null ? {} : { level_m: edge.level_m, reading_at: at }),
     });
     writes.cancelHeldNotifications(alert.id);
@@ -115,8 +154,16 @@ export async function applyConditionChange(tx: Queryable, writes: AlertWrites, c
   // A reopened alert starts the chain again; a raised one carries on from where it got to.
   const step = alert.status === 'resolved' ? 0 : alert.escalation_step;
   writes.patch(alert.id, {
-    severity, status: 'open', escalation_step: step, next_escalation_at: deadline(now, chain[step]), peak: severity,
-    unacknowledge: true, resolved_at: null, updated_at: now.toISOString(), level_m: edge.level_m, reading_at: at,
+    severity,
+    status: 'open',
+    escalation_step: step,
+    next_escalation_at: deadline(now, chain[step]),
+    peak: severity,
+    unacknowledge: true,
+    resolved_at: null,
+    updated_at: now.toISOString(),
+    level_m: edge.level_m,
+    reading_at: at,
   });
   writes.event({ alert_id: alert.id, at: edge.at, change, was, severity, level_m: edge.level_m });
   writes.notify(alert.id, chain.slice(0, step + 1), change, severity, now);
@@ -142,7 +189,9 @@ export async function escalateOverdue(tx: Queryable, now: Date): Promise<number[
     const chain = await chainFor(tx, alert.sensor_id);
     const next = chain[alert.escalation_step + 1];
     writes.patch(alert.id, {
-      escalation_step: next ? alert.escalation_step + 1 : alert.escalation_step, next_escalation_at: deadline(now, next), updated_at: now.toISOString(),
+      escalation_step: next ? alert.escalation_step + 1 : alert.escalation_step,
+      next_escalation_at: deadline(now, next),
+      updated_at: now.toISOString(),
     });
     if (!next) continue;
     writes.event({ alert_id: alert.id, at: now, change: 'escalated', was: { severity: alert.severity, status: 'open' }, contact_id: next.contact_id });

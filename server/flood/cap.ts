@@ -17,12 +17,19 @@ export interface CapSettings {
 }
 
 /** A published version of an alert: each change of severity is a new CAP message that references the last. */
-interface CapRevision { revision: number; sent: string; previousSent: string | null }
+interface CapRevision {
+  revision: number;
+  sent: string;
+  previousSent: string | null;
+}
 
-export interface CapAlert { alert: Alert; affected: Affected | null; revision: CapRevision }
+export interface CapAlert {
+  alert: Alert;
+  affected: Affected | null;
+  revision: CapRevision;
+}
 
-const escapeXml = (text: string) =>
-  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 
 const element = (name: string, content: string | number) => `<${name}>${escapeXml(String(content))}</${name}>`;
 
@@ -49,18 +56,24 @@ const TEXT = {
       watch: 'ติดตามสถานการณ์',
     },
     municipality: 'เทศบาลนครขอนแก่น',
-    households: 'ครัวเรือน', communities: 'ชุมชน', level: 'ระดับน้ำ', metres: 'ม.',
+    households: 'ครัวเรือน',
+    communities: 'ชุมชน',
+    level: 'ระดับน้ำ',
+    metres: 'ม.',
   },
   en: {
     event: { level: 'High water, street flooding', rise: 'Water rising fast', offline: 'Sensor offline' },
     colour: { critical: 'red (critical)', warning: 'orange (warning)', watch: 'yellow (watch)' },
     instruction: {
-      critical: 'Avoid the area, move vehicles and belongings to higher ground, follow officials\' instructions. Call 199 or 1784 for help.',
+      critical: "Avoid the area, move vehicles and belongings to higher ground, follow officials' instructions. Call 199 or 1784 for help.",
       warning: 'Prepare for street flooding, move belongings up, follow municipal announcements.',
       watch: 'Monitor the situation.',
     },
     municipality: 'Khon Kaen City Municipality',
-    households: 'households', communities: 'communities', level: 'water level', metres: 'm',
+    households: 'households',
+    communities: 'communities',
+    level: 'water level',
+    metres: 'm',
   },
 } as const;
 
@@ -77,9 +90,7 @@ function info(lang: 'th' | 'en', { alert, affected }: CapAlert, settings: CapSet
   const t = TEXT[lang];
   const name = lang === 'th' ? alert.sensor_name_th : alert.sensor_name_en;
   const level = alert.level_m === null ? '' : ` ${t.level} ${alert.level_m.toFixed(2)} ${t.metres}`;
-  const reach = affected
-    ? ` ${affected.totals.communities} ${t.communities}, ~${affected.totals.households} ${t.households}.`
-    : '';
+  const reach = affected ? ` ${affected.totals.communities} ${t.communities}, ~${affected.totals.households} ${t.households}.` : '';
   const polygon = affected ? capPolygon(affected.largest_ring) : null;
   return [
     '<info>',
@@ -135,15 +146,17 @@ export function capAlertXml(cap: CapAlert, settings: CapSettings): string {
 /** An Atom feed of the active warnings, each entry carrying its CAP message. */
 export function capFeedXml(alerts: CapAlert[], settings: CapSettings, now: Date): string {
   const base = settings.publicUrl.replace(/\/$/, '');
-  const entries = alerts.map((cap) => [
-    '<entry>',
-    element('id', `${base}/api/flood/cap/${cap.alert.id}`),
-    element('title', `${TEXT.th.event[cap.alert.type]}: ${cap.alert.sensor_name_th} — ${TEXT.th.colour[cap.alert.severity]}`),
-    element('updated', new Date(cap.revision.sent).toISOString()),
-    `<link rel="alternate" type="application/cap+xml" href="${escapeXml(`${base}/api/flood/cap/${cap.alert.id}`)}"/>`,
-    `<content type="application/cap+xml">${capAlertXml(cap, settings)}</content>`,
-    '</entry>',
-  ].join(''));
+  const entries = alerts.map((cap) =>
+    [
+      '<entry>',
+      element('id', `${base}/api/flood/cap/${cap.alert.id}`),
+      element('title', `${TEXT.th.event[cap.alert.type]}: ${cap.alert.sensor_name_th} — ${TEXT.th.colour[cap.alert.severity]}`),
+      element('updated', new Date(cap.revision.sent).toISOString()),
+      `<link rel="alternate" type="application/cap+xml" href="${escapeXml(`${base}/api/flood/cap/${cap.alert.id}`)}"/>`,
+      `<content type="application/cap+xml">${capAlertXml(cap, settings)}</content>`,
+      '</entry>',
+    ].join(''),
+  );
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     '<feed xmlns="http://www.w3.org/2005/Atom">',

@@ -18,18 +18,29 @@ import { getContact, insertContact, listChains, listContacts, replaceChain, upda
  * contacts it uses need someone scoped to no zone.
  */
 
-const quietTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (Bangkok time)').nullable();
+const quietTime = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (Bangkok time)')
+  .nullable();
 
 /** A LINE user, group or room id; a webhook's http(s) URL. */
 const contactAddress = (contact: { channel?: string; address?: string }, ctx: z.RefinementCtx) => {
   if (contact.address === undefined) return;
-  const ok = contact.channel === 'line' ? /^[UCR][0-9a-f]{32}$/.test(contact.address)
-    : contact.channel === 'webhook' ? /^https?:\/\/[^\s]+$/.test(contact.address) : true;
-  if (!ok) ctx.addIssue({ code: 'custom', path: ['address'], message: contact.channel === 'line' ? 'expected a LINE user, group or room id (U, C or R and 32 hex digits)' : 'expected an http(s) URL' });
+  const ok =
+    contact.channel === 'line'
+      ? /^[UCR][0-9a-f]{32}$/.test(contact.address)
+      : contact.channel === 'webhook'
+        ? /^https?:\/\/[^\s]+$/.test(contact.address)
+        : true;
+  if (!ok)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['address'],
+      message: contact.channel === 'line' ? 'expected a LINE user, group or room id (U, C or R and 32 hex digits)' : 'expected an http(s) URL',
+    });
 };
 const quietPair = (contact: { quiet_from?: string | null; quiet_to?: string | null }, ctx: z.RefinementCtx) => {
-  if ((contact.quiet_from === undefined) !== (contact.quiet_to === undefined)
-    || (contact.quiet_from === null) !== (contact.quiet_to === null)) {
+  if ((contact.quiet_from === undefined) !== (contact.quiet_to === undefined) || (contact.quiet_from === null) !== (contact.quiet_to === null)) {
     ctx.addIssue({ code: 'custom', path: ['quiet_to'], message: 'quiet_from and quiet_to go together' });
   }
 };
@@ -43,26 +54,49 @@ const contactFields = {
   username: z.string().trim().min(1).max(32).nullable().optional(),
 };
 const newContact = z.object(contactFields).strict().superRefine(contactAddress).superRefine(quietPair);
-const contactChange = z.object({ ...contactFields, channel: contactFields.channel.optional(), name: contactFields.name.optional(),
-  position: contactFields.position.optional(), address: contactFields.address.optional(), active: z.boolean().optional() })
-  .strict().superRefine(contactAddress).superRefine(quietPair);
-const chainBody = z.object({
-  steps: z.array(z.object({ contact_id: z.number().int().min(1), ack_within_s: z.number().int().min(60).max(24 * 3600) }).strict()).max(10),
-}).strict();
+const contactChange = z
+  .object({
+    ...contactFields,
+    channel: contactFields.channel.optional(),
+    name: contactFields.name.optional(),
+    position: contactFields.position.optional(),
+    address: contactFields.address.optional(),
+    active: z.boolean().optional(),
+  })
+  .strict()
+  .superRefine(contactAddress)
+  .superRefine(quietPair);
+const chainBody = z
+  .object({
+    steps: z
+      .array(
+        z
+          .object({
+            contact_id: z.number().int().min(1),
+            ack_within_s: z
+              .number()
+              .int()
+              .min(60)
+              .max(24 * 3600),
+          })
+          .strict(),
+      )
+      .max(10),
+  })
+  .strict();
 
 const contactId = validate('param', z.object({ id: integer(1, 2 ** 31 - 1) }));
 
 const contactsStaff = requireViewer(canSeeFloodContacts, 'only disaster staff and administrators manage flood contacts');
 
 /** The contacts this viewer may see and change; the others are as if they did not exist. */
-const contactsOf = async (db: Queryable, viewer: Viewer) =>
-  (await listContacts(db)).filter((k) => canManageFloodContact(viewer, k.chain_zones));
-const chainsOf = async (db: Queryable, viewer: Viewer) =>
-  (await listChains(db)).filter((k) => canManageFloodChain(viewer, k.zone_id));
+const contactsOf = async (db: Queryable, viewer: Viewer) => (await listContacts(db)).filter((k) => canManageFloodContact(viewer, k.chain_zones));
+const chainsOf = async (db: Queryable, viewer: Viewer) => (await listChains(db)).filter((k) => canManageFloodChain(viewer, k.zone_id));
 
 export const floodContactRoutes = new Hono<Env>()
   .get('/flood/contacts', contactsStaff, async (c) =>
-    c.json({ contacts: await contactsOf(c.var.db, c.var.viewer), chains: await chainsOf(c.var.db, c.var.viewer) }))
+    c.json({ contacts: await contactsOf(c.var.db, c.var.viewer), chains: await chainsOf(c.var.db, c.var.viewer) }),
+  )
   .post('/flood/contacts', contactsStaff, validate('json', newContact), async (c) => {
     const { username, ...fields } = c.req.valid('json');
     refuseDestination(fields.channel, fields.address, c.var.settings.flood.outboundAllowHosts);
@@ -101,9 +135,12 @@ export const floodContactRoutes = new Hono<Env>()
     return c.json(contact);
   })
   // A zone's escalation chain ("city": the one every zone without its own uses), replaced whole.
-  .put('/flood/chains/:zone', contactsStaff,
+  .put(
+    '/flood/chains/:zone',
+    contactsStaff,
     validate('param', z.object({ zone: z.union([z.literal('city'), integer(1, 32767)]) })),
-    validate('json', chainBody), async (c) => {
+    validate('json', chainBody),
+    async (c) => {
       const { zone } = c.req.valid('param');
       const { steps } = c.req.valid('json');
       const zoneId = zone === 'city' ? null : zone;
@@ -125,7 +162,8 @@ export const floodContactRoutes = new Hono<Env>()
         return chainsOf(tx, c.var.viewer);
       });
       return c.json(chains);
-    });
+    },
+  );
 
 /** A webhook must point at the public internet (or a host the configuration allows): see outbound.ts. */
 function refuseDestination(channel: string, address: string, allowHosts: readonly string[]): void {

@@ -10,7 +10,12 @@ import { dispatchDue } from './notify/outbox.ts';
 // Any constant shared by all processes: one of them sweeps at a time.
 const SWEEP_LOCK = 724_003;
 
-interface SweepResult { offline: number[]; escalated: number[]; sent: number; dropped: string[] }
+interface SweepResult {
+  offline: number[];
+  escalated: number[];
+  sent: number;
+  dropped: string[];
+}
 
 /**
  * What runs on the clock rather than on a reading: silent sensors, overdue acknowledgements,
@@ -56,7 +61,7 @@ export function startFloodDesk(db: Db, clock: Clock, options: FloodDeskOptions):
   const sweep = async (): Promise<SweepResult> => {
     const now = clock.now();
     const found = await db.transaction(async (tx) => {
-      if (!await tryTransactionLock(tx, SWEEP_LOCK)) return { offline: [], escalated: [], dropped: [] };
+      if (!(await tryTransactionLock(tx, SWEEP_LOCK))) return { offline: [], escalated: [], dropped: [] };
       return {
         offline: await flagSilentSensors(tx, now),
         escalated: await escalateOverdue(tx, now),

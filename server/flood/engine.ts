@@ -5,12 +5,25 @@ import { currentAlerts } from './queries/alerts.ts';
 import { insertReadings, lockSensorState, markSilentSensors, readingHistory, updateSensorState, type Reading } from './queries/sensors.ts';
 import { alertChange, conditionSeverity, nextBand, nextRising, type AlertType, type Band, type Severity } from './rules.ts';
 
-export interface NewReading { time: Date; level_m: number; rain_mm: number | null; battery_v: number | null }
+export interface NewReading {
+  time: Date;
+  level_m: number;
+  rain_mm: number | null;
+  battery_v: number | null;
+}
 
 /** The live event for a sensor's latest state; the map recolours the sensor from it. */
 export interface SensorUpdate {
-  topic: 'sensor'; sensor_id: number; code: string; zone_id: number;
-  recorded_at: string; level_m: number; rain_mm: number | null; battery_v: number | null; band: Band; offline: boolean;
+  topic: 'sensor';
+  sensor_id: number;
+  code: string;
+  zone_id: number;
+  recorded_at: string;
+  level_m: number;
+  rain_mm: number | null;
+  battery_v: number | null;
+  band: Band;
+  offline: boolean;
 }
 
 /**
@@ -40,7 +53,12 @@ function slidingLowest(history: { t: number; level_m: number }[], windowMs: numb
  */
 export async function storeReadings(tx: Queryable, sensorId: number, readings: Reading[], now: Date): Promise<number> {
   const stored = await insertReadings(tx, sensorId, readings);
-  await evaluateReadings(tx, sensorId, stored.map((r) => ({ ...r, time: new Date(r.time) })), now);
+  await evaluateReadings(
+    tx,
+    sensorId,
+    stored.map((r) => ({ ...r, time: new Date(r.time) })),
+    now,
+  );
   return stored.length;
 }
 
@@ -55,7 +73,8 @@ export async function storeReadings(tx: Queryable, sensorId: number, readings: R
 export async function evaluateReadings(tx: Queryable, sensorId: number, stored: NewReading[], now: Date): Promise<void> {
   const state = await lockSensorState(tx, sensorId);
   if (!state) return;
-  const fresh = stored.filter((r) => state.recorded_at_ms === null || r.time.getTime() > state.recorded_at_ms)
+  const fresh = stored
+    .filter((r) => state.recorded_at_ms === null || r.time.getTime() > state.recorded_at_ms)
     .sort((a, b) => a.time.getTime() - b.time.getTime());
   const last = fresh.at(-1);
   if (!last) return;
@@ -89,8 +108,16 @@ export async function evaluateReadings(tx: Queryable, sensorId: number, stored: 
 
   await updateSensorState(tx, sensorId, last, band, rising);
   await publish(tx, {
-    topic: 'sensor', sensor_id: sensorId, code: state.code, zone_id: state.zone_id, recorded_at: last.time.toISOString(),
-    level_m: last.level_m, rain_mm: last.rain_mm, battery_v: last.battery_v, band, offline: false,
+    topic: 'sensor',
+    sensor_id: sensorId,
+    code: state.code,
+    zone_id: state.zone_id,
+    recorded_at: last.time.toISOString(),
+    level_m: last.level_m,
+    rain_mm: last.rain_mm,
+    battery_v: last.battery_v,
+    band,
+    offline: false,
   } satisfies SensorUpdate);
 }
 
@@ -108,7 +135,13 @@ export async function flagSilentSensors(tx: Queryable, now: Date): Promise<numbe
     if (change) {
       const writes = new AlertWrites();
       await applyConditionChange(tx, writes, await chainLoader(tx, sensor.sensor_id)(), alert, {
-        sensorId: sensor.sensor_id, type: 'offline', change, severity: conditionSeverity.offline(true), at: new Date(overdue_at), level_m: null, now,
+        sensorId: sensor.sensor_id,
+        type: 'offline',
+        change,
+        severity: conditionSeverity.offline(true),
+        at: new Date(overdue_at),
+        level_m: null,
+        now,
       });
       await writes.flush(tx);
     }

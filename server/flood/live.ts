@@ -18,15 +18,17 @@ export type FloodMessage =
   | { event: 'alert_gone'; data: { id: number } };
 
 /** Turns a NOTIFY payload into an event, loading the alert once for all clients of this process. */
-export const floodEventLoader = (db: Queryable) => async (message: unknown): Promise<FloodEvent | null> => {
-  const m = message as { topic?: string; alert_id?: number; change?: AlertChange; was?: Pick<Alert, 'severity' | 'status'> | null } & SensorUpdate;
-  if (m.topic === 'sensor') return { type: 'sensor', sensor: m };
-  if (m.topic === 'alert' && typeof m.alert_id === 'number' && m.change) {
-    const alert = await getAlert(db, m.alert_id);
-    return alert ? { type: 'alert', change: m.change, alert, was: m.was ?? null } : null;
-  }
-  return null;
-};
+export const floodEventLoader =
+  (db: Queryable) =>
+  async (message: unknown): Promise<FloodEvent | null> => {
+    const m = message as { topic?: string; alert_id?: number; change?: AlertChange; was?: Pick<Alert, 'severity' | 'status'> | null } & SensorUpdate;
+    if (m.topic === 'sensor') return { type: 'sensor', sensor: m };
+    if (m.topic === 'alert' && typeof m.alert_id === 'number' && m.change) {
+      const alert = await getAlert(db, m.alert_id);
+      return alert ? { type: 'alert', change: m.change, alert, was: m.was ?? null } : null;
+    }
+    return null;
+  };
 
 /**
  * Sensor levels are public; alerts go through the access policy, per viewer. An alert the

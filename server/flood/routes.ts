@@ -24,15 +24,24 @@ import { alertFor, alertsFor } from './views.ts';
 
 const MAX_BATCH = 5000;
 
-const readingBatch = z.object({
-  readings: z.array(z.object({
-    sensor: z.string().min(1).max(16),
-    time: instant,
-    level_m: z.number().min(-10).max(50),
-    rain_mm: z.number().min(0).max(1000).nullable().optional(),
-    battery_v: z.number().min(0).max(100).nullable().optional(),
-  }).strict()).min(1).max(MAX_BATCH),
-}).strict();
+const readingBatch = z
+  .object({
+    readings: z
+      .array(
+        z
+          .object({
+            sensor: z.string().min(1).max(16),
+            time: instant,
+            level_m: z.number().min(-10).max(50),
+            rain_mm: z.number().min(0).max(1000).nullable().optional(),
+            battery_v: z.number().min(0).max(100).nullable().optional(),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(MAX_BATCH),
+  })
+  .strict();
 
 const RANGES = { '24h': 24 * 3600, '7d': 7 * 24 * 3600 } as const;
 
@@ -51,17 +60,22 @@ const handlersOnly = requireViewer(canHandleSomeAlerts, 'only disaster staff and
 
 /** The part of LINE's webhook body this route reads; LINE sends more, and more kinds of event. */
 const lineWebhook = z.object({
-  events: z.array(z.object({
-    type: z.string(),
-    postback: z.object({ data: z.string().max(300) }).optional(),
-    source: z.object({ userId: z.string().optional() }).optional(),
-  })).max(100),
+  events: z
+    .array(
+      z.object({
+        type: z.string(),
+        postback: z.object({ data: z.string().max(300) }).optional(),
+        source: z.object({ userId: z.string().optional() }).optional(),
+      }),
+    )
+    .max(100),
 });
 
 export const floodRoutes = new Hono<Env>()
   .get('/sensors', async (c) => c.json(await sensorsWithLatestReading(c.var.db)))
 
-  .get('/sensors/:code/readings',
+  .get(
+    '/sensors/:code/readings',
     validate('param', z.object({ code: z.string().min(1).max(16) })),
     validate('query', z.object({ range: z.enum(['24h', '7d']).default('24h') })),
     async (c) => {
@@ -73,7 +87,8 @@ export const floodRoutes = new Hono<Env>()
       const from = new Date(to.getTime() - RANGES[range] * 1000);
       const series = await hydrograph(c.var.db, sensor.properties.id, from, to, sensor.properties.interval_s);
       return c.json({ sensor: sensor.properties, range, from: from.toISOString(), to: to.toISOString(), ...series });
-    })
+    },
+  )
 
   // Sensors write here with their own key, and only their own readings; the alert rules run
   // in the same transaction, so a stored reading and the alert it raises stand or fall together.
@@ -82,24 +97,34 @@ export const floodRoutes = new Hono<Env>()
     const now = c.var.clock.now();
     // Old readings are refused too: each month of them would be a partition of its own.
     refuseFuture(readings, now, 'readings', c.var.settings.flood.readingsHorizonDays * 86_400_000);
-    const result = await ingestOwnBatch(c.var.db, c.var.device,
+    const result = await ingestOwnBatch(
+      c.var.db,
+      c.var.device,
       { field: 'readings', owner: (r) => r.sensor, items: readings, entity: 'sensor_readings' },
-      (tx, sensorId, items) => storeReadings(tx, sensorId, items, now));
+      (tx, sensorId, items) => storeReadings(tx, sensorId, items, now),
+    );
     c.var.flood.dispatchSoon();
     return c.json(result);
   })
 
-  .get('/alerts', validate('query', z.object({
-    state: z.enum(['active', 'wall', 'all']).default('wall'),
-    sensor: z.string().min(1).max(16).optional(),
-    limit: integer(1, 1000).default(200),
-    view: viewParam,
-  })), async (c) => {
-    const { view, ...query } = c.req.valid('query');
-    const viewer = view === 'public' ? PUBLIC : c.var.viewer;
-    // Only the alerts this viewer may see, filtered in SQL before the limit.
-    return c.json(alertsFor(viewer, await listAlerts(c.var.db, { ...query, viewer })));
-  })
+  .get(
+    '/alerts',
+    validate(
+      'query',
+      z.object({
+        state: z.enum(['active', 'wall', 'all']).default('wall'),
+        sensor: z.string().min(1).max(16).optional(),
+        limit: integer(1, 1000).default(200),
+        view: viewParam,
+      }),
+    ),
+    async (c) => {
+      const { view, ...query } = c.req.valid('query');
+      const viewer = view === 'public' ? PUBLIC : c.var.viewer;
+      // Only the alerts this viewer may see, filtered in SQL before the limit.
+      return c.json(alertsFor(viewer, await listAlerts(c.var.db, { ...query, viewer })));
+    },
+  )
 
   .get('/alerts/:id', alertId, async (c) => {
     const { id } = c.req.valid('param');
@@ -114,29 +139,41 @@ export const floodRoutes = new Hono<Env>()
     });
   })
 
-  .get('/alerts/:id/affected', alertId, validate('query', z.object({
-    basis: z.enum(['auto', 'catchment', 'radius']).default('auto'),
-    radius_m: integer(50, 5000).optional(),
-  })), async (c) => {
-    const { id } = c.req.valid('param');
-    const { basis, radius_m } = c.req.valid('query');
-    const alert = await getAlert(c.var.db, id);
-    if (!alert || !alertFor(c.var.viewer, alert)) throw apiError(404, `no alert ${id}`);
-    const affected = await affectedBy(c.var.db, alert.sensor_id, { basis, radius_m: radius_m ?? null, zones: zoneScope(c.var.viewer) });
-    if (!affected) throw badRequest('basis', `basis: sensor ${alert.sensor_code} has no drawn catchment; use radius`);
-    // The largest part's ring is for CAP; the area itself is already in the answer.
-    const { largest_ring: _, ...answer } = affected;
-    return c.json(answer);
-  })
+  .get(
+    '/alerts/:id/affected',
+    alertId,
+    validate(
+      'query',
+      z.object({
+        basis: z.enum(['auto', 'catchment', 'radius']).default('auto'),
+        radius_m: integer(50, 5000).optional(),
+      }),
+    ),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const { basis, radius_m } = c.req.valid('query');
+      const alert = await getAlert(c.var.db, id);
+      if (!alert || !alertFor(c.var.viewer, alert)) throw apiError(404, `no alert ${id}`);
+      const affected = await affectedBy(c.var.db, alert.sensor_id, { basis, radius_m: radius_m ?? null, zones: zoneScope(c.var.viewer) });
+      if (!affected) throw badRequest('basis', `basis: sensor ${alert.sensor_code} has no drawn catchment; use radius`);
+      // The largest part's ring is for CAP; the area itself is already in the answer.
+      const { largest_ring: _, ...answer } = affected;
+      return c.json(answer);
+    },
+  )
 
   .post('/alerts/:id/acknowledge', handlersOnly, alertId, validate('json', actionBodies.acknowledge), async (c) =>
-    c.json(await act(c, c.req.valid('param').id, { action: 'acknowledge', ...c.req.valid('json') })))
+    c.json(await act(c, c.req.valid('param').id, { action: 'acknowledge', ...c.req.valid('json') })),
+  )
   .post('/alerts/:id/resolve', handlersOnly, alertId, validate('json', actionBodies.resolve), async (c) =>
-    c.json(await act(c, c.req.valid('param').id, { action: 'resolve', ...c.req.valid('json') })))
+    c.json(await act(c, c.req.valid('param').id, { action: 'resolve', ...c.req.valid('json') })),
+  )
   .post('/alerts/:id/close', handlersOnly, alertId, validate('json', actionBodies.close), async (c) =>
-    c.json(await act(c, c.req.valid('param').id, { action: 'close', ...c.req.valid('json') })))
+    c.json(await act(c, c.req.valid('param').id, { action: 'close', ...c.req.valid('json') })),
+  )
   .post('/alerts/:id/notes', handlersOnly, alertId, validate('json', actionBodies.note), async (c) =>
-    c.json(await act(c, c.req.valid('param').id, { action: 'note', ...c.req.valid('json') })))
+    c.json(await act(c, c.req.valid('param').id, { action: 'note', ...c.req.valid('json') })),
+  )
   .post('/alerts/:id/assign', handlersOnly, alertId, validate('json', actionBodies.assign), async (c) => {
     const { assignee } = c.req.valid('json');
     let assigneeId: number | null = null;
@@ -151,15 +188,19 @@ export const floodRoutes = new Hono<Env>()
   // The public warning: CAP 1.2 messages of the active orange and red alerts, in an Atom feed.
   .get('/flood/cap', async (c) => {
     const caps = await publicCaps(c.var.db, null);
-    return c.body(capFeedXml(caps, c.var.settings.cap, c.var.clock.now()), 200,
-      { 'Content-Type': 'application/atom+xml; charset=utf-8', 'Cache-Control': 'public, max-age=30' });
+    return c.body(capFeedXml(caps, c.var.settings.cap, c.var.clock.now()), 200, {
+      'Content-Type': 'application/atom+xml; charset=utf-8',
+      'Cache-Control': 'public, max-age=30',
+    });
   })
   .get('/flood/cap/:id', alertId, async (c) => {
     const { id } = c.req.valid('param');
     const [cap] = await publicCaps(c.var.db, id);
     if (!cap) throw apiError(404, `no public warning ${id}`);
-    return c.body(`<?xml version="1.0" encoding="UTF-8"?>\n${capAlertXml(cap, c.var.settings.cap)}`, 200,
-      { 'Content-Type': 'application/cap+xml; charset=utf-8', 'Cache-Control': 'public, max-age=30' });
+    return c.body(`<?xml version="1.0" encoding="UTF-8"?>\n${capAlertXml(cap, c.var.settings.cap)}`, 200, {
+      'Content-Type': 'application/cap+xml; charset=utf-8',
+      'Cache-Control': 'public, max-age=30',
+    });
   })
 
   // LINE calls this when a contact presses an alert's acknowledge button. The contact must be
@@ -171,7 +212,15 @@ export const floodRoutes = new Hono<Env>()
     if (!lineSignatureValid(secret, body, c.req.header('x-line-signature') ?? '')) {
       throw apiError(401, 'x-line-signature: does not match the body', 'x-line-signature');
     }
-    const parsed = lineWebhook.safeParse((() => { try { return JSON.parse(body) as unknown; } catch { return null; } })());
+    const parsed = lineWebhook.safeParse(
+      (() => {
+        try {
+          return JSON.parse(body) as unknown;
+        } catch {
+          return null;
+        }
+      })(),
+    );
     if (!parsed.success) throw badRequest('body', 'body: not a LINE webhook');
     const outcomes: { alert: number; acknowledged: boolean; reason?: string }[] = [];
     for (const event of parsed.data.events) {
@@ -184,8 +233,7 @@ export const floodRoutes = new Hono<Env>()
       }
       const viewer: Viewer = { kind: 'user', ...user };
       try {
-        await act(c, alert, { action: 'acknowledge', note: 'รับทราบผ่าน LINE' }, viewer,
-          { kind: 'user', id: user.id, name: user.username, ip: 'LINE' });
+        await act(c, alert, { action: 'acknowledge', note: 'รับทราบผ่าน LINE' }, viewer, { kind: 'user', id: user.id, name: user.username, ip: 'LINE' });
         outcomes.push({ alert, acknowledged: true });
       } catch (error) {
         outcomes.push({ alert, acknowledged: false, reason: error instanceof HTTPException ? await error.getResponse().text() : 'failed' });
@@ -195,13 +243,28 @@ export const floodRoutes = new Hono<Env>()
   })
 
   // Drills and tests: move a manual clock forward and run what is due. Refused on a real clock.
-  .post('/clock', requireViewer(canManageAccess, 'only administrators move the clock'),
-    validate('json', z.object({ advance_s: z.number().int().min(0).max(30 * 24 * 3600) }).strict()), async (c) => {
+  .post(
+    '/clock',
+    requireViewer(canManageAccess, 'only administrators move the clock'),
+    validate(
+      'json',
+      z
+        .object({
+          advance_s: z
+            .number()
+            .int()
+            .min(0)
+            .max(30 * 24 * 3600),
+        })
+        .strict(),
+    ),
+    async (c) => {
       const manual = c.var.clock.manual;
       if (!manual) throw apiError(409, 'the server runs on the system clock; start it with MUEANG_CLOCK=manual to move it');
       const now = manual.advance(c.req.valid('json').advance_s);
       return c.json({ now: now.toISOString(), sweep: await c.var.flood.sweep() });
-    });
+    },
+  );
 
 const PAST = { acknowledge: 'acknowledged', resolve: 'resolved', close: 'closed', assign: 'assigned', note: 'noted' } as const;
 
@@ -209,7 +272,7 @@ const PAST = { acknowledge: 'acknowledged', resolve: 'resolved', close: 'closed'
 async function act(c: Context<Env>, id: number, action: AlertAction, viewer: Viewer = c.var.viewer, actor: Actor = actorOf(c)) {
   const now = c.var.clock.now();
   const after = await c.var.db.transaction(async (tx) => {
-    const before = await lockAlert(tx, id) ? await getAlert(tx, id) : undefined;
+    const before = (await lockAlert(tx, id)) ? await getAlert(tx, id) : undefined;
     if (!before || !alertFor(viewer, before)) throw apiError(404, `no alert ${id}`);
     if (!canHandleAlerts(viewer, before.zone_id)) throw apiError(403, `alert ${id} is outside your zones`);
     if (!ACTION_FROM[action.action].includes(before.status)) {
@@ -232,11 +295,13 @@ async function publicCaps(db: Env['Variables']['db'], id: number | null): Promis
   const alerts = (await listAlerts(db, { state: 'active', viewer: PUBLIC, limit: 1000 }))
     .filter((a) => !seen.has(a.sensor_id) && seen.add(a.sensor_id))
     .filter((a) => id === null || a.id === id);
-  return Promise.all(alerts.map(async (alert) => {
-    return {
-      alert,
-      affected: await affectedBy(db, alert.sensor_id, { basis: 'auto', radius_m: null, zones: null }),
-      revision: await publishedRevision(db, alert.id),
-    };
-  }));
+  return Promise.all(
+    alerts.map(async (alert) => {
+      return {
+        alert,
+        affected: await affectedBy(db, alert.sensor_id, { basis: 'auto', radius_m: null, zones: null }),
+        revision: await publishedRevision(db, alert.id),
+      };
+    }),
+  );
 }

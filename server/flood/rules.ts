@@ -17,7 +17,12 @@ export type ConditionChange = 'opened' | 'raised' | 'lowered' | 'resolved' | 're
 
 const rank = (band: Band): number => BANDS.indexOf(band);
 
-export interface Thresholds { watch_m: number; warning_m: number; critical_m: number; hysteresis_m: number }
+export interface Thresholds {
+  watch_m: number;
+  warning_m: number;
+  critical_m: number;
+  hysteresis_m: number;
+}
 
 /**
  * The band a level puts a sensor in, given the band it was in. Rising, a line counts as soon
@@ -32,7 +37,10 @@ export function nextBand(current: Band, level: number, t: Thresholds): Band {
   return BANDS[held] as Band;
 }
 
-export interface RiseRule { rise_m: number; hysteresis_m: number }
+export interface RiseRule {
+  rise_m: number;
+  hysteresis_m: number;
+}
 
 /**
  * Rate-of-rise: the water has come up `rise_m` or more above its lowest point within the
@@ -51,10 +59,12 @@ export const conditionSeverity = {
   offline: (offline: boolean): Severity | null => (offline ? 'watch' : null),
 } as const;
 
-export interface AlertSnapshot { severity: Severity; status: AlertStatus }
+export interface AlertSnapshot {
+  severity: Severity;
+  status: AlertStatus;
+}
 
-const isActive = (alert: AlertSnapshot | null): boolean =>
-  alert !== null && (alert.status === 'open' || alert.status === 'acknowledged');
+const isActive = (alert: AlertSnapshot | null): boolean => alert !== null && (alert.status === 'open' || alert.status === 'acknowledged');
 
 /**
  * What an edge in a condition (from one severity to another, null: not holding) does to the

@@ -29,8 +29,7 @@ export async function seedFlood(tx: Queryable, now: Date): Promise<void> {
             ST_SetSRID(ST_MakePoint(s.lon, s.lat), 4326)
      FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::float8[]) WITH ORDINALITY
           AS s(code, name_th, name_en, lon, lat, n)`,
-    [sirens.map((s) => s.code), sirens.map((s) => s.name_th), sirens.map((s) => s.name_en),
-      sirens.map((s) => s.at[0]), sirens.map((s) => s.at[1])],
+    [sirens.map((s) => s.code), sirens.map((s) => s.name_th), sirens.map((s) => s.name_en), sirens.map((s) => s.at[0]), sirens.map((s) => s.at[1])],
   );
   await tx.query(
     `INSERT INTO sensors (id, code, kind, name_th, name_en, zone_id, reference, reference_m,
@@ -41,7 +40,7 @@ export async function seedFlood(tx: Queryable, now: Date): Promise<void> {
      FROM zones z, generate_series(1, $2) AS k`,
     [sirens.length, SUMPS_PER_ZONE],
   );
-  await tx.query('SELECT ensure_reading_partitions($1::timestamptz - $2 * interval \'1 hour\', $1::timestamptz)', [now.toISOString(), HOURS]);
+  await tx.query("SELECT ensure_reading_partitions($1::timestamptz - $2 * interval '1 hour', $1::timestamptz)", [now.toISOString(), HOURS]);
   await tx.query(
     `WITH story AS (
        SELECT s.*, row_number() OVER (ORDER BY s.kind DESC, seed_unit('storm' || s.code)) AS rank
@@ -65,11 +64,17 @@ export async function seedFlood(tx: Queryable, now: Date): Promise<void> {
   await seedContacts(tx);
   const readings = await tx.query<{ sensor_id: number; time: string; level_m: number; rain_mm: number | null }>(
     `SELECT sensor_id::int AS sensor_id, ${utcIso('recorded_at')} AS time, level_m, rain_mm
-     FROM sensor_readings ORDER BY sensor_id, recorded_at`);
+     FROM sensor_readings ORDER BY sensor_id, recorded_at`,
+  );
   const bySensor = new Map<number, typeof readings>();
   for (const r of readings) bySensor.set(r.sensor_id, [...(bySensor.get(r.sensor_id) ?? []), r]);
   for (const [sensorId, series] of bySensor) {
-    await evaluateReadings(tx, sensorId, series.map((r) => ({ time: new Date(r.time), level_m: r.level_m, rain_mm: r.rain_mm, battery_v: null })), now);
+    await evaluateReadings(
+      tx,
+      sensorId,
+      series.map((r) => ({ time: new Date(r.time), level_m: r.level_m, rain_mm: r.rain_mm, battery_v: null })),
+      now,
+    );
   }
 }
 
@@ -79,7 +84,8 @@ async function seedCatchments(tx: Queryable): Promise<void> {
      SELECT s.id, ST_Multi(ST_CollectionExtract(ST_Intersection(cell.geom, m.geom, 1e-9), 3))
      FROM (SELECT (ST_Dump(ST_VoronoiPolygons(ST_Collect(geom)))).geom AS geom FROM sensors WHERE kind = 'sump') AS cell
      JOIN sensors s ON s.kind = 'sump' AND ST_Intersects(cell.geom, s.geom)
-     CROSS JOIN municipality m`);
+     CROSS JOIN municipality m`,
+  );
 }
 
 /** The duty officer first, then the section head, then the Municipal Clerk; zone 1 has its own first step. */
@@ -92,10 +98,12 @@ async function seedContacts(tx: Queryable): Promise<void> {
        (2, 'วิภาวรรณ แก้วมณี', 'หัวหน้าฝ่ายป้องกันและบรรเทาสาธารณภัย สำนักปลัดเทศบาล', 'line', NULL, '22:00', '06:00'),
        (3, 'ศูนย์วิทยุสื่อสาร เทศบาลนครขอนแก่น', 'ปลัดเทศบาล (ผ่านศูนย์วิทยุ)', 'webhook', 'http://127.0.0.1:9/radio-room', NULL, NULL),
        (4, 'ธนากร บุญมา', 'เจ้าหน้าที่เวร เขต 1', 'line', NULL, NULL, NULL)
-     ) AS c(id, name, position, channel, address, quiet_from, quiet_to)`);
+     ) AS c(id, name, position, channel, address, quiet_from, quiet_to)`,
+  );
   await tx.query(`SELECT setval(pg_get_serial_sequence('flood_contacts', 'id'), 4)`);
   await tx.query(
     `INSERT INTO escalation_steps (zone_id, step, contact_id, ack_within_s) VALUES
        (NULL, 0, 1, 600), (NULL, 1, 2, 900), (NULL, 2, 3, 1800),
-       (1, 0, 4, 600), (1, 1, 2, 900), (1, 2, 3, 1800)`);
+       (1, 0, 4, 600), (1, 1, 2, 900), (1, 2, 3, 1800)`,
+  );
 }

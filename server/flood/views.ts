@@ -2,8 +2,22 @@ import { alertView, type Viewer } from '../auth/policy.ts';
 import type { Alert } from './queries/alerts.ts';
 
 /** What the public sees of an alert: where, what, how bad, since when. No people, no notes. */
-type PublicAlert = Pick<Alert, 'id' | 'sensor_id' | 'sensor_code' | 'sensor_name_th' | 'sensor_name_en' | 'zone_id'
-  | 'type' | 'severity' | 'status' | 'opened_at' | 'updated_at' | 'level_m' | 'reading_at'> & { view: 'public' };
+type PublicAlert = Pick<
+  Alert,
+  | 'id'
+  | 'sensor_id'
+  | 'sensor_code'
+  | 'sensor_name_th'
+  | 'sensor_name_en'
+  | 'zone_id'
+  | 'type'
+  | 'severity'
+  | 'status'
+  | 'opened_at'
+  | 'updated_at'
+  | 'level_m'
+  | 'reading_at'
+> & { view: 'public' };
 
 export type VisibleAlert = (Alert & { view: 'full' }) | PublicAlert;
 

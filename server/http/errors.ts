@@ -2,7 +2,10 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
 /** The one error shape every endpoint answers with. */
-export interface ApiError { error: string; field?: string }
+export interface ApiError {
+  error: string;
+  field?: string;
+}
 
 export function apiError(status: ContentfulStatusCode, error: string, field?: string, headers?: Record<string, string>): HTTPException {
   const body: ApiError = field ? { error, field } : { error };

@@ -18,32 +18,40 @@ export const validate = <Target extends keyof ValidationTargets, Schema extends 
   });
 
 /** `minLon,minLat,maxLon,maxLat` in WGS84 degrees. */
-export const bbox = z
-  .string({ error: 'required, as minLon,minLat,maxLon,maxLat' })
-  .transform((text, ctx) => {
-    const parts = text.split(',').map((part) => (part.trim() === '' ? Number.NaN : Number(part)));
-    const [minLon, minLat, maxLon, maxLat] = parts;
-    if (parts.length !== 4 || parts.some((n) => !Number.isFinite(n))
-      || minLon === undefined || minLat === undefined || maxLon === undefined || maxLat === undefined) {
-      ctx.addIssue({ code: 'custom', message: 'expected four numbers: minLon,minLat,maxLon,maxLat' });
-      return z.NEVER;
-    }
-    if (minLon < -180 || maxLon > 180 || minLat < -90 || maxLat > 90) {
-      ctx.addIssue({ code: 'custom', message: 'longitudes must be within -180..180 and latitudes within -90..90' });
-      return z.NEVER;
-    }
-    if (minLon >= maxLon || minLat >= maxLat) {
-      ctx.addIssue({ code: 'custom', message: 'minimum must be less than maximum' });
-      return z.NEVER;
-    }
-    return [minLon, minLat, maxLon, maxLat] as const;
-  });
+export const bbox = z.string({ error: 'required, as minLon,minLat,maxLon,maxLat' }).transform((text, ctx) => {
+  const parts = text.split(',').map((part) => (part.trim() === '' ? Number.NaN : Number(part)));
+  const [minLon, minLat, maxLon, maxLat] = parts;
+  if (
+    parts.length !== 4 ||
+    parts.some((n) => !Number.isFinite(n)) ||
+    minLon === undefined ||
+    minLat === undefined ||
+    maxLon === undefined ||
+    maxLat === undefined
+  ) {
+    ctx.addIssue({ code: 'custom', message: 'expected four numbers: minLon,minLat,maxLon,maxLat' });
+    return z.NEVER;
+  }
+  if (minLon < -180 || maxLon > 180 || minLat < -90 || maxLat > 90) {
+    ctx.addIssue({ code: 'custom', message: 'longitudes must be within -180..180 and latitudes within -90..90' });
+    return z.NEVER;
+  }
+  if (minLon >= maxLon || minLat >= maxLat) {
+    ctx.addIssue({ code: 'custom', message: 'minimum must be less than maximum' });
+    return z.NEVER;
+  }
+  return [minLon, minLat, maxLon, maxLat] as const;
+});
 
 export type Bbox = readonly [number, number, number, number];
 
 /** A whole number in a query string or path, within [min, max]. */
 export const integer = (min: number, max: number) =>
-  z.string().regex(/^-?\d{1,10}$/, 'expected a whole number').transform(Number).pipe(z.number().min(min).max(max));
+  z
+    .string()
+    .regex(/^-?\d{1,10}$/, 'expected a whole number')
+    .transform(Number)
+    .pipe(z.number().min(min).max(max));
 
 /** `view=public`: answer as to the public whoever asks, for pages that must never show more. */
 export const viewParam = z.enum(['public']).optional();
@@ -77,7 +85,11 @@ export const refuseNulCharacters = createMiddleware(async (c, next) => {
     const text = await c.req.text();
     if (text.includes('\\u0000')) {
       let parsed: unknown;
-      try { parsed = JSON.parse(text); } catch { parsed = undefined; } // malformed: the route's validator says so
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = undefined;
+      } // malformed: the route's validator says so
       const field = nulPath(parsed);
       if (field) throw refuse(field);
     }

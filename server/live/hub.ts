@@ -37,16 +37,26 @@ export interface LiveHub<Event> {
 export async function openLiveHub<Event>(db: Db, enrich: (message: unknown) => Promise<Event | null>): Promise<LiveHub<Event>> {
   const subscribers = new Set<Subscriber<Event>>();
   let queue = Promise.resolve();
-  const gap = () => { for (const subscriber of subscribers) subscriber.gap(); };
-  const stop = await db.listen(LIVE_CHANNEL, (payload) => {
-    queue = queue.then(async () => {
-      const event = await enrich(JSON.parse(payload) as unknown);
-      if (event) for (const subscriber of subscribers) subscriber.event(event);
-    }).catch((error: unknown) => {
-      logError('live event dropped', error);
-      gap();
-    });
-  }, () => { queue = queue.then(gap); });
+  const gap = () => {
+    for (const subscriber of subscribers) subscriber.gap();
+  };
+  const stop = await db.listen(
+    LIVE_CHANNEL,
+    (payload) => {
+      queue = queue
+        .then(async () => {
+          const event = await enrich(JSON.parse(payload) as unknown);
+          if (event) for (const subscriber of subscribers) subscriber.event(event);
+        })
+        .catch((error: unknown) => {
+          logError('live event dropped', error);
+          gap();
+        });
+    },
+    () => {
+      queue = queue.then(gap);
+    },
+  );
   return {
     subscribe(subscriber) {
       subscribers.add(subscriber);

@@ -28,15 +28,19 @@ export const liveRoutes = new Hono<Env>().get('/live', validate('query', z.objec
   let failed = false;
   // Writes one after another; the gate opens once the first snapshot is out.
   let openGate = () => {};
-  let queue = new Promise<void>((resolve) => { openGate = resolve; });
+  let queue = new Promise<void>((resolve) => {
+    openGate = resolve;
+  });
   let write: (message: { event: string; data: unknown; retry?: number }) => Promise<void> = async () => {};
   let end = () => {};
   const enqueue = (step: () => Promise<void>) => {
-    queue = queue.then(() => (failed ? undefined : step())).catch((error: unknown) => {
-      failed = true;
-      logError('live stream ended', error);
-      end();
-    });
+    queue = queue
+      .then(() => (failed ? undefined : step()))
+      .catch((error: unknown) => {
+        failed = true;
+        logError('live stream ended', error);
+        end();
+      });
   };
   // A viewer is told only what it may see: some events carry nothing for it.
   const forward = async (event: FloodEvent) => {

@@ -13,11 +13,18 @@ const PARCEL_MIN_ZOOM = 13;
 const EXTENT = 4096;
 const BUFFER = 64;
 
-
 /** A parcel as the most trusted viewer sees it; others get a subset of these attributes. */
 interface ParcelProperties {
-  id: number; parcel_no: string; land_use: LandUse; area_m2: number; zone_id: number | null; community_id: number | null;
-  owner_name?: string | null; national_id?: string | null; assessed_value?: number; tax_due?: number;
+  id: number;
+  parcel_no: string;
+  land_use: LandUse;
+  area_m2: number;
+  zone_id: number | null;
+  community_id: number | null;
+  owner_name?: string | null;
+  national_id?: string | null;
+  assessed_value?: number;
+  tax_due?: number;
 }
 
 /** The SQL behind each attribute the access policy can grant. Fixed text: never built from input. */
@@ -35,7 +42,10 @@ const COLUMNS: Record<ParcelAttribute, string> = {
 };
 
 /** What one viewer may see of parcels, as the access policy decided it. */
-export interface ParcelView { attributes: readonly ParcelAttribute[]; zones: number[] | null }
+export interface ParcelView {
+  attributes: readonly ParcelAttribute[];
+  zones: number[] | null;
+}
 
 /**
  * The parcels a view may see, with the attributes it may see, shared by the REST list and the
@@ -55,10 +65,14 @@ export type ParcelPage = FeatureCollection<Polygon, ParcelProperties> & { next: 
 
 /** One page of parcels in a box, in id order; `next` is the `after` of the next page, if any. */
 export async function parcelsInBbox(db: Queryable, view: ParcelView, bbox: Bbox, page: { limit: number; after: number }): Promise<ParcelPage> {
-  const fc = await queryFeatures<Polygon, ParcelProperties>(db, `
+  const fc = await queryFeatures<Polygon, ParcelProperties>(
+    db,
+    `
     ${parcelSelect(view, 'p.geom && ST_MakeEnvelope($1, $2, $3, $4, 4326) AND p.id > $6', 5)}
     ORDER BY p.id
-    LIMIT $7`, [...bbox, view.zones, page.after, page.limit + 1]);
+    LIMIT $7`,
+    [...bbox, view.zones, page.after, page.limit + 1],
+  );
   const more = fc.features.length > page.limit;
   const features = more ? fc.features.slice(0, page.limit) : fc.features;
   return { type: 'FeatureCollection', features, next: more ? (features.at(-1)?.properties.id ?? null) : null };
@@ -77,20 +91,25 @@ export async function parcelTile(db: Db, view: ParcelView, z: number, x: number,
   if (z < PARCEL_MIN_ZOOM) return new Uint8Array();
   const params = [z, x, y, view.zones];
   if (db.engine === 'postgis') {
-    const attributes = view.attributes.filter((a) => a !== 'id').map((a) => `f.${a}`).join(', ');
-    const [row] = await db.query<{ mvt: Uint8Array }>(`
+    const attributes = view.attributes
+      .filter((a) => a !== 'id')
+      .map((a) => `f.${a}`)
+      .join(', ');
+    const [row] = await db.query<{ mvt: Uint8Array }>(
+      `
       WITH f AS (${parcelSelect(view, IN_TILE, 4)})
       SELECT ST_AsMVT(t, '${PARCEL_LAYER}', ${EXTENT}, 'geom', 'id') AS mvt
       FROM (SELECT f.id, ${attributes},
                    ST_AsMVTGeom(ST_Transform(f.geom, 3857), ST_TileEnvelope($1, $2, $3), ${EXTENT}, ${BUFFER}, true) AS geom
-            FROM f) AS t`, params);
+            FROM f) AS t`,
+      params,
+    );
     return row ? new Uint8Array(row.mvt) : new Uint8Array();
   }
   const fc = await queryFeatures<Polygon, ParcelProperties>(db, parcelSelect(view, IN_TILE, 4), params);
   if (fc.features.length === 0) return new Uint8Array();
   // `id` becomes the feature id and leaves the attributes, as ST_AsMVT's feature_id_name does.
-  const features = fc.features.map(({ geometry, properties: { id, ...attributes } }) =>
-    ({ type: 'Feature' as const, id, geometry, properties: attributes }));
+  const features = fc.features.map(({ geometry, properties: { id, ...attributes } }) => ({ type: 'Feature' as const, id, geometry, properties: attributes }));
   const tile = geoJSONToTile({ type: 'FeatureCollection', features }, z, x, y, { extent: EXTENT, buffer: BUFFER, clip: true, maxZoom: z });
   return new Uint8Array(fromGeojsonVt({ [PARCEL_LAYER]: tile }, { version: 2, extent: EXTENT }));
 }

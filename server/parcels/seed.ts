@@ -14,12 +14,15 @@ const OWNERS_PER_PARCEL = 0.6; // many owners hold more than one parcel
 export async function seedParcels(tx: Queryable, scale = 1): Promise<void> {
   const cell = CELL_DEG / Math.sqrt(scale);
   const [{ estimate } = { estimate: 0 }] = await tx.query<{ estimate: number }>(
-    `SELECT (ST_Area(geom) / ($1::float8 * $1::float8) * 2)::int AS estimate FROM municipality`, [cell]);
-  const owners = fictitiousOwners(Math.max(100, Math.round(estimate * OWNERS_PER_PARCEL)));
-  await tx.query(
-    'INSERT INTO owners (id, name_th, national_id) SELECT * FROM unnest($1::int[], $2::text[], $3::text[])',
-    [owners.map((o) => o.id), owners.map((o) => o.name_th), owners.map((o) => o.national_id)],
+    `SELECT (ST_Area(geom) / ($1::float8 * $1::float8) * 2)::int AS estimate FROM municipality`,
+    [cell],
   );
+  const owners = fictitiousOwners(Math.max(100, Math.round(estimate * OWNERS_PER_PARCEL)));
+  await tx.query('INSERT INTO owners (id, name_th, national_id) SELECT * FROM unnest($1::int[], $2::text[], $3::text[])', [
+    owners.map((o) => o.id),
+    owners.map((o) => o.name_th),
+    owners.map((o) => o.national_id),
+  ]);
   await tx.query(
     `WITH city AS (SELECT geom FROM municipality),
      blocks AS (

@@ -6,7 +6,11 @@
 export class TileCache {
   private readonly entries = new Map<string, { tile: Uint8Array<ArrayBuffer>; madeAt: number }>();
 
-  constructor(private readonly capacity = 2000, private readonly ttlMs = 60_000, private readonly now = () => Date.now()) {}
+  constructor(
+    private readonly capacity = 2000,
+    private readonly ttlMs = 60_000,
+    private readonly now = () => Date.now(),
+  ) {}
 
   static key(viewKey: string, z: number, x: number, y: number): string {
     return `${viewKey}|${z}/${x}/${y}`;

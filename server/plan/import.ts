@@ -14,7 +14,12 @@ import { inflateAll, ZipRefusal } from './zip.ts';
  * One problem in an imported file: the spreadsheet row (header = row 1), the column as the file
  * names it, and, for a value that must be one of a list, what would have been accepted.
  */
-export interface ImportError { row: number; column: string; message: string; accepted?: string[] }
+export interface ImportError {
+  row: number;
+  column: string;
+  message: string;
+  accepted?: string[];
+}
 
 /** A file refused as a whole, before its rows are read: too big, too long, unreadable. */
 export class FileRefusal extends Error {}
@@ -28,8 +33,21 @@ const MAX_XLSX_UNPACKED_BYTES = 20 * 1024 * 1024;
 /** Cells ExcelJS may build: 5,000 rows of 50 columns. Its memory grows with cells, not bytes. */
 const MAX_XLSX_CELLS = MAX_IMPORT_ROWS * 50;
 
-type Field = 'code' | 'fiscal_year' | 'strategy_id' | 'name_th' | 'name_en' | 'division_id' | 'budget'
-  | 'approved_amount' | 'contract_amount' | 'disbursed_amount' | 'as_of' | 'lon' | 'lat' | 'location';
+type Field =
+  | 'code'
+  | 'fiscal_year'
+  | 'strategy_id'
+  | 'name_th'
+  | 'name_en'
+  | 'division_id'
+  | 'budget'
+  | 'approved_amount'
+  | 'contract_amount'
+  | 'disbursed_amount'
+  | 'as_of'
+  | 'lon'
+  | 'lat'
+  | 'location';
 
 /**
  * The columns an e-Plan export or a Thai spreadsheet may carry: the Thai header, the English
@@ -55,7 +73,8 @@ export const IMPORT_COLUMNS: Record<Field, [th: string, en: string, ...others: s
 const REQUIRED: Field[] = ['code', 'fiscal_year', 'strategy_id', 'name_th', 'division_id', 'budget', 'as_of'];
 
 const isBlank = (cells: string[]) => cells.every((c) => c.trim() === '');
-const tooManyRows = () => new FileRefusal(`more than ${MAX_IMPORT_ROWS.toLocaleString('en-US')} rows; import at most ${MAX_IMPORT_ROWS.toLocaleString('en-US')} rows per file`);
+const tooManyRows = () =>
+  new FileRefusal(`more than ${MAX_IMPORT_ROWS.toLocaleString('en-US')} rows; import at most ${MAX_IMPORT_ROWS.toLocaleString('en-US')} rows per file`);
 
 /**
  * The file's bytes in slices, with a turn of the event loop between them: streams run on
@@ -88,8 +107,7 @@ async function readCsv(content: Buffer): Promise<string[][]> {
 }
 
 /** Occurrences of an XML element (with or without a namespace prefix) in a part of the archive. */
-const countElements = (xml: Buffer, name: string) =>
-  xml.toString('latin1').match(new RegExp(`<(?:\\w+:)?${name}[\\s>/]`, 'g'))?.length ?? 0;
+const countElements = (xml: Buffer, name: string) => xml.toString('latin1').match(new RegExp(`<(?:\\w+:)?${name}[\\s>/]`, 'g'))?.length ?? 0;
 
 /**
  * The first sheet of an XLSX. The archive is unpacked under a byte cap, and its sheets' rows and
@@ -117,10 +135,16 @@ async function readXlsx(content: Buffer): Promise<string[][]> {
     const cells: string[] = [];
     row.eachCell({ includeEmpty: true }, (cell, column) => {
       const value = cell.value;
-      cells[column - 1] = value instanceof Date ? value.toISOString().slice(0, 10)
-        : value !== null && typeof value === 'object' && 'result' in value ? String(value.result ?? '')
-        : value !== null && typeof value === 'object' && 'richText' in value ? value.richText.map((t) => t.text).join('')
-        : value === null || value === undefined ? '' : String(value);
+      cells[column - 1] =
+        value instanceof Date
+          ? value.toISOString().slice(0, 10)
+          : value !== null && typeof value === 'object' && 'result' in value
+            ? String(value.result ?? '')
+            : value !== null && typeof value === 'object' && 'richText' in value
+              ? value.richText.map((t) => t.text).join('')
+              : value === null || value === undefined
+                ? ''
+                : String(value);
     });
     rows[row.number - 1] = Array.from(cells, (c) => c ?? '');
   });
@@ -139,7 +163,12 @@ export async function readTable(format: 'csv' | 'xlsx', content: Buffer): Promis
 
 const number = (text: string) => Number(text.replaceAll(',', '').trim());
 /** Thai digits (๐–๙) as Arabic ones, spaces collapsed, lower case: how names are compared. */
-const normal = (text: string) => text.replace(/[๐-๙]/g, (d) => String(d.charCodeAt(0) - 0x0e50)).replace(/\s+/g, ' ').trim().toLowerCase();
+const normal = (text: string) =>
+  text
+    .replace(/[๐-๙]/g, (d) => String(d.charCodeAt(0) - 0x0e50))
+    .replace(/\s+/g, ' ')
+    .trim()
+    .toLowerCase();
 const HEADERS = new Map(Object.entries(IMPORT_COLUMNS).flatMap(([field, names]) => names.map((n) => [normal(n), field as Field])));
 
 /** A Buddhist-era date (2561-09-03) or a common-era one, as an ISO date. */
@@ -155,21 +184,56 @@ function isoDate(text: string): string | null {
 /** A row that passed every check: a whole project; `geometry` null when the row gives no place. */
 export interface ImportedProject {
   row: number;
-  code: string; fiscal_year: number; strategy_id: string; division_id: string; name_th: string; name_en: string;
-  stage: Stage; budget: number; approved_amount: number | null; contract_amount: number | null; disbursed_amount: number | null;
-  as_of: string; geometry: Geometry | null;
+  code: string;
+  fiscal_year: number;
+  strategy_id: string;
+  division_id: string;
+  name_th: string;
+  name_en: string;
+  stage: Stage;
+  budget: number;
+  approved_amount: number | null;
+  contract_amount: number | null;
+  disbursed_amount: number | null;
+  as_of: string;
+  geometry: Geometry | null;
 }
 
 /** A row with every field read, and its stage: the furthest e-Plan stage its amounts show. */
 function completeRow(row: number, v: Partial<Omit<ImportedProject, 'stage' | 'row'>>): ImportedProject | null {
   const { code, fiscal_year, strategy_id, division_id, name_th, name_en, budget, as_of, geometry } = v;
-  if (code === undefined || fiscal_year === undefined || strategy_id === undefined || division_id === undefined
-    || name_th === undefined || name_en === undefined || budget === undefined || as_of === undefined || geometry === undefined) return null;
+  if (
+    code === undefined ||
+    fiscal_year === undefined ||
+    strategy_id === undefined ||
+    division_id === undefined ||
+    name_th === undefined ||
+    name_en === undefined ||
+    budget === undefined ||
+    as_of === undefined ||
+    geometry === undefined
+  )
+    return null;
   const approved_amount = v.approved_amount ?? null;
   const contract_amount = v.contract_amount ?? null;
   const disbursed_amount = v.disbursed_amount ?? null;
   const stage: Stage = disbursed_amount !== null ? 'disbursed' : contract_amount !== null ? 'contracted' : approved_amount !== null ? 'approved' : 'plan';
-  return { row, code, fiscal_year, strategy_id, division_id, name_th, name_en, budget, approved_amount, contract_amount, disbursed_amount, as_of, geometry, stage };
+  return {
+    row,
+    code,
+    fiscal_year,
+    strategy_id,
+    division_id,
+    name_th,
+    name_en,
+    budget,
+    approved_amount,
+    contract_amount,
+    disbursed_amount,
+    as_of,
+    geometry,
+    stage,
+  };
 }
 
 /**
@@ -180,8 +244,8 @@ function completeRow(row: number, v: Partial<Omit<ImportedProject, 'stage' | 'ro
 function strategyReader(refs: References, thai: boolean) {
   const byName = new Map<string, string>();
   for (const s of refs.strategies) for (const name of [s.id, s.name_th, s.name_en]) byName.set(normal(name), s.id);
-  const numbered = (fy: number | undefined) => refs.strategies.filter((s) => s.kind === 'development'
-    && (fy === undefined || (s.first_fy <= fy && fy <= s.last_fy)));
+  const numbered = (fy: number | undefined) =>
+    refs.strategies.filter((s) => s.kind === 'development' && (fy === undefined || (s.first_fy <= fy && fy <= s.last_fy)));
   return {
     read(text: string, fy: number | undefined): string | undefined {
       const named = byName.get(normal(text));
@@ -193,7 +257,10 @@ function strategyReader(refs: References, thai: boolean) {
     accepted(fy: number | undefined): { list: string[]; hint: string } {
       const ids = [...new Set(numbered(fy).map((s) => s.id))];
       const example = ids[0]?.replace(/^\D+/, '') ?? '1';
-      return { list: ids, hint: thai ? ` (หรือเขียนเป็นตัวเลข ${example} หรือ ยุทธศาสตร์ที่ ${example})` : ` (or the number alone, ${example}, or "Strategy ${example}")` };
+      return {
+        list: ids,
+        hint: thai ? ` (หรือเขียนเป็นตัวเลข ${example} หรือ ยุทธศาสตร์ที่ ${example})` : ` (or the number alone, ${example}, or "Strategy ${example}")`,
+      };
     },
   };
 }
@@ -218,8 +285,13 @@ function locate(location: string, lon: string, lat: string): { geometry: Geometr
   let candidate: unknown;
   let field: Field = 'location';
   if (location.startsWith('{')) {
-    try { candidate = JSON.parse(location); } catch { return { problem: 'not valid GeoJSON', field }; }
-    if (has3d((candidate as { coordinates?: unknown })?.coordinates)) return { problem: '3-D coordinates are not accepted: give longitude and latitude only', field };
+    try {
+      candidate = JSON.parse(location);
+    } catch {
+      return { problem: 'not valid GeoJSON', field };
+    }
+    if (has3d((candidate as { coordinates?: unknown })?.coordinates))
+      return { problem: '3-D coordinates are not accepted: give longitude and latitude only', field };
   } else if (location) {
     const wkt = parseWkt(location);
     if ('problem' in wkt) return { problem: wkt.problem, field };
@@ -243,8 +315,13 @@ function locate(location: string, lon: string, lat: string): { geometry: Geometr
  * problems come back at once, by row and by the file's own column name, so a planner fixes the
  * file in one go. Run it outside the import's transaction: it only reads.
  */
-export async function checkRows(db: Queryable, table: string[][], refs: References): Promise<{
-  projects: ImportedProject[]; errors: ImportError[];
+export async function checkRows(
+  db: Queryable,
+  table: string[][],
+  refs: References,
+): Promise<{
+  projects: ImportedProject[];
+  errors: ImportError[];
   /** The place column as the file names it, for problems found later (the import's scope check). */
   placeColumn: string;
 }> {
@@ -289,7 +366,10 @@ export async function checkRows(db: Queryable, table: string[][], refs: Referenc
     const code = cell('code');
     if (!/^[A-Za-z0-9-]{1,32}$/.test(code)) fail('code', 'letters, digits and "-", at most 32');
     else if (codes.has(code)) fail('code', `also on row ${codes.get(code)}`);
-    else { codes.set(code, row); v.code = code; }
+    else {
+      codes.set(code, row);
+      v.code = code;
+    }
 
     const fy = Number(normal(cell('fiscal_year')));
     if (!Number.isInteger(fy) || fy < 2500 || fy > 2700) fail('fiscal_year', 'a Buddhist-era year such as 2561');
@@ -308,12 +388,18 @@ export async function checkRows(db: Queryable, table: string[][], refs: Referenc
 
     const name = cell('name_th');
     if (!name || name.length > 300) fail('name_th', 'a name of at most 300 characters');
-    else { v.name_th = name; v.name_en = cell('name_en') || name; }
+    else {
+      v.name_th = name;
+      v.name_en = cell('name_en') || name;
+    }
 
     const amounts = ['budget', 'approved_amount', 'contract_amount', 'disbursed_amount'] as const;
     for (const field of amounts) {
       const text = cell(field);
-      if (text === '' && field !== 'budget') { v[field] = null; continue; }
+      if (text === '' && field !== 'budget') {
+        v[field] = null;
+        continue;
+      }
       const amount = number(text);
       if (!Number.isFinite(amount) || amount < 0 || amount > 1e12 || text === '') fail(field, 'an amount in baht, 0 or more');
       else v[field] = Math.round(amount * 100) / 100;
@@ -335,7 +421,10 @@ export async function checkRows(db: Queryable, table: string[][], refs: Referenc
   }
 
   // What the schema cannot see (self-intersections, crossing rings), asked of PostGIS for all rows at once.
-  const problems = await geometryProblems(db, placed.map((p) => p.geometry));
+  const problems = await geometryProblems(
+    db,
+    placed.map((p) => p.geometry),
+  );
   placed.forEach((p, k) => {
     if (problems[k]) errors.push({ row: p.row, column: nameOf(p.field), message: `invalid geometry: ${problems[k]}` });
   });

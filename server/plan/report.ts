@@ -3,13 +3,23 @@ import { evaluate, type EvaluationRow, type Grouping } from './queries/evaluatio
 import { reportHeading, strategyTargets } from './queries/reports.ts';
 
 const COLUMNS: [keyof EvaluationRow, string][] = [
-  ['key', 'รหัส'], ['name_th', 'ชื่อ'], ['plan_count', 'จำนวนโครงการตามแผน'], ['budget', 'งบประมาณตามแผน (บาท)'],
-  ['approved_count', 'จำนวนที่อนุมัติงบประมาณ'], ['approved_amount', 'งบประมาณที่อนุมัติ (บาท)'],
-  ['contract_count', 'จำนวนที่ลงนามสัญญา'], ['contract_amount', 'วงเงินตามสัญญา (บาท)'],
-  ['disbursed_count', 'จำนวนที่เบิกจ่าย'], ['disbursed_amount', 'เบิกจ่าย (บาท)'],
-  ['approved_pct', 'ร้อยละอนุมัติ (ของโครงการตามแผน)'], ['contracted_pct', 'ร้อยละลงนามสัญญา (ของที่อนุมัติ)'],
-  ['disbursed_pct', 'ร้อยละเบิกจ่าย (ของที่ลงนามสัญญา)'], ['disbursed_budget_pct', 'ร้อยละเบิกจ่ายต่องบประมาณตามแผน'],
-  ['completed', 'ดำเนินการแล้วเสร็จ'], ['in_progress', 'อยู่ระหว่างดำเนินการ'], ['not_possible', 'ไม่สามารถดำเนินการได้'],
+  ['key', 'รหัส'],
+  ['name_th', 'ชื่อ'],
+  ['plan_count', 'จำนวนโครงการตามแผน'],
+  ['budget', 'งบประมาณตามแผน (บาท)'],
+  ['approved_count', 'จำนวนที่อนุมัติงบประมาณ'],
+  ['approved_amount', 'งบประมาณที่อนุมัติ (บาท)'],
+  ['contract_count', 'จำนวนที่ลงนามสัญญา'],
+  ['contract_amount', 'วงเงินตามสัญญา (บาท)'],
+  ['disbursed_count', 'จำนวนที่เบิกจ่าย'],
+  ['disbursed_amount', 'เบิกจ่าย (บาท)'],
+  ['approved_pct', 'ร้อยละอนุมัติ (ของโครงการตามแผน)'],
+  ['contracted_pct', 'ร้อยละลงนามสัญญา (ของที่อนุมัติ)'],
+  ['disbursed_pct', 'ร้อยละเบิกจ่าย (ของที่ลงนามสัญญา)'],
+  ['disbursed_budget_pct', 'ร้อยละเบิกจ่ายต่องบประมาณตามแผน'],
+  ['completed', 'ดำเนินการแล้วเสร็จ'],
+  ['in_progress', 'อยู่ระหว่างดำเนินการ'],
+  ['not_possible', 'ไม่สามารถดำเนินการได้'],
 ];
 
 const csvCell = (value: unknown) => {
@@ -21,8 +31,10 @@ const csvCell = (value: unknown) => {
 export async function evaluationCsv(db: Queryable, plan: string, fy: number, by: Grouping, zones: number[] | null): Promise<string> {
   const filter = { plan, fy, zones };
   const [rows, [total]] = await Promise.all([evaluate(db, by, filter), evaluate(db, 'plan', filter)]);
-  const lines = [COLUMNS.map(([, th]) => th), ...[...rows, ...(total ? [{ ...total, key: 'รวม', name_th: 'รวมทั้งสิ้น' }] : [])]
-    .map((row) => COLUMNS.map(([key]) => row[key]))];
+  const lines = [
+    COLUMNS.map(([, th]) => th),
+    ...[...rows, ...(total ? [{ ...total, key: 'รวม', name_th: 'รวมทั้งสิ้น' }] : [])].map((row) => COLUMNS.map(([key]) => row[key])),
+  ];
   return `\uFEFF${lines.map((line) => line.map(csvCell).join(',')).join('\r\n')}\r\n`;
 }
 
@@ -40,18 +52,32 @@ const pct = (n: number | null) => (n === null ? '–' : n.toFixed(2));
 export async function form2Html(db: Queryable, plan: string, fy: number): Promise<string> {
   const filter = { plan, fy, zones: null };
   const [strategies, missions, [total], targets, info] = await Promise.all([
-    evaluate(db, 'strategy', filter), evaluate(db, 'mission', filter), evaluate(db, 'plan', filter),
-    strategyTargets(db, plan), reportHeading(db, plan, fy),
+    evaluate(db, 'strategy', filter),
+    evaluate(db, 'mission', filter),
+    evaluate(db, 'plan', filter),
+    strategyTargets(db, plan),
+    reportHeading(db, plan, fy),
   ]);
   const years = [...new Set(targets.map((t) => t.fiscal_year))];
-  const asOf = info?.as_of ? new Date(`${info.as_of}T00:00:00+07:00`).toLocaleDateString('th-TH-u-ca-buddhist', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Asia/Bangkok' }) : '–';
-  const targetRows = [...new Set(targets.map((t) => t.strategy_id))].map((id) => {
-    const mine = targets.filter((t) => t.strategy_id === id);
-    return `<tr><td>${escapeHtml(id)} ${escapeHtml(mine[0]?.name_th ?? '')}</td>${years.map((y) => {
-      const t = mine.find((m) => m.fiscal_year === y);
-      return `<td class="n">${t ? count(t.project_count) : '–'}</td><td class="n">${t ? money(t.budget) : '–'}</td>`;
-    }).join('')}</tr>`;
-  }).join('');
+  const asOf = info?.as_of
+    ? new Date(`${info.as_of}T00:00:00+07:00`).toLocaleDateString('th-TH-u-ca-buddhist', {
+        day: 'numeric',
+        month: 'long',
+        year: 'numeric',
+        timeZone: 'Asia/Bangkok',
+      })
+    : '–';
+  const targetRows = [...new Set(targets.map((t) => t.strategy_id))]
+    .map((id) => {
+      const mine = targets.filter((t) => t.strategy_id === id);
+      return `<tr><td>${escapeHtml(id)} ${escapeHtml(mine[0]?.name_th ?? '')}</td>${years
+        .map((y) => {
+          const t = mine.find((m) => m.fiscal_year === y);
+          return `<td class="n">${t ? count(t.project_count) : '–'}</td><td class="n">${t ? money(t.budget) : '–'}</td>`;
+        })
+        .join('')}</tr>`;
+    })
+    .join('');
   const resultRow = (r: EvaluationRow, label: string) => `<tr><td>${label}</td>
     <td class="n">${count(r.plan_count)}</td><td class="n">${money(r.budget)}</td>
     <td class="n">${count(r.approved_count)}</td><td class="n">${money(r.approved_amount)}</td>

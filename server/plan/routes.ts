@@ -26,7 +26,10 @@ const projectQuery = z.object({
 
 const amount = z.number().min(0).max(1e12);
 const projectFields = {
-  code: z.string().trim().regex(/^[A-Za-z0-9-]{1,32}$/, 'letters, digits and "-", at most 32'),
+  code: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9-]{1,32}$/, 'letters, digits and "-", at most 32'),
   fiscal_year: z.number().int().min(2500).max(2700),
   strategy_id: z.string().trim().min(1).max(16),
   division_id: z.string().trim().min(1).max(32),
@@ -42,7 +45,10 @@ const projectFields = {
   geometry: geometry.nullable(),
 };
 const { code: _code, ...changeable } = projectFields;
-const projectChange = z.object(changeable).partial().strict()
+const projectChange = z
+  .object(changeable)
+  .partial()
+  .strict()
   .refine((change) => Object.keys(change).length > 0, 'nothing to change');
 const newProject = z.object(projectFields).partial({ approved_amount: true, contract_amount: true, disbursed_amount: true, geometry: true }).strict();
 const idParam = z.object({ id: integer(1, 2 ** 31 - 1) });
@@ -59,12 +65,14 @@ function evaluatedZones(scope: number[] | null, zone: number | undefined): numbe
   if (zone === undefined) return scope;
   return scope === null || scope.includes(zone) ? [zone] : [];
 }
-const importBody = z.object({
-  format: z.enum(['csv', 'xlsx']),
-  /** The file, base64-encoded: uploads are JSON like every other write (see csrfProtection). */
-  content: z.base64().max(1_000_000),
-  filename: z.string().max(200).optional(),
-}).strict();
+const importBody = z
+  .object({
+    format: z.enum(['csv', 'xlsx']),
+    /** The file, base64-encoded: uploads are JSON like every other write (see csrfProtection). */
+    content: z.base64().max(1_000_000),
+    filename: z.string().max(200).optional(),
+  })
+  .strict();
 
 const checksQuery = z.object({ plan: z.string().max(64).optional(), fy: integer(2500, 2700).optional() });
 
@@ -80,19 +88,20 @@ async function planAndYear(db: Queryable, planId: string | undefined, fy: number
 }
 
 /** A project's details as the audit trail keeps them: its properties and its geometry. */
-const snapshot = (feature: Awaited<ReturnType<typeof plan.project>>) =>
-  feature ? { ...feature.properties, geometry: feature.geometry } : null;
+const snapshot = (feature: Awaited<ReturnType<typeof plan.project>>) => (feature ? { ...feature.properties, geometry: feature.geometry } : null);
 
 async function checkReferences(db: Queryable, values: plan.ProjectValues): Promise<void> {
   const [field] = await plan.unknownReferences(db, values);
   if (field === 'code') throw badRequest('code', `code: "${values.code}" is already used`);
-  if (field) throw badRequest(field, `${field}: no such ${field === 'strategy_id' ? 'strategy' : 'division'} "${values[field as 'strategy_id' | 'division_id']}"`);
+  if (field)
+    throw badRequest(field, `${field}: no such ${field === 'strategy_id' ? 'strategy' : 'division'} "${values[field as 'strategy_id' | 'division_id']}"`);
 }
 
 export const planRoutes = new Hono<Env>()
   // The plan's outline, and what an import accepts: the columns, and (in the outline) the strategies and divisions.
   .get('/plan', validate('query', z.object({ plan: z.string().max(64).optional() })), async (c) =>
-    c.json({ ...await plan.outline(c.var.db, c.req.valid('query').plan), import: { columns: IMPORT_COLUMNS, max_rows: MAX_IMPORT_ROWS } }))
+    c.json({ ...(await plan.outline(c.var.db, c.req.valid('query').plan)), import: { columns: IMPORT_COLUMNS, max_rows: MAX_IMPORT_ROWS } }),
+  )
 
   // Published evaluation: anyone may read it; a zone-scoped user's figures cover their zones.
   .get('/evaluation', validate('query', evaluationQuery), async (c) => {
@@ -144,8 +153,12 @@ export const planRoutes = new Hono<Env>()
     return c.json(feature);
   })
 
-  .patch('/projects/:id', requireViewer((v) => projectWritableFields(v).length > 0, 'your role does not edit projects'),
-    validate('param', idParam), validate('json', projectChange), async (c) => {
+  .patch(
+    '/projects/:id',
+    requireViewer((v) => projectWritableFields(v).length > 0, 'your role does not edit projects'),
+    validate('param', idParam),
+    validate('json', projectChange),
+    async (c) => {
       const { id } = c.req.valid('param');
       const change = c.req.valid('json');
       const viewer = c.var.viewer;
@@ -171,75 +184,86 @@ export const planRoutes = new Hono<Env>()
         return after;
       });
       return c.json(updated);
-    })
+    },
+  )
 
   // All or nothing: any bad row refuses the whole file, with every problem by row and column.
-  .post('/projects/import', requireViewer(canCreateProjects, 'your role does not import projects'),
-    validate('json', importBody), async (c) => {
-      const { format, content, filename } = c.req.valid('json');
-      const viewer = c.var.viewer;
-      let table: string[][];
-      try {
-        table = await readTable(format, Buffer.from(content, 'base64'));
-      } catch (error) {
-        if (error instanceof FileRefusal) throw badRequest('content', `content: ${filename ? `${filename}: ` : ''}${error.message}`);
-        throw error;
-      }
-      // Rows are checked before the transaction: a check that fails stays that row's problem.
-      const { projects, errors, placeColumn } = await checkRows(c.var.db, table, await plan.references(c.var.db));
-      const outcome = errors.length ? { ok: false as const, errors } : await c.var.db.transaction(async (tx) => {
-        const existing = await plan.projectIdsByCode(tx, projects.map((p) => p.code));
-        for (const project of projects) {
-          const id = existing.get(project.code);
-          const before = id === undefined ? undefined : await plan.project(tx, id);
-          // A row without a place leaves an existing project's place as it is (e-Plan exports carry none).
-          const zone = project.geometry || !before ? await plan.zoneOfGeometry(tx, project.geometry) : before.properties.zone_id;
-          if ((before && !inScope(viewer, before.properties.zone_id)) || !inScope(viewer, zone)) {
-            errors.push({ row: project.row, column: placeColumn, message: 'outside your zones' });
+  .post('/projects/import', requireViewer(canCreateProjects, 'your role does not import projects'), validate('json', importBody), async (c) => {
+    const { format, content, filename } = c.req.valid('json');
+    const viewer = c.var.viewer;
+    let table: string[][];
+    try {
+      table = await readTable(format, Buffer.from(content, 'base64'));
+    } catch (error) {
+      if (error instanceof FileRefusal) throw badRequest('content', `content: ${filename ? `${filename}: ` : ''}${error.message}`);
+      throw error;
+    }
+    // Rows are checked before the transaction: a check that fails stays that row's problem.
+    const { projects, errors, placeColumn } = await checkRows(c.var.db, table, await plan.references(c.var.db));
+    const outcome = errors.length
+      ? { ok: false as const, errors }
+      : await c.var.db.transaction(async (tx) => {
+          const existing = await plan.projectIdsByCode(
+            tx,
+            projects.map((p) => p.code),
+          );
+          for (const project of projects) {
+            const id = existing.get(project.code);
+            const before = id === undefined ? undefined : await plan.project(tx, id);
+            // A row without a place leaves an existing project's place as it is (e-Plan exports carry none).
+            const zone = project.geometry || !before ? await plan.zoneOfGeometry(tx, project.geometry) : before.properties.zone_id;
+            if ((before && !inScope(viewer, before.properties.zone_id)) || !inScope(viewer, zone)) {
+              errors.push({ row: project.row, column: placeColumn, message: 'outside your zones' });
+            }
           }
-        }
-        if (errors.length) return { ok: false as const, errors };
-        let created = 0;
-        for (const { row: _row, ...project } of projects) {
-          const existingId = existing.get(project.code);
-          const before = existingId === undefined ? undefined : snapshot(await plan.project(tx, existingId));
-          if (existingId !== undefined) {
-            const { geometry, ...rest } = project;
-            await plan.updateProject(tx, existingId, geometry ? project : rest);
+          if (errors.length) return { ok: false as const, errors };
+          let created = 0;
+          for (const { row: _row, ...project } of projects) {
+            const existingId = existing.get(project.code);
+            const before = existingId === undefined ? undefined : snapshot(await plan.project(tx, existingId));
+            if (existingId !== undefined) {
+              const { geometry, ...rest } = project;
+              await plan.updateProject(tx, existingId, geometry ? project : rest);
+            }
+            const id = existingId ?? (await plan.insertProject(tx, project));
+            if (existingId === undefined) created++;
+            await recordAudit(tx, actorOf(c), {
+              action: existingId === undefined ? 'create' : 'update',
+              entity: 'project',
+              entityId: id,
+              before,
+              after: snapshot(await plan.project(tx, id)),
+            });
           }
-          const id = existingId ?? await plan.insertProject(tx, project);
-          if (existingId === undefined) created++;
           await recordAudit(tx, actorOf(c), {
-            action: existingId === undefined ? 'create' : 'update', entity: 'project', entityId: id,
-            before, after: snapshot(await plan.project(tx, id)),
+            action: 'import',
+            entity: 'project',
+            entityId: null,
+            after: { filename: filename ?? null, format, rows: projects.length, created, updated: projects.length - created },
           });
-        }
-        await recordAudit(tx, actorOf(c), { action: 'import', entity: 'project', entityId: null,
-          after: { filename: filename ?? null, format, rows: projects.length, created, updated: projects.length - created } });
-        return { ok: true as const, created, updated: projects.length - created, codes: projects.map((p) => p.code) };
-      });
-      if (!outcome.ok) {
-        const [first] = outcome.errors;
-        const example = first ? ` (row ${first.row}, ${first.column}: ${first.message})` : '';
-        return c.json({ error: `file: ${outcome.errors.length} problem(s); nothing was imported${example}`, field: 'file', errors: outcome.errors }, 400);
-      }
-      const { ok: _, ...summary } = outcome;
-      return c.json(summary);
-    })
+          return { ok: true as const, created, updated: projects.length - created, codes: projects.map((p) => p.code) };
+        });
+    if (!outcome.ok) {
+      const [first] = outcome.errors;
+      const example = first ? ` (row ${first.row}, ${first.column}: ${first.message})` : '';
+      return c.json({ error: `file: ${outcome.errors.length} problem(s); nothing was imported${example}`, field: 'file', errors: outcome.errors }, 400);
+    }
+    const { ok: _, ...summary } = outcome;
+    return c.json(summary);
+  })
 
-  .post('/projects', requireViewer(canCreateProjects, 'your role does not create projects'),
-    validate('json', newProject), async (c) => {
-      const values = c.req.valid('json');
-      const created = await c.var.db.transaction(async (tx) => {
-        if (values.geometry) await requireValidGeometry(tx, 'geometry', values.geometry);
-        if (!inScope(c.var.viewer, await plan.zoneOfGeometry(tx, values.geometry ?? null))) {
-          throw apiError(403, 'geometry: the project would be outside your zones', 'geometry');
-        }
-        await checkReferences(tx, values);
-        const id = await plan.insertProject(tx, { ...values, geometry: values.geometry ?? null });
-        const after = await plan.project(tx, id);
-        await recordAudit(tx, actorOf(c), { action: 'create', entity: 'project', entityId: id, after: snapshot(after) });
-        return after;
-      });
-      return c.json(created, 201);
+  .post('/projects', requireViewer(canCreateProjects, 'your role does not create projects'), validate('json', newProject), async (c) => {
+    const values = c.req.valid('json');
+    const created = await c.var.db.transaction(async (tx) => {
+      if (values.geometry) await requireValidGeometry(tx, 'geometry', values.geometry);
+      if (!inScope(c.var.viewer, await plan.zoneOfGeometry(tx, values.geometry ?? null))) {
+        throw apiError(403, 'geometry: the project would be outside your zones', 'geometry');
+      }
+      await checkReferences(tx, values);
+      const id = await plan.insertProject(tx, { ...values, geometry: values.geometry ?? null });
+      const after = await plan.project(tx, id);
+      await recordAudit(tx, actorOf(c), { action: 'create', entity: 'project', entityId: id, after: snapshot(after) });
+      return after;
     });
+    return c.json(created, 201);
+  });

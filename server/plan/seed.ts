@@ -5,14 +5,23 @@ import type { Queryable } from '../db/index.ts';
 import type { Stage } from './stages.ts';
 import { apportion, fromSatang, seededRandom, shuffled, toSatang } from '../seed/random.ts';
 
-
 type StrategyId = keyof typeof plan.t2_fy2561_execution.rows;
 type Shape = 'point' | 'line' | 'polygon';
 
 interface ProjectSeed {
-  code: string; strategy: string; division: string; name_th: string; name_en: string; stage: Stage;
-  budget: string; approved: string | null; contract: string | null; disbursed: string | null;
-  shape: Shape; at: [number, number] | null; communityId: number | null;
+  code: string;
+  strategy: string;
+  division: string;
+  name_th: string;
+  name_en: string;
+  stage: Stage;
+  budget: string;
+  approved: string | null;
+  contract: string | null;
+  disbursed: string | null;
+  shape: Shape;
+  at: [number, number] | null;
+  communityId: number | null;
 }
 
 const FISCAL_YEAR = 2561;
@@ -29,25 +38,33 @@ export function fy2561Register(): ProjectSeed[] {
   const communityCount = communities.length;
   const projects: ProjectSeed[] = [];
   for (const strategy of Object.keys(plan.t2_fy2561_execution.rows) as StrategyId[]) {
-    const [planCount, planBudget, approvedCount, approvedAmount, contractCount, contractAmount, disbursedCount, disbursedAmount] =
-      plan.t2_fy2561_execution.rows[strategy] as [number, string, number, string, number, string, number, string];
+    const [planCount, planBudget, approvedCount, approvedAmount, contractCount, contractAmount, disbursedCount, disbursedAmount] = plan.t2_fy2561_execution
+      .rows[strategy] as [number, string, number, string, number, string, number, string];
     const template = plan.project_templates[strategy];
     const named = plan.named_projects.filter((p) => p.strategy === strategy);
     const drafts = Array.from({ length: planCount }, (_, i) => {
       const known = named[i];
       if (known) {
-        return { division: known.division, name_th: known.name_th, name_en: known.name_en, shape: known.shape as Shape,
-          at: known.at as [number, number], communityId: null };
+        return {
+          division: known.division,
+          name_th: known.name_th,
+          name_en: known.name_en,
+          shape: known.shape as Shape,
+          at: known.at as [number, number],
+          communityId: null,
+        };
       }
       const communityId = 1 + Math.floor(random() * communityCount);
       const [placeTh, placeEn] = communities[communityId - 1] as [string, string];
       const variant = Math.floor(random() * template.th.length);
-      const shape: Shape = template.shape === 'line' && random() < 0.3 ? 'point' : template.shape as Shape;
+      const shape: Shape = template.shape === 'line' && random() < 0.3 ? 'point' : (template.shape as Shape);
       return {
         division: template.division,
         name_th: `โครงการ${(template.th[variant] as string).replace('{place}', placeTh)}`,
         name_en: (template.en[variant] as string).replace('{place}', placeEn),
-        shape, at: null, communityId,
+        shape,
+        at: null,
+        communityId,
       };
     });
     // Budgets vary over an order of magnitude, as real project registers do.
@@ -55,18 +72,41 @@ export function fy2561Register(): ProjectSeed[] {
     // Which projects got approved is chance; among those, the larger went further (contract,
     // then disbursement), as they do. Each stage's amount is spread in proportion to the
     // previous stage's, so a project is consistent with itself wherever table T2 allows it.
-    const approvedSet = shuffled(random, drafts.map((_, i) => i)).slice(0, approvedCount)
+    const approvedSet = shuffled(
+      random,
+      drafts.map((_, i) => i),
+    )
+      .slice(0, approvedCount)
       .sort((a, b) => (weights[b] as number) - (weights[a] as number));
     const contractSet = approvedSet.slice(0, contractCount);
     const disbursedSet = contractSet.slice(0, disbursedCount);
     const stageOf = (i: number): Stage =>
       disbursedSet.includes(i) ? 'disbursed' : contractSet.includes(i) ? 'contracted' : approvedSet.includes(i) ? 'approved' : 'plan';
     const everyone = drafts.map((_, i) => i);
-    const budgets = splitOver(toSatang(planBudget), everyone, everyone.map((i) => weights[i] as number));
-    const approved = splitOver(toSatang(approvedAmount), approvedSet, approvedSet.map((i) => Number(budgets.get(i))));
-    const contracts = splitUnder(toSatang(contractAmount), contractSet, contractSet.map((i) => approved.get(i) as bigint));
-    const disbursed = splitUnder(toSatang(disbursedAmount), disbursedSet, disbursedSet.map((i) => contracts.get(i) as bigint));
-    const baht = (amounts: Map<number, bigint>, i: number) => { const a = amounts.get(i); return a === undefined ? null : fromSatang(a); };
+    const budgets = splitOver(
+      toSatang(planBudget),
+      everyone,
+      everyone.map((i) => weights[i] as number),
+    );
+    const approved = splitOver(
+      toSatang(approvedAmount),
+      approvedSet,
+      approvedSet.map((i) => Number(budgets.get(i))),
+    );
+    const contracts = splitUnder(
+      toSatang(contractAmount),
+      contractSet,
+      contractSet.map((i) => approved.get(i) as bigint),
+    );
+    const disbursed = splitUnder(
+      toSatang(disbursedAmount),
+      disbursedSet,
+      disbursedSet.map((i) => contracts.get(i) as bigint),
+    );
+    const baht = (amounts: Map<number, bigint>, i: number) => {
+      const a = amounts.get(i);
+      return a === undefined ? null : fromSatang(a);
+    };
     drafts.forEach((draft, i) => {
       projects.push({
         ...draft,
@@ -108,7 +148,11 @@ function splitUnder(total: bigint, members: number[], caps: bigint[]): Map<numbe
 
 export async function seedPlan(tx: Queryable): Promise<void> {
   const p = plan.plan;
-  await tx.query(`INSERT INTO plans (id, name_th, name_en, first_fy, last_fy, kind) VALUES ($1, $2, $3, 2561, 2564, 'development')`, [p.id, p.name_th, p.name_en]);
+  await tx.query(`INSERT INTO plans (id, name_th, name_en, first_fy, last_fy, kind) VALUES ($1, $2, $3, 2561, 2564, 'development')`, [
+    p.id,
+    p.name_th,
+    p.name_en,
+  ]);
   for (const m of plan.missions) {
     await tx.query('INSERT INTO missions (id, plan_id, name_th, name_en) VALUES ($1, $2, $3, $4)', [m.id, p.id, m.name_th, m.name_en]);
   }
@@ -117,8 +161,12 @@ export async function seedPlan(tx: Queryable): Promise<void> {
   }
   for (const [strategy, years] of Object.entries(plan.t1_four_year_plan)) {
     for (const [k, [count, budget]] of years.entries()) {
-      await tx.query('INSERT INTO strategy_targets (strategy_id, fiscal_year, project_count, budget) VALUES ($1, $2, $3, $4)',
-        [strategy, FISCAL_YEAR + k, count, budget]);
+      await tx.query('INSERT INTO strategy_targets (strategy_id, fiscal_year, project_count, budget) VALUES ($1, $2, $3, $4)', [
+        strategy,
+        FISCAL_YEAR + k,
+        count,
+        budget,
+      ]);
     }
   }
   for (const d of plan.divisions) {
@@ -171,10 +219,24 @@ export async function seedPlan(tx: Queryable): Promise<void> {
                        WHERE ST_Dimension(part.geom) = ST_Dimension(s.raw)
                        ORDER BY ST_Length(part.geom) + ST_Area(part.geom) DESC LIMIT 1) END
      FROM shaped s`,
-    [column('code'), column('strategy'), column('division'), column('name_th'), column('name_en'), column('stage'),
-      column('budget'), column('approved'), column('contract'), column('disbursed'), column('shape'),
-      register.map((r) => r.at?.[0] ?? null), register.map((r) => r.at?.[1] ?? null), column('communityId'),
-      FISCAL_YEAR, plan.t2_fy2561_execution.as_of],
+    [
+      column('code'),
+      column('strategy'),
+      column('division'),
+      column('name_th'),
+      column('name_en'),
+      column('stage'),
+      column('budget'),
+      column('approved'),
+      column('contract'),
+      column('disbursed'),
+      column('shape'),
+      register.map((r) => r.at?.[0] ?? null),
+      register.map((r) => r.at?.[1] ?? null),
+      column('communityId'),
+      FISCAL_YEAR,
+      plan.t2_fy2561_execution.as_of,
+    ],
   );
 }
 
@@ -184,17 +246,28 @@ async function seedPrintedFigures(tx: Queryable): Promise<void> {
   const scopes: [string, Record<string, string | number>][] = [['total', printed.total], ...Object.entries(printed.missions)];
   for (const [scope, figures] of scopes) {
     for (const [measure, value] of Object.entries(figures)) {
-      await tx.query(
-        'INSERT INTO printed_figures (plan_id, fiscal_year, scope, measure, value, source) VALUES ($1, $2, $3, $4, $5, $6)',
-        [plan.plan.id, FISCAL_YEAR, scope, measure, String(value), printed.source]);
+      await tx.query('INSERT INTO printed_figures (plan_id, fiscal_year, scope, measure, value, source) VALUES ($1, $2, $3, $4, $5, $6)', [
+        plan.plan.id,
+        FISCAL_YEAR,
+        scope,
+        measure,
+        String(value),
+        printed.source,
+      ]);
     }
   }
 }
 
 // The unit a row's note names as responsible (ผู้รับผิดชอบ …), by the words that identify it.
 const UNIT_WORDS: [RegExp, string][] = [
-  [/สาธารณสุข/, 'health'], [/ช่าง/, 'engineering'], [/การศึกษา/, 'education'], [/สวัสดิการ/, 'welfare'],
-  [/ยุทธศาสตร์|งบประมาณ|เผยแพร่วิชาการ/, 'strategy'], [/ปลัด/, 'clerk'], [/คลัง/, 'finance'], [/ตรวจสอบภายใน/, 'audit'],
+  [/สาธารณสุข/, 'health'],
+  [/ช่าง/, 'engineering'],
+  [/การศึกษา/, 'education'],
+  [/สวัสดิการ/, 'welfare'],
+  [/ยุทธศาสตร์|งบประมาณ|เผยแพร่วิชาการ/, 'strategy'],
+  [/ปลัด/, 'clerk'],
+  [/คลัง/, 'finance'],
+  [/ตรวจสอบภายใน/, 'audit'],
 ];
 const divisionOfNote = (note: string) => UNIT_WORDS.find(([words]) => words.test(note))?.[1] ?? 'unstated';
 
@@ -207,13 +280,24 @@ const baht = (text: string) => text.replaceAll(',', '');
  */
 async function seedIntegrityPlan(tx: Queryable): Promise<void> {
   const integrity = plan.integrity_plan;
-  await tx.query(`INSERT INTO plans (id, name_th, name_en, first_fy, last_fy, kind) VALUES ($1, $2, $3, 2561, 2565, 'integrity')`,
-    [integrity.plan.id, integrity.plan.name_th, integrity.plan.name_en]);
-  await tx.query('INSERT INTO missions (id, plan_id, name_th, name_en) VALUES ($1, $2, $3, $4)',
-    [integrity.mission.id, integrity.plan.id, integrity.mission.name_th, integrity.mission.name_en]);
+  await tx.query(`INSERT INTO plans (id, name_th, name_en, first_fy, last_fy, kind) VALUES ($1, $2, $3, 2561, 2565, 'integrity')`, [
+    integrity.plan.id,
+    integrity.plan.name_th,
+    integrity.plan.name_en,
+  ]);
+  await tx.query('INSERT INTO missions (id, plan_id, name_th, name_en) VALUES ($1, $2, $3, $4)', [
+    integrity.mission.id,
+    integrity.plan.id,
+    integrity.mission.name_th,
+    integrity.mission.name_en,
+  ]);
   for (const dimension of integrity.dimensions) {
-    await tx.query('INSERT INTO strategies (id, mission_id, name_th, name_en) VALUES ($1, $2, $3, $4)',
-      [dimension.id, integrity.mission.id, dimension.name_th, dimension.name_en]);
+    await tx.query('INSERT INTO strategies (id, mission_id, name_th, name_en) VALUES ($1, $2, $3, $4)', [
+      dimension.id,
+      integrity.mission.id,
+      dimension.name_th,
+      dimension.name_en,
+    ]);
   }
   const status = integrity.status_by_column as Record<string, string>;
   await tx.query(
@@ -221,15 +305,28 @@ async function seedIntegrityPlan(tx: Queryable): Promise<void> {
      SELECT r.code, $1, r.strategy, r.division, r.name, r.name, r.status, r.budget, r.disbursed, $2::date, nullif(r.note, '')
      FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::numeric[], $9::numeric[], $10::text[])
        AS r(code, strategy, division, name, status, budget, disbursed, note)`,
-    [integrity.fiscal_year, integrity.as_of,
+    [
+      integrity.fiscal_year,
+      integrity.as_of,
       integrityRows.map((r) => `${integrity.fiscal_year}-INT-${String(r.no).padStart(3, '0')}`),
-      integrityRows.map((r) => `D${r.dim}`), integrityRows.map((r) => divisionOfNote(r.note)), integrityRows.map((r) => r.name),
-      integrityRows.map((r) => status[String(r.st)]), integrityRows.map((r) => baht(r.budget)), integrityRows.map((r) => baht(r.disb)),
-      integrityRows.map((r) => r.note)]);
+      integrityRows.map((r) => `D${r.dim}`),
+      integrityRows.map((r) => divisionOfNote(r.note)),
+      integrityRows.map((r) => r.name),
+      integrityRows.map((r) => status[String(r.st)]),
+      integrityRows.map((r) => baht(r.budget)),
+      integrityRows.map((r) => baht(r.disb)),
+      integrityRows.map((r) => r.note),
+    ],
+  );
   const printed = integrity.printed;
   for (const [measure, value] of Object.entries(printed)) {
-    await tx.query(
-      'INSERT INTO printed_figures (plan_id, fiscal_year, scope, measure, value, source) VALUES ($1, $2, $3, $4, $5, $6)',
-      [integrity.plan.id, integrity.fiscal_year, 'total', measure, String(value), integrity.source]);
+    await tx.query('INSERT INTO printed_figures (plan_id, fiscal_year, scope, measure, value, source) VALUES ($1, $2, $3, $4, $5, $6)', [
+      integrity.plan.id,
+      integrity.fiscal_year,
+      'total',
+      measure,
+      String(value),
+      integrity.source,
+    ]);
   }
 }

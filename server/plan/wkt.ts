@@ -7,8 +7,12 @@ type Nested = number[] | Nested[];
 
 /** How deeply each accepted type nests its positions (a position is depth 0). */
 const DEPTH: Record<string, [string, number]> = {
-  POINT: ['Point', 0], LINESTRING: ['LineString', 1], POLYGON: ['Polygon', 2],
-  MULTIPOINT: ['MultiPoint', 1], MULTILINESTRING: ['MultiLineString', 2], MULTIPOLYGON: ['MultiPolygon', 3],
+  POINT: ['Point', 0],
+  LINESTRING: ['LineString', 1],
+  POLYGON: ['Polygon', 2],
+  MULTIPOINT: ['MultiPoint', 1],
+  MULTILINESTRING: ['MultiLineString', 2],
+  MULTIPOLYGON: ['MultiPolygon', 3],
 };
 const TOKEN = /\s*([A-Za-z]+|[(),;=]|[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)/y;
 
@@ -55,7 +59,8 @@ export function parseWkt(text: string): { geometry: { type: string; coordinates:
 
   try {
     if (peek()?.toUpperCase() === 'SRID') {
-      i++; expect('=');
+      i++;
+      expect('=');
       if (tokens[i++] !== '4326') throw new WktError('only SRID 4326 (longitude and latitude) is accepted');
       expect(';');
     }

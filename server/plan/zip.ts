@@ -4,7 +4,13 @@ import { inflateRaw } from 'node:zlib';
 const inflate = promisify(inflateRaw);
 
 /** One file inside a ZIP archive (an XLSX is one), as its central directory describes it. */
-interface Entry { name: string; method: number; compressedSize: number; declaredSize: number; localOffset: number }
+interface Entry {
+  name: string;
+  method: number;
+  compressedSize: number;
+  declaredSize: number;
+  localOffset: number;
+}
 
 /** Why an archive is refused before anything parses it. */
 export class ZipRefusal extends Error {}
@@ -15,7 +21,10 @@ function entries(zip: Buffer): Entry[] {
   const floor = Math.max(0, zip.length - 22 - 0xffff);
   let end = -1;
   for (let at = zip.length - 22; at >= floor; at--) {
-    if (zip.readUInt32LE(at) === 0x06054b50) { end = at; break; }
+    if (zip.readUInt32LE(at) === 0x06054b50) {
+      end = at;
+      break;
+    }
   }
   if (end < 0) throw new ZipRefusal('not a ZIP archive (an XLSX file is one)');
   const count = zip.readUInt16LE(end + 10);
@@ -63,7 +72,8 @@ export async function inflateAll(zip: Buffer, maxBytes: number): Promise<Map<str
         // One byte more than the room left: getting it means the archive is over the limit.
         content = await inflate(data, { maxOutputLength: maxBytes - total + 1 });
       } catch (error) {
-        if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw new ZipRefusal(`it unpacks to more than ${maxBytes.toLocaleString('en-US')} bytes`);
+        if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE')
+          throw new ZipRefusal(`it unpacks to more than ${maxBytes.toLocaleString('en-US')} bytes`);
         throw new ZipRefusal(`${entry.name} cannot be unpacked`);
       }
     } else throw new ZipRefusal(`${entry.name} uses an unsupported compression method`);

@@ -10,17 +10,26 @@ import { insertPositions, latestTruckPositions, TRUCK_STATUSES } from './queries
 
 const MAX_BATCH = 5000;
 
-const positionBatch = z.object({
-  positions: z.array(z.object({
-    truck: z.string().min(1).max(16),
-    time: instant,
-    lon: z.number().min(THAILAND.minLon).max(THAILAND.maxLon),
-    lat: z.number().min(THAILAND.minLat).max(THAILAND.maxLat),
-    speed_kmh: z.number().min(0).max(200),
-    heading_deg: z.number().min(0).lt(360),
-    status: z.enum(TRUCK_STATUSES),
-  }).strict()).min(1).max(MAX_BATCH),
-}).strict();
+const positionBatch = z
+  .object({
+    positions: z
+      .array(
+        z
+          .object({
+            truck: z.string().min(1).max(16),
+            time: instant,
+            lon: z.number().min(THAILAND.minLon).max(THAILAND.maxLon),
+            lat: z.number().min(THAILAND.minLat).max(THAILAND.maxLat),
+            speed_kmh: z.number().min(0).max(200),
+            heading_deg: z.number().min(0).lt(360),
+            status: z.enum(TRUCK_STATUSES),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(MAX_BATCH),
+  })
+  .strict();
 
 export const wasteRoutes = new Hono<Env>()
   .get('/trucks', async (c) => c.json(await latestTruckPositions(c.var.db)))
@@ -29,6 +38,7 @@ export const wasteRoutes = new Hono<Env>()
   .post('/truck-positions', requireDevice('truck'), validate('json', positionBatch), async (c) => {
     const { positions } = c.req.valid('json');
     refuseFuture(positions, c.var.clock.now(), 'positions');
-    return c.json(await ingestOwnBatch(c.var.db, c.var.device,
-      { field: 'positions', owner: (p) => p.truck, items: positions, entity: 'truck_positions' }, insertPositions));
+    return c.json(
+      await ingestOwnBatch(c.var.db, c.var.device, { field: 'positions', owner: (p) => p.truck, items: positions, entity: 'truck_positions' }, insertPositions),
+    );
   });

@@ -13,19 +13,129 @@ type Who = 'public' | 'admin' | 'executive' | 'planner' | 'engineer' | 'engineer
 const EVERYONE: Who[] = ['public', 'admin', 'executive', 'planner', 'engineer', 'engineer-z1', 'disaster', 'tax', 'auditor'];
 
 /** What each viewer should be answered: status codes, and which parcel attributes they see. */
-const MATRIX: Record<Who, {
-  role: string; parcels: string[]; projectsZones: number[] | 'all'; otherZoneProject: number;
-  patchStage: number; patchBudget: number; audit: number; users: number; newDevice: number; newProject: number;
-}> = {
-  public:        { role: 'public',    parcels: PUBLIC_PARCEL, projectsZones: 'all', otherZoneProject: 200, patchStage: 401, patchBudget: 401, audit: 401, users: 401, newDevice: 401, newProject: 401 },
-  admin:         { role: 'admin',     parcels: WITH_PERSONAL, projectsZones: 'all', otherZoneProject: 200, patchStage: 200, patchBudget: 200, audit: 200, users: 200, newDevice: 400, newProject: 400 },
-  executive:     { role: 'executive', parcels: PUBLIC_PARCEL, projectsZones: 'all', otherZoneProject: 200, patchStage: 403, patchBudget: 403, audit: 403, users: 403, newDevice: 403, newProject: 403 },
-  planner:       { role: 'planner',   parcels: PUBLIC_PARCEL, projectsZones: 'all', otherZoneProject: 200, patchStage: 200, patchBudget: 200, audit: 403, users: 403, newDevice: 403, newProject: 400 },
-  engineer:      { role: 'engineer',  parcels: PUBLIC_PARCEL, projectsZones: 'all', otherZoneProject: 200, patchStage: 200, patchBudget: 403, audit: 403, users: 403, newDevice: 403, newProject: 403 },
-  'engineer-z1': { role: 'engineer',  parcels: PUBLIC_PARCEL, projectsZones: [1],   otherZoneProject: 403, patchStage: 200, patchBudget: 403, audit: 403, users: 403, newDevice: 403, newProject: 403 },
-  disaster:      { role: 'disaster',  parcels: PUBLIC_PARCEL, projectsZones: 'all', otherZoneProject: 200, patchStage: 403, patchBudget: 403, audit: 403, users: 403, newDevice: 403, newProject: 403 },
-  tax:           { role: 'tax',       parcels: WITH_PERSONAL, projectsZones: 'all', otherZoneProject: 200, patchStage: 403, patchBudget: 403, audit: 403, users: 403, newDevice: 403, newProject: 403 },
-  auditor:       { role: 'auditor',   parcels: WITH_PERSONAL, projectsZones: 'all', otherZoneProject: 200, patchStage: 403, patchBudget: 403, audit: 200, users: 403, newDevice: 403, newProject: 403 },
+const MATRIX: Record<
+  Who,
+  {
+    role: string;
+    parcels: string[];
+    projectsZones: number[] | 'all';
+    otherZoneProject: number;
+    patchStage: number;
+    patchBudget: number;
+    audit: number;
+    users: number;
+    newDevice: number;
+    newProject: number;
+  }
+> = {
+  public: {
+    role: 'public',
+    parcels: PUBLIC_PARCEL,
+    projectsZones: 'all',
+    otherZoneProject: 200,
+    patchStage: 401,
+    patchBudget: 401,
+    audit: 401,
+    users: 401,
+    newDevice: 401,
+    newProject: 401,
+  },
+  admin: {
+    role: 'admin',
+    parcels: WITH_PERSONAL,
+    projectsZones: 'all',
+    otherZoneProject: 200,
+    patchStage: 200,
+    patchBudget: 200,
+    audit: 200,
+    users: 200,
+    newDevice: 400,
+    newProject: 400,
+  },
+  executive: {
+    role: 'executive',
+    parcels: PUBLIC_PARCEL,
+    projectsZones: 'all',
+    otherZoneProject: 200,
+    patchStage: 403,
+    patchBudget: 403,
+    audit: 403,
+    users: 403,
+    newDevice: 403,
+    newProject: 403,
+  },
+  planner: {
+    role: 'planner',
+    parcels: PUBLIC_PARCEL,
+    projectsZones: 'all',
+    otherZoneProject: 200,
+    patchStage: 200,
+    patchBudget: 200,
+    audit: 403,
+    users: 403,
+    newDevice: 403,
+    newProject: 400,
+  },
+  engineer: {
+    role: 'engineer',
+    parcels: PUBLIC_PARCEL,
+    projectsZones: 'all',
+    otherZoneProject: 200,
+    patchStage: 200,
+    patchBudget: 403,
+    audit: 403,
+    users: 403,
+    newDevice: 403,
+    newProject: 403,
+  },
+  'engineer-z1': {
+    role: 'engineer',
+    parcels: PUBLIC_PARCEL,
+    projectsZones: [1],
+    otherZoneProject: 403,
+    patchStage: 200,
+    patchBudget: 403,
+    audit: 403,
+    users: 403,
+    newDevice: 403,
+    newProject: 403,
+  },
+  disaster: {
+    role: 'disaster',
+    parcels: PUBLIC_PARCEL,
+    projectsZones: 'all',
+    otherZoneProject: 200,
+    patchStage: 403,
+    patchBudget: 403,
+    audit: 403,
+    users: 403,
+    newDevice: 403,
+    newProject: 403,
+  },
+  tax: {
+    role: 'tax',
+    parcels: WITH_PERSONAL,
+    projectsZones: 'all',
+    otherZoneProject: 200,
+    patchStage: 403,
+    patchBudget: 403,
+    audit: 403,
+    users: 403,
+    newDevice: 403,
+    newProject: 403,
+  },
+  auditor: {
+    role: 'auditor',
+    parcels: WITH_PERSONAL,
+    projectsZones: 'all',
+    otherZoneProject: 200,
+    patchStage: 403,
+    patchBudget: 403,
+    audit: 200,
+    users: 403,
+    newDevice: 403,
+    newProject: 403,
+  },
 };
 
 const CENTRE_TILE = tileAt(102.834, 16.432, 15);
@@ -122,17 +232,60 @@ describe.each(engines)('access policy on $engine', ({ url }) => {
     const latest = async () => (await expectBody(clients.auditor.api.audit.$get({ query: { limit: '1' } })))[0]!;
     let visitor: Client | undefined;
     const writes: [string, () => Promise<{ status: number }>, Partial<{ actor_name: string; action: string; entity: string }>][] = [
-      ['someone signs in', async () => { visitor = await Client.signIn(url, 'disaster'); return { status: 200 }; }, { actor_name: 'disaster', action: 'login', entity: 'session' }],
+      [
+        'someone signs in',
+        async () => {
+          visitor = await Client.signIn(url, 'disaster');
+          return { status: 200 };
+        },
+        { actor_name: 'disaster', action: 'login', entity: 'session' },
+      ],
       ['and out', () => visitor!.api.auth.logout.$post(), { actor_name: 'disaster', action: 'logout', entity: 'session' }],
       // Refused (401), as it should be, and recorded all the same.
-      ['a wrong password', async () => ({ status: (await new Client(url).api.auth.login.$post({ json: { username: 'nobody-at-all', password: 'x' } })).status === 401 ? 200 : 500 }), { actor_name: 'nobody-at-all', action: 'login_failed' }],
-      ['planner edits a project', () => clients.planner.api.projects[':id'].$patch({ param: id(zone1), json: { budget: zone1.properties.budget } }), { actor_name: 'planner', action: 'update', entity: 'project' }],
-      ['admin creates an account', () => clients.admin.api.users.$post({ json: { username: `clerk-${Date.now() % 1e6}`, password: 'a long enough password', display_name: 'Clerk', role: 'executive' } }), { actor_name: 'admin', action: 'create', entity: 'user' }],
-      ['admin creates a device key', () => clients.admin.api.devices.$post({ json: { kind: 'sensor', code: 'FP05' } }), { actor_name: 'admin', action: 'create', entity: 'device' }],
-      ['planner creates a project', () => clients.planner.api.projects.$post({ json: {
-        code: `T-${Date.now() % 1e8}`, fiscal_year: 2563, strategy_id: 'S4', division_id: 'engineering', name_th: 'ทดสอบ', name_en: 'Test',
-        stage: 'plan', budget: 1000, as_of: '2020-03-01', geometry: { type: 'Point', coordinates: [102.84, 16.42] },
-      } }), { actor_name: 'planner', action: 'create', entity: 'project' }],
+      [
+        'a wrong password',
+        async () => ({
+          status: (await new Client(url).api.auth.login.$post({ json: { username: 'nobody-at-all', password: 'x' } })).status === 401 ? 200 : 500,
+        }),
+        { actor_name: 'nobody-at-all', action: 'login_failed' },
+      ],
+      [
+        'planner edits a project',
+        () => clients.planner.api.projects[':id'].$patch({ param: id(zone1), json: { budget: zone1.properties.budget } }),
+        { actor_name: 'planner', action: 'update', entity: 'project' },
+      ],
+      [
+        'admin creates an account',
+        () =>
+          clients.admin.api.users.$post({
+            json: { username: `clerk-${Date.now() % 1e6}`, password: 'a long enough password', display_name: 'Clerk', role: 'executive' },
+          }),
+        { actor_name: 'admin', action: 'create', entity: 'user' },
+      ],
+      [
+        'admin creates a device key',
+        () => clients.admin.api.devices.$post({ json: { kind: 'sensor', code: 'FP05' } }),
+        { actor_name: 'admin', action: 'create', entity: 'device' },
+      ],
+      [
+        'planner creates a project',
+        () =>
+          clients.planner.api.projects.$post({
+            json: {
+              code: `T-${Date.now() % 1e8}`,
+              fiscal_year: 2563,
+              strategy_id: 'S4',
+              division_id: 'engineering',
+              name_th: 'ทดสอบ',
+              name_en: 'Test',
+              stage: 'plan',
+              budget: 1000,
+              as_of: '2020-03-01',
+              geometry: { type: 'Point', coordinates: [102.84, 16.42] },
+            },
+          }),
+        { actor_name: 'planner', action: 'create', entity: 'project' },
+      ],
     ];
     for (const [what, write, expected] of writes) {
       const before = await latest();
@@ -142,7 +295,9 @@ describe.each(engines)('access policy on $engine', ({ url }) => {
       expect(entry.id, what).toBeGreaterThan(before.id);
       expect(entry, what).toMatchObject(expected);
     }
-    const [update] = await expectBody(clients.auditor.api.audit.$get({ query: { entity: 'project', action: 'update', entity_id: String(zone1.properties.id), limit: '1' } }));
+    const [update] = await expectBody(
+      clients.auditor.api.audit.$get({ query: { entity: 'project', action: 'update', entity_id: String(zone1.properties.id), limit: '1' } }),
+    );
     // The audit trail keeps each record's snapshot as JSON of any shape.
     expect(update).toMatchObject({ before: { budget: zone1.properties.budget }, after: { budget: zone1.properties.budget } });
   });

@@ -41,7 +41,7 @@ describe.each(engines)('city map API on $engine', ({ engine, url }) => {
     expect(Math.abs(area(merged!) - parts) / parts).toBeLessThan(1e-4);
   });
 
-  it('has 95 communities inside their zones, with the city\'s households and population', async () => {
+  it("has 95 communities inside their zones, with the city's households and population", async () => {
     const zones = await featuresOf(expectBody(api.zones.$get()));
     const communities = await featuresOf(expectBody(api.communities.$get({ query: {} })));
     expect(communities).toHaveLength(95);
@@ -65,8 +65,7 @@ describe.each(engines)('city map API on $engine', ({ engine, url }) => {
     for (const [strategy, row] of Object.entries(plan.t2_fy2561_execution.rows)) {
       const mine = fy2561.filter((p) => p.properties.strategy_id === strategy);
       const reached = (stage: string) => mine.filter((p) => rank.indexOf(p.properties.stage ?? 'none') >= rank.indexOf(stage)).length;
-      expect([reached('plan'), reached('approved'), reached('contracted'), reached('disbursed')], strategy)
-        .toEqual([row[0], row[2], row[4], row[6]]);
+      expect([reached('plan'), reached('approved'), reached('contracted'), reached('disbursed')], strategy).toEqual([row[0], row[2], row[4], row[6]]);
     }
     expect(fy2561.every((p) => p.properties.zone_id !== null)).toBe(true);
   });
@@ -106,7 +105,16 @@ describe.each(engines)('city map API on $engine', ({ engine, url }) => {
     expect(sensors.length).toBeGreaterThan(8);
     for (const { properties: s } of sensors) {
       // Every seeded sensor has a reading.
-      const expected = s.level_m === null ? 'no reading' : s.level_m >= s.critical_m ? 'critical' : s.level_m >= s.warning_m ? 'warning' : s.level_m >= s.watch_m ? 'watch' : 'normal';
+      const expected =
+        s.level_m === null
+          ? 'no reading'
+          : s.level_m >= s.critical_m
+            ? 'critical'
+            : s.level_m >= s.warning_m
+              ? 'warning'
+              : s.level_m >= s.watch_m
+                ? 'watch'
+                : 'normal';
       expect(s.level, s.code).toBe(expected);
     }
     expect(new Set(sensors.map((s) => s.properties.level))).toEqual(new Set(['normal', 'watch', 'warning', 'critical']));
@@ -162,7 +170,10 @@ describe.each(engines)('city map API on $engine', ({ engine, url }) => {
   });
 
   type Call = (api: Client['api']) => Promise<ClientResponse<unknown, number, string>>;
-  const tile = (z: string, x: string, y: string): Call => (api) => api.tiles.parcels[':z'][':x'][':y'].$get({ param: { z, x, y } });
+  const tile =
+    (z: string, x: string, y: string): Call =>
+    (api) =>
+      api.tiles.parcels[':z'][':x'][':y'].$get({ param: { z, x, y } });
   it.each<[string, Call, string]>([
     ['projects?bbox=1,2,3', (api) => api.projects.$get({ query: { bbox: '1,2,3' } }), 'bbox'],
     ['projects?bbox=181,10,182,11', (api) => api.projects.$get({ query: { bbox: '181,10,182,11' } }), 'bbox'],
@@ -196,14 +207,16 @@ describe.each(engines)('city map API on $engine', ({ engine, url }) => {
 describe.runIf(engines.length > 1)('both engines', () => {
   it('make the same parcel tile', async () => {
     const { z, x, y } = tileAt(CITY_CENTRE[0], CITY_CENTRE[1], 16);
-    const layers = await Promise.all(engines.map(async ({ url }) => {
-      const response = await new Client(url).api.tiles.parcels[':z'][':x'][':y'].$get({ param: tileParam({ z, x, y }) });
-      const tile = decodeTile(await response.arrayBuffer());
-      const layer = tile.layers.parcels!;
-      return Array.from({ length: layer.length }, (_, i) => layer.feature(i))
-        .map((f) => ({ id: f.id, ...f.properties }))
-        .sort((a, b) => Number(a.id) - Number(b.id));
-    }));
+    const layers = await Promise.all(
+      engines.map(async ({ url }) => {
+        const response = await new Client(url).api.tiles.parcels[':z'][':x'][':y'].$get({ param: tileParam({ z, x, y }) });
+        const tile = decodeTile(await response.arrayBuffer());
+        const layer = tile.layers.parcels!;
+        return Array.from({ length: layer.length }, (_, i) => layer.feature(i))
+          .map((f) => ({ id: f.id, ...f.properties }))
+          .sort((a, b) => Number(a.id) - Number(b.id));
+      }),
+    );
     expect(layers[0]!.length).toBeGreaterThan(20);
     expect(layers[1]).toEqual(layers[0]);
   });

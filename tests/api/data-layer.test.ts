@@ -23,25 +23,33 @@ describe.each(engines)('the data layer on $engine', (target) => {
     ({ db, close } = await openCopy(target, 'migrated', 'mueang_data_layer_test'));
     // Two zones of one community each, side by side: x 102.80–102.81 is zone 1, 102.81–102.82 zone 2.
     const square = (x0: number, x1: number) => `MULTIPOLYGON(((${x0} 16.40, ${x1} 16.40, ${x1} 16.41, ${x0} 16.41, ${x0} 16.40)))`;
-    for (const [id, x0, x1] of [[1, 102.80, 102.81], [2, 102.81, 102.82]] as const) {
+    for (const [id, x0, x1] of [
+      [1, 102.8, 102.81],
+      [2, 102.81, 102.82],
+    ] as const) {
       await db.query(`INSERT INTO zones (id, name_th, name_en, geom) VALUES ($1, $2, $2, ST_GeomFromText($3, 4326))`, [id, `z${id}`, square(x0, x1)]);
-      await db.query(`INSERT INTO communities (id, zone_id, name_th, name_en, households, population, geom)
-                      VALUES ($1, $1, $2, $2, 100, 200, ST_GeomFromText($3, 4326))`, [id, `c${id}`, square(x0, x1)]);
+      await db.query(
+        `INSERT INTO communities (id, zone_id, name_th, name_en, households, population, geom)
+                      VALUES ($1, $1, $2, $2, 100, 200, ST_GeomFromText($3, 4326))`,
+        [id, `c${id}`, square(x0, x1)],
+      );
     }
   }, 120_000);
 
-  afterAll(async () => { await close?.(); });
+  afterAll(async () => {
+    await close?.();
+  });
 
-  const placeOf = async (wkt: string) =>
-    db.query<{ community_id: number; zone_id: number }>('SELECT * FROM place_community(ST_GeomFromText($1, 4326))', [wkt]);
+  const placeOf = async (wkt: string) => db.query<{ community_id: number; zone_id: number }>('SELECT * FROM place_community(ST_GeomFromText($1, 4326))', [wkt]);
 
   it('says which community holds a geometry with one SQL function', async () => {
     expect(await placeOf('POINT(102.815 16.405)')).toEqual([{ community_id: 2, zone_id: 2 }]);
     // A line belongs where its middle is, though it ends in the other community.
     expect(await placeOf('LINESTRING(102.801 16.405, 102.809 16.405, 102.812 16.405)')).toEqual([{ community_id: 1, zone_id: 1 }]);
     // A polygon, by a point inside it: mostly in community 2.
-    expect(await placeOf('POLYGON((102.808 16.401, 102.819 16.401, 102.819 16.409, 102.808 16.409, 102.808 16.401))'))
-      .toEqual([{ community_id: 2, zone_id: 2 }]);
+    expect(await placeOf('POLYGON((102.808 16.401, 102.819 16.401, 102.819 16.409, 102.808 16.409, 102.808 16.401))')).toEqual([
+      { community_id: 2, zone_id: 2 },
+    ]);
     // On the shared edge: one of the two, never both.
     expect((await placeOf('POINT(102.81 16.405)')).map((p) => p.community_id)).toEqual([expect.any(Number)]);
     expect(await placeOf('POINT(102.9 16.405)')).toEqual([]);
@@ -58,11 +66,22 @@ describe.each(engines)('the data layer on $engine', (target) => {
     const affected = await affectedBy(db, 1, { basis: 'catchment', radius_m: null, zones: null });
     expect(affected?.basis).toBe('catchment');
     const alert = {
-      id: 1, sensor_id: 1, sensor_code: 'WL99', sensor_name_th: 'ทดสอบ', sensor_name_en: 'Test', zone_id: 1,
-      type: 'level', severity: 'warning', status: 'open', opened_at: '2026-11-21T09:00:00.000Z', level_m: 1.2,
+      id: 1,
+      sensor_id: 1,
+      sensor_code: 'WL99',
+      sensor_name_th: 'ทดสอบ',
+      sensor_name_en: 'Test',
+      zone_id: 1,
+      type: 'level',
+      severity: 'warning',
+      status: 'open',
+      opened_at: '2026-11-21T09:00:00.000Z',
+      level_m: 1.2,
     } as Alert;
-    const xml = capAlertXml({ alert, affected, revision: { revision: 1, sent: '2026-11-21T09:00:00.000Z', previousSent: null } },
-      { sender: 'test@example.org', publicUrl: 'http://example.org' });
+    const xml = capAlertXml(
+      { alert, affected, revision: { revision: 1, sent: '2026-11-21T09:00:00.000Z', previousSent: null } },
+      { sender: 'test@example.org', publicUrl: 'http://example.org' },
+    );
     const polygons = [...xml.matchAll(/<polygon>([^<]*)<\/polygon>/g)].map((m) => m[1]);
     expect(polygons).toHaveLength(2); // one per language
     expect(polygons[0]).toBe('16.40000,102.80000 16.40000,102.80800 16.40800,102.80800 16.40800,102.80000 16.40000,102.80000');
@@ -70,7 +89,12 @@ describe.each(engines)('the data layer on $engine', (target) => {
 });
 
 /** What the scope rule reads of an alert, public or staff view. */
-interface AlertRow { zone_id: number; severity: string; status: string; type: string }
+interface AlertRow {
+  zone_id: number;
+  severity: string;
+  status: string;
+  type: string;
+}
 
 describe.each(engines)('zone-scoped alert lists on $engine', (target) => {
   let app: AppUnderTest;
@@ -92,8 +116,8 @@ describe.each(engines)('zone-scoped alert lists on $engine', (target) => {
 
   // What the access policy lets a zone-1 user see: everything in zone 1, active orange and red
   // level or rise alerts elsewhere (the public warning).
-  const zoneOneMaySee = (a: AlertRow) => a.zone_id === 1
-    || (['warning', 'critical'].includes(a.severity) && ['open', 'acknowledged'].includes(a.status) && a.type !== 'offline');
+  const zoneOneMaySee = (a: AlertRow) =>
+    a.zone_id === 1 || (['warning', 'critical'].includes(a.severity) && ['open', 'acknowledged'].includes(a.status) && a.type !== 'offline');
 
   const alerts = (client: Client, state: 'all' | 'wall' | 'active', limit: number) =>
     expectBody(client.api.alerts.$get({ query: { state, limit: String(limit) } }));

@@ -38,7 +38,15 @@ describe.each(engines)('device keys on $engine', ({ url }) => {
   it('let a truck write its own positions', async () => {
     const made = await expectBody(admin.api.devices.$post({ json: { kind: 'truck', code: 'T09' } }), 201);
     const truck = Client.device(url, made.key);
-    const position = { truck: 'T09', time: new Date(Date.now() - 3_600_000).toISOString(), lon: 102.83, lat: 16.43, speed_kmh: 12, heading_deg: 90, status: 'collecting' as const };
+    const position = {
+      truck: 'T09',
+      time: new Date(Date.now() - 3_600_000).toISOString(),
+      lon: 102.83,
+      lat: 16.43,
+      speed_kmh: 12,
+      heading_deg: 90,
+      status: 'collecting' as const,
+    };
     const response = await answer(truck.api['truck-positions'].$post({ json: { positions: [position] } }));
     expect(response).toMatchObject({ status: 200, body: { inserted: 1 } });
     const other = await answer(truck.api['truck-positions'].$post({ json: { positions: [{ ...position, truck: 'T10' }] } }));

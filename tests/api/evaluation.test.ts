@@ -18,7 +18,10 @@ const checksOf = async (client: Client, query: InferRequestType<Api['evaluation'
 
 // Table T3 of the FY2561 M&E report, as printed: chained count ratios, truncated to 2 decimals.
 const T3 = {
-  M1: [44.44, 81.25, 92.30], M2: [18.96, 54.54, 100], M3: [64.38, 87.23, 100], M4: [72.38, 64.47, 100],
+  M1: [44.44, 81.25, 92.3],
+  M2: [18.96, 54.54, 100],
+  M3: [64.38, 87.23, 100],
+  M4: [72.38, 64.47, 100],
 } as const;
 
 describe.each(engines)('plan evaluation on $engine', ({ url }) => {
@@ -39,7 +42,7 @@ describe.each(engines)('plan evaluation on $engine', ({ url }) => {
     }
     expect([total.approved_pct, total.contracted_pct]).toEqual([44.31, 73.04]);
     // The printed 93.37 cannot be reproduced: the records give 167 of 168.
-    expect([total.disbursed_count, total.contract_count, total.disbursed_pct]).toEqual([167, 168, 99.40]);
+    expect([total.disbursed_count, total.contract_count, total.disbursed_pct]).toEqual([167, 168, 99.4]);
     expect([total.plan_count, total.budget, total.disbursed_amount]).toEqual([519, 1_912_200_999, 307_510_881.73]);
   });
 
@@ -63,16 +66,24 @@ describe.each(engines)('plan evaluation on $engine', ({ url }) => {
     expect(s7).toMatchObject({ expected: 130_509_276, found: 130_522_276 });
     expect(s7.message_th).toMatch(/เบิกจ่ายสูงกว่าวงเงินตามสัญญา 13,000/);
     // Every other printed figure agrees with the records.
-    expect(findings.filter((f) => f.rule === 'printed-figure').map((f) => f.measure).sort()).toEqual(['disbursed_count', 'disbursed_pct']);
+    expect(
+      findings
+        .filter((f) => f.rule === 'printed-figure')
+        .map((f) => f.measure)
+        .sort(),
+    ).toEqual(['disbursed_count', 'disbursed_pct']);
     expect(findings.filter((f) => f.rule === 'outside-city')).toEqual([]);
   });
 
-  it('loads the FY2565 integrity rows as they are, with the document\'s totals', async () => {
+  it("loads the FY2565 integrity rows as they are, with the document's totals", async () => {
     const { total, rows } = await evaluation({ plan: 'KK-INTEGRITY-2561-2565', fy: '2565', by: 'strategy' });
     expect(total).toMatchObject({ plan_count: 76, budget: 24_133_880, disbursed_amount: 12_822_399.5, disbursed_budget_pct: 53.13 });
     expect(total).toMatchObject({ in_progress: 2, completed: 56, not_possible: 18 });
     expect(rows.map((r) => [r.key, r.plan_count, r.budget])).toEqual([
-      ['D1', 28, 19_249_080], ['D2', 23, 675_400], ['D3', 18, 4_134_400], ['D4', 7, 75_000],
+      ['D1', 28, 19_249_080],
+      ['D2', 23, 675_400],
+      ['D3', 18, 4_134_400],
+      ['D4', 7, 75_000],
     ]);
     const findings = await checksOf(anyone, { plan: 'KK-INTEGRITY-2561-2565', fy: '2565' });
     expect(findings.filter((f) => f.rule === 'stage-order').map((f) => f.scope)).toEqual(['2565-INT-047', '2565-INT-061']);
@@ -80,7 +91,7 @@ describe.each(engines)('plan evaluation on $engine', ({ url }) => {
     expect(findings.find((f) => f.rule === 'missing-geometry')?.projects).toHaveLength(76);
   });
 
-  it('splits the city by zone and community from the projects\' geometry, adding up to the whole', async () => {
+  it("splits the city by zone and community from the projects' geometry, adding up to the whole", async () => {
     const { rows: zones, total } = await evaluation({ fy: '2561', by: 'zone' });
     expect(zones.map((z) => z.key)).toEqual(['1', '2', '3', '4']);
     const sum = (rows: Row[], key: keyof Row) => rows.reduce((s, r) => s + (r[key] as number), 0);
@@ -130,7 +141,10 @@ describe.each(engines)('plan evaluation on $engine', ({ url }) => {
 
   it.each<[string, Query, string]>([
     // `as never`: a grouping the route's schema does not know.
-    ['by=everything', { by: 'everything' as never }, 'by'], ['plan=NOPE', { plan: 'NOPE' }, 'plan'], ['fy=2599', { fy: '2599' }, 'fy'], ['fy=soon', { fy: 'soon' }, 'fy'],
+    ['by=everything', { by: 'everything' as never }, 'by'],
+    ['plan=NOPE', { plan: 'NOPE' }, 'plan'],
+    ['fy=2599', { fy: '2599' }, 'fy'],
+    ['fy=soon', { fy: 'soon' }, 'fy'],
   ])('refuses %s, naming %s', async (_name, query, field) => {
     expect(await expectBody(anyone.api.evaluation.$get({ query }), 400)).toMatchObject({ field });
   });
@@ -141,8 +155,16 @@ describe.each(engines)('projects without a place, or outside the city, on $engin
   let planner: Client;
   const prefix = `NP-${engine === 'postgis' ? 'P' : 'E'}${Date.now() % 1e6}`;
   const project = (code: string, budget: number, geometry?: NewProject['geometry']): NewProject => ({
-    code: `${prefix}-${code}`, fiscal_year: 2564, strategy_id: 'S4', division_id: 'engineering', name_th: `ทดสอบ ${code}`,
-    name_en: `test ${code}`, stage: 'plan', budget, as_of: '2021-01-15', ...(geometry !== undefined && { geometry }),
+    code: `${prefix}-${code}`,
+    fiscal_year: 2564,
+    strategy_id: 'S4',
+    division_id: 'engineering',
+    name_th: `ทดสอบ ${code}`,
+    name_en: `test ${code}`,
+    stage: 'plan',
+    budget,
+    as_of: '2021-01-15',
+    ...(geometry !== undefined && { geometry }),
   });
   const byZone = async () => {
     const { rows, total } = await evaluationOf(new Client(url), { fy: '2564', by: 'zone' });
@@ -151,7 +173,9 @@ describe.each(engines)('projects without a place, or outside the city, on $engin
   };
   const findings = async (rule: string) => (await checksOf(new Client(url), { fy: '2564' })).find((f) => f.rule === rule)?.projects ?? [];
   const sum = (rows: Row[], key: 'plan_count' | 'budget') => rows.reduce((s, r) => s + r[key], 0);
-  beforeAll(async () => { planner = await Client.signIn(url, 'planner'); });
+  beforeAll(async () => {
+    planner = await Client.signIn(url, 'planner');
+  });
 
   it('creates a project without a place, counts it under "no place", and lists it in the checks', async () => {
     const before = await byZone();
@@ -177,7 +201,18 @@ describe.each(engines)('projects without a place, or outside the city, on $engin
     // Ban Thum, some 20 km west of the city: in Thailand, outside the municipality.
     await expectBody(planner.api.projects.$post({ json: project('out', 2_000_000, { type: 'Point', coordinates: [102.65, 16.45] }) }), 201);
     // A road from zone 2 out of the city to the east: part of it is outside.
-    await expectBody(planner.api.projects.$post({ json: project('across', 3_000_000, { type: 'LineString', coordinates: [[102.845, 16.445], [102.95, 16.445]] }) }), 201);
+    await expectBody(
+      planner.api.projects.$post({
+        json: project('across', 3_000_000, {
+          type: 'LineString',
+          coordinates: [
+            [102.845, 16.445],
+            [102.95, 16.445],
+          ],
+        }),
+      }),
+      201,
+    );
     const after = await byZone();
     // Zones plus "no place" add up to the city's total, and the point's whole budget is under "no place".
     expect(sum(after.rows, 'plan_count')).toBeCloseTo(after.total.plan_count, 6);
@@ -195,8 +230,11 @@ describe.each(engines)('plan outline on $engine', ({ url }) => {
   beforeAll(async () => {
     outline = await expectBody(new Client(url).api.plan.$get({ query: {} }));
   });
-  it('lists both plans and the development plan\'s strategies', () => {
-    expect(outline.plans.map((p) => [p.id, p.kind])).toEqual([['KK-2561-2564', 'development'], ['KK-INTEGRITY-2561-2565', 'integrity']]);
+  it("lists both plans and the development plan's strategies", () => {
+    expect(outline.plans.map((p) => [p.id, p.kind])).toEqual([
+      ['KK-2561-2564', 'development'],
+      ['KK-INTEGRITY-2561-2565', 'integrity'],
+    ]);
     expect(outline.strategies).toHaveLength(10);
     expect(outline.fiscal_years).toContain(2561);
   });

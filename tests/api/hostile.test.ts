@@ -8,10 +8,10 @@ const engines = inject('engines');
 
 const INJECTIONS = [
   "' OR '1'='1",
-  "1; DROP TABLE projects; --",
+  '1; DROP TABLE projects; --',
   "S1' UNION SELECT password_hash FROM users --",
-  "1) OR (1=1",
-  "$1",
+  '1) OR (1=1',
+  '$1',
   "'; UPDATE audit_log SET action = 'x'; --",
 ];
 
@@ -19,8 +19,12 @@ const INJECTIONS = [
 async function fingerprint(admin: Client): Promise<string> {
   const { api } = admin;
   const parts = await Promise.all([
-    expectBody(api.projects.$get({ query: {} })), expectBody(api.users.$get()), expectBody(api.devices.$get()),
-    expectBody(api.audit.$get({ query: { limit: '500' } })), expectBody(api.sensors.$get()), expectBody(api.trucks.$get()),
+    expectBody(api.projects.$get({ query: {} })),
+    expectBody(api.users.$get()),
+    expectBody(api.devices.$get()),
+    expectBody(api.audit.$get({ query: { limit: '500' } })),
+    expectBody(api.sensors.$get()),
+    expectBody(api.trucks.$get()),
     expectBody(api.parcels.$get({ query: { bbox: '102.79,16.39,102.87,16.47', limit: '5000' } })),
   ]);
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
@@ -37,14 +41,19 @@ function sendOnce(target: string, method: string, body: string, headers: Record<
       answered = true;
       let text = '';
       response.setEncoding('utf8');
-      response.on('data', (chunk: string) => { text += chunk; });
+      response.on('data', (chunk: string) => {
+        text += chunk;
+      });
       response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
     });
     request.on('error', (error: NodeJS.ErrnoException) => {
       // A reset while the answer is on its way is the server refusing to read on: wait for it.
       const refusedToRead = error.code === 'EPIPE' || error.code === 'ECONNRESET';
       if (!refusedToRead) reject(error);
-      else setTimeout(() => { if (!answered) reject(error); }, 1000);
+      else
+        setTimeout(() => {
+          if (!answered) reject(error);
+        }, 1000);
     });
     request.end(body);
   });
@@ -64,8 +73,16 @@ const square = (coordinates: number[][][]) => ({ type: 'Polygon', coordinates })
 
 /** A project that would be created, but for the one field a test spoils. */
 const newProject = {
-  code: 'HOSTILE-1', fiscal_year: 2561, strategy_id: 'S1', division_id: 'engineering', name_th: 'ถนนทดสอบ', name_en: 'Test road',
-  stage: 'plan', budget: 1000, as_of: '2018-09-03', geometry: { type: 'Point', coordinates: [102.84, 16.43] },
+  code: 'HOSTILE-1',
+  fiscal_year: 2561,
+  strategy_id: 'S1',
+  division_id: 'engineering',
+  name_th: 'ถนนทดสอบ',
+  name_en: 'Test road',
+  stage: 'plan',
+  budget: 1000,
+  as_of: '2018-09-03',
+  geometry: { type: 'Point', coordinates: [102.84, 16.43] },
 };
 
 describe.each(engines)('hostile input on $engine', ({ url }) => {
@@ -104,10 +121,23 @@ describe.each(engines)('hostile input on $engine', ({ url }) => {
 
   describe('SQL injection in every filter', () => {
     const filters: [string, string][] = [
-      ['projects', 'fy'], ['projects', 'strategy'], ['projects', 'zone'], ['projects', 'stage'], ['projects', 'bbox'],
-      ['communities', 'zone'], ['parcels', 'bbox'], ['parcels', 'limit'], ['parcels', 'after'],
-      ['audit', 'actor'], ['audit', 'entity'], ['audit', 'entity_id'], ['audit', 'action'], ['audit', 'from'],
-      ['audit', 'to'], ['audit', 'before_id'], ['audit', 'limit'],
+      ['projects', 'fy'],
+      ['projects', 'strategy'],
+      ['projects', 'zone'],
+      ['projects', 'stage'],
+      ['projects', 'bbox'],
+      ['communities', 'zone'],
+      ['parcels', 'bbox'],
+      ['parcels', 'limit'],
+      ['parcels', 'after'],
+      ['audit', 'actor'],
+      ['audit', 'entity'],
+      ['audit', 'entity_id'],
+      ['audit', 'action'],
+      ['audit', 'from'],
+      ['audit', 'to'],
+      ['audit', 'before_id'],
+      ['audit', 'limit'],
     ];
     it.each(filters)('%s?%s= is refused or matched as plain text', async (endpoint, param) => {
       for (const payload of INJECTIONS) {
@@ -157,21 +187,26 @@ describe.each(engines)('hostile input on $engine', ({ url }) => {
       expect(response.status).toBe(415);
     });
     it('a reading with the wrong types is refused, naming the field', async () => {
-      const response = await send(Client.device(url, sensorKey), 'POST', 'readings',
-        { readings: [{ sensor: 'FP01', time: 'yesterday', level_m: 'high' }] });
+      const response = await send(Client.device(url, sensorKey), 'POST', 'readings', { readings: [{ sensor: 'FP01', time: 'yesterday', level_m: 'high' }] });
       expect(response.status).toBe(400);
       expect(response.body.field).toMatch(/^readings\.0\.(time|level_m)$/);
     });
     it('a reading from the future is refused', async () => {
-      const response = await answer(Client.device(url, sensorKey).api.readings.$post(
-        { json: { readings: [{ sensor: 'FP01', time: '2099-01-01T00:00:00Z', level_m: 1 }] } }));
+      const response = await answer(
+        Client.device(url, sensorKey).api.readings.$post({ json: { readings: [{ sensor: 'FP01', time: '2099-01-01T00:00:00Z', level_m: 1 }] } }),
+      );
       expect(response).toMatchObject({ status: 400, body: { field: 'readings.0.time' } });
     });
   });
 
   describe('huge bodies', () => {
     const huge = JSON.stringify({ username: 'x'.repeat(2 * 1024 * 1024), password: 'y' });
-    it.each([['POST', 'auth/login'], ['PATCH', 'projects/1'], ['POST', 'readings'], ['POST', 'users']])('%s %s answers 413', async (method, path) => {
+    it.each([
+      ['POST', 'auth/login'],
+      ['PATCH', 'projects/1'],
+      ['POST', 'readings'],
+      ['POST', 'users'],
+    ])('%s %s answers 413', async (method, path) => {
       // On a busy machine the reset can overtake the answer in flight: then ask again.
       const send = () => sendOnce(`${url}/api/${path}`, method, huge, { 'x-device-key': sensorKey, cookie: admin.sessionCookie ?? '' });
       const response = await send().catch(send).catch(send);
@@ -186,8 +221,31 @@ describe.each(engines)('hostile input on $engine', ({ url }) => {
       ['an unknown type', { type: 'Circle', coordinates: [102.8, 16.4] }, /expected a GeoJSON geometry/],
       ['swapped longitude and latitude', { type: 'Point', coordinates: [16.43, 102.83] }, /outside Thailand/],
       ['a point in Paris', { type: 'Point', coordinates: [2.35, 48.85] }, /outside Thailand/],
-      ['a ring that does not close', square([[[102.83, 16.42], [102.84, 16.42], [102.84, 16.43], [102.83, 16.43]]]), /end where it starts/],
-      ['a self-intersecting polygon', square([[[102.83, 16.42], [102.84, 16.43], [102.84, 16.42], [102.83, 16.43], [102.83, 16.42]]]), /Self-intersection/],
+      [
+        'a ring that does not close',
+        square([
+          [
+            [102.83, 16.42],
+            [102.84, 16.42],
+            [102.84, 16.43],
+            [102.83, 16.43],
+          ],
+        ]),
+        /end where it starts/,
+      ],
+      [
+        'a self-intersecting polygon',
+        square([
+          [
+            [102.83, 16.42],
+            [102.84, 16.43],
+            [102.84, 16.42],
+            [102.83, 16.43],
+            [102.83, 16.42],
+          ],
+        ]),
+        /Self-intersection/,
+      ],
       ['a line of one point', { type: 'LineString', coordinates: [[102.83, 16.42]] }, /at least 2/],
       ['too many vertices', { type: 'LineString', coordinates: Array.from({ length: 6000 }, (_, i) => [102.8 + i * 1e-6, 16.42]) }, /at most 5000/],
       ['a position of text', { type: 'Point', coordinates: ['102.8', '16.4'] }, /./],
@@ -225,18 +283,37 @@ describe.each(engines)('hostile input on $engine', ({ url }) => {
       expect(response).toMatchObject({ status: 400, body: { field: 'label' } });
     });
     it('in a project, at any depth of the body', async () => {
-      expect(await answer(planner.api.projects[':id'].$patch({ param: { id: String(projectId) }, json: { name_th: 'ถนน\u0000' } })))
-        .toMatchObject({ status: 400, body: { field: 'name_th' } });
+      expect(await answer(planner.api.projects[':id'].$patch({ param: { id: String(projectId) }, json: { name_th: 'ถนน\u0000' } }))).toMatchObject({
+        status: 400,
+        body: { field: 'name_th' },
+      });
       expect(await send(planner, 'POST', 'projects', { ...newProject, name_en: 'Road\u0000' })).toMatchObject({ status: 400, body: { field: 'name_en' } });
-      const reading = { readings: [{ sensor: 'FP01', time: '2026-01-01T00:00:00Z', level_m: 0.4 }, { sensor: 'FP01\u0000', time: '2026-01-01T00:01:00Z', level_m: 0.4 }] };
-      expect(await answer(Client.device(url, sensorKey).api.readings.$post({ json: reading }))).toMatchObject({ status: 400, body: { field: 'readings.1.sensor' } });
+      const reading = {
+        readings: [
+          { sensor: 'FP01', time: '2026-01-01T00:00:00Z', level_m: 0.4 },
+          { sensor: 'FP01\u0000', time: '2026-01-01T00:01:00Z', level_m: 0.4 },
+        ],
+      };
+      expect(await answer(Client.device(url, sensorKey).api.readings.$post({ json: reading }))).toMatchObject({
+        status: 400,
+        body: { field: 'readings.1.sensor' },
+      });
     });
   });
 
   describe('a position with a height', () => {
-    const point3d = { type: 'Point', coordinates: [102.84, 16.40, 1] };
-    const line3d = { type: 'LineString', coordinates: [[102.84, 16.40, 1], [102.85, 16.41, 1]] };
-    it.each([['a point', point3d], ['a line', line3d]])('%s is refused when a project is changed', async (_what, geometry) => {
+    const point3d = { type: 'Point', coordinates: [102.84, 16.4, 1] };
+    const line3d = {
+      type: 'LineString',
+      coordinates: [
+        [102.84, 16.4, 1],
+        [102.85, 16.41, 1],
+      ],
+    };
+    it.each([
+      ['a point', point3d],
+      ['a line', line3d],
+    ])('%s is refused when a project is changed', async (_what, geometry) => {
       const response = await send(planner, 'PATCH', `projects/${projectId}`, { geometry });
       expect(response.status).toBe(400);
       expect(response.body.field).toMatch(/^geometry\.coordinates/);
@@ -302,8 +379,13 @@ describe.each(engines)('sign-in limits and session expiry on $engine', (target) 
     // An app of its own, in this process, on a copy of the seeded data and a manual clock: short
     // sessions, and client addresses taken from X-Forwarded-For so the address limit can be
     // reached without locking anyone else out.
-    app = await openSeededApp(target, 'mueang_expiry_test',
-      { MUEANG_CLOCK: 'manual', SESSION_MAX_SECONDS: '3', SESSION_IDLE_SECONDS: '60', TRUST_PROXY: '1', FLOOD_SWEEP_SECONDS: '0' });
+    app = await openSeededApp(target, 'mueang_expiry_test', {
+      MUEANG_CLOCK: 'manual',
+      SESSION_MAX_SECONDS: '3',
+      SESSION_IDLE_SECONDS: '60',
+      TRUST_PROXY: '1',
+      FLOOD_SWEEP_SECONDS: '0',
+    });
   }, 120_000);
   afterAll(async () => {
     await app?.close();

@@ -19,11 +19,20 @@ function zip(parts: { name: string; data: Buffer; unpacked: number; declared?: n
   for (const part of parts) {
     const name = Buffer.from(part.name);
     const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0); local.writeUInt16LE(20, 4); local.writeUInt16LE(8, 8);
-    local.writeUInt32LE(part.data.length, 18); local.writeUInt32LE(part.declared ?? part.unpacked, 22); local.writeUInt16LE(name.length, 26);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(8, 8);
+    local.writeUInt32LE(part.data.length, 18);
+    local.writeUInt32LE(part.declared ?? part.unpacked, 22);
+    local.writeUInt16LE(name.length, 26);
     const header = Buffer.alloc(46);
-    header.writeUInt32LE(0x02014b50, 0); header.writeUInt16LE(20, 4); header.writeUInt16LE(20, 6); header.writeUInt16LE(8, 10);
-    header.writeUInt32LE(part.data.length, 20); header.writeUInt32LE(part.declared ?? part.unpacked, 24); header.writeUInt16LE(name.length, 28);
+    header.writeUInt32LE(0x02014b50, 0);
+    header.writeUInt16LE(20, 4);
+    header.writeUInt16LE(20, 6);
+    header.writeUInt16LE(8, 10);
+    header.writeUInt32LE(part.data.length, 20);
+    header.writeUInt32LE(part.declared ?? part.unpacked, 24);
+    header.writeUInt16LE(name.length, 28);
     header.writeUInt32LE(offset, 42);
     locals.push(local, name, part.data);
     central.push(header, name);
@@ -31,17 +40,32 @@ function zip(parts: { name: string; data: Buffer; unpacked: number; declared?: n
   }
   const directory = Buffer.concat(central);
   const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0); end.writeUInt16LE(parts.length, 8); end.writeUInt16LE(parts.length, 10);
-  end.writeUInt32LE(directory.length, 12); end.writeUInt32LE(offset, 16);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(parts.length, 8);
+  end.writeUInt16LE(parts.length, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
   return Buffer.concat([...locals, directory, end]);
 }
 
 const part = (name: string, text: string) => ({ name, data: deflateRawSync(text), unpacked: Buffer.byteLength(text) });
 const PACKAGE = [
-  part('[Content_Types].xml', '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'),
-  part('_rels/.rels', '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'),
-  part('xl/workbook.xml', '<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="e-Plan" sheetId="1" r:id="rId1"/></sheets></workbook>'),
-  part('xl/_rels/workbook.xml.rels', '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'),
+  part(
+    '[Content_Types].xml',
+    '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
+  ),
+  part(
+    '_rels/.rels',
+    '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+  ),
+  part(
+    'xl/workbook.xml',
+    '<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="e-Plan" sheetId="1" r:id="rId1"/></sheets></workbook>',
+  ),
+  part(
+    'xl/_rels/workbook.xml.rels',
+    '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+  ),
 ];
 
 /**
@@ -49,7 +73,8 @@ const PACKAGE = [
  * Built once and reused: deflating 100 MB takes a moment.
  */
 function bombSheet(size: number) {
-  const head = '<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>';
+  const head =
+    '<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>';
   const tail = '</t></is></c></row></sheetData></worksheet>';
   const body = Buffer.alloc(size - head.length - tail.length, 'A');
   return { data: deflateRawSync(Buffer.concat([Buffer.from(head), body, Buffer.from(tail)]), { level: 9 }), unpacked: size };
@@ -79,7 +104,9 @@ const longCsv = (rows: number) => `code,fiscal_year\n${'X,1\n'.repeat(rows)}`;
 async function slowestHealthWhile<T>(url: string, work: Promise<T>): Promise<{ result: T; slowest: number; samples: number }> {
   const { api } = new Client(url);
   let settled = false;
-  const done = work.finally(() => { settled = true; });
+  const done = work.finally(() => {
+    settled = true;
+  });
   let slowest = 0;
   let samples = 0;
   while (!settled) {
@@ -93,14 +120,18 @@ async function slowestHealthWhile<T>(url: string, work: Promise<T>): Promise<{ r
 
 describe.each(engines)('import limits on $engine', ({ url }) => {
   let planner: Client;
-  beforeAll(async () => { planner = await Client.signIn(url, 'planner'); });
+  beforeAll(async () => {
+    planner = await Client.signIn(url, 'planner');
+  });
 
   it('refuses a 100,000-row CSV at the row limit, quickly, while health keeps answering', async () => {
     const csv = longCsv(100_000);
     expect(base64(csv).length).toBeLessThan(1_000_000); // within the body limit: the rows are the problem
     const started = performance.now();
-    const { result, slowest, samples } = await slowestHealthWhile(url,
-      expectBody(planner.api.projects.import.$post({ json: { format: 'csv', content: base64(csv), filename: 'long.csv' } }), 400));
+    const { result, slowest, samples } = await slowestHealthWhile(
+      url,
+      expectBody(planner.api.projects.import.$post({ json: { format: 'csv', content: base64(csv), filename: 'long.csv' } }), 400),
+    );
     const elapsed = performance.now() - started;
     expect(result.field).toBe('content');
     expect(result.error).toMatch(/long\.csv: more than 5,000 rows/);
@@ -117,7 +148,13 @@ describe.each(engines)('import limits on $engine', ({ url }) => {
 
   it('refuses an XLSX with too many rows before building it', async () => {
     const rows = Array.from({ length: 5002 }, (_, k) => `<row r="${k + 1}"><c r="A${k + 1}"><v>${k}</v></c></row>`).join('');
-    const file = zip([...PACKAGE, part('xl/worksheets/sheet1.xml', `<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>${rows}</sheetData></worksheet>`)]);
+    const file = zip([
+      ...PACKAGE,
+      part(
+        'xl/worksheets/sheet1.xml',
+        `<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>${rows}</sheetData></worksheet>`,
+      ),
+    ]);
     const refusal = await expectBody(planner.api.projects.import.$post({ json: { format: 'xlsx', content: base64(file) } }), 400);
     expect(refusal).toMatchObject({ field: 'content' });
     expect(refusal.error).toMatch(/more than 5,000 rows/);
@@ -126,8 +163,9 @@ describe.each(engines)('import limits on $engine', ({ url }) => {
   it('refuses XLSX bombs, honest or lying about their size, without unpacking them', async () => {
     const files = xlsxBombs();
     const started = performance.now();
-    const refusals = await Promise.all(Object.values(files).map((file) =>
-      expectBody(planner.api.projects.import.$post({ json: { format: 'xlsx', content: base64(file) } }), 400)));
+    const refusals = await Promise.all(
+      Object.values(files).map((file) => expectBody(planner.api.projects.import.$post({ json: { format: 'xlsx', content: base64(file) } }), 400)),
+    );
     expect(performance.now() - started, 'three bombs refused').toBeLessThan(3_000);
     for (const refusal of refusals) {
       expect(refusal.field).toBe('content');
@@ -142,15 +180,20 @@ const peakRss = (pid: number) => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/
 // A server of its own, so its peak memory is the bombs' doing. On PostGIS: it starts in seconds.
 describe.each(engines.filter((e) => e.databaseUrl))('XLSX bombs and server memory on $engine', ({ databaseUrl }) => {
   let server: RunningServer;
-  beforeAll(async () => { server = await startServer({ DATABASE_URL: databaseUrl as string, MUEANG_MODE: 'demo' }); }, 60_000);
-  afterAll(async () => { await server?.stop(); });
+  beforeAll(async () => {
+    server = await startServer({ DATABASE_URL: databaseUrl as string, MUEANG_MODE: 'demo' });
+  }, 60_000);
+  afterAll(async () => {
+    await server?.stop();
+  });
 
   it('three bombs at once raise the peak memory by far less than they unpack to', async () => {
     const planner = await Client.signIn(server.url, 'planner');
     const files = xlsxBombs();
     const before = peakRss(server.process.pid as number);
-    const answers = await Promise.all(Object.values(files).map((file) =>
-      planner.api.projects.import.$post({ json: { format: 'xlsx', content: base64(file) } })));
+    const answers = await Promise.all(
+      Object.values(files).map((file) => planner.api.projects.import.$post({ json: { format: 'xlsx', content: base64(file) } })),
+    );
     expect(answers.map((a) => a.status)).toEqual([400, 400, 400]);
     const growth = peakRss(server.process.pid as number) - before;
     // Unpacked in full they are 320 MB, and ExcelJS holds several times that; the cap allows 3 × 20 MB.

@@ -43,7 +43,8 @@ describe.each(engines)('project import on $engine', ({ engine, url }) => {
     const refusal = await refusedRows(importFile(planner, { format: 'csv', content: base64(csv) }));
     expect(refusal.field).toBe('file');
     expect(refusal.errors.map((e) => `${e.row}:${e.column}`).sort()).toEqual(
-      ['4:ข้อมูล ณ วันที่', '4:งบประมาณตามแผน', '4:หน่วยงาน', '4:ลองจิจูด', '4:ยุทธศาสตร์'].sort());
+      ['4:ข้อมูล ณ วันที่', '4:งบประมาณตามแผน', '4:หน่วยงาน', '4:ลองจิจูด', '4:ยุทธศาสตร์'].sort(),
+    );
     expect(await count()).toBe(before.projects);
     expect(await zoneRows()).toEqual(before.zones);
   });
@@ -57,8 +58,9 @@ describe.each(engines)('project import on $engine', ({ engine, url }) => {
     expect(of(after, '2').plan_count - of(before, '2').plan_count).toBeCloseTo(1, 6);
     expect(of(after, '2').budget - of(before, '2').budget).toBeCloseTo(1_500_000, 2);
     expect(of(after, '4').plan_count - of(before, '4').plan_count).toBeCloseTo(1, 6);
-    const project = (await expectBody(planner.api.projects.$get({ query: { fy: '2562', zone: '2' } })))
-      .features.find((f) => f.properties.code === `${prefix}-1`);
+    const project = (await expectBody(planner.api.projects.$get({ query: { fy: '2562', zone: '2' } }))).features.find(
+      (f) => f.properties.code === `${prefix}-1`,
+    );
     expect(project?.properties).toMatchObject({ stage: 'contracted', as_of: '2019-03-31' });
     const [entry] = await expectBody(auditor.api.audit.$get({ query: { action: 'import', limit: '1' } }));
     expect(entry).toMatchObject({ action: 'import', after: { created: 2, filename: 'eplan.csv' } });
@@ -89,8 +91,10 @@ describe.each(engines)('project import on $engine', ({ engine, url }) => {
 
   it('reports malformed, 3-D, out-of-Thailand and invalid places by row and column, with the other problems, never a 500', async () => {
     const before = await count();
-    const place = (n: number, location: string) => `${prefix}-W${n},2562,S4,ถนนทดสอบ ${n},engineering,100000,,,,2562-03-31,,,"${location.replaceAll('"', '""')}"`;
-    const csv = [HEADER,
+    const place = (n: number, location: string) =>
+      `${prefix}-W${n},2562,S4,ถนนทดสอบ ${n},engineering,100000,,,,2562-03-31,,,"${location.replaceAll('"', '""')}"`;
+    const csv = [
+      HEADER,
       place(1, 'POINT(102.83 16.43'),
       place(2, 'HELLO'),
       place(3, 'POINT Z (102.83 16.43 1)'),
@@ -116,7 +120,7 @@ describe.each(engines)('project import on $engine', ({ engine, url }) => {
     expect(await count()).toBe(before);
   });
 
-  it('speaks the file\'s language: divisions by name, strategies by number, problems under the file\'s headers with what is accepted', async () => {
+  it("speaks the file's language: divisions by name, strategies by number, problems under the file's headers with what is accepted", async () => {
     const row = (n: number, strategy: string, division: string) =>
       `${prefix}-L${n},2563,${strategy},ภาษาไฟล์ ${n},${division},100000,,,,2563-01-15,102.845,16.445,`;
     const wrong = await refusedRows(importFile(planner, { format: 'csv', content: base64([HEADER, row(1, 'ยุทธศาสตร์ที่ 99', 'กองช่าง')].join('\n')) }));
@@ -129,16 +133,30 @@ describe.each(engines)('project import on $engine', ({ engine, url }) => {
     expect(division?.accepted).toContain('สำนักการช่าง');
     expect(wrong.error).toMatch(/row 2, ยุทธศาสตร์: unknown strategy/);
 
-    const csv = [HEADER, row(1, '1', 'สำนักการช่าง'), row(2, 'ยุทธศาสตร์ที่ ๔', 'Engineering Bureau'), row(3, 's5', ' สำนักการคลัง '),
-      row(4, 'ยุทธศาสตร์ที่ 10 พัฒนาโครงสร้างและศักยภาพองค์กร', 'engineering'), row(5, 'S6', 'สำนักการศึกษา')].join('\n');
+    const csv = [
+      HEADER,
+      row(1, '1', 'สำนักการช่าง'),
+      row(2, 'ยุทธศาสตร์ที่ ๔', 'Engineering Bureau'),
+      row(3, 's5', ' สำนักการคลัง '),
+      row(4, 'ยุทธศาสตร์ที่ 10 พัฒนาโครงสร้างและศักยภาพองค์กร', 'engineering'),
+      row(5, 'S6', 'สำนักการศึกษา'),
+    ].join('\n');
     await expectBody(importFile(planner, { format: 'csv', content: base64(csv) }));
     const stored = (await expectBody(planner.api.projects.$get({ query: { fy: '2563' } }))).features
-      .filter((f) => f.properties.code.startsWith(`${prefix}-L`)).map((f) => [f.properties.code.slice(-2), f.properties.strategy_id, f.properties.division_id]);
-    expect(stored).toEqual([['L1', 'S1', 'engineering'], ['L2', 'S4', 'engineering'], ['L3', 'S5', 'finance'], ['L4', 'S10', 'engineering'], ['L5', 'S6', 'education']]);
+      .filter((f) => f.properties.code.startsWith(`${prefix}-L`))
+      .map((f) => [f.properties.code.slice(-2), f.properties.strategy_id, f.properties.division_id]);
+    expect(stored).toEqual([
+      ['L1', 'S1', 'engineering'],
+      ['L2', 'S4', 'engineering'],
+      ['L3', 'S5', 'finance'],
+      ['L4', 'S10', 'engineering'],
+      ['L5', 'S6', 'education'],
+    ]);
 
     // An English file: problems under its English headers, names accepted in English.
-    const english = 'code,fiscal_year,strategy,name,division,budget,as_of,longitude,latitude\n'
-      + `${prefix}-L9,2563,Strategy 4,road,Works Department,100,2020-01-15,102.845,abc`;
+    const english =
+      'code,fiscal_year,strategy,name,division,budget,as_of,longitude,latitude\n' +
+      `${prefix}-L9,2563,Strategy 4,road,Works Department,100,2020-01-15,102.845,abc`;
     const refusal = await refusedRows(importFile(planner, { format: 'csv', content: base64(english) }));
     expect(refusal.errors.map((e) => e.column)).toEqual(['division', 'latitude']);
     expect(refusal.errors[0]?.accepted).toContain('Engineering Bureau');
@@ -147,12 +165,17 @@ describe.each(engines)('project import on $engine', ({ engine, url }) => {
   it('imports rows without a place (counted under "no place", listed by the checks), and keeps a place a row leaves out', async () => {
     const zonesBefore = await zoneRows('2563');
     // An e-Plan export as it comes: no place columns at all.
-    const eplan = ['รหัสโครงการ,ปีงบประมาณ,ยุทธศาสตร์,ชื่อโครงการ,หน่วยงาน,งบประมาณตามแผน,ข้อมูล ณ วันที่',
-      `${prefix}-N1,2563,4,ไม่มีตำแหน่ง,สำนักการช่าง,"250,000",2563-01-15`].join('\n');
+    const eplan = [
+      'รหัสโครงการ,ปีงบประมาณ,ยุทธศาสตร์,ชื่อโครงการ,หน่วยงาน,งบประมาณตามแผน,ข้อมูล ณ วันที่',
+      `${prefix}-N1,2563,4,ไม่มีตำแหน่ง,สำนักการช่าง,"250,000",2563-01-15`,
+    ].join('\n');
     expect(await expectBody(importFile(planner, { format: 'csv', content: base64(eplan) }))).toMatchObject({ created: 1 });
     // A file with place columns, one row empty there; and a placed project (L1, above) re-imported without one.
-    const mixed = [HEADER, `${prefix}-N2,2563,S4,ไม่มีตำแหน่งเช่นกัน,engineering,50000,,,,2563-01-15,,,`,
-      `${prefix}-L1,2563,S1,ภาษาไฟล์ 1,engineering,120000,,,,2563-01-15,,,`].join('\n');
+    const mixed = [
+      HEADER,
+      `${prefix}-N2,2563,S4,ไม่มีตำแหน่งเช่นกัน,engineering,50000,,,,2563-01-15,,,`,
+      `${prefix}-L1,2563,S1,ภาษาไฟล์ 1,engineering,120000,,,,2563-01-15,,,`,
+    ].join('\n');
     expect(await expectBody(importFile(planner, { format: 'csv', content: base64(mixed) }))).toMatchObject({ created: 1, updated: 1 });
     const zonesAfter = await zoneRows('2563');
     const of = (rows: Row[], key: string | null) => rows.find((r) => r.key === key) ?? { plan_count: 0, budget: 0 };

@@ -33,13 +33,18 @@ describe.each(inject('engines'))('the server log on $engine', (target) => {
     expect((await badDevice).status).toBe(400);
 
     // An account and a key that exist, then a change of password that fails with them.
-    const user = await expectBody(admin.api.users.$post({ json: { username: 'log-check', password: PASSWORD, display_name: 'Log check', role: 'planner' } }), 201);
+    const user = await expectBody(
+      admin.api.users.$post({ json: { username: 'log-check', password: PASSWORD, display_name: 'Log check', role: 'planner' } }),
+      201,
+    );
     const device = await expectBody(admin.api.devices.$post({ json: { kind: 'sensor', code: 'FP04' } }), 201);
     const badChange = admin.api.users[':id'].$patch({ param: { id: String(user.id) }, json: { password: NEW_PASSWORD, display_name: 'Log\u0000check' } });
     expect((await badChange).status).toBe(400);
 
     // Two administrators creating the same account at once: one of them loses (400 or 409, never 500).
-    const racing = await Promise.all([1, 2].map(() => admin.api.users.$post({ json: { username: 'log-race', password: PASSWORD, display_name: 'Race', role: 'tax' } })));
+    const racing = await Promise.all(
+      [1, 2].map(() => admin.api.users.$post({ json: { username: 'log-race', password: PASSWORD, display_name: 'Race', role: 'tax' } })),
+    );
     expect(racing.filter((r) => r.status === 201)).toHaveLength(1);
     for (const r of racing) expect([201, 400, 409]).toContain(r.status);
 

@@ -28,7 +28,11 @@ async function healthLatency(url: string): Promise<number> {
  */
 async function latenciesDuring(url: string, heavy: Promise<unknown>, polls: number): Promise<number[]> {
   let settled = false;
-  void heavy.finally(() => { settled = true; }).catch(() => {});
+  void heavy
+    .finally(() => {
+      settled = true;
+    })
+    .catch(() => {});
   const during: number[] = [];
   for (let i = 0; i < polls && !settled; i++) {
     const latency = await healthLatency(url);
@@ -61,7 +65,9 @@ describe.each(inject('engines'))('the server on $engine stays responsive', (targ
     const latest = Date.now() - 60_000;
     await expectBody(device.api.readings.$post({ json: { readings: [{ sensor: 'FP01', time: new Date(latest).toISOString(), level_m: 0.3 }] } }));
     const readings = Array.from({ length: 5000 }, (_, i) => ({
-      sensor: 'FP01', time: new Date(latest - (5000 - i) * 60_000).toISOString(), level_m: 0.3 + i / 10_000,
+      sensor: 'FP01',
+      time: new Date(latest - (5000 - i) * 60_000).toISOString(),
+      level_m: 0.3 + i / 10_000,
     }));
     const batch = expectBody(device.api.readings.$post({ json: { readings } }));
 
@@ -96,7 +102,13 @@ describe('the embedded engine in its worker thread', () => {
     await db.query('INSERT INTO secrets (id, hash) VALUES (1, $1)', [hash]);
     const error = await db.query('INSERT INTO secrets (id, hash) VALUES (1, $1)', [hash]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Error);
-    expect(error).toMatchObject({ code: '23505', severity: 'ERROR', constraint: 'secrets_pkey', table: 'secrets', query: expect.stringContaining('INSERT INTO secrets') });
+    expect(error).toMatchObject({
+      code: '23505',
+      severity: 'ERROR',
+      constraint: 'secrets_pkey',
+      table: 'secrets',
+      query: expect.stringContaining('INSERT INTO secrets'),
+    });
     // What a log line or a debugger would show of it.
     expect(inspect(error, { depth: 5 })).not.toContain('argon2id');
     expect(Object.keys(error as object)).not.toContain('params');
@@ -106,21 +118,28 @@ describe('the embedded engine in its worker thread', () => {
   });
 
   it('keeps a transaction all or nothing, and makes statements outside it wait until it ends', async () => {
-    await expect(db.transaction(async (tx) => {
-      await tx.query('INSERT INTO secrets (id, hash) VALUES (2, $1)', ['two']);
-      throw new Error('changed my mind');
-    })).rejects.toThrow('changed my mind');
-    await expect(db.transaction((tx) => tx.query('INSERT INTO secrets (id, hash) VALUES (3, $1), (3, $1)', ['three'])))
-      .rejects.toMatchObject({ code: '23505' });
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.query('INSERT INTO secrets (id, hash) VALUES (2, $1)', ['two']);
+        throw new Error('changed my mind');
+      }),
+    ).rejects.toThrow('changed my mind');
+    await expect(db.transaction((tx) => tx.query('INSERT INTO secrets (id, hash) VALUES (3, $1), (3, $1)', ['three']))).rejects.toMatchObject({
+      code: '23505',
+    });
     expect(await db.query('SELECT id FROM secrets ORDER BY id')).toEqual([{ id: 1 }]);
 
     const seen: string[] = [];
     const heard: string[] = [];
     const stop = await db.listen('secrets_changed', (payload) => heard.push(payload));
     let begun = () => {};
-    const inside = new Promise<void>((resolve) => { begun = resolve; });
+    const inside = new Promise<void>((resolve) => {
+      begun = resolve;
+    });
     let release = () => {};
-    const held = new Promise<void>((resolve) => { release = resolve; });
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
     const transaction = db.transaction(async (tx) => {
       await tx.query('INSERT INTO secrets (id, hash) VALUES (4, $1)', ['four']);
       await tx.query("SELECT pg_notify('secrets_changed', '4')");
@@ -141,7 +160,8 @@ describe('the embedded engine in its worker thread', () => {
   it('hands back values as PostgreSQL typed them: bytes, JSON, dates, arrays', async () => {
     const [row] = await db.query<{ bytes: Uint8Array; doc: unknown; at: Date; list: number[] }>(
       "SELECT $1::bytea AS bytes, $2::jsonb AS doc, '2026-11-30T12:00:00Z'::timestamptz AS at, ARRAY[1, 2, 3] AS list",
-      [new Uint8Array([0, 1, 255]), { a: [1, 'ข'] }]);
+      [new Uint8Array([0, 1, 255]), { a: [1, 'ข'] }],
+    );
     expect(row?.bytes).toBeInstanceOf(Uint8Array);
     expect(Array.from(row?.bytes ?? [])).toEqual([0, 1, 255]);
     expect(row?.doc).toEqual({ a: [1, 'ข'] });

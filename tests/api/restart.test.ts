@@ -17,7 +17,6 @@ const PG_CTL = '/usr/lib/postgresql/15/bin/pg_ctl';
 /** pg_ctl refuses to run as root: the throwaway cluster belongs to the postgres user. */
 const pgCtl = (args: string[]) => (process.getuid?.() === 0 ? run('runuser', ['-u', 'postgres', '--', PG_CTL, ...args]) : run(PG_CTL, args));
 
-
 const postgis = inject('engines').some((e) => e.engine === 'postgis');
 if (!postgis) console.warn('TEST_DATABASE_URL is not set: the PostgreSQL restart test needs PostGIS and is skipped');
 
@@ -47,14 +46,24 @@ describe.runIf(postgis)('a PostgreSQL restart under ingest', () => {
   });
 
   /** Waits for `condition`, giving up at once if the server died meanwhile. */
-  const whileAlive = (what: string, condition: () => boolean) => until(what, () => {
-    if (server.process.exitCode !== null) throw new Error(`the server exited while waiting for ${what}:\n${server.log()}`);
-    return condition();
-  });
+  const whileAlive = (what: string, condition: () => boolean) =>
+    until(what, () => {
+      if (server.process.exitCode !== null) throw new Error(`the server exited while waiting for ${what}:\n${server.log()}`);
+      return condition();
+    });
 
   const stopDatabase = () => pgCtl(['-D', join(dir, 'data'), '-m', 'fast', '-w', 'stop']);
-  const startDatabase = () => pgCtl(['-D', join(dir, 'data'), '-l', join(dir, 'server.log'), '-w', 'start',
-    '-o', `-p ${new URL(databaseUrl).port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`]);
+  const startDatabase = () =>
+    pgCtl([
+      '-D',
+      join(dir, 'data'),
+      '-l',
+      join(dir, 'server.log'),
+      '-w',
+      'start',
+      '-o',
+      `-p ${new URL(databaseUrl).port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
+    ]);
 
   it('answers 503 with Retry-After during the outage, resumes the live stream with a fresh snapshot, and loses no acknowledged reading', async () => {
     const admin = await Client.signIn(server.url, 'admin');
@@ -80,7 +89,9 @@ describe.runIf(postgis)('a PostgreSQL restart under ingest', () => {
           if (reply.status === 200) acknowledged.push(time);
         }
       })();
-      ingest.catch(() => { ingesting = false; }); // reported when awaited below
+      ingest.catch(() => {
+        ingesting = false;
+      }); // reported when awaited below
       const refused = () => answers.filter((a) => a.status === 503).length;
 
       await whileAlive('readings acknowledged before the restart', () => acknowledged.length >= 3);
@@ -118,7 +129,9 @@ describe.runIf(postgis)('a PostgreSQL restart under ingest', () => {
       try {
         const { rows } = await check.query<{ n: number }>(
           `SELECT count(*)::int AS n FROM sensor_readings r JOIN sensors s ON s.id = r.sensor_id
-           WHERE s.code = 'FP02' AND r.recorded_at = ANY($1::timestamptz[])`, [acknowledged]);
+           WHERE s.code = 'FP02' AND r.recorded_at = ANY($1::timestamptz[])`,
+          [acknowledged],
+        );
         expect(rows[0]?.n).toBe(acknowledged.length);
       } finally {
         await check.end();

@@ -17,7 +17,11 @@ const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${(made
 const PASSWORD = 'the right password';
 
 /** A sign-in's answer: a refusal's body says why (and until when). */
-interface Attempt { status: number; body: { error: string }; headers: Headers }
+interface Attempt {
+  status: number;
+  body: { error: string };
+  headers: Headers;
+}
 
 describe.each(engines)('sign-in limits under parallel attempts on $engine', (target) => {
   let app: AppUnderTest;
@@ -48,8 +52,9 @@ describe.each(engines)('sign-in limits under parallel attempts on $engine', (tar
   it('40 parallel attempts on one account, the right password among them: no 200, at most 5 failures', async () => {
     const username = await newAccount('parallel');
     // Each from its own address: only the account's limit is in play.
-    const responses = await Promise.all(Array.from({ length: 40 }, (_, i) =>
-      signIn(username, i === 20 ? PASSWORD : `wrong password ${i}`, `198.18.1.${i + 1}`)));
+    const responses = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => signIn(username, i === 20 ? PASSWORD : `wrong password ${i}`, `198.18.1.${i + 1}`)),
+    );
     expect(statuses(responses)).not.toContain(200);
     expect(statuses(responses).every((s) => s === 401 || s === 423)).toBe(true);
     expect(statuses(responses).filter((s) => s === 401).length).toBeLessThanOrEqual(4);
@@ -61,8 +66,9 @@ describe.each(engines)('sign-in limits under parallel attempts on $engine', (tar
   it('40 parallel attempts from one address: at most 20 failures, then 429 even for a right password', async () => {
     const address = '198.18.2.1';
     const names = Array.from({ length: 40 }, () => unique('nobody'));
-    const responses = await Promise.all(names.map((name, i) =>
-      i === 30 ? signIn('planner', DEMO_PASSWORD, address) : signIn(name, 'a guess at it', address)));
+    const responses = await Promise.all(
+      names.map((name, i) => (i === 30 ? signIn('planner', DEMO_PASSWORD, address) : signIn(name, 'a guess at it', address))),
+    );
     expect(statuses(responses)).not.toContain(200);
     expect(statuses(responses).filter((s) => s === 401).length).toBeLessThanOrEqual(20);
     const failures = await Promise.all(names.map((name) => recorded('login_failed', name)));
@@ -89,7 +95,7 @@ describe.each(engines)('sign-in limits under parallel attempts on $engine', (tar
       error: r.body.error.replace(/until \S+$/, 'until …'),
       headers: [...r.headers.keys()].filter((h) => h !== 'date').sort(),
     });
-    forKnown.forEach((answer, i) => expect(shape(forUnknown[i]!)).toEqual(shape(answer)));
+    for (const [i, answer] of forKnown.entries()) expect(shape(forUnknown[i]!)).toEqual(shape(answer));
     const locked = forUnknown[5]!;
     expect(locked.body.error).toMatch(/locked .* until \d{4}-\d\d-\d\dT/);
     const retryAfter = Number(locked.headers.get('retry-after'));
@@ -122,7 +128,9 @@ describe.each(engines)('sign-in limits under parallel attempts on $engine', (tar
     expect(created).toMatchObject({ status: 400, body: { field: 'password' } });
     expect((await expectBody(admin.api.users.$get())).map((u) => u.username)).not.toContain(username);
     const existing = await newAccount('strong');
-    const changed = await answer(admin.api.users[':id'].$patch({ param: { id: String(await idOf(existing)) }, json: { password: given.replace('USERNAME', existing) } }));
+    const changed = await answer(
+      admin.api.users[':id'].$patch({ param: { id: String(await idOf(existing)) }, json: { password: given.replace('USERNAME', existing) } }),
+    );
     expect(changed).toMatchObject({ status: 400, body: { field: 'password' } });
     expect((await signIn(existing, PASSWORD, '198.18.5.1')).status).toBe(200);
   });
@@ -133,8 +141,11 @@ describe.each(engines)('production mode on $engine', (target) => {
     // A new installation: every migration applied (from the run's template), no account yet.
     const copy = await copyOf(target, 'migrated', 'mueang_sign_in_production');
     const env = { MUEANG_MODE: 'production', ...copy.env };
-    const createAdmin = (password: string) => promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/create-admin.ts', 'somchai'],
-      { env: { ...process.env, DATABASE_URL: '', ...env, MUEANG_ADMIN_PASSWORD: password }, cwd: REPO });
+    const createAdmin = (password: string) =>
+      promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/create-admin.ts', 'somchai'], {
+        env: { ...process.env, DATABASE_URL: '', ...env, MUEANG_ADMIN_PASSWORD: password },
+        cwd: REPO,
+      });
     try {
       await expect(createAdmin(DEMO_PASSWORD)).rejects.toThrow(/password: the demo password/);
       await expect(createAdmin('somchai-admin-2026')).rejects.toThrow(/password: must not contain the username/);

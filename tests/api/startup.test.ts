@@ -109,7 +109,9 @@ describe('demo credentials', () => {
 
   it('include any account that uses the published demo password', async () => {
     await db.query('DELETE FROM users');
-    await db.query(`INSERT INTO users (username, display_name, role, password_hash) VALUES ('real', 'Real', 'admin', $1)`, [await hashPassword('a properly long secret')]);
+    await db.query(`INSERT INTO users (username, display_name, role, password_hash) VALUES ('real', 'Real', 'admin', $1)`, [
+      await hashPassword('a properly long secret'),
+    ]);
     expect(await demoCredentialProblem(db)).toBeNull();
     await db.query(`INSERT INTO users (username, display_name, role, password_hash) VALUES ('lazy', 'Lazy', 'admin', $1)`, [await hashPassword(DEMO_PASSWORD)]);
     expect(await demoCredentialProblem(db)).toMatch(/"lazy" has the demo password/);
@@ -121,8 +123,7 @@ describe('production mode', () => {
     // The run's seeded demo data: what a demo server leaves behind, its accounts included.
     const copy = await copyOf(embedded, 'seeded', 'mueang-production');
     try {
-      await expect(startServer({ ...copy.env, MUEANG_MODE: 'production' }, 60_000))
-        .rejects.toThrow(/production mode refuses to start: 8 demo account/);
+      await expect(startServer({ ...copy.env, MUEANG_MODE: 'production' }, 60_000)).rejects.toThrow(/production mode refuses to start: 8 demo account/);
     } finally {
       copy.remove();
     }
@@ -138,14 +139,18 @@ describe('a real administrator', () => {
       const run = (args: string[]) => promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/create-admin.ts', ...args], { env, cwd: REPO });
       expect((await run(['somchai', 'สมชาย ใจดี'])).stdout).toMatch(/created administrator "somchai"/);
       await expect(run(['somchai'])).rejects.toThrow(/already exists/);
-      await expect(promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/create-admin.ts', 'weak'],
-        { env: { ...env, MUEANG_ADMIN_PASSWORD: 'short' }, cwd: REPO })).rejects.toThrow(/at least 12/);
+      await expect(
+        promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/create-admin.ts', 'weak'], {
+          env: { ...env, MUEANG_ADMIN_PASSWORD: 'short' },
+          cwd: REPO,
+        }),
+      ).rejects.toThrow(/at least 12/);
       const server = await startServer({ ...copy.env, MUEANG_MODE: 'production' }, 60_000);
       try {
         const admin = await Client.signIn(server.url, 'somchai', 'correct horse battery staple');
         const me = await expectBody(admin.api.auth.me.$get());
         expect(me.user).toMatchObject({ display_name: 'สมชาย ใจดี', role: 'admin' });
-        expect((await Client.signIn(server.url, 'admin').catch((error: Error) => error.message))).toMatch(/401/);
+        expect(await Client.signIn(server.url, 'admin').catch((error: Error) => error.message)).toMatch(/401/);
       } finally {
         await server.stop();
       }

@@ -69,24 +69,29 @@ describe.runIf(chromiumAvailable)('access control in Chromium', () => {
     await page.evaluate(({ lon, lat }) => window.__mueang!.view!(lon, lat, 17), { lon: cx, lat: cy });
 
     // The parcel with an owner nearest the centre of the view, as this session sees parcels.
-    const parcel = await page.evaluate(async ({ cx, cy }) => {
-      const d = 0.0008; // about 90 m: on screen at zoom 17
-      const url = `/api/parcels?bbox=${cx - d},${cy - d},${cx + d},${cy + d}&limit=500`;
-      const body = (await (await fetch(url)).json()) as {
-        features: { geometry: { coordinates: number[][][] }; properties: { owner_name?: string | null } }[];
-      };
-      const candidates = body.features.filter((f) => f.properties.owner_name).map((f) => {
-        // Parcels are rectangles: the mean of the corners lies inside.
-        const corners = f.geometry.coordinates[0]!.slice(0, -1);
-        const lon = corners.reduce((sum, c) => sum + c[0]!, 0) / corners.length;
-        const lat = corners.reduce((sum, c) => sum + c[1]!, 0) / corners.length;
-        return { lon, lat, owner: f.properties.owner_name!, distance: Math.hypot(lon - cx, lat - cy) };
-      });
-      candidates.sort((a, b) => a.distance - b.distance);
-      const best = candidates[0];
-      if (!best) throw new Error('no parcel with an owner near the centre');
-      return { lon: best.lon, lat: best.lat, owner: best.owner };
-    }, { cx, cy });
+    const parcel = await page.evaluate(
+      async ({ cx, cy }) => {
+        const d = 0.0008; // about 90 m: on screen at zoom 17
+        const url = `/api/parcels?bbox=${cx - d},${cy - d},${cx + d},${cy + d}&limit=500`;
+        const body = (await (await fetch(url)).json()) as {
+          features: { geometry: { coordinates: number[][][] }; properties: { owner_name?: string | null } }[];
+        };
+        const candidates = body.features
+          .filter((f) => f.properties.owner_name)
+          .map((f) => {
+            // Parcels are rectangles: the mean of the corners lies inside.
+            const corners = f.geometry.coordinates[0]!.slice(0, -1);
+            const lon = corners.reduce((sum, c) => sum + c[0]!, 0) / corners.length;
+            const lat = corners.reduce((sum, c) => sum + c[1]!, 0) / corners.length;
+            return { lon, lat, owner: f.properties.owner_name!, distance: Math.hypot(lon - cx, lat - cy) };
+          });
+        candidates.sort((a, b) => a.distance - b.distance);
+        const best = candidates[0];
+        if (!best) throw new Error('no parcel with an owner near the centre');
+        return { lon: best.lon, lat: best.lat, owner: best.owner };
+      },
+      { cx, cy },
+    );
 
     // A click while the parcel tiles reload for a new viewer lands on whatever lies beneath
     // (a zone): then click the parcel again once its tiles are back.
@@ -96,10 +101,15 @@ describe.runIf(chromiumAvailable)('access control in Chromium', () => {
       await page.mouse.click(x, y);
     };
 
-    await expect.poll(async () => {
-      await clickParcel();
-      return (await details(page).isVisible()) ? details(page).getAttribute('data-kind') : 'no panel';
-    }, { timeout: 20_000, interval: 500 }).toBe('parcel');
+    await expect
+      .poll(
+        async () => {
+          await clickParcel();
+          return (await details(page).isVisible()) ? details(page).getAttribute('data-kind') : 'no panel';
+        },
+        { timeout: 20_000, interval: 500 },
+      )
+      .toBe('parcel');
 
     const text = await details(page).innerText();
     expect(text).toContain(parcel.owner);
@@ -109,17 +119,22 @@ describe.runIf(chromiumAvailable)('access control in Chromium', () => {
 
     await signOut(page);
     // The open panel is fetched again for the public (or closed); click the parcel if it is.
-    await expect.poll(async () => {
-      if (!(await details(page).isVisible())) {
-        await clickParcel();
-        return 'clicked';
-      }
-      if ((await details(page).getAttribute('data-kind')) !== 'parcel') {
-        await clickParcel();
-        return 'not a parcel';
-      }
-      return (await details(page).innerText()).includes(parcel.owner) ? 'owner shown' : 'no owner';
-    }, { timeout: 30_000, interval: 500 }).toBe('no owner');
+    await expect
+      .poll(
+        async () => {
+          if (!(await details(page).isVisible())) {
+            await clickParcel();
+            return 'clicked';
+          }
+          if ((await details(page).getAttribute('data-kind')) !== 'parcel') {
+            await clickParcel();
+            return 'not a parcel';
+          }
+          return (await details(page).innerText()).includes(parcel.owner) ? 'owner shown' : 'no owner';
+        },
+        { timeout: 30_000, interval: 500 },
+      )
+      .toBe('no owner');
     expect(await details(page).locator('[data-field=owner_name]').count()).toBe(0);
     expect(await details(page).innerText()).not.toContain('ราคาประเมิน');
   }, 90_000);
@@ -173,8 +188,8 @@ describe.runIf(chromiumAvailable)('access control in Chromium', () => {
     const panel = page.getByTestId('audit-panel');
     await expect.poll(() => panel.locator('[data-testid=audit-row]').count(), { timeout: 10_000 }).toBeGreaterThan(0);
     const wanted = ['login:auditor', 'logout:engineer-z1', 'login:engineer-z1', 'login_failed:tax'];
-    const rows = () => panel.locator('[data-testid=audit-row]').evaluateAll((list) =>
-      list.map((r) => `${r.getAttribute('data-action')}:${r.getAttribute('data-actor')}`));
+    const rows = () =>
+      panel.locator('[data-testid=audit-row]').evaluateAll((list) => list.map((r) => `${r.getAttribute('data-action')}:${r.getAttribute('data-actor')}`));
     // Other suites share this server: page back with "older" until this test's entries are all in.
     let seen = await rows();
     for (let more = 0; more < 10 && !wanted.every((w) => seen.includes(w)); more++) {
@@ -193,10 +208,15 @@ describe.runIf(chromiumAvailable)('access control in Chromium', () => {
 
     // Filtering by action asks the server again.
     await panel.getByTestId('audit-filter-action').selectOption('login_failed');
-    await expect.poll(async () => {
-      const actions = await panel.locator('[data-testid=audit-row]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-action')));
-      return actions.length > 0 && actions.every((a) => a === 'login_failed');
-    }, { timeout: 10_000 }).toBe(true);
+    await expect
+      .poll(
+        async () => {
+          const actions = await panel.locator('[data-testid=audit-row]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-action')));
+          return actions.length > 0 && actions.every((a) => a === 'login_failed');
+        },
+        { timeout: 10_000 },
+      )
+      .toBe(true);
     expect(problems).toEqual([]);
   });
 });

@@ -70,7 +70,12 @@ describe.runIf(chromiumAvailable)('the city map (/) in Chromium', () => {
     await settle(page);
     let before = await mapPixels(page);
     expect.soft(changedShare(full, before), 'parcels off').toBeGreaterThan(0.05);
-    const layers: [string, number][] = [['zones', 0.15], ['projects', 0.002], ['sensors', 0.0005], ['trucks', 0.0005]];
+    const layers: [string, number][] = [
+      ['zones', 0.15],
+      ['projects', 0.002],
+      ['sensors', 0.0005],
+      ['trucks', 0.0005],
+    ];
     for (const [layer, minimumShare] of layers) {
       const toggle = page.getByTestId(`layer-toggle-${layer}`);
       await toggle.uncheck();

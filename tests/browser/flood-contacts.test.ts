@@ -119,9 +119,19 @@ describe.runIf(chromiumAvailable)('who is notified of flood alerts (/flood), in 
     // A contact of this test's own, made through the API.
     const name = unique('quiet hours');
     const admin = await Client.signIn(base(), 'admin');
-    const made = await expectBody(admin.api.flood.contacts.$post({ json: {
-      name, position: 'ห้องวิทยุ (ทดสอบ)', channel: 'webhook', address: 'https://radio-room.example.org/contacts-test', quiet_from: '22:00', quiet_to: '06:00',
-    } }), 201);
+    const made = await expectBody(
+      admin.api.flood.contacts.$post({
+        json: {
+          name,
+          position: 'ห้องวิทยุ (ทดสอบ)',
+          channel: 'webhook',
+          address: 'https://radio-room.example.org/contacts-test',
+          quiet_from: '22:00',
+          quiet_to: '06:00',
+        },
+      }),
+      201,
+    );
     const id = made.id;
 
     const { panel, problems } = await openContacts(browser.open);
@@ -132,7 +142,16 @@ describe.runIf(chromiumAvailable)('who is notified of flood alerts (/flood), in 
     await edit.getByTestId('edit-quiet-from').fill('23:30');
     await edit.getByTestId('edit-quiet-to').fill('05:00');
     await edit.getByTestId('contact-save').click();
-    await expect.poll(() => row.getByTestId('contact-quiet').innerText().catch(() => ''), { timeout: 10_000 }).toContain('23:30–05:00');
+    await expect
+      .poll(
+        () =>
+          row
+            .getByTestId('contact-quiet')
+            .innerText()
+            .catch(() => ''),
+        { timeout: 10_000 },
+      )
+      .toContain('23:30–05:00');
     expect(await row.getByTestId('contact-active').innerText()).toBe('ใช้งาน');
     expect(problems).toEqual([]);
   });

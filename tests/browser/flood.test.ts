@@ -30,8 +30,13 @@ async function sensorColours(page: Page): Promise<number> {
 
 /** The built chunk files that hold deck.gl (named by vite.config.ts). */
 function deckChunks(): string[] {
-  const manifest = JSON.parse(readFileSync(new URL('../../dist/web/.vite/manifest.json', import.meta.url), 'utf8')) as Record<string, { file: string; name?: string }>;
-  return Object.values(manifest).filter((c) => c.name === 'deck').map((c) => `/${c.file}`);
+  const manifest = JSON.parse(readFileSync(new URL('../../dist/web/.vite/manifest.json', import.meta.url), 'utf8')) as Record<
+    string,
+    { file: string; name?: string }
+  >;
+  return Object.values(manifest)
+    .filter((c) => c.name === 'deck')
+    .map((c) => `/${c.file}`);
 }
 
 async function sensors(base: string) {
@@ -39,8 +44,7 @@ async function sensors(base: string) {
   return body.features.map((f) => ({ ...f.properties, lon: f.geometry.coordinates[0]!, lat: f.geometry.coordinates[1]! }));
 }
 
-const at = (page: Page, lon: number, lat: number) =>
-  page.evaluate(([x, y]) => window.__mueang!.project!(x!, y!), [lon, lat]);
+const at = (page: Page, lon: number, lat: number) => page.evaluate(([x, y]) => window.__mueang!.project!(x!, y!), [lon, lat]);
 
 describe.runIf(chromiumAvailable)('the flood desk (/flood) and the public flood page (/flood/public) in Chromium', () => {
   const browser = browserSuite();
@@ -82,7 +86,16 @@ describe.runIf(chromiumAvailable)('the flood desk (/flood) and the public flood 
       expect(await page.getByTestId(`threshold-${line}`).locator('line').count()).toBe(1);
     }
     // Its alert comes with it: the area at risk, counted.
-    await expect.poll(() => page.getByTestId('affected-population').innerText().catch(() => ''), { timeout: 10_000 }).toMatch(/\d/);
+    await expect
+      .poll(
+        () =>
+          page
+            .getByTestId('affected-population')
+            .innerText()
+            .catch(() => ''),
+        { timeout: 10_000 },
+      )
+      .toMatch(/\d/);
     await page.getByTestId('range-7d').click();
     await expect.poll(() => page.getByTestId('hydrograph').getAttribute('data-points'), { timeout: 10_000 }).not.toBe(null);
     expect(problems).toEqual([]);
@@ -126,7 +139,16 @@ describe.runIf(chromiumAvailable)('the flood desk (/flood) and the public flood 
     expect(alertId).toMatch(/^\d+$/);
     await page.goto(`${base()}/?view=flood&alert=${alertId}`, { waitUntil: 'load' });
     expect(new URL(page.url()).pathname).toBe('/flood');
-    await expect.poll(() => page.getByTestId('alert-detail').getAttribute('data-alert-id').catch(() => null), { timeout: 20_000 }).toBe(alertId);
+    await expect
+      .poll(
+        () =>
+          page
+            .getByTestId('alert-detail')
+            .getAttribute('data-alert-id')
+            .catch(() => null),
+        { timeout: 20_000 },
+      )
+      .toBe(alertId);
     expect(await page.getByTestId('flood-focus').getAttribute('data-sensor')).toBe(quiet.code);
     expect(problems).toEqual([]);
   }, 90_000);
@@ -150,8 +172,9 @@ describe.runIf(chromiumAvailable)('the flood desk (/flood) and the public flood 
     }
     // Nothing to press but the language and the map's own zoom buttons (a sheet's bar is there
     // only on a phone: hidden, it has no offsetParent).
-    const buttons = await page.locator('main button').evaluateAll((all) =>
-      all.filter((b) => !b.closest('.maplibregl-ctrl') && (b as HTMLElement).offsetParent !== null).length);
+    const buttons = await page
+      .locator('main button')
+      .evaluateAll((all) => all.filter((b) => !b.closest('.maplibregl-ctrl') && (b as HTMLElement).offsetParent !== null).length);
     expect(buttons).toBe(0);
 
     // What this page loaded: no deck.gl chunk, no session and nothing of the staff pages.

@@ -86,8 +86,7 @@ describe.runIf(chromiumAvailable)('plan evaluation (/plan) in Chromium', () => {
     await page.mouse.click(x, y + 40);
     const panel = page.getByTestId('exec-zone-panel');
     await expect.poll(() => panel.getAttribute('data-zone'), { timeout: 10_000 }).toBe('1');
-    const late = (await expectBody(publicApi().projects.$get({ query: { fy: '2561', zone: '1' } })))
-      .features.filter((f) => f.properties.late).length;
+    const late = (await expectBody(publicApi().projects.$get({ query: { fy: '2561', zone: '1' } }))).features.filter((f) => f.properties.late).length;
     expect(late).toBeGreaterThan(0);
     await expect.poll(() => panel.getByTestId('exec-late-projects').locator('li').count(), { timeout: 10_000 }).toBe(late);
     // The strategy bars are the zone's own, and say so.
@@ -133,7 +132,15 @@ describe.runIf(chromiumAvailable)('plan evaluation (/plan) in Chromium', () => {
     expect(await kpi.innerText()).toBe(before);
 
     await upload('good.csv', [good]);
-    await expect.poll(() => page.getByTestId('exec-import-done').innerText().catch(() => ''), { timeout: 10_000 })
+    await expect
+      .poll(
+        () =>
+          page
+            .getByTestId('exec-import-done')
+            .innerText()
+            .catch(() => ''),
+        { timeout: 10_000 },
+      )
       .toBe('นำเข้าแล้ว: สร้างใหม่ 1 ปรับปรุง 0');
     expect(await kpi.innerText()).toBe(before);
 
@@ -150,7 +157,16 @@ describe.runIf(chromiumAvailable)('plan evaluation (/plan) in Chromium', () => {
     await page.mouse.click(x, y);
     const panel = page.getByTestId('exec-zone-panel');
     await expect.poll(() => panel.getAttribute('data-zone'), { timeout: 10_000 }).toBe('2');
-    await expect.poll(() => panel.getByTestId('exec-zone-count').innerText().catch(() => ''), { timeout: 10_000 }).toBe(String(zone2.plan_count));
+    await expect
+      .poll(
+        () =>
+          panel
+            .getByTestId('exec-zone-count')
+            .innerText()
+            .catch(() => ''),
+        { timeout: 10_000 },
+      )
+      .toBe(String(zone2.plan_count));
 
     await page.getByTestId('sign-out').click();
     await page.getByTestId('sign-in').waitFor({ timeout: 10_000 });

@@ -61,5 +61,11 @@ export async function openSeededApp(target: EngineUnderTest, name: string, env: 
     copy.remove();
     throw error;
   });
-  return { ...app, close: async () => { await app.close(); copy.remove(); } };
+  return {
+    ...app,
+    close: async () => {
+      await app.close();
+      copy.remove();
+    },
+  };
 }

@@ -10,9 +10,18 @@ import { TEST_HOOKS, type MueangStatus } from './test-hooks.ts';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const WEB_BUILD = new URL('../../dist/web/index.html', import.meta.url);
 // Flags measured on these machines (shared/STACK.md): software WebGL2, no background traffic.
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--enable-unsafe-swiftshader',
-  '--remote-debugging-pipe'];
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--enable-unsafe-swiftshader',
+  '--remote-debugging-pipe',
+];
 
 /**
  * Whether the browser suites run: they need Debian's Chromium. Without it they are skipped with
@@ -114,7 +123,13 @@ export function browserSuite() {
  * Waits until `condition` holds of the page's status, checked on each of the app's readiness
  * events (test-hooks.js), not by polling; on timeout, says what the status was.
  */
-export async function waitForStatus(page: Page, what: string, condition: (status: MueangStatus) => boolean, timeoutMs = 60_000, problems: string[] = []): Promise<void> {
+export async function waitForStatus(
+  page: Page,
+  what: string,
+  condition: (status: MueangStatus) => boolean,
+  timeoutMs = 60_000,
+  problems: string[] = [],
+): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
@@ -130,7 +145,7 @@ export async function waitForStatus(page: Page, what: string, condition: (status
 }
 
 /** Waits for the current page's readiness signal (after a navigation too). */
-export function waitForReady(page: Page, problems: string[] = []): Promise<void> {
+function waitForReady(page: Page, problems: string[] = []): Promise<void> {
   return waitForStatus(page, 'the page to be ready', (status) => status.ready, 90_000, problems);
 }
 

@@ -45,7 +45,10 @@ export async function cloneDatabase(url: string, name: string, template: string)
 }
 
 /** A copy of one of the run's templates (tests/support/engines.ts), as a server's settings. */
-export interface DataCopy { env: { DATABASE_URL: string } | { DATA_DIR: string }; remove: () => void }
+export interface DataCopy {
+  env: { DATABASE_URL: string } | { DATA_DIR: string };
+  remove: () => void;
+}
 
 /**
  * A copy of the run's seeded demo data, or of its migrated but empty database, for a server or
@@ -70,9 +73,23 @@ export async function copyOf(
  * one opens in seconds, where an empty embedded database takes far longer to create and migrate.
  * `close` closes it and removes the copy.
  */
-export async function openCopy(target: Parameters<typeof copyOf>[0], template: 'seeded' | 'migrated', name: string): Promise<{ db: Db; close: () => Promise<void> }> {
+export async function openCopy(
+  target: Parameters<typeof copyOf>[0],
+  template: 'seeded' | 'migrated',
+  name: string,
+): Promise<{ db: Db; close: () => Promise<void> }> {
   const copy = await copyOf(target, template, name);
-  const db = await openDatabase('DATABASE_URL' in copy.env ? { url: copy.env.DATABASE_URL, dataDir: null } : { dataDir: join(copy.env.DATA_DIR, 'pglite') })
-    .catch((error: unknown) => { copy.remove(); throw error; });
-  return { db, close: async () => { await db.close(); copy.remove(); } };
+  const db = await openDatabase(
+    'DATABASE_URL' in copy.env ? { url: copy.env.DATABASE_URL, dataDir: null } : { dataDir: join(copy.env.DATA_DIR, 'pglite') },
+  ).catch((error: unknown) => {
+    copy.remove();
+    throw error;
+  });
+  return {
+    db,
+    close: async () => {
+      await db.close();
+      copy.remove();
+    },
+  };
 }

@@ -25,7 +25,9 @@ export interface EngineUnderTest {
 }
 
 declare module 'vitest' {
-  export interface ProvidedContext { engines: EngineUnderTest[] }
+  export interface ProvidedContext {
+    engines: EngineUnderTest[];
+  }
 }
 
 /** Applies every migration, as any server's start-up does. */
@@ -60,7 +62,13 @@ async function embedded(scratch: string): Promise<Started> {
   cpSync(migratedDir, seededDir, { recursive: true });
   await seeded({ dataDir: join(seededDir, 'pglite') });
   cpSync(seededDir, shared, { recursive: true });
-  return { engine: 'embedded', server: await startServer({ DATA_DIR: shared, MUEANG_MODE: 'demo' }), databaseUrl: null, seeded: seededDir, migrated: migratedDir };
+  return {
+    engine: 'embedded',
+    server: await startServer({ DATA_DIR: shared, MUEANG_MODE: 'demo' }),
+    databaseUrl: null,
+    seeded: seededDir,
+    migrated: migratedDir,
+  };
 }
 
 /** TEST_DATABASE_URL's cluster gets the migrated and seeded templates and the shared server's clone. */
@@ -70,7 +78,13 @@ async function postgis(testUrl: string): Promise<Started> {
   const seededUrl = await cloneDatabase(testUrl, 'mueang_seeded', migratedUrl);
   await seeded({ url: seededUrl, dataDir: null });
   const shared = await cloneDatabase(testUrl, 'mueang_shared', seededUrl);
-  return { engine: 'postgis', server: await startServer({ DATABASE_URL: shared, MUEANG_MODE: 'demo' }), databaseUrl: shared, seeded: seededUrl, migrated: migratedUrl };
+  return {
+    engine: 'postgis',
+    server: await startServer({ DATABASE_URL: shared, MUEANG_MODE: 'demo' }),
+    databaseUrl: shared,
+    seeded: seededUrl,
+    migrated: migratedUrl,
+  };
 }
 
 /**
@@ -84,7 +98,10 @@ export default async function setup(project: TestProject) {
   const engines = await Promise.all([embedded(scratch), ...(postgisUrl ? [postgis(postgisUrl)] : [])]);
   if (!postgisUrl) console.warn('TEST_DATABASE_URL is not set: the API suite runs on the embedded engine only');
   console.log(`seeded and started the shared servers in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  project.provide('engines', engines.map(({ server, ...engine }) => ({ ...engine, url: server.url })));
+  project.provide(
+    'engines',
+    engines.map(({ server, ...engine }) => ({ ...engine, url: server.url })),
+  );
   return async () => {
     await Promise.all(engines.map(({ server }) => server.stop()));
     rmSync(scratch, { recursive: true, force: true });

@@ -1,7 +1,12 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export interface Received { method: string; path: string; headers: IncomingHttpHeaders; body: string }
+export interface Received {
+  method: string;
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
 
 /**
  * A local HTTP endpoint standing in for a webhook receiver or the LINE API: it records every
@@ -12,7 +17,9 @@ export async function startReceiver(): Promise<{ url: string; received: Received
   const failures: number[] = [];
   const server = createServer((request, response) => {
     let body = '';
-    request.on('data', (chunk) => { body += chunk; });
+    request.on('data', (chunk) => {
+      body += chunk;
+    });
     request.on('end', () => {
       received.push({ method: request.method ?? '', path: request.url ?? '', headers: request.headers, body });
       response.writeHead(failures.shift() ?? 200, { 'content-type': 'application/json' }).end('{}');

@@ -6,7 +6,12 @@ import type { EngineUnderTest } from './engines.ts';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 
-export interface RunningServer { url: string; process: ChildProcess; log: () => string; stop: () => Promise<void> }
+export interface RunningServer {
+  url: string;
+  process: ChildProcess;
+  log: () => string;
+  stop: () => Promise<void>;
+}
 
 /**
  * Starts the real server (`server/main.ts`) as its own process on a free port and waits until
@@ -19,26 +24,37 @@ export async function startServer(env: Record<string, string>, timeoutMs = 180_0
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout.on('data', (chunk) => { output += chunk; });
-  child.stderr.on('data', (chunk) => { output += chunk; });
+  child.stdout.on('data', (chunk) => {
+    output += chunk;
+  });
+  child.stderr.on('data', (chunk) => {
+    output += chunk;
+  });
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start in ${timeoutMs} ms:\n${output}`)), timeoutMs);
     const check = () => {
       const match = /listening on (http:\/\/\S+?)\/?$/m.exec(output);
-      if (match?.[1]) { clearTimeout(timer); resolve(match[1]); }
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
     };
     child.stdout.on('data', check);
-    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited with ${code}:\n${output}`)); });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}:\n${output}`));
+    });
   });
   return {
     url,
     process: child,
     log: () => output,
-    stop: () => new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
   };
 }
 
@@ -53,5 +69,11 @@ export async function startSeededServer(target: EngineUnderTest, name: string, e
     copy.remove();
     throw error;
   });
-  return { ...server, stop: async () => { await server.stop(); copy.remove(); } };
+  return {
+    ...server,
+    stop: async () => {
+      await server.stop();
+      copy.remove();
+    },
+  };
 }

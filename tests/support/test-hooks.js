@@ -5,19 +5,21 @@
   window.__mueang = status;
   // Conditions a test waits on, checked again after every event: no polling.
   const waiting = new Set();
-  status.until = (condition) => new Promise((resolve) => {
-    if (condition(status)) return resolve();
-    waiting.add({ condition, resolve });
-  });
-  const on = (name, listener) => window.addEventListener(name, (event) => {
-    listener(event.detail);
-    for (const waiter of waiting) {
-      if (waiter.condition(status)) {
-        waiting.delete(waiter);
-        waiter.resolve();
+  status.until = (condition) =>
+    new Promise((resolve) => {
+      if (condition(status)) return resolve();
+      waiting.add({ condition, resolve });
+    });
+  const on = (name, listener) =>
+    window.addEventListener(name, (event) => {
+      listener(event.detail);
+      for (const waiter of waiting) {
+        if (waiter.condition(status)) {
+          waiting.delete(waiter);
+          waiter.resolve();
+        }
       }
-    }
-  });
+    });
   on('mueang:page', () => {
     status.ready = false;
     status.layers = empty();

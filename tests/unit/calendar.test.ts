@@ -5,8 +5,7 @@ const d = (iso: string) => {
   const [year, month, day] = iso.split('-').map(Number);
   return { year: year!, month: month!, day: day! };
 };
-const iso = (rounds: ReturnType<typeof nextRounds>) =>
-  rounds.map((r) => [r.round, isoDate(r.reportBy), isoDate(r.announceBy), isoDate(r.postUntil)]);
+const iso = (rounds: ReturnType<typeof nextRounds>) => rounds.map((r) => [r.round, isoDate(r.reportBy), isoDate(r.announceBy), isoDate(r.postUntil)]);
 
 describe('publication calendar', () => {
   it('adds days across months and years', () => {

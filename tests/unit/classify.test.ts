@@ -6,7 +6,12 @@ describe('choropleth classes', () => {
     const classes = quantileClasses([44.9, 41.17, 47.5, 43.02])!;
     expect(classes.colors).toHaveLength(4);
     const ranges = classRanges(classes);
-    expect(ranges).toEqual([[41.17, 41.17], [43.02, 43.02], [44.9, 44.9], [47.5, 47.5]]);
+    expect(ranges).toEqual([
+      [41.17, 41.17],
+      [43.02, 43.02],
+      [44.9, 44.9],
+      [47.5, 47.5],
+    ]);
     expect(ranges.map((r, i) => classLabel(r, i, (v) => v.toFixed(2)))).toEqual(['41.17%', '43.02%', '44.90%', '47.50%']);
     expect([41.17, 43.02, 44.9, 47.5].map((v) => classOf(classes, v))).toEqual([0, 1, 2, 3]);
   });

@@ -1,8 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
   formatAgo,
-  fiscalYearOf, fiscalYearRange, formatDate, formatDateTime, formatFiscalYear, formatHeading, formatLandArea,
-  toBuddhistYear, toRaiNganWa,
+  fiscalYearOf,
+  fiscalYearRange,
+  formatDate,
+  formatDateTime,
+  formatFiscalYear,
+  formatHeading,
+  formatLandArea,
+  toBuddhistYear,
+  toRaiNganWa,
 } from '../../web/i18n/format.ts';
 
 describe('Buddhist era and the Thai fiscal year', () => {

@@ -5,23 +5,44 @@ import { addressProblem, destinationProblem, postChecked } from '../../server/fl
 
 describe('the outbound address classifier', () => {
   it.each([
-    ['127.0.0.1', /loopback/], ['127.255.0.9', /loopback/], ['::1', /loopback/],
-    ['10.0.0.1', /private/], ['172.16.5.4', /private/], ['172.31.255.255', /private/], ['192.168.1.1', /private/],
-    ['fc00::1', /private/], ['fd12:3456::1', /private/],
-    ['169.254.169.254', /metadata/], ['fd00:ec2::254', /metadata/], ['169.254.10.1', /link-local/], ['fe80::1', /link-local/],
-    ['100.64.0.1', /CGNAT/], ['100.127.255.254', /CGNAT/], ['0.0.0.0', /unspecified/], ['0.1.2.3', /unspecified/], ['::', /unspecified/],
-    ['224.0.0.251', /multicast/], ['ff02::1', /multicast/], ['255.255.255.255', /reserved/],
+    ['127.0.0.1', /loopback/],
+    ['127.255.0.9', /loopback/],
+    ['::1', /loopback/],
+    ['10.0.0.1', /private/],
+    ['172.16.5.4', /private/],
+    ['172.31.255.255', /private/],
+    ['192.168.1.1', /private/],
+    ['fc00::1', /private/],
+    ['fd12:3456::1', /private/],
+    ['169.254.169.254', /metadata/],
+    ['fd00:ec2::254', /metadata/],
+    ['169.254.10.1', /link-local/],
+    ['fe80::1', /link-local/],
+    ['100.64.0.1', /CGNAT/],
+    ['100.127.255.254', /CGNAT/],
+    ['0.0.0.0', /unspecified/],
+    ['0.1.2.3', /unspecified/],
+    ['::', /unspecified/],
+    ['224.0.0.251', /multicast/],
+    ['ff02::1', /multicast/],
+    ['255.255.255.255', /reserved/],
     // IPv4 inside IPv6: mapped (dotted or hex), NAT64, IPv4-compatible.
-    ['::ffff:127.0.0.1', /loopback/], ['::ffff:7f00:1', /loopback/], ['::ffff:169.254.169.254', /metadata/],
-    ['::ffff:a00:1', /private/], ['64:ff9b::a9fe:a9fe', /metadata/], ['::127.0.0.1', /IPv4-compatible/],
+    ['::ffff:127.0.0.1', /loopback/],
+    ['::ffff:7f00:1', /loopback/],
+    ['::ffff:169.254.169.254', /metadata/],
+    ['::ffff:a00:1', /private/],
+    ['64:ff9b::a9fe:a9fe', /metadata/],
+    ['::127.0.0.1', /IPv4-compatible/],
   ])('refuses %s', (address, reason) => {
     expect(addressProblem(address)).toMatch(reason);
   });
 
   it.each(['8.8.8.8', '1.1.1.1', '203.150.1.1', '172.32.0.1', '100.128.0.1', '169.255.0.1', '2001:4860:4860::8888', '::ffff:8.8.8.8'])(
-    'lets %s through', (address) => {
+    'lets %s through',
+    (address) => {
       expect(addressProblem(address)).toBeNull();
-    });
+    },
+  );
 
   it('checks a URL before any DNS: scheme, credentials, literal addresses, the allow-list', () => {
     expect(destinationProblem('ftp://example.org/x', [])).toMatch(/not http/);
@@ -53,10 +74,13 @@ describe('posting to a checked destination', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     port = (server.address() as AddressInfo).port;
   });
-  afterAll(() => new Promise<void>((resolve) => {
-    server.closeAllConnections();
-    server.close(() => resolve());
-  }));
+  afterAll(
+    () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  );
 
   it('refuses a name that resolves to loopback, without connecting', async () => {
     const result = await postChecked(`http://localhost:${port}/named`, {}, '{}', 2000, []);

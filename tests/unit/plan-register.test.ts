@@ -16,13 +16,19 @@ describe('the generated FY2561 register', () => {
       const mine = register.filter((p) => p.strategy === strategy);
       const reached = (stage: (typeof STAGES)[number]) => mine.filter((p) => STAGES.indexOf(p.stage) >= STAGES.indexOf(stage));
       const sum = (amounts: (string | null)[]) => fromSatang(amounts.reduce((t, a) => t + (a ? toSatang(a) : 0n), 0n));
-      expect({
-        plan: [mine.length, sum(mine.map((p) => p.budget))],
-        approved: [reached('approved').length, sum(mine.map((p) => p.approved))],
-        contracted: [reached('contracted').length, sum(mine.map((p) => p.contract))],
-        disbursed: [reached('disbursed').length, sum(mine.map((p) => p.disbursed))],
-      }, strategy).toEqual({
-        plan: [row[0], row[1]], approved: [row[2], row[3]], contracted: [row[4], row[5]], disbursed: [row[6], row[7]],
+      expect(
+        {
+          plan: [mine.length, sum(mine.map((p) => p.budget))],
+          approved: [reached('approved').length, sum(mine.map((p) => p.approved))],
+          contracted: [reached('contracted').length, sum(mine.map((p) => p.contract))],
+          disbursed: [reached('disbursed').length, sum(mine.map((p) => p.disbursed))],
+        },
+        strategy,
+      ).toEqual({
+        plan: [row[0], row[1]],
+        approved: [row[2], row[3]],
+        contracted: [row[4], row[5]],
+        disbursed: [row[6], row[7]],
       });
     }
     expect(register).toHaveLength(519);

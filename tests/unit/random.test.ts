@@ -31,7 +31,9 @@ describe('satang', () => {
 
 describe('seededRandom', () => {
   it('repeats itself for the same seed and differs for another', () => {
-    const a = seededRandom(7), b = seededRandom(7), c = seededRandom(8);
+    const a = seededRandom(7),
+      b = seededRandom(7),
+      c = seededRandom(8);
     const take = (r: () => number) => Array.from({ length: 5 }, r);
     const first = take(a);
     expect(take(b)).toEqual(first);

@@ -4,13 +4,19 @@ import { eventOf, openEventStream, openEventStreamIfAny } from '../../scripts/li
 /** A stream whose chunks the test writes, served by a stubbed `fetch` (no server). */
 function serve(status = 200) {
   let push!: ReadableStreamDefaultController<Uint8Array>;
-  const body = new ReadableStream<Uint8Array>({ start: (controller) => { push = controller; } });
+  const body = new ReadableStream<Uint8Array>({
+    start: (controller) => {
+      push = controller;
+    },
+  });
   vi.stubGlobal('fetch', async () => new Response(status === 200 ? body : 'no', { status }));
   const encoder = new TextEncoder();
   return { write: (text: string) => push.enqueue(encoder.encode(text)), end: () => push.close() };
 }
 
-afterEach(() => { vi.unstubAllGlobals(); });
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
 
 describe('the live stream reader', () => {
   it('reads events with CRLF or CR line ends, also split between chunks, and skips comments', async () => {

@@ -8,9 +8,11 @@ describe('bbox parameter', () => {
     expect(bbox.parse(' -1 , -2 , 3 , 4 ')).toEqual([-1, -2, 3, 4]);
   });
   it.each(['1,2,3', '1,2,3,4,5', 'a,b,c,d', '1,,3,4', '-181,0,1,1', '0,-91,1,1', '2,0,1,1', '0,2,1,1', '1,1,1,1', 'NaN,0,1,1', 'Infinity,0,1,1'])(
-    'refuses %s', (text) => {
+    'refuses %s',
+    (text) => {
       expect(bbox.safeParse(text).success).toBe(false);
-    });
+    },
+  );
 });
 
 describe('integer parameter', () => {

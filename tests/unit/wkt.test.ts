@@ -1,18 +1,93 @@
 import { describe, expect, it } from 'vitest';
 import { parseWkt } from '../../server/plan/wkt.ts';
 
-describe('the import\'s WKT reader', () => {
+describe("the import's WKT reader", () => {
   it.each([
     ['POINT(102.83 16.43)', { type: 'Point', coordinates: [102.83, 16.43] }],
     ['point ( 102.83  16.43 )', { type: 'Point', coordinates: [102.83, 16.43] }],
     ['SRID=4326;POINT(102.83 16.43)', { type: 'Point', coordinates: [102.83, 16.43] }],
-    ['LINESTRING(102.8 16.4, 102.81 16.41)', { type: 'LineString', coordinates: [[102.8, 16.4], [102.81, 16.41]] }],
-    ['POLYGON((0 0,1 0,1 1,0 0),(0.1 0.1,0.2 0.1,0.2 0.2,0.1 0.1))',
-      { type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1], [0, 0]], [[0.1, 0.1], [0.2, 0.1], [0.2, 0.2], [0.1, 0.1]]] }],
-    ['MULTIPOINT(1 2, 3 4)', { type: 'MultiPoint', coordinates: [[1, 2], [3, 4]] }],
-    ['MULTIPOINT((1 2), (3 4))', { type: 'MultiPoint', coordinates: [[1, 2], [3, 4]] }],
-    ['MULTILINESTRING((1 2, 3 4),(5 6, 7 8))', { type: 'MultiLineString', coordinates: [[[1, 2], [3, 4]], [[5, 6], [7, 8]]] }],
-    ['MULTIPOLYGON(((0 0,1 0,1 1,0 0)))', { type: 'MultiPolygon', coordinates: [[[[0, 0], [1, 0], [1, 1], [0, 0]]]] }],
+    [
+      'LINESTRING(102.8 16.4, 102.81 16.41)',
+      {
+        type: 'LineString',
+        coordinates: [
+          [102.8, 16.4],
+          [102.81, 16.41],
+        ],
+      },
+    ],
+    [
+      'POLYGON((0 0,1 0,1 1,0 0),(0.1 0.1,0.2 0.1,0.2 0.2,0.1 0.1))',
+      {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [0, 0],
+            [1, 0],
+            [1, 1],
+            [0, 0],
+          ],
+          [
+            [0.1, 0.1],
+            [0.2, 0.1],
+            [0.2, 0.2],
+            [0.1, 0.1],
+          ],
+        ],
+      },
+    ],
+    [
+      'MULTIPOINT(1 2, 3 4)',
+      {
+        type: 'MultiPoint',
+        coordinates: [
+          [1, 2],
+          [3, 4],
+        ],
+      },
+    ],
+    [
+      'MULTIPOINT((1 2), (3 4))',
+      {
+        type: 'MultiPoint',
+        coordinates: [
+          [1, 2],
+          [3, 4],
+        ],
+      },
+    ],
+    [
+      'MULTILINESTRING((1 2, 3 4),(5 6, 7 8))',
+      {
+        type: 'MultiLineString',
+        coordinates: [
+          [
+            [1, 2],
+            [3, 4],
+          ],
+          [
+            [5, 6],
+            [7, 8],
+          ],
+        ],
+      },
+    ],
+    [
+      'MULTIPOLYGON(((0 0,1 0,1 1,0 0)))',
+      {
+        type: 'MultiPolygon',
+        coordinates: [
+          [
+            [
+              [0, 0],
+              [1, 0],
+              [1, 1],
+              [0, 0],
+            ],
+          ],
+        ],
+      },
+    ],
     ['POINT(-1.5e2 +.5)', { type: 'Point', coordinates: [-150, 0.5] }],
   ])('reads %s', (text, geometry) => {
     expect(parseWkt(text)).toEqual({ geometry });

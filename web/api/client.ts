@@ -117,8 +117,7 @@ export type LandUse = ParcelProps['land_use'];
 export type SensorLevel = NonNullable<SensorProps['level']> | 'offline';
 
 /** A silent sensor's last band is history, not the present: offline wins over any level. */
-export const sensorLevel = (sensor: Pick<SensorProps, 'level' | 'offline'>): SensorLevel =>
-  sensor.offline ? 'offline' : sensor.level ?? 'offline';
+export const sensorLevel = (sensor: Pick<SensorProps, 'level' | 'offline'>): SensorLevel => (sensor.offline ? 'offline' : (sensor.level ?? 'offline'));
 
 /** The legend's order: the server's bands, then a sensor that has fallen silent. */
 export const SENSOR_LEVELS = [...BANDS, 'offline'] as const satisfies readonly SensorLevel[];
@@ -246,17 +245,15 @@ export const api = {
   boundary: () => reference('/api/boundary', () => client.boundary.$get()),
   basemap: () => reference('/api/basemap', () => client.basemap.$get()),
   zones: () => reference('/api/zones', () => client.zones.$get()),
-  communities: (zone?: number) =>
-    reference(`/api/communities?zone=${zone ?? ''}`, () =>
-      client.communities.$get({ query: { zone: str(zone) } }),
-    ),
+  communities: (zone?: number) => reference(`/api/communities?zone=${zone ?? ''}`, () => client.communities.$get({ query: { zone: str(zone) } })),
   plan: () => reference('/api/plan', () => client.plan.$get({ query: {} })),
   /** Forgets the plan outline, so the next `plan()` reads it again (an import may add fiscal years). */
   forgetPlan: () => {
     referenceCache.delete('/api/plan');
   },
   projects: (q: ProjectQuery = {}, signal?: AbortSignal) =>
-    readJson(client.projects.$get(
+    readJson(
+      client.projects.$get(
         {
           query: {
             fy: str(q.fy),
@@ -270,8 +267,7 @@ export const api = {
       ),
     ),
   evaluation: (q: { plan?: string; fy?: number; by: EvaluationGrouping; zone?: number }, signal?: AbortSignal) =>
-    readJson(client.evaluation.$get({ query: { plan: q.plan, fy: str(q.fy), by: q.by, zone: str(q.zone) } }, { init: { signal } }),
-    ),
+    readJson(client.evaluation.$get({ query: { plan: q.plan, fy: str(q.fy), by: q.by, zone: str(q.zone) } }, { init: { signal } })),
   /** Links, not fetches: the browser downloads the CSV and opens the printable Form 2 itself. */
   evaluationCsvUrl: (q: { plan?: string; fy?: number; by: EvaluationGrouping; zone?: number }) => {
     return `/api${client.evaluation['export.csv'].$path({ query: { plan: q.plan, fy: str(q.fy), by: q.by, zone: str(q.zone) } })}`;
@@ -280,25 +276,20 @@ export const api = {
     return `/api${client.evaluation.form2.$path({ query: { plan: q.plan, fy: str(q.fy) } })}`;
   },
   evaluationChecks: (q: { plan?: string; fy?: number } = {}, signal?: AbortSignal) =>
-    readJson(client.evaluation.checks.$get({ query: { plan: q.plan, fy: str(q.fy) } }, { init: { signal } }),
-    ),
+    readJson(client.evaluation.checks.$get({ query: { plan: q.plan, fy: str(q.fy) } }, { init: { signal } })),
   trucks: (signal?: AbortSignal) => readJson(client.trucks.$get(undefined, { init: { signal } })),
   sensors: (signal?: AbortSignal) => readJson(client.sensors.$get(undefined, { init: { signal } })),
 
   /** Parcels in a box, with the attributes the viewer may see; one page. */
   parcels: (bbox: readonly [number, number, number, number], signal?: AbortSignal) =>
-    readJson(client.parcels.$get({ query: { bbox: bbox.join(','), limit: '200' } }, { init: { signal } }),
-    ),
-  project: (id: number, signal?: AbortSignal) =>
-    readJson(client.projects[':id'].$get({ param: { id: String(id) } }, { init: { signal } })),
-  updateProject: (id: number, change: ProjectChange) =>
-    readJson(client.projects[':id'].$patch({ param: { id: String(id) }, json: change }),
-    ),
+    readJson(client.parcels.$get({ query: { bbox: bbox.join(','), limit: '200' } }, { init: { signal } })),
+  project: (id: number, signal?: AbortSignal) => readJson(client.projects[':id'].$get({ param: { id: String(id) } }, { init: { signal } })),
+  updateProject: (id: number, change: ProjectChange) => readJson(client.projects[':id'].$patch({ param: { id: String(id) }, json: change })),
   /** All or nothing: a refused file throws an ApiError with every problem in `problems`. */
-  importProjects: (body: { format: ImportFormat; content: string; filename?: string }) =>
-    readJson(client.projects.import.$post({ json: body })),
+  importProjects: (body: { format: ImportFormat; content: string; filename?: string }) => readJson(client.projects.import.$post({ json: body })),
   audit: (q: AuditQuery = {}, signal?: AbortSignal) =>
-    readJson(client.audit.$get(
+    readJson(
+      client.audit.$get(
         {
           query: {
             actor: str(q.actor),
@@ -315,40 +306,26 @@ export const api = {
       ),
     ),
 
-  alerts: (state: 'wall' | 'active' | 'all' = 'wall', signal?: AbortSignal) =>
-    readJson(client.alerts.$get({ query: { state } }, { init: { signal } })),
-  alert: (id: number, signal?: AbortSignal) =>
-    readJson(client.alerts[':id'].$get({ param: { id: String(id) } }, { init: { signal } })),
+  alerts: (state: 'wall' | 'active' | 'all' = 'wall', signal?: AbortSignal) => readJson(client.alerts.$get({ query: { state } }, { init: { signal } })),
+  alert: (id: number, signal?: AbortSignal) => readJson(client.alerts[':id'].$get({ param: { id: String(id) } }, { init: { signal } })),
   /** Who and what lies where the alert's water would go: the catchment if drawn, else a circle. */
   affected: (id: number, signal?: AbortSignal) =>
-    readJson(client.alerts[':id'].affected.$get({ param: { id: String(id) }, query: { basis: 'auto' } }, { init: { signal } }),
-    ),
+    readJson(client.alerts[':id'].affected.$get({ param: { id: String(id) }, query: { basis: 'auto' } }, { init: { signal } })),
   readings: (code: string, range: HydrographRange, signal?: AbortSignal) =>
-    readJson(client.sensors[':code'].readings.$get({ param: { code }, query: { range } }, { init: { signal } }),
-    ),
-  acknowledgeAlert: (id: number, note?: string) =>
-    readJson(client.alerts[':id'].acknowledge.$post({ param: { id: String(id) }, json: { note } })),
-  resolveAlert: (id: number, note?: string) =>
-    readJson(client.alerts[':id'].resolve.$post({ param: { id: String(id) }, json: { note } })),
-  closeAlert: (id: number, note?: string) =>
-    readJson(client.alerts[':id'].close.$post({ param: { id: String(id) }, json: { note } })),
-  noteAlert: (id: number, note: string) =>
-    readJson(client.alerts[':id'].notes.$post({ param: { id: String(id) }, json: { note } })),
+    readJson(client.sensors[':code'].readings.$get({ param: { code }, query: { range } }, { init: { signal } })),
+  acknowledgeAlert: (id: number, note?: string) => readJson(client.alerts[':id'].acknowledge.$post({ param: { id: String(id) }, json: { note } })),
+  resolveAlert: (id: number, note?: string) => readJson(client.alerts[':id'].resolve.$post({ param: { id: String(id) }, json: { note } })),
+  closeAlert: (id: number, note?: string) => readJson(client.alerts[':id'].close.$post({ param: { id: String(id) }, json: { note } })),
+  noteAlert: (id: number, note: string) => readJson(client.alerts[':id'].notes.$post({ param: { id: String(id) }, json: { note } })),
   /** `assignee` is a username; null takes the alert off whoever had it. */
-  assignAlert: (id: number, assignee: string | null) =>
-    readJson(client.alerts[':id'].assign.$post({ param: { id: String(id) }, json: { assignee } })),
+  assignAlert: (id: number, assignee: string | null) => readJson(client.alerts[':id'].assign.$post({ param: { id: String(id) }, json: { assignee } })),
 
-  floodContacts: (signal?: AbortSignal) =>
-    readJson(client.flood.contacts.$get(undefined, { init: { signal } })),
-  createFloodContact: (contact: NewFloodContact) =>
-    readJson(client.flood.contacts.$post({ json: contact })),
-  updateFloodContact: (id: number, change: FloodContactChange) =>
-    readJson(client.flood.contacts[':id'].$patch({ param: { id: String(id) }, json: change }),
-    ),
+  floodContacts: (signal?: AbortSignal) => readJson(client.flood.contacts.$get(undefined, { init: { signal } })),
+  createFloodContact: (contact: NewFloodContact) => readJson(client.flood.contacts.$post({ json: contact })),
+  updateFloodContact: (id: number, change: FloodContactChange) => readJson(client.flood.contacts[':id'].$patch({ param: { id: String(id) }, json: change })),
   /** Replaces one chain (`city`: the default every zone without its own uses); answers every chain. */
   saveEscalationChain: (zone: 'city' | number, steps: ChainStepInput[]) =>
-    readJson(client.flood.chains[':zone'].$put({ param: { zone: String(zone) }, json: { steps } }),
-    ),
+    readJson(client.flood.chains[':zone'].$put({ param: { zone: String(zone) }, json: { steps } })),
 
   me: async () => remember(await readJson(client.auth.me.$get())),
   /**
@@ -360,8 +337,7 @@ export const api = {
     const me = await readJson(client.auth.me.$get());
     adoptedToken = me.csrf_token;
   },
-  login: async (username: string, password: string) =>
-    remember(await readJson(client.auth.login.$post({ json: { username, password } }))),
+  login: async (username: string, password: string) => remember(await readJson(client.auth.login.$post({ json: { username, password } }))),
   logout: async () => remember(await readJson(client.auth.logout.$post())),
 };
 

@@ -32,11 +32,7 @@ export interface ResourceOptions {
  * instead of overwriting a newer one. The viewer generation is part of the key unless
  * `perViewer: false`.
  */
-export function useResource<T>(
-  key: string,
-  load: (signal: AbortSignal) => Promise<T>,
-  options: ResourceOptions = {},
-): Resource<T> {
+export function useResource<T>(key: string, load: (signal: AbortSignal) => Promise<T>, options: ResourceOptions = {}): Resource<T> {
   const { refreshMs, perViewer = true } = options;
   const generation = useViewerGeneration();
   const fullKey = perViewer ? `${key}@${generation}` : key;

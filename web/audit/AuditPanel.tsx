@@ -52,9 +52,7 @@ function changedKeys(before: unknown, after: unknown): { key: string; from: unkn
   const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
   if (!isObject(before) || !isObject(after)) return [];
   const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
-  return keys
-    .filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]))
-    .map((key) => ({ key, from: before[key], to: after[key] }));
+  return keys.filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key])).map((key) => ({ key, from: before[key], to: after[key] }));
 }
 
 interface Filter {
@@ -69,8 +67,18 @@ interface Filter {
  * Read-only, like the trail itself.
  */
 /** A filter over a fixed set of values, with "all" first. */
-function FilterChoice({ testId, label: text, value, choices, onChange }: {
-  testId: string; label: string; value: string; choices: Record<string, MessageKey>; onChange: (value: string) => void;
+function FilterChoice({
+  testId,
+  label: text,
+  value,
+  choices,
+  onChange,
+}: {
+  testId: string;
+  label: string;
+  value: string;
+  choices: Record<string, MessageKey>;
+  onChange: (value: string) => void;
 }) {
   const { t } = useLanguage();
   return (

@@ -21,9 +21,7 @@ function signInErrorMessage(error: unknown, t: T, lang: Lang): string {
       return time === '—' ? t('auth.error.lockedNoTime') : fill(t('auth.error.locked'), { until: time });
     }
     case 429:
-      return error.retryAfter
-        ? fill(t('auth.error.tooMany'), { minutes: Math.max(1, Math.ceil(error.retryAfter / 60)) })
-        : t('auth.error.tooManyNoTime');
+      return error.retryAfter ? fill(t('auth.error.tooMany'), { minutes: Math.max(1, Math.ceil(error.retryAfter / 60)) }) : t('auth.error.tooManyNoTime');
     case 400:
       return fill(t('auth.error.invalid'), { detail: error.detail });
     default:
@@ -84,13 +82,7 @@ export function SignInDialog({ onClose }: { onClose: () => void }) {
 
   const errorId = `${ids}-error`;
   return (
-    <dialog
-      ref={dialogRef}
-      className="sign-in-dialog"
-      data-testid="sign-in-dialog"
-      aria-labelledby={`${ids}-title`}
-      onClose={onClose}
-    >
+    <dialog ref={dialogRef} className="sign-in-dialog" data-testid="sign-in-dialog" aria-labelledby={`${ids}-title`} onClose={onClose}>
       <form onSubmit={submit} noValidate={false}>
         <h2 id={`${ids}-title`}>{t('auth.signInTitle')}</h2>
         <p className="dialog-hint">{t('auth.signInHint')}</p>

@@ -25,9 +25,7 @@ export function UserMenu({ auditOpen, onToggleAudit }: UserMenuProps) {
         <button type="button" className="header-button" data-testid="sign-in" onClick={() => setDialog(++openings.current)}>
           {t('auth.signIn')}
         </button>
-        {dialog !== null && (
-          <SignInDialog key={dialog} onClose={() => setDialog((current) => (current === dialog ? null : current))} />
-        )}
+        {dialog !== null && <SignInDialog key={dialog} onClose={() => setDialog((current) => (current === dialog ? null : current))} />}
       </>
     );
   }
@@ -37,18 +35,14 @@ export function UserMenu({ auditOpen, onToggleAudit }: UserMenuProps) {
   return (
     <>
       {permissions.audit.read && (
-        <button
-          type="button"
-          className="header-button"
-          data-testid="audit-toggle"
-          aria-pressed={auditOpen}
-          onClick={onToggleAudit}
-        >
+        <button type="button" className="header-button" data-testid="audit-toggle" aria-pressed={auditOpen} onClick={onToggleAudit}>
           {t('audit.open')}
         </button>
       )}
       <div className="user-badge" data-testid="user-badge" data-role={user.role} title={`${t('auth.signedInAs')} ${user.username}`}>
-        <span className="user-name" data-testid="user-name">{user.display_name}</span>
+        <span className="user-name" data-testid="user-name">
+          {user.display_name}
+        </span>
         <span className="user-role" data-testid="user-role">
           {role}
           {scope && <span className="user-scope"> · {scope}</span>}

@@ -34,7 +34,14 @@ export function canEditProject(permissions: Permissions, zoneId: number | null):
 
 /** The fields the project form knows how to edit, in form order. */
 const FORM_FIELDS = [
-  'name_th', 'name_en', 'stage', 'budget', 'approved_amount', 'contract_amount', 'disbursed_amount', 'as_of',
+  'name_th',
+  'name_en',
+  'stage',
+  'budget',
+  'approved_amount',
+  'contract_amount',
+  'disbursed_amount',
+  'as_of',
 ] as const satisfies readonly ProjectField[];
 export type FormField = (typeof FORM_FIELDS)[number];
 

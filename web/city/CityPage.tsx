@@ -65,33 +65,15 @@ export function CityPage() {
         <DeckOverlay onSelect={setSelection}>
           <ZonesLayer visible={visibility.zones} />
           <CommunitiesLayer visible={visibility.communities} />
-          <ParcelsLayer
-            visible={visibility.parcels}
-            detail={parcelDetailForZoom(zoom)}
-            selectedId={selectedParcelId}
-            extent={cityExtent}
-          />
+          <ParcelsLayer visible={visibility.parcels} detail={parcelDetailForZoom(zoom)} selectedId={selectedParcelId} extent={cityExtent} />
           <ProjectsLayer visible={visibility.projects} filter={projectFilter} version={projectsVersion} />
           <SensorsLayer visible={visibility.sensors} />
           <TrucksLayer visible={visibility.trucks} />
           <SelectionLayer selection={selection} />
         </DeckOverlay>
       </MapView>
-      <LayerSwitcher
-        visibility={visibility}
-        onToggle={toggleLayer}
-        zoom={zoom}
-        projectFilter={projectFilter}
-        onProjectFilter={setProjectFilter}
-      />
-      {selection && (
-        <DetailsPanel
-          key={selectionKey(selection)}
-          selection={selection}
-          onClose={() => setSelection(null)}
-          onProjectSaved={onProjectSaved}
-        />
-      )}
+      <LayerSwitcher visibility={visibility} onToggle={toggleLayer} zoom={zoom} projectFilter={projectFilter} onProjectFilter={setProjectFilter} />
+      {selection && <DetailsPanel key={selectionKey(selection)} selection={selection} onClose={() => setSelection(null)} onProjectSaved={onProjectSaved} />}
     </StaffShell>
   );
 }

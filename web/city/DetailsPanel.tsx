@@ -52,13 +52,7 @@ export function DetailsPanel({ selection, onClose, onProjectSaved }: DetailsPane
   const editable = selection.kind === 'project' && canEditProject(permissions, selection.feature.properties.zone_id);
 
   return (
-    <Panel
-      className="details-panel"
-      testId="details-panel"
-      data-kind={selection.kind}
-      style={{ borderTopColor: d.accent }}
-      aria-label={t('details.title')}
-    >
+    <Panel className="details-panel" testId="details-panel" data-kind={selection.kind} style={{ borderTopColor: d.accent }} aria-label={t('details.title')}>
       <header>
         <div>
           <p className="details-kind">{t(d.kind)}</p>

@@ -1,24 +1,12 @@
 import { Panel } from '../map/Shell.tsx';
 import { useSyncExternalStore, type ReactNode } from 'react';
-import {
-  LAND_USES,
-  SENSOR_LEVELS,
-  STAGES,
-  TRUCK_STATUSES,
-  type ProjectQuery,
-} from '../api/client.ts';
+import { LAND_USES, SENSOR_LEVELS, STAGES, TRUCK_STATUSES, type ProjectQuery } from '../api/client.ts';
 import { useLanguage } from '../i18n/LanguageProvider.tsx';
 import { formatNumber } from '../i18n/format.ts';
 import type { MessageKey } from '../i18n/strings.ts';
 import { PARCELS_VISIBLE_FROM_ZOOM } from '../parcels/ParcelsLayer.tsx';
 import { THEMATIC_LAYERS, type ThematicLayer, type Visibility } from './layers.ts';
-import {
-  LAND_USE_COLORS,
-  SENSOR_LEVEL_COLORS,
-  STAGE_COLORS,
-  TRUCK_STATUS_COLORS,
-  ZONE_COLORS,
-} from '../map/palette.ts';
+import { LAND_USE_COLORS, SENSOR_LEVEL_COLORS, STAGE_COLORS, TRUCK_STATUS_COLORS, ZONE_COLORS } from '../map/palette.ts';
 import { getCounts, subscribeCounts } from '../map/readiness.ts';
 import { Legend } from '../map/Legend.tsx';
 import { ProjectFilter } from '../plan/ProjectFilter.tsx';
@@ -53,11 +41,7 @@ export function LayerSwitcher({ visibility, onToggle, zoom, projectFilter, onPro
         return (
           <>
             <ProjectFilter value={projectFilter} onChange={onProjectFilter} />
-            <Legend
-              testId="legend-projects"
-              shape="dot"
-              items={STAGES.map((s) => ({ key: s, color: STAGE_COLORS[s], label: t(`stage.${s}`) }))}
-            />
+            <Legend testId="legend-projects" shape="dot" items={STAGES.map((s) => ({ key: s, color: STAGE_COLORS[s], label: t(`stage.${s}`) }))} />
           </>
         );
       case 'sensors':
@@ -80,11 +64,7 @@ export function LayerSwitcher({ visibility, onToggle, zoom, projectFilter, onPro
         return zoom < PARCELS_VISIBLE_FROM_ZOOM ? (
           <p className="hint">{t('layers.parcelsZoomHint')}</p>
         ) : (
-          <Legend
-            testId="legend-parcels"
-            shape="square"
-            items={LAND_USES.map((u) => ({ key: u, color: LAND_USE_COLORS[u], label: t(`landUse.${u}`) }))}
-          />
+          <Legend testId="legend-parcels" shape="square" items={LAND_USES.map((u) => ({ key: u, color: LAND_USE_COLORS[u], label: t(`landUse.${u}`) }))} />
         );
       default:
         return null;
@@ -115,12 +95,7 @@ export function LayerSwitcher({ visibility, onToggle, zoom, projectFilter, onPro
         {DISPLAY_ORDER.map((layer) => (
           <li key={layer} className={visibility[layer] ? 'on' : 'off'}>
             <label className="layer-row">
-              <input
-                type="checkbox"
-                data-testid={`layer-toggle-${layer}`}
-                checked={visibility[layer]}
-                onChange={(e) => onToggle(layer, e.target.checked)}
-              />
+              <input type="checkbox" data-testid={`layer-toggle-${layer}`} checked={visibility[layer]} onChange={(e) => onToggle(layer, e.target.checked)} />
               <span className={`layer-swatch layer-swatch-${layer}`} style={{ background: swatchFor(layer) }} />
               <span className="layer-name">{t(LABELS[layer])}</span>
               <span className="layer-count" data-testid={`layer-count-${layer}`}>

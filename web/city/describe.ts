@@ -13,13 +13,7 @@ import {
   formatPercent,
 } from '../i18n/format.ts';
 import { localName, type Lang, type MessageKey } from '../i18n/strings.ts';
-import {
-  LAND_USE_COLORS,
-  SENSOR_LEVEL_COLORS,
-  STAGE_COLORS,
-  TRUCK_STATUS_COLORS,
-  zoneColor,
-} from '../map/palette.ts';
+import { LAND_USE_COLORS, SENSOR_LEVEL_COLORS, STAGE_COLORS, TRUCK_STATUS_COLORS, zoneColor } from '../map/palette.ts';
 import type { Selection } from '../map/selection.ts';
 import { parcelPersonalRows } from '../parcels/describe.ts';
 

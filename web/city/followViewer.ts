@@ -6,12 +6,17 @@ import type { Selection } from '../map/selection.ts';
 
 /** The smallest box around a geometry's coordinates, as the bbox query wants it. */
 function boxOf(geometry: Geometry): [number, number, number, number] | null {
-  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+  let minX = Infinity,
+    minY = Infinity,
+    maxX = -Infinity,
+    maxY = -Infinity;
   const visit = (coords: unknown): void => {
     if (Array.isArray(coords) && typeof coords[0] === 'number') {
       const [x, y] = coords as number[];
-      minX = Math.min(minX, x!); maxX = Math.max(maxX, x!);
-      minY = Math.min(minY, y!); maxY = Math.max(maxY, y!);
+      minX = Math.min(minX, x!);
+      maxX = Math.max(maxX, x!);
+      minY = Math.min(minY, y!);
+      maxY = Math.max(maxY, y!);
     } else if (Array.isArray(coords)) {
       coords.forEach(visit);
     }

@@ -14,7 +14,9 @@ export function AffectedAreaLayer({ areas }: { areas: AffectedArea[] }) {
     if (areas.length === 0) return null;
     // The route's area is GeoJSON as it arrives over JSON (bbox as number[], not a tuple).
     // The worst drawn last, so where areas overlap the red shows.
-    const features = [...areas].sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]).map((a) => ({ type: 'Feature', geometry: a.area, properties: a }) as Feature<Geometry, AffectedArea>);
+    const features = [...areas]
+      .sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity])
+      .map((a) => ({ type: 'Feature', geometry: a.area, properties: a }) as Feature<Geometry, AffectedArea>);
     return [
       new GeoJsonLayer<AffectedArea>({
         id: 'flood-area',

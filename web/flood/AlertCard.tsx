@@ -80,11 +80,21 @@ function AlertActions({ alert, onActed }: { alert: FloodAlert; onActed: (alert: 
     try {
       let result: AlertActionResult;
       switch (action) {
-        case 'acknowledge': result = await api.acknowledgeAlert(alert.id, note); break;
-        case 'resolve': result = await api.resolveAlert(alert.id, note); break;
-        case 'close': result = await api.closeAlert(alert.id, note); break;
-        case 'note': result = await api.noteAlert(alert.id, note ?? ''); break;
-        case 'assign': result = await api.assignAlert(alert.id, note ?? null); break;
+        case 'acknowledge':
+          result = await api.acknowledgeAlert(alert.id, note);
+          break;
+        case 'resolve':
+          result = await api.resolveAlert(alert.id, note);
+          break;
+        case 'close':
+          result = await api.closeAlert(alert.id, note);
+          break;
+        case 'note':
+          result = await api.noteAlert(alert.id, note ?? '');
+          break;
+        case 'assign':
+          result = await api.assignAlert(alert.id, note ?? null);
+          break;
       }
       if (result.alert) onActed(result.alert);
       setText('');
@@ -119,13 +129,25 @@ function AlertActions({ alert, onActed }: { alert: FloodAlert; onActed: (alert: 
             {t('flood.action.close')}
           </button>
         )}
-        <button type="button" className="button button-quiet" data-testid="alert-note" aria-pressed={open === 'note'} onClick={() => setOpen(open === 'note' ? null : 'note')}>
+        <button
+          type="button"
+          className="button button-quiet"
+          data-testid="alert-note"
+          aria-pressed={open === 'note'}
+          onClick={() => setOpen(open === 'note' ? null : 'note')}
+        >
           {t('flood.action.note')}
         </button>
-        <button type="button" className="button button-quiet" data-testid="alert-assign" aria-pressed={open === 'assign'} onClick={() => {
-          setOpen(open === 'assign' ? null : 'assign');
-          if (open !== 'assign' && user) setText(user.username);
-        }}>
+        <button
+          type="button"
+          className="button button-quiet"
+          data-testid="alert-assign"
+          aria-pressed={open === 'assign'}
+          onClick={() => {
+            setOpen(open === 'assign' ? null : 'assign');
+            if (open !== 'assign' && user) setText(user.username);
+          }}
+        >
           {t('flood.action.assign')}
         </button>
       </div>
@@ -146,7 +168,11 @@ function AlertActions({ alert, onActed }: { alert: FloodAlert; onActed: (alert: 
           </button>
         </form>
       )}
-      {error && <p className="form-error" role="alert" data-testid="alert-error">{error}</p>}
+      {error && (
+        <p className="form-error" role="alert" data-testid="alert-error">
+          {error}
+        </p>
+      )}
     </div>
   );
 }

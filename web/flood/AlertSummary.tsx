@@ -18,7 +18,12 @@ export function SeverityBadge({ severity }: { severity: FloodAlert['severity'] }
 }
 
 /** An alert's facts as the wall and the public page both show them; `status` only for staff. */
-export function AlertSummary({ alert, now, status = false, types = [alert.type] }: {
+export function AlertSummary({
+  alert,
+  now,
+  status = false,
+  types = [alert.type],
+}: {
   alert: Omit<AlertFacts, 'status'> & Partial<AlertFacts>;
   now: Date;
   status?: boolean;
@@ -31,12 +36,21 @@ export function AlertSummary({ alert, now, status = false, types = [alert.type] 
       <span className="alert-card-head">
         <SeverityBadge severity={alert.severity} />
         <span className="alert-type">{types.map((type) => t(`flood.type.${type}`)).join(' · ')}</span>
-        {status && alert.status && <span className="alert-status" data-testid="alert-status">{t(`flood.status.${alert.status}`)}</span>}
+        {status && alert.status && (
+          <span className="alert-status" data-testid="alert-status">
+            {t(`flood.status.${alert.status}`)}
+          </span>
+        )}
       </span>
       <strong className="alert-sensor">{localName({ name_th: alert.sensor_name_th, name_en: alert.sensor_name_en }, lang)}</strong>
       <span className="alert-meta">
         {alert.sensor_code} · {t('field.zone')} {alert.zone_id}
-        {alert.level_m !== null && <> · {t('flood.level')} <b>{formatMetres(alert.level_m, lang)}</b></>}
+        {alert.level_m !== null && (
+          <>
+            {' '}
+            · {t('flood.level')} <b>{formatMetres(alert.level_m, lang)}</b>
+          </>
+        )}
       </span>
       <span className="alert-meta">
         {t('flood.since')} {formatAgo(alert.opened_at, lang, now)} · {formatDateTime(alert.opened_at, lang)}
@@ -44,4 +58,3 @@ export function AlertSummary({ alert, now, status = false, types = [alert.type] 
     </>
   );
 }
-

@@ -1,14 +1,7 @@
 import './contacts.css';
 import { Panel } from '../map/Shell.tsx';
 import { useCallback, useEffect, useState, type FormEvent, type ReactNode } from 'react';
-import {
-  api,
-  ApiError,
-  type EscalationChain,
-  type FloodContact,
-  type FloodContacts,
-  type NewFloodContact,
-} from '../api/client.ts';
+import { api, ApiError, type EscalationChain, type FloodContact, type FloodContacts, type NewFloodContact } from '../api/client.ts';
 import { useViewerGeneration } from '../api/useResource.ts';
 import { useAuth } from '../auth/AuthProvider.tsx';
 import { useLanguage } from '../i18n/LanguageProvider.tsx';
@@ -48,7 +41,11 @@ function useErrorText() {
 function FieldError({ errors, field }: { errors: FieldErrors; field: string }) {
   const message = errors[field];
   if (!message) return null;
-  return <span className="field-error contacts-field-error" role="alert" data-testid={`contact-error-${field}`}>{message}</span>;
+  return (
+    <span className="field-error contacts-field-error" role="alert" data-testid={`contact-error-${field}`}>
+      {message}
+    </span>
+  );
 }
 
 /** Quiet hours as a person reads them; red alerts go out regardless (server/flood/notify/quietHours.ts). */
@@ -93,8 +90,14 @@ export function FloodContactsPanel({ onClose }: { onClose: () => void }) {
           <h2>{t('flood.contacts.title')}</h2>
           <p className="contacts-soft">{t('flood.contacts.hint')}</p>
         </div>
-        {status && <span className="contacts-status" role="status" data-testid="contacts-status">{status}</span>}
-        <button type="button" className="close" onClick={onClose} aria-label={t('flood.contacts.close')} title={t('flood.contacts.close')}>×</button>
+        {status && (
+          <span className="contacts-status" role="status" data-testid="contacts-status">
+            {status}
+          </span>
+        )}
+        <button type="button" className="close" onClick={onClose} aria-label={t('flood.contacts.close')} title={t('flood.contacts.close')}>
+          ×
+        </button>
       </header>
       {loadError && <p className="form-error">{loadError}</p>}
       {!data && !loadError && <p className="hint">{t('flood.contacts.loading')}</p>}
@@ -137,8 +140,16 @@ export function FloodContactsPanel({ onClose }: { onClose: () => void }) {
   );
 }
 
-function ChainList({ data, zoneName, onEdit, editing }: {
-  data: FloodContacts; zoneName: (key: ChainKey) => string; onEdit: (key: ChainKey) => void; editing: ChainKey | null;
+function ChainList({
+  data,
+  zoneName,
+  onEdit,
+  editing,
+}: {
+  data: FloodContacts;
+  zoneName: (key: ChainKey) => string;
+  onEdit: (key: ChainKey) => void;
+  editing: ChainKey | null;
 }) {
   const { t } = useLanguage();
   const byId = new Map(data.contacts.map((c) => [c.id, c]));
@@ -189,35 +200,54 @@ function ChainList({ data, zoneName, onEdit, editing }: {
       {borrowing.length > 0 && (
         <p className="chain-borrowing contacts-soft" data-testid="chain-borrowing">
           {t('flood.contacts.usesCity')}{' '}
-          {borrowing.map((z) => <span key={z}>{editButton(z, zoneName(z))} </span>)}
+          {borrowing.map((z) => (
+            <span key={z}>{editButton(z, zoneName(z))} </span>
+          ))}
         </p>
       )}
     </div>
   );
 }
 
-interface DraftStep { key: number; contact_id: number | ''; minutes: string }
+interface DraftStep {
+  key: number;
+  contact_id: number | '';
+  minutes: string;
+}
 let draftKeys = 0;
 
-function ChainEditor({ zone, data, zoneName, onZone, onCancel, onSaved }: {
-  zone: ChainKey; data: FloodContacts; zoneName: (key: ChainKey) => string;
-  onZone: (key: ChainKey) => void; onCancel: () => void; onSaved: (chains: EscalationChain[]) => void;
+function ChainEditor({
+  zone,
+  data,
+  zoneName,
+  onZone,
+  onCancel,
+  onSaved,
+}: {
+  zone: ChainKey;
+  data: FloodContacts;
+  zoneName: (key: ChainKey) => string;
+  onZone: (key: ChainKey) => void;
+  onCancel: () => void;
+  onSaved: (chains: EscalationChain[]) => void;
 }) {
   const { t } = useLanguage();
   const errorText = useErrorText();
   const scope = useAuth().permissions.zones;
   const current = data.chains.find((c) => chainKeyOf(c.zone_id) === zone);
   const [steps, setSteps] = useState<DraftStep[]>(() =>
-    (current?.steps ?? []).map((s) => ({ key: ++draftKeys, contact_id: s.contact_id, minutes: String(Math.round(s.ack_within_s / 60)) })));
+    (current?.steps ?? []).map((s) => ({ key: ++draftKeys, contact_id: s.contact_id, minutes: String(Math.round(s.ack_within_s / 60)) })),
+  );
   const [errors, setErrors] = useState<FieldErrors>({});
   const [busy, setBusy] = useState(false);
 
-  const move = (i: number, by: number) => setSteps((all) => {
-    const next = [...all];
-    const [moved] = next.splice(i, 1);
-    next.splice(i + by, 0, moved!);
-    return next;
-  });
+  const move = (i: number, by: number) =>
+    setSteps((all) => {
+      const next = [...all];
+      const [moved] = next.splice(i, 1);
+      next.splice(i + by, 0, moved!);
+      return next;
+    });
   const change = (i: number, patch: Partial<DraftStep>) => setSteps((all) => all.map((s, j) => (j === i ? { ...s, ...patch } : s)));
 
   const save = async (event: FormEvent) => {
@@ -230,9 +260,13 @@ function ChainEditor({ zone, data, zoneName, onZone, onCancel, onSaved }: {
     setBusy(true);
     setErrors({});
     try {
-      const chains = await api.saveEscalationChain(zone, steps.map((s) => ({
-        contact_id: Number(s.contact_id), ack_within_s: Math.round(Number(s.minutes) * 60),
-      })));
+      const chains = await api.saveEscalationChain(
+        zone,
+        steps.map((s) => ({
+          contact_id: Number(s.contact_id),
+          ack_within_s: Math.round(Number(s.minutes) * 60),
+        })),
+      );
       onSaved(chains);
     } catch (error) {
       const { field, message } = errorText(error);
@@ -251,8 +285,16 @@ function ChainEditor({ zone, data, zoneName, onZone, onCancel, onSaved }: {
         <b>{t('flood.contacts.editChain')}</b>
         <label>
           {t('flood.contacts.chainFor')}{' '}
-          <select data-testid="chain-zone" value={String(zone)} onChange={(e) => onZone(e.target.value === 'city' ? 'city' : (Number(e.target.value) as ChainKey))}>
-            {(scope === null ? ['city', ...ZONES] as ChainKey[] : ZONES.filter((z) => scope.includes(z))).map((k) => <option key={k} value={String(k)}>{zoneName(k)}</option>)}
+          <select
+            data-testid="chain-zone"
+            value={String(zone)}
+            onChange={(e) => onZone(e.target.value === 'city' ? 'city' : (Number(e.target.value) as ChainKey))}
+          >
+            {(scope === null ? (['city', ...ZONES] as ChainKey[]) : ZONES.filter((z) => scope.includes(z))).map((k) => (
+              <option key={k} value={String(k)}>
+                {zoneName(k)}
+              </option>
+            ))}
           </select>
         </label>
       </div>
@@ -270,20 +312,62 @@ function ChainEditor({ zone, data, zoneName, onZone, onCancel, onSaved }: {
                 onChange={(e) => change(i, { contact_id: e.target.value === '' ? '' : Number(e.target.value) })}
               >
                 <option value="">{t('flood.contacts.chooseContact')}</option>
-                {chosen && !chosen.active && <option value={chosen.id}>{chosen.name} {t('flood.contacts.inactiveContact')}</option>}
-                {choosable.map((c) => <option key={c.id} value={c.id}>{c.name} · {CHANNEL_LABEL[c.channel]}</option>)}
+                {chosen && !chosen.active && (
+                  <option value={chosen.id}>
+                    {chosen.name} {t('flood.contacts.inactiveContact')}
+                  </option>
+                )}
+                {choosable.map((c) => (
+                  <option key={c.id} value={c.id}>
+                    {c.name} · {CHANNEL_LABEL[c.channel]}
+                  </option>
+                ))}
               </select>
               <label className="chain-minutes">
                 <input
-                  type="number" min={1} max={1440} required data-testid="step-minutes"
-                  value={step.minutes} onChange={(e) => change(i, { minutes: e.target.value })}
+                  type="number"
+                  min={1}
+                  max={1440}
+                  required
+                  data-testid="step-minutes"
+                  value={step.minutes}
+                  onChange={(e) => change(i, { minutes: e.target.value })}
                 />
                 {t('flood.contacts.minutes')}
               </label>
               <span className="chain-step-buttons">
-                <button type="button" className="icon-button" data-testid="step-up" disabled={i === 0} onClick={() => move(i, -1)} title={t('flood.contacts.up')} aria-label={t('flood.contacts.up')}>↑</button>
-                <button type="button" className="icon-button" data-testid="step-down" disabled={i === steps.length - 1} onClick={() => move(i, 1)} title={t('flood.contacts.down')} aria-label={t('flood.contacts.down')}>↓</button>
-                <button type="button" className="icon-button" data-testid="step-remove" onClick={() => setSteps((all) => all.filter((_, j) => j !== i))} title={t('flood.contacts.remove')} aria-label={t('flood.contacts.remove')}>×</button>
+                <button
+                  type="button"
+                  className="icon-button"
+                  data-testid="step-up"
+                  disabled={i === 0}
+                  onClick={() => move(i, -1)}
+                  title={t('flood.contacts.up')}
+                  aria-label={t('flood.contacts.up')}
+                >
+                  ↑
+                </button>
+                <button
+                  type="button"
+                  className="icon-button"
+                  data-testid="step-down"
+                  disabled={i === steps.length - 1}
+                  onClick={() => move(i, 1)}
+                  title={t('flood.contacts.down')}
+                  aria-label={t('flood.contacts.down')}
+                >
+                  ↓
+                </button>
+                <button
+                  type="button"
+                  className="icon-button"
+                  data-testid="step-remove"
+                  onClick={() => setSteps((all) => all.filter((_, j) => j !== i))}
+                  title={t('flood.contacts.remove')}
+                  aria-label={t('flood.contacts.remove')}
+                >
+                  ×
+                </button>
               </span>
               <FieldError errors={errors} field={`steps.${i}`} />
               <FieldError errors={errors} field={`steps.${i}.contact_id`} />
@@ -293,13 +377,22 @@ function ChainEditor({ zone, data, zoneName, onZone, onCancel, onSaved }: {
       </ol>
       <FieldError errors={errors} field="chain" />
       <div className="chain-editor-actions">
-        <button type="button" className="button" data-testid="step-add" disabled={steps.length >= 10}
-          onClick={() => setSteps((all) => [...all, { key: ++draftKeys, contact_id: '', minutes: '10' }])}>
+        <button
+          type="button"
+          className="button"
+          data-testid="step-add"
+          disabled={steps.length >= 10}
+          onClick={() => setSteps((all) => [...all, { key: ++draftKeys, contact_id: '', minutes: '10' }])}
+        >
           {t('flood.contacts.addStep')}
         </button>
         <span className="spacer" />
-        <button type="button" className="button" onClick={onCancel}>{t('flood.contacts.cancel')}</button>
-        <button type="submit" className="button button-primary" data-testid="chain-save" disabled={busy}>{t('flood.contacts.saveChain')}</button>
+        <button type="button" className="button" onClick={onCancel}>
+          {t('flood.contacts.cancel')}
+        </button>
+        <button type="submit" className="button button-primary" data-testid="chain-save" disabled={busy}>
+          {t('flood.contacts.saveChain')}
+        </button>
       </div>
     </form>
   );
@@ -321,18 +414,40 @@ function ContactTable({ contacts, onSaved }: { contacts: FloodContact[]; onSaved
         </tr>
       </thead>
       <tbody>
-        {contacts.map((c) => (editing === c.id
-          ? <ContactEditRow key={c.id} contact={c} onDone={(saved) => { setEditing(null); if (saved) onSaved(); }} />
-          : (
+        {contacts.map((c) =>
+          editing === c.id ? (
+            <ContactEditRow
+              key={c.id}
+              contact={c}
+              onDone={(saved) => {
+                setEditing(null);
+                if (saved) onSaved();
+              }}
+            />
+          ) : (
             <tr key={c.id} data-testid="contact-row" data-contact-id={c.id} className={c.active ? '' : 'contact-inactive'}>
-              <td><b>{c.name}</b><span className="contacts-soft contacts-position">{c.position}</span></td>
+              <td>
+                <b>{c.name}</b>
+                <span className="contacts-soft contacts-position">{c.position}</span>
+              </td>
               <td>{CHANNEL_LABEL[c.channel]}</td>
-              <td><code className="contacts-address" title={c.address}>{shortAddress(c.channel, c.address)}</code></td>
-              <td className="contacts-quiet" data-testid="contact-quiet"><QuietHours contact={c} /></td>
+              <td>
+                <code className="contacts-address" title={c.address}>
+                  {shortAddress(c.channel, c.address)}
+                </code>
+              </td>
+              <td className="contacts-quiet" data-testid="contact-quiet">
+                <QuietHours contact={c} />
+              </td>
               <td data-testid="contact-active">{c.active ? t('flood.contacts.active') : t('flood.contacts.inactive')}</td>
-              <td><button type="button" className="link-button" data-testid="contact-edit" onClick={() => setEditing(c.id)}>{t('flood.contacts.edit')}</button></td>
+              <td>
+                <button type="button" className="link-button" data-testid="contact-edit" onClick={() => setEditing(c.id)}>
+                  {t('flood.contacts.edit')}
+                </button>
+              </td>
             </tr>
-          )))}
+          ),
+        )}
       </tbody>
     </table>
   );
@@ -360,12 +475,25 @@ function ContactEditRow({ contact, onDone }: { contact: FloodContact; onDone: (s
 
   return (
     <tr data-testid="contact-edit-row" data-contact-id={contact.id} className="contact-editing">
-      <td><b>{contact.name}</b><span className="contacts-soft contacts-position">{contact.position}</span></td>
+      <td>
+        <b>{contact.name}</b>
+        <span className="contacts-soft contacts-position">{contact.position}</span>
+      </td>
       <td>{CHANNEL_LABEL[contact.channel]}</td>
-      <td><code className="contacts-address" title={contact.address}>{shortAddress(contact.channel, contact.address)}</code></td>
+      <td>
+        <code className="contacts-address" title={contact.address}>
+          {shortAddress(contact.channel, contact.address)}
+        </code>
+      </td>
       <td>
         <span className="quiet-inputs">
-          <input data-testid="edit-quiet-from" aria-label={t('flood.contacts.quietFrom')} placeholder="--:--" value={from} onChange={(e) => setFrom(e.target.value)} />
+          <input
+            data-testid="edit-quiet-from"
+            aria-label={t('flood.contacts.quietFrom')}
+            placeholder="--:--"
+            value={from}
+            onChange={(e) => setFrom(e.target.value)}
+          />
           –
           <input data-testid="edit-quiet-to" aria-label={t('flood.contacts.quietTo')} placeholder="--:--" value={to} onChange={(e) => setTo(e.target.value)} />
         </span>
@@ -378,8 +506,12 @@ function ContactEditRow({ contact, onDone }: { contact: FloodContact; onDone: (s
         </label>
       </td>
       <td className="contacts-row-actions">
-        <button type="button" className="button button-primary" data-testid="contact-save" onClick={() => void save()}>{t('flood.contacts.save')}</button>
-        <button type="button" className="button" onClick={() => onDone(false)}>{t('flood.contacts.cancel')}</button>
+        <button type="button" className="button button-primary" data-testid="contact-save" onClick={() => void save()}>
+          {t('flood.contacts.save')}
+        </button>
+        <button type="button" className="button" onClick={() => onDone(false)}>
+          {t('flood.contacts.cancel')}
+        </button>
         <FieldError errors={errors} field="form" />
       </td>
     </tr>
@@ -401,8 +533,12 @@ function NewContactForm({ onAdded }: { onAdded: (contact: FloodContact | undefin
     setBusy(true);
     setErrors({});
     const body: NewFloodContact = {
-      name: form.name, position: form.position, channel: form.channel, address: form.address.trim(),
-      quiet_from: form.quiet_from.trim() || null, quiet_to: form.quiet_to.trim() || null,
+      name: form.name,
+      position: form.position,
+      channel: form.channel,
+      address: form.address.trim(),
+      quiet_from: form.quiet_from.trim() || null,
+      quiet_to: form.quiet_to.trim() || null,
       username: form.username.trim() || null,
     };
     try {
@@ -427,8 +563,13 @@ function NewContactForm({ onAdded }: { onAdded: (contact: FloodContact | undefin
     </label>
   );
   const text = (name: keyof typeof EMPTY_CONTACT, extra: { placeholder?: string; required?: boolean } = {}) => (
-    <input data-testid={`contact-${name}`} value={form[name]} aria-invalid={errors[name] ? true : undefined}
-      onChange={(e) => set({ [name]: e.target.value })} {...extra} />
+    <input
+      data-testid={`contact-${name}`}
+      value={form[name]}
+      aria-invalid={errors[name] ? true : undefined}
+      onChange={(e) => set({ [name]: e.target.value })}
+      {...extra}
+    />
   );
 
   return (
@@ -437,22 +578,35 @@ function NewContactForm({ onAdded }: { onAdded: (contact: FloodContact | undefin
       <div className="contact-form-grid">
         {field('name', 'flood.contacts.name', text('name', { required: true }))}
         {field('position', 'flood.contacts.position', text('position', { required: true }), true)}
-        {field('channel', 'flood.contacts.channel', (
+        {field(
+          'channel',
+          'flood.contacts.channel',
           <select data-testid="contact-channel" value={form.channel} onChange={(e) => set({ channel: e.target.value as Channel })}>
             <option value="line">LINE</option>
             <option value="webhook">webhook</option>
-          </select>
-        ))}
-        {field('address', 'flood.contacts.address',
-          text('address', { required: true, placeholder: t(`flood.contacts.addressHint.${form.channel}`) }), true)}
+          </select>,
+        )}
+        {field('address', 'flood.contacts.address', text('address', { required: true, placeholder: t(`flood.contacts.addressHint.${form.channel}`) }), true)}
         <label className="contacts-field">
           <span>{t('flood.contacts.col.quiet')}</span>
           <span className="quiet-inputs">
-            <input data-testid="contact-quiet_from" aria-label={t('flood.contacts.quietFrom')} placeholder="--:--" value={form.quiet_from}
-              aria-invalid={errors.quiet_to ? true : undefined} onChange={(e) => set({ quiet_from: e.target.value })} />
+            <input
+              data-testid="contact-quiet_from"
+              aria-label={t('flood.contacts.quietFrom')}
+              placeholder="--:--"
+              value={form.quiet_from}
+              aria-invalid={errors.quiet_to ? true : undefined}
+              onChange={(e) => set({ quiet_from: e.target.value })}
+            />
             –
-            <input data-testid="contact-quiet_to" aria-label={t('flood.contacts.quietTo')} placeholder="--:--" value={form.quiet_to}
-              aria-invalid={errors.quiet_to ? true : undefined} onChange={(e) => set({ quiet_to: e.target.value })} />
+            <input
+              data-testid="contact-quiet_to"
+              aria-label={t('flood.contacts.quietTo')}
+              placeholder="--:--"
+              value={form.quiet_to}
+              aria-invalid={errors.quiet_to ? true : undefined}
+              onChange={(e) => set({ quiet_to: e.target.value })}
+            />
           </span>
           <FieldError errors={errors} field="quiet_to" />
         </label>
@@ -460,9 +614,15 @@ function NewContactForm({ onAdded }: { onAdded: (contact: FloodContact | undefin
       </div>
       <div className="contact-form-actions">
         <span className="contacts-soft">{t('flood.contacts.quietHint')}</span>
-        {Object.keys(errors).filter((k) => !known.has(k)).map((k) => <FieldError key={k} errors={errors} field={k} />)}
+        {Object.keys(errors)
+          .filter((k) => !known.has(k))
+          .map((k) => (
+            <FieldError key={k} errors={errors} field={k} />
+          ))}
         <span className="spacer" />
-        <button type="submit" className="button button-primary" data-testid="contact-add" disabled={busy}>{t('flood.contacts.add')}</button>
+        <button type="submit" className="button button-primary" data-testid="contact-add" disabled={busy}>
+          {t('flood.contacts.add')}
+        </button>
       </div>
     </form>
   );

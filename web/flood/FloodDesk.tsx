@@ -18,7 +18,6 @@ import type { FloodDeskState } from './state.ts';
 import { useNow } from './useNow.ts';
 import { Panel } from '../map/Shell.tsx';
 
-
 /** The desk's map layers (inside <MapView>): live sensors over the affected area in focus. */
 export function FloodDeskMap({ state, zoom }: { state: FloodDeskState; zoom: number }) {
   return (
@@ -74,42 +73,53 @@ export function FloodWall({ state }: { state: FloodDeskState }) {
 
   return (
     <>
-    <Panel className="flood-wall" testId="flood-wall" sheetTitle={t('flood.wall.title')} data-connection={live.connection}>
-      <header className="flood-wall-header">
-        <h2>{t('flood.wall.title')}</h2>
-        <span className={`live-dot live-${live.connection}`} data-testid="live-status">{t(`flood.live.${live.connection}`)}</span>
-        <label className="sound-toggle" title={t('flood.sound.hint')}>
-          <input type="checkbox" data-testid="sound-toggle" checked={cue.sound} onChange={(e) => cue.setSound(e.target.checked)} />
-          {t('flood.sound.on')}
-        </label>
-        {canManageContacts && (
-          <button
-            type="button"
-            className={showContacts ? 'flood-contacts-open active' : 'flood-contacts-open'}
-            data-testid="flood-contacts-open"
-            aria-pressed={showContacts}
-            title={t('flood.contacts.openHint')}
-            onClick={() => setContactsOpen((open) => !open)}
-          >
-            {t('flood.contacts.open')}
-          </button>
+      <Panel className="flood-wall" testId="flood-wall" sheetTitle={t('flood.wall.title')} data-connection={live.connection}>
+        <header className="flood-wall-header">
+          <h2>{t('flood.wall.title')}</h2>
+          <span className={`live-dot live-${live.connection}`} data-testid="live-status">
+            {t(`flood.live.${live.connection}`)}
+          </span>
+          <label className="sound-toggle" title={t('flood.sound.hint')}>
+            <input type="checkbox" data-testid="sound-toggle" checked={cue.sound} onChange={(e) => cue.setSound(e.target.checked)} />
+            {t('flood.sound.on')}
+          </label>
+          {canManageContacts && (
+            <button
+              type="button"
+              className={showContacts ? 'flood-contacts-open active' : 'flood-contacts-open'}
+              data-testid="flood-contacts-open"
+              aria-pressed={showContacts}
+              title={t('flood.contacts.openHint')}
+              onClick={() => setContactsOpen((open) => !open)}
+            >
+              {t('flood.contacts.open')}
+            </button>
+          )}
+        </header>
+        <p className="flood-wall-summary">
+          {fill(t('flood.wall.summary'), { active: active.length, red: active.filter((a) => a.severity === 'critical').length })}
+          {latest && (
+            <>
+              {' '}
+              · {t('flood.latestReading')} {formatAgo(latest, lang, now)}
+            </>
+          )}
+        </p>
+        {live.connection === 'connecting' && <p className="hint">{t('flood.live.connecting')}</p>}
+        {live.connection !== 'connecting' && active.length === 0 && <p className="flood-quiet">{t('flood.wall.none')}</p>}
+        <ol className="alert-list" data-testid="alert-list">
+          {active.map(card)}
+        </ol>
+        {resolved.length > 0 && (
+          <>
+            <h3 className="flood-wall-sub">{t('flood.wall.resolved')}</h3>
+            <ol className="alert-list resolved" data-testid="alert-list-resolved">
+              {resolved.map(card)}
+            </ol>
+          </>
         )}
-      </header>
-      <p className="flood-wall-summary">
-        {fill(t('flood.wall.summary'), { active: active.length, red: active.filter((a) => a.severity === 'critical').length })}
-        {latest && <> · {t('flood.latestReading')} {formatAgo(latest, lang, now)}</>}
-      </p>
-      {live.connection === 'connecting' && <p className="hint">{t('flood.live.connecting')}</p>}
-      {live.connection !== 'connecting' && active.length === 0 && <p className="flood-quiet">{t('flood.wall.none')}</p>}
-      <ol className="alert-list" data-testid="alert-list">{active.map(card)}</ol>
-      {resolved.length > 0 && (
-        <>
-          <h3 className="flood-wall-sub">{t('flood.wall.resolved')}</h3>
-          <ol className="alert-list resolved" data-testid="alert-list-resolved">{resolved.map(card)}</ol>
-        </>
-      )}
-    </Panel>
-    {showContacts && <FloodContactsPanel onClose={() => setContactsOpen(false)} />}
+      </Panel>
+      {showContacts && <FloodContactsPanel onClose={() => setContactsOpen(false)} />}
     </>
   );
 }
@@ -144,7 +154,9 @@ export function FloodFocusPanel({ state }: { state: FloodDeskState }) {
     <Panel className="flood-focus" testId="flood-focus" sheetTitle={focus.code} data-sensor={focus.code} style={{ borderTopColor: SENSOR_LEVEL_COLORS[level] }}>
       <header className="flood-focus-header">
         <div>
-          <p className="details-kind">{t('details.kind.sensor')} · {focus.code}</p>
+          <p className="details-kind">
+            {t('details.kind.sensor')} · {focus.code}
+          </p>
           <h2>{sensor ? localName(sensor, lang) : focus.code}</h2>
           {sensor && (
             <p className="flood-focus-now">
@@ -153,25 +165,37 @@ export function FloodFocusPanel({ state }: { state: FloodDeskState }) {
             </p>
           )}
         </div>
-        <button type="button" className="close" onClick={state.clear} aria-label={t('details.close')} title={t('details.close')}>×</button>
+        <button type="button" className="close" onClick={state.clear} aria-label={t('details.close')} title={t('details.close')}>
+          ×
+        </button>
       </header>
 
       {/* biome-ignore lint/a11y/useSemanticElements: two toggle buttons, not a form section: a fieldset would bring its border and legend. */}
       <div className="range-toggle" role="group" aria-label={t('flood.hydrograph.range')}>
         {(['24h', '7d'] as const satisfies readonly HydrographRange[]).map((r) => (
-          <button key={r} type="button" className={state.range === r ? 'active' : ''} aria-pressed={state.range === r} data-testid={`range-${r}`} onClick={() => state.setRange(r)}>
+          <button
+            key={r}
+            type="button"
+            className={state.range === r ? 'active' : ''}
+            aria-pressed={state.range === r}
+            data-testid={`range-${r}`}
+            onClick={() => state.setRange(r)}
+          >
             {t(`flood.range.${r}`)}
           </button>
         ))}
       </div>
-      {state.readings.data ? <Hydrograph data={state.readings.data} /> : <p className="hint">{state.readings.error ? state.readings.error.message : t('exec.loading')}</p>}
+      {state.readings.data ? (
+        <Hydrograph data={state.readings.data} />
+      ) : (
+        <p className="hint">{state.readings.error ? state.readings.error.message : t('exec.loading')}</p>
+      )}
 
       {focus.alertId !== null && (
         <section className="flood-section" data-testid="alert-detail" data-alert-id={focus.alertId}>
           {alert && (
             <h3>
-              <SeverityBadge severity={alert.severity} />{' '}
-              {t(`flood.type.${alert.type}`)} · {t(`flood.status.${alert.status}`)}
+              <SeverityBadge severity={alert.severity} /> {t(`flood.type.${alert.type}`)} · {t(`flood.status.${alert.status}`)}
             </h3>
           )}
           <AffectedSummary affected={state.affected.data} error={state.affected.error} />
@@ -199,10 +223,9 @@ function AffectedSummary({ affected, error }: { affected: Affected | null; error
       <h4>
         {t('flood.affected.title')}{' '}
         <span className="hint-inline">
-          {affected.basis === 'catchment'
-            ? t('flood.affected.catchment')
-            : fill(t('flood.affected.radius'), { m: formatNumber(affected.radius_m) })}
-          {' · '}{formatNumber(affected.area_km2, 2)} {lang === 'th' ? 'ตร.กม.' : 'km²'}
+          {affected.basis === 'catchment' ? t('flood.affected.catchment') : fill(t('flood.affected.radius'), { m: formatNumber(affected.radius_m) })}
+          {' · '}
+          {formatNumber(affected.area_km2, 2)} {lang === 'th' ? 'ตร.กม.' : 'km²'}
         </span>
       </h4>
       <dl className="affected-figures">
@@ -218,7 +241,9 @@ function AffectedSummary({ affected, error }: { affected: Affected | null; error
           {affected.communities.slice(0, 5).map((c) => (
             <li key={c.id}>
               <span>{localName(c, lang)}</span>
-              <span className="affected-meta">{fill(t('flood.affected.community'), { pct: formatNumber(c.share * 100), people: formatNumber(c.population) })}</span>
+              <span className="affected-meta">
+                {fill(t('flood.affected.community'), { pct: formatNumber(c.share * 100), people: formatNumber(c.population) })}
+              </span>
             </li>
           ))}
         </ol>
@@ -229,8 +254,7 @@ function AffectedSummary({ affected, error }: { affected: Affected | null; error
 
 /** The outbox's states (data/migrations/008_flood_desk.sql); the route types them as plain strings. */
 const NOTIFY_STATUSES = ['pending', 'sending', 'sent', 'failed', 'cancelled'] as const;
-const isNotifyStatus = (status: string): status is (typeof NOTIFY_STATUSES)[number] =>
-  (NOTIFY_STATUSES as readonly string[]).includes(status);
+const isNotifyStatus = (status: string): status is (typeof NOTIFY_STATUSES)[number] => (NOTIFY_STATUSES as readonly string[]).includes(status);
 
 function AlertHistory({ detail }: { detail: AlertDetail }) {
   const { t, lang } = useLanguage();
@@ -262,8 +286,16 @@ function AlertHistory({ detail }: { detail: AlertDetail }) {
             <tbody>
               {detail.notifications.map((n, i) => (
                 <tr key={i} data-status={n.status}>
-                  <td>{n.contact}<span className="affected-meta">{n.position} · {n.channel}</span></td>
-                  <td>{isNotifyStatus(n.status) ? t(`flood.notify.${n.status}`) : n.status}<span className="affected-meta">{formatDateTime(n.sent_at ?? n.due_at, lang)}</span></td>
+                  <td>
+                    {n.contact}
+                    <span className="affected-meta">
+                      {n.position} · {n.channel}
+                    </span>
+                  </td>
+                  <td>
+                    {isNotifyStatus(n.status) ? t(`flood.notify.${n.status}`) : n.status}
+                    <span className="affected-meta">{formatDateTime(n.sent_at ?? n.due_at, lang)}</span>
+                  </td>
                 </tr>
               ))}
             </tbody>

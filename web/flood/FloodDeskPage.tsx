@@ -22,9 +22,12 @@ export function FloodDeskPage() {
   useLiveSensorsReady(desk.live);
 
   const selectSensor = desk.selectSensor;
-  const onSelect = useCallback((next: Selection | null) => {
-    if (next?.kind === 'sensor') selectSensor(next.feature.properties.code);
-  }, [selectSensor]);
+  const onSelect = useCallback(
+    (next: Selection | null) => {
+      if (next?.kind === 'sensor') selectSensor(next.feature.properties.code);
+    },
+    [selectSensor],
+  );
 
   return (
     <StaffShell className="page-flood">

@@ -95,7 +95,7 @@ export function Hydrograph({ data }: { data: HydrographData }) {
   const onMove = (event: MouseEvent<SVGSVGElement>) => {
     if (points.length === 0) return;
     const box = event.currentTarget.getBoundingClientRect();
-    const ms = from + (((event.clientX - box.left) / box.width) * W - PAD.left) / (W - PAD.left - PAD.right) * (to - from);
+    const ms = from + ((((event.clientX - box.left) / box.width) * W - PAD.left) / (W - PAD.left - PAD.right)) * (to - from);
     let best = 0;
     for (let i = 1; i < times.length; i++) if (Math.abs(times[i]! - ms) < Math.abs(times[best]! - ms)) best = i;
     setHover(points[best]!);
@@ -103,20 +103,18 @@ export function Hydrograph({ data }: { data: HydrographData }) {
 
   return (
     <figure className="hydrograph" data-testid="hydrograph" data-points={points.length} data-bucketed={bucketed}>
-      <svg
-        viewBox={`0 0 ${W} ${H}`}
-        role="img"
-        aria-label={t('flood.hydrograph.aria')}
-        onMouseMove={onMove}
-        onMouseLeave={() => setHover(null)}
-      >
+      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={t('flood.hydrograph.aria')} onMouseMove={onMove} onMouseLeave={() => setHover(null)}>
         {levelTicks.map((v) => (
           <g key={v} className="hg-grid">
             <line x1={PAD.left} x2={W - PAD.right} y1={scale.y(v)} y2={scale.y(v)} />
-            <text x={PAD.left - 4} y={scale.y(v) + 3} textAnchor="end">{formatNumber(v, 1)}</text>
+            <text x={PAD.left - 4} y={scale.y(v) + 3} textAnchor="end">
+              {formatNumber(v, 1)}
+            </text>
           </g>
         ))}
-        <text className="hg-unit" x={4} y={PAD.top + 2}>{unit}</text>
+        <text className="hg-unit" x={4} y={PAD.top + 2}>
+          {unit}
+        </text>
         {timeTicks.map((ms) => (
           <g key={ms} className="hg-grid">
             <line x1={scale.x(ms)} x2={scale.x(ms)} y1={PAD.top} y2={H - PAD.bottom} />
@@ -127,17 +125,18 @@ export function Hydrograph({ data }: { data: HydrographData }) {
         ))}
 
         <g className="hg-rain" data-testid="hydrograph-rain">
-          {scale.maxRain > 0 && points.map((p, i) =>
-            p.rain_mm ? (
-              <rect
-                key={p.t}
-                x={scale.x(times[i]!) - barWidth / 2}
-                y={H - PAD.bottom - scale.rain(p.rain_mm)}
-                width={barWidth}
-                height={scale.rain(p.rain_mm)}
-              />
-            ) : null,
-          )}
+          {scale.maxRain > 0 &&
+            points.map((p, i) =>
+              p.rain_mm ? (
+                <rect
+                  key={p.t}
+                  x={scale.x(times[i]!) - barWidth / 2}
+                  y={H - PAD.bottom - scale.rain(p.rain_mm)}
+                  width={barWidth}
+                  height={scale.rain(p.rain_mm)}
+                />
+              ) : null,
+            )}
           <text x={PAD.left + 3} y={H - PAD.bottom - RAIN_H + 8}>
             {t('flood.hydrograph.rain')} {scale.maxRain > 0 ? `(${t('flood.hydrograph.rainMax')} ${formatNumber(scale.maxRain, 1)})` : '0'}
           </text>
@@ -145,13 +144,7 @@ export function Hydrograph({ data }: { data: HydrographData }) {
 
         {THRESHOLDS.map(([field, level], i) => (
           <g key={level} className="hg-threshold" data-testid={`threshold-${level}`}>
-            <line
-              x1={PAD.left}
-              x2={W - PAD.right}
-              y1={scale.y(sensor[field])}
-              y2={scale.y(sensor[field])}
-              stroke={SENSOR_LEVEL_COLORS[level]}
-            />
+            <line x1={PAD.left} x2={W - PAD.right} y1={scale.y(sensor[field])} y2={scale.y(sensor[field])} stroke={SENSOR_LEVEL_COLORS[level]} />
             <text x={W - PAD.right + 4} y={labelYs[i]} fill={SENSOR_LEVEL_COLORS[level]}>
               {t(`level.${level}`)}
             </text>
@@ -159,7 +152,9 @@ export function Hydrograph({ data }: { data: HydrographData }) {
         ))}
         <g className="hg-reference" data-testid="threshold-reference">
           <line x1={PAD.left} x2={W - PAD.right} y1={scale.y(sensor.reference_m)} y2={scale.y(sensor.reference_m)} />
-          <text x={W - PAD.right + 4} y={labelYs[THRESHOLDS.length]}>{t(`flood.reference.${sensor.reference}`)}</text>
+          <text x={W - PAD.right + 4} y={labelYs[THRESHOLDS.length]}>
+            {t(`flood.reference.${sensor.reference}`)}
+          </text>
         </g>
 
         {band && <polygon className="hg-band" points={band} />}

@@ -54,9 +54,19 @@ export function PublicFloodPage() {
   useLiveSensorsReady(live);
 
   const ids = warnings.map((w) => w.id).join(',');
-  const affected = useResource(`public-affected:${ids}`, (signal) =>
-    Promise.all(warnings.map((w) => api.affected(w.id, signal).then((a) => ({ alertId: w.id, severity: w.severity, area: a.area }))
-      .catch(() => null))), { perViewer: false });
+  const affected = useResource(
+    `public-affected:${ids}`,
+    (signal) =>
+      Promise.all(
+        warnings.map((w) =>
+          api
+            .affected(w.id, signal)
+            .then((a) => ({ alertId: w.id, severity: w.severity, area: a.area }))
+            .catch(() => null),
+        ),
+      ),
+    { perViewer: false },
+  );
   const areas = useMemo(() => (affected.data ?? []).filter((a): a is AffectedArea => a !== null), [affected.data]);
 
   useEffect(() => {
@@ -68,7 +78,9 @@ export function PublicFloodPage() {
       <h1 data-testid="app-title">{t('flood.public.title')}</h1>
       <span className="app-subtitle">เทศบาลนครขอนแก่น · Khon Kaen City Municipality</span>
       <div className="header-actions">
-        <a className="header-button" href={CAP_FEED_URL} data-testid="cap-link" type="application/atom+xml">{t('flood.public.cap')}</a>
+        <a className="header-button" href={CAP_FEED_URL} data-testid="cap-link" type="application/atom+xml">
+          {t('flood.public.cap')}
+        </a>
         <LanguageToggle />
       </div>
     </>
@@ -89,7 +101,9 @@ export function PublicFloodPage() {
         {live.connection === 'connecting' && <p className="hint">{t('flood.live.connecting')}</p>}
         {live.connection !== 'connecting' && warnings.length === 0 && <p className="flood-quiet">{t('flood.public.none')}</p>}
         <ol className="alert-list" data-testid="public-warnings">
-          {warnings.map((w) => <PublicWarningItem key={w.id} warning={w} now={now} />)}
+          {warnings.map((w) => (
+            <PublicWarningItem key={w.id} warning={w} now={now} />
+          ))}
         </ol>
         <h3>{t('flood.public.colours')}</h3>
         <FloodLegend />
@@ -104,7 +118,12 @@ export function PublicFloodPage() {
 
 function PublicWarningItem({ warning, now }: { warning: PublicWarning; now: Date }) {
   return (
-    <li className={`alert-card public severity-${warning.severity}`} data-testid="public-warning" data-severity={warning.severity} style={{ borderLeftColor: severityColor(warning.severity) }}>
+    <li
+      className={`alert-card public severity-${warning.severity}`}
+      data-testid="public-warning"
+      data-severity={warning.severity}
+      style={{ borderLeftColor: severityColor(warning.severity) }}
+    >
       <div className="alert-card-main">
         <AlertSummary alert={warning} types={warning.types} now={now} />
       </div>

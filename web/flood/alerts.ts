@@ -1,4 +1,13 @@
-import { sensorLevel, type Affected, type AlertSeverity, type AlertStatus, type FloodAlert, type Permissions, type SensorLevel, type SensorProps } from '../api/client.ts';
+import {
+  sensorLevel,
+  type Affected,
+  type AlertSeverity,
+  type AlertStatus,
+  type FloodAlert,
+  type Permissions,
+  type SensorLevel,
+  type SensorProps,
+} from '../api/client.ts';
 import { SENSOR_LEVEL_COLORS } from '../map/palette.ts';
 
 export const SEVERITY_RANK: Record<AlertSeverity, number> = { watch: 1, warning: 2, critical: 3 };

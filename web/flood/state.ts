@@ -23,8 +23,8 @@ export function useFloodDesk() {
   /** Bumped after the desk acted on an alert, so its details are read again. */
   const [version, setVersion] = useState(0);
 
-  const sensor: LiveSensor | null = focus ? live.sensors.find((s) => s.code === focus.code) ?? null : null;
-  const alert: FloodAlert | null = focus?.alertId ? live.alerts.find((a) => a.id === focus.alertId) ?? null : null;
+  const sensor: LiveSensor | null = focus ? (live.sensors.find((s) => s.code === focus.code) ?? null) : null;
+  const alert: FloodAlert | null = focus?.alertId ? (live.alerts.find((a) => a.id === focus.alertId) ?? null) : null;
 
   /** A sensor picked on the map: its most pressing alert comes with it, if it has one. */
   const selectSensor = useCallback(
@@ -56,8 +56,7 @@ export function useFloodDesk() {
   // Read again whenever the alert changes on the wall (a new step, someone acknowledged).
   const detailKey = alertId ? `alert:${alertId}:${alert?.updated_at ?? ''}:${alert?.status ?? ''}#${version}` : 'alert-off';
   const detail = useResource(detailKey, (signal) => (alertId ? api.alert(alertId, signal) : Promise.resolve(null)));
-  const affected = useResource(alertId ? `affected:${alertId}` : 'affected-off', (signal) =>
-    alertId ? api.affected(alertId, signal) : Promise.resolve(null));
+  const affected = useResource(alertId ? `affected:${alertId}` : 'affected-off', (signal) => (alertId ? api.affected(alertId, signal) : Promise.resolve(null)));
 
   const areas = useMemo<AffectedArea[]>(
     () => (alert && affected.data ? [{ alertId: alert.id, severity: alert.severity, area: affected.data.area }] : []),

@@ -41,10 +41,7 @@ export function LanguageProvider({ children }: { children: ReactNode }) {
     document.documentElement.lang = lang;
   }, [lang]);
 
-  const value = useMemo<LanguageContextValue>(
-    () => ({ lang, setLang, t: (key) => MESSAGES[lang][key] }),
-    [lang, setLang],
-  );
+  const value = useMemo<LanguageContextValue>(() => ({ lang, setLang, t: (key) => MESSAGES[lang][key] }), [lang, setLang]);
   return <LanguageContext.Provider value={value}>{children}</LanguageContext.Provider>;
 }
 

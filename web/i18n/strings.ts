@@ -259,7 +259,8 @@ const th = {
   'exec.import.submit': 'นำเข้า',
   'exec.import.sending': 'กำลังนำเข้า…',
   'exec.import.close': 'ปิด',
-  'exec.import.columns': 'คอลัมน์: รหัสโครงการ, ปีงบประมาณ, ยุทธศาสตร์ (S1–S10), ชื่อโครงการ, หน่วยงาน, งบประมาณตามแผน, อนุมัติงบประมาณ, ลงนามสัญญา, เบิกจ่าย, ข้อมูล ณ วันที่, ลองจิจูด และ ละติจูด หรือ ตำแหน่ง (WKT/GeoJSON)',
+  'exec.import.columns':
+    'คอลัมน์: รหัสโครงการ, ปีงบประมาณ, ยุทธศาสตร์ (S1–S10), ชื่อโครงการ, หน่วยงาน, งบประมาณตามแผน, อนุมัติงบประมาณ, ลงนามสัญญา, เบิกจ่าย, ข้อมูล ณ วันที่, ลองจิจูด และ ละติจูด หรือ ตำแหน่ง (WKT/GeoJSON)',
   'exec.import.divisions': 'หน่วยงานเขียนชื่อตามระบบ e-Plan ได้ เช่น สำนักการช่าง; ยุทธศาสตร์เขียนเป็น 1, S1 หรือ ยุทธศาสตร์ที่ 1 ได้; แถวที่ไม่มีตำแหน่งนับเป็น "ไม่ระบุพื้นที่"',
   'exec.import.done': 'นำเข้าแล้ว: สร้างใหม่ {created} ปรับปรุง {updated}',
   'exec.import.refused': 'ไม่ได้นำเข้าข้อมูลใดเลย — แก้ไขไฟล์แล้วนำเข้าใหม่ทั้งไฟล์',
@@ -674,8 +675,10 @@ const en: Record<MessageKey, string> = {
   'exec.import.submit': 'Import',
   'exec.import.sending': 'Importing…',
   'exec.import.close': 'Close',
-  'exec.import.columns': 'Columns: รหัสโครงการ (code), ปีงบประมาณ (fiscal year), ยุทธศาสตร์ (S1–S10), ชื่อโครงการ (name), หน่วยงาน (division), งบประมาณตามแผน (budget), อนุมัติงบประมาณ, ลงนามสัญญา, เบิกจ่าย, ข้อมูล ณ วันที่ (as of), ลองจิจูด and ละติจูด, or ตำแหน่ง (WKT/GeoJSON)',
-  'exec.import.divisions': 'Divisions by their e-Plan name (สำนักการช่าง), English name or id; strategies as 1, S1 or ยุทธศาสตร์ที่ 1; a row without a place counts under "no place"',
+  'exec.import.columns':
+    'Columns: รหัสโครงการ (code), ปีงบประมาณ (fiscal year), ยุทธศาสตร์ (S1–S10), ชื่อโครงการ (name), หน่วยงาน (division), งบประมาณตามแผน (budget), อนุมัติงบประมาณ, ลงนามสัญญา, เบิกจ่าย, ข้อมูล ณ วันที่ (as of), ลองจิจูด and ละติจูด, or ตำแหน่ง (WKT/GeoJSON)',
+  'exec.import.divisions':
+    'Divisions by their e-Plan name (สำนักการช่าง), English name or id; strategies as 1, S1 or ยุทธศาสตร์ที่ 1; a row without a place counts under "no place"',
   'exec.import.done': 'Imported: {created} new, {updated} updated',
   'exec.import.refused': 'Nothing was imported — fix the file and import the whole file again',
   'exec.import.badType': 'Only .csv or .xlsx files',
@@ -771,7 +774,8 @@ const en: Record<MessageKey, string> = {
   'flood.public.warnings': 'Warnings in force ({count})',
   'flood.public.none': 'There are no flood warnings right now',
   'flood.public.colours': 'What the colours mean',
-  'flood.public.explain': 'The map shows the water-level gauges across the city. Shaded areas may be affected by a gauge under warning. It updates by itself as new readings arrive. In an emergency call 1784.',
+  'flood.public.explain':
+    'The map shows the water-level gauges across the city. Shaded areas may be affected by a gauge under warning. It updates by itself as new readings arrive. In an emergency call 1784.',
   'flood.public.cap': 'Warning feed (CAP)',
   'flood.public.capHint': 'for agencies and apps that take standard CAP 1.2 warnings',
   'flood.contacts.open': 'Who is notified',
@@ -837,10 +841,7 @@ export function fill(message: string, values: Record<string, string | number>): 
 }
 
 /** Pick the Thai or English member of a `name_th` / `name_en` pair, falling back to whichever exists. */
-export function localName(
-  item: { name_th?: string | null; name_en?: string | null } | null | undefined,
-  lang: Lang,
-): string {
+export function localName(item: { name_th?: string | null; name_en?: string | null } | null | undefined, lang: Lang): string {
   if (!item) return '—';
   const primary = lang === 'th' ? item.name_th : item.name_en;
   const fallback = lang === 'th' ? item.name_en : item.name_th;

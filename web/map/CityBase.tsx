@@ -33,9 +33,7 @@ export function CityBase({ frame = CITY_FRAME }: { frame?: Frame }) {
       // Between desk and phone the side panels overlay the map anyway: don't pad it to nothing.
       // On a phone (the shell's 700 px breakpoint) the panels are bottom sheets that may take up
       // to 60 % of the map's height: frame the city in the part they always leave clear.
-      const padding = clientWidth > 800 ? frame
-        : clientWidth > 700 ? 16
-          : { top: 16, left: 16, right: 16, bottom: Math.round(clientHeight * 0.6) };
+      const padding = clientWidth > 800 ? frame : clientWidth > 700 ? 16 : { top: 16, left: 16, right: 16, bottom: Math.round(clientHeight * 0.6) };
       map.fitBounds(box, { padding, animate: false, maxZoom: 14 });
     }
   }, [map, boundary.data]);

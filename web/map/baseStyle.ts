@@ -1,9 +1,4 @@
-import type {
-  LayerSpecification,
-  Map as MapLibreMap,
-  StyleSpecification,
-  GeoJSONSourceSpecification,
-} from 'maplibre-gl';
+import type { LayerSpecification, Map as MapLibreMap, StyleSpecification, GeoJSONSourceSpecification } from 'maplibre-gl';
 import { BASE_COLORS } from './palette.ts';
 
 /**
@@ -23,8 +18,7 @@ const emptySource = (): GeoJSONSourceSpecification => ({
 });
 
 /** Roads thicken with zoom like on any street map; fixed widths look wrong at one end or the other. */
-const roadWidth = (base: number) =>
-  ['interpolate', ['exponential', 1.6], ['zoom'], 11, base * 0.5, 14, base * 1.6, 17, base * 6] as never;
+const roadWidth = (base: number) => ['interpolate', ['exponential', 1.6], ['zoom'], 11, base * 0.5, 14, base * 1.6, 17, base * 6] as never;
 
 const BOUNDARY_LINE: LayerSpecification = {
   id: 'city-boundary-line',

@@ -1,13 +1,6 @@
 import type { PickingInfo } from '@deck.gl/core';
 import type { Feature, Geometry } from 'geojson';
-import type {
-  CommunityFeature,
-  ParcelTileProps,
-  ProjectFeature,
-  SensorFeature,
-  TruckFeature,
-  ZoneFeature,
-} from '../api/client.ts';
+import type { CommunityFeature, ParcelTileProps, ProjectFeature, SensorFeature, TruckFeature, ZoneFeature } from '../api/client.ts';
 
 /** What the details panel can show: one picked feature and which kind of thing it is. */
 export type Selection =

@@ -3,9 +3,8 @@ import type { FeatureCollection } from 'geojson';
 import type { GeoJSONSource, LayerSpecification } from 'maplibre-gl';
 import { useMap } from './MapContext.ts';
 
-type LayerWithoutSource = Exclude<LayerSpecification, { type: 'background' }> extends infer L
-  ? L extends LayerSpecification ? Omit<L, 'source'> : never
-  : never;
+type LayerWithoutSource =
+  Exclude<LayerSpecification, { type: 'background' }> extends infer L ? (L extends LayerSpecification ? Omit<L, 'source'> : never) : never;
 
 /**
  * A GeoJSON source of MapLibre's own and the layers drawn from it, for pages without deck.gl.

@@ -21,9 +21,7 @@ function formatOf(name: string): ImportFormat | null {
   return lower.endsWith('.csv') ? 'csv' : lower.endsWith('.xlsx') ? 'xlsx' : null;
 }
 
-type Outcome =
-  | { kind: 'done'; summary: ImportSummary }
-  | { kind: 'refused'; message: string; problems: ImportProblem[] };
+type Outcome = { kind: 'done'; summary: ImportSummary } | { kind: 'refused'; message: string; problems: ImportProblem[] };
 
 /** Planners' import of e-Plan rows: all or nothing, every problem of a refused file listed. */
 export function ImportPanel({ onImported }: { onImported: () => void }) {
@@ -71,7 +69,18 @@ export function ImportPanel({ onImported }: { onImported: () => void }) {
     <form className="exec-import" data-testid="exec-import" onSubmit={submit}>
       <header>
         <h3>{t('exec.import.title')}</h3>
-        <button type="button" className="close" aria-label={t('exec.import.close')} onClick={() => { setOpen(false); setOutcome(null); setFile(null); }}>×</button>
+        <button
+          type="button"
+          className="close"
+          aria-label={t('exec.import.close')}
+          onClick={() => {
+            setOpen(false);
+            setOutcome(null);
+            setFile(null);
+          }}
+        >
+          ×
+        </button>
       </header>
       <label className="exec-import-file">
         <span>{t('exec.import.file')}</span>
@@ -79,7 +88,10 @@ export function ImportPanel({ onImported }: { onImported: () => void }) {
           type="file"
           data-testid="exec-import-file"
           accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-          onChange={(e) => { setFile(e.target.files?.[0] ?? null); setOutcome(null); }}
+          onChange={(e) => {
+            setFile(e.target.files?.[0] ?? null);
+            setOutcome(null);
+          }}
         />
       </label>
       <p className="hint">{t('exec.import.columns')}</p>
@@ -95,16 +107,24 @@ export function ImportPanel({ onImported }: { onImported: () => void }) {
       {outcome?.kind === 'refused' && (
         <div className="exec-import-refused" role="alert" data-testid="exec-import-refused">
           <p className="exec-error">{outcome.message}</p>
-          <p><strong>{t('exec.import.refused')}</strong></p>
+          <p>
+            <strong>{t('exec.import.refused')}</strong>
+          </p>
           {outcome.problems.length > 0 && (
             <table className="exec-import-errors" data-testid="exec-import-errors">
               <thead>
-                <tr><th>{t('exec.import.row')}</th><th>{t('exec.import.column')}</th><th>{t('exec.import.problem')}</th></tr>
+                <tr>
+                  <th>{t('exec.import.row')}</th>
+                  <th>{t('exec.import.column')}</th>
+                  <th>{t('exec.import.problem')}</th>
+                </tr>
               </thead>
               <tbody>
                 {outcome.problems.map((p, i) => (
                   <tr key={i} data-row={p.row} data-column={p.column}>
-                    <td>{p.row}</td><td>{p.column}</td><td>{p.message}</td>
+                    <td>{p.row}</td>
+                    <td>{p.column}</td>
+                    <td>{p.message}</td>
                   </tr>
                 ))}
               </tbody>

@@ -13,7 +13,6 @@ import { hexToRgba, SELECTION_COLOR } from '../map/palette.ts';
 import { colorOf, textColorOn } from './classify.ts';
 import type { PlanState } from './state.ts';
 
-
 /**
  * The choropleth of the plan page, through the map's own deck.gl slots: the four zones
  * (or, zoomed in, the 95 communities) filled by the chosen measure, zone edges on top, and each
@@ -27,11 +26,7 @@ export function PlanMap({ state }: { state: PlanState }) {
   const { measure, classes, showCommunities, zone: selectedZone } = state;
 
   const zoneValue = useMemo(() => new Map((state.byZone.data ?? []).map((row) => [row.key, row[measure]])), [state.byZone.data, measure]);
-  const communityValue = useMemo(
-    () => new Map((state.byCommunity.data ?? []).map((row) => [row.key, row[measure]])),
-    [state.byCommunity.data, measure],
-  );
-
+  const communityValue = useMemo(() => new Map((state.byCommunity.data ?? []).map((row) => [row.key, row[measure]])), [state.byCommunity.data, measure]);
 
   const fills = useMemo(() => {
     if (!zones) return null;
@@ -106,7 +101,12 @@ export function PlanMap({ state }: { state: PlanState }) {
 }
 
 /** Zone name and value as HTML markers (the offline style has no glyphs); a click opens the zone. */
-function ExecZoneLabels({ zones, text, color, onSelect }: {
+function ExecZoneLabels({
+  zones,
+  text,
+  color,
+  onSelect,
+}: {
   zones: ZoneFeature[];
   text: (zone: ZoneFeature) => string;
   color: (zone: ZoneFeature) => string;

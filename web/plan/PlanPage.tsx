@@ -27,10 +27,13 @@ export function PlanPage() {
   }, [plan.byZone.data]);
 
   // A click on the choropleth opens that zone's figures (a community: its zone).
-  const onSelect = useCallback((next: Selection | null) => {
-    if (next?.kind === 'zone') setZone(next.feature.properties.id);
-    else if (next?.kind === 'community' && next.feature.properties.zone_id) setZone(next.feature.properties.zone_id);
-  }, [setZone]);
+  const onSelect = useCallback(
+    (next: Selection | null) => {
+      if (next?.kind === 'zone') setZone(next.feature.properties.id);
+      else if (next?.kind === 'community' && next.feature.properties.zone_id) setZone(next.feature.properties.zone_id);
+    },
+    [setZone],
+  );
 
   return (
     <StaffShell className="page-plan">

@@ -24,7 +24,9 @@ export function PlanControls({ state, onImported }: { state: PlanState; onImport
       <div className="exec-selectors">
         <select data-testid="exec-fy" aria-label={t('filter.fiscalYear')} value={state.fy ?? ''} onChange={(e) => state.setFy(Number(e.target.value))}>
           {state.fiscalYears.map((fy) => (
-            <option key={fy} value={fy}>{fill(t('exec.fiscalYear'), { fy })}</option>
+            <option key={fy} value={fy}>
+              {fill(t('exec.fiscalYear'), { fy })}
+            </option>
           ))}
         </select>
         <select data-testid="exec-quarter" aria-label={t('exec.quarter')} value={state.quarter} onChange={(e) => state.setQuarter(e.target.value as Quarter)}>
@@ -33,20 +35,40 @@ export function PlanControls({ state, onImported }: { state: PlanState; onImport
             const has = state.quartersWithData.has(q);
             return (
               <option key={q} value={q} disabled={!has}>
-                {t(`exec.quarter.${q.slice(1) as '1' | '2' | '3' | '4'}`)}{has ? '' : ` – ${t('exec.quarter.noData')}`}
+                {t(`exec.quarter.${q.slice(1) as '1' | '2' | '3' | '4'}`)}
+                {has ? '' : ` – ${t('exec.quarter.noData')}`}
               </option>
             );
           })}
         </select>
       </div>
       {state.quarter !== 'all' && <p className="hint">{kpi ? t('exec.quarter.asOf') : t('exec.quarter.empty')}</p>}
-      {state.error && <p className="exec-error" role="alert">{t('exec.error')}: {state.error.message}</p>}
+      {state.error && (
+        <p className="exec-error" role="alert">
+          {t('exec.error')}: {state.error.message}
+        </p>
+      )}
 
       <div className="exec-kpis" data-testid="exec-kpis">
         <Kpi id="projects" label={t('exec.kpi.projects')} value={formatNumber(kpi?.plan_count)} note={t('exec.kpi.projectsUnit')} />
-        <Kpi id="approved" label={t('exec.kpi.approved')} value={pct(kpi?.approved_pct)} note={`${formatNumber(kpi?.approved_count)} ${t('exec.kpi.projectsUnit')} · ${t('exec.kpi.ofPlan')}`} />
-        <Kpi id="contracted" label={t('exec.kpi.contracted')} value={pct(kpi?.contracted_pct)} note={`${formatNumber(kpi?.contract_count)} ${t('exec.kpi.projectsUnit')} · ${t('exec.kpi.ofApproved')}`} />
-        <Kpi id="disbursed" label={t('exec.kpi.disbursed')} value={pct(kpi?.disbursed_pct)} note={`${formatNumber(kpi?.disbursed_count)} ${t('exec.kpi.projectsUnit')} · ${t('exec.kpi.ofContracted')}`} />
+        <Kpi
+          id="approved"
+          label={t('exec.kpi.approved')}
+          value={pct(kpi?.approved_pct)}
+          note={`${formatNumber(kpi?.approved_count)} ${t('exec.kpi.projectsUnit')} · ${t('exec.kpi.ofPlan')}`}
+        />
+        <Kpi
+          id="contracted"
+          label={t('exec.kpi.contracted')}
+          value={pct(kpi?.contracted_pct)}
+          note={`${formatNumber(kpi?.contract_count)} ${t('exec.kpi.projectsUnit')} · ${t('exec.kpi.ofApproved')}`}
+        />
+        <Kpi
+          id="disbursed"
+          label={t('exec.kpi.disbursed')}
+          value={pct(kpi?.disbursed_pct)}
+          note={`${formatNumber(kpi?.disbursed_count)} ${t('exec.kpi.projectsUnit')} · ${t('exec.kpi.ofContracted')}`}
+        />
         <Kpi id="budget" label={t('exec.kpi.budget')} value={formatBaht(kpi?.budget, lang)} wide />
         <Kpi id="disbursed-amount" label={t('exec.kpi.disbursedAmount')} value={formatBaht(kpi?.disbursed_amount, lang)} wide />
         <Kpi id="disbursed-budget" label={t('exec.kpi.disbursedBudget')} value={pct(kpi?.disbursed_budget_pct)} />
@@ -56,7 +78,9 @@ export function PlanControls({ state, onImported }: { state: PlanState; onImport
         <span>{t('exec.measure')}</span>
         <select data-testid="exec-measure" value={state.measure} onChange={(e) => state.setMeasure(e.target.value as Measure)}>
           {MEASURES.map((m) => (
-            <option key={m} value={m}>{t(`exec.measure.${m}`)}</option>
+            <option key={m} value={m}>
+              {t(`exec.measure.${m}`)}
+            </option>
           ))}
         </select>
       </label>
@@ -78,9 +102,15 @@ export function PlanControls({ state, onImported }: { state: PlanState; onImport
       </div>
 
       <div className="exec-exports" data-testid="exec-exports">
-        <a data-testid="exec-export-strategy" href={api.evaluationCsvUrl({ fy: state.fy, by: 'strategy' })} download>{t('exec.export.csvStrategy')}</a>
-        <a data-testid="exec-export-zone" href={api.evaluationCsvUrl({ fy: state.fy, by: 'zone' })} download>{t('exec.export.csvZone')}</a>
-        <a data-testid="exec-export-form2" href={api.form2Url({ fy: state.fy })} target="_blank" rel="noopener">{t('exec.export.form2')}</a>
+        <a data-testid="exec-export-strategy" href={api.evaluationCsvUrl({ fy: state.fy, by: 'strategy' })} download>
+          {t('exec.export.csvStrategy')}
+        </a>
+        <a data-testid="exec-export-zone" href={api.evaluationCsvUrl({ fy: state.fy, by: 'zone' })} download>
+          {t('exec.export.csvZone')}
+        </a>
+        <a data-testid="exec-export-form2" href={api.form2Url({ fy: state.fy })} target="_blank" rel="noopener">
+          {t('exec.export.form2')}
+        </a>
       </div>
       {permissions.projects.create && <ImportPanel onImported={onImported} />}
     </Panel>
@@ -105,9 +135,11 @@ export function PlanSidebar({ state }: { state: PlanState }) {
   return (
     <Panel className="exec-sidebar" testId="exec-sidebar" sheetTitle={state.zone !== null ? zoneName : t('exec.byStrategy')} startsCollapsedOnPhone>
       {state.zone !== null && <ZonePanel state={state} zone={state.zone} />}
-      {state.zone !== null
-        ? <Bars testId="exec-bars-strategy" title={fill(t('exec.zone.strategiesOf'), { zone: zoneName })} rows={state.byZoneStrategy.data} zone={state.zone} />
-        : <Bars testId="exec-bars-strategy" title={t('exec.byStrategy')} rows={state.byStrategy.data} />}
+      {state.zone !== null ? (
+        <Bars testId="exec-bars-strategy" title={fill(t('exec.zone.strategiesOf'), { zone: zoneName })} rows={state.byZoneStrategy.data} zone={state.zone} />
+      ) : (
+        <Bars testId="exec-bars-strategy" title={t('exec.byStrategy')} rows={state.byStrategy.data} />
+      )}
       <Bars testId="exec-bars-mission" title={t('exec.byMission')} rows={state.byMission.data} />
       <Findings findings={state.findings} />
       <Calendar />
@@ -128,13 +160,18 @@ function Bars({ testId, title, rows, zone }: { testId: string; title: string; ro
       <h3>{title}</h3>
       <ul className="exec-bar-key">
         {BAR_MEASURES.map(([key, label, color]) => (
-          <li key={key}><span className="swatch swatch-square" style={{ background: color }} />{t(label)}</li>
+          <li key={key}>
+            <span className="swatch swatch-square" style={{ background: color }} />
+            {t(label)}
+          </li>
         ))}
       </ul>
       {!rows && <p className="hint">{t('exec.loading')}</p>}
       {rows?.map((row) => (
         <div key={row.key} className="exec-bar-group" title={localName(row, lang)}>
-          <div className="exec-bar-name"><b>{row.key}</b> {localName(row, lang)}</div>
+          <div className="exec-bar-name">
+            <b>{row.key}</b> {localName(row, lang)}
+          </div>
           {BAR_MEASURES.map(([key, label, color]) => (
             <div key={key} className="exec-bar" role="img" aria-label={`${t(label)} ${pct(row[key])}`}>
               <span className="exec-bar-track">
@@ -156,28 +193,51 @@ function ZonePanel({ state, zone }: { state: PlanState; zone: number }) {
   const projects = useResource(`exec-zone-projects?fy=${fy ?? ''}&zone=${zone}#${state.version}`, (signal) => api.projects({ fy, zone }, signal));
   const plan = useResource('plan', () => api.plan(), { perViewer: false });
   const late = useMemo(
-    () => (projects.data?.features ?? []).filter((f) => f.properties.late).sort((a, b) => (b.properties.approved_amount ?? 0) - (a.properties.approved_amount ?? 0)),
+    () =>
+      (projects.data?.features ?? [])
+        .filter((f) => f.properties.late)
+        .sort((a, b) => (b.properties.approved_amount ?? 0) - (a.properties.approved_amount ?? 0)),
     [projects.data],
   );
-  const strategyName = (id: string) => localName(plan.data?.strategies.find((s) => s.id === id), lang);
+  const strategyName = (id: string) =>
+    localName(
+      plan.data?.strategies.find((s) => s.id === id),
+      lang,
+    );
 
   return (
     <section className="exec-section exec-zone" data-testid="exec-zone-panel" data-zone={zone}>
       <header>
         <h3>{row ? localName(row, lang) : `${t('field.zone')} ${zone}`}</h3>
-        <button type="button" className="close" onClick={() => state.setZone(null)} aria-label={t('details.close')}>×</button>
+        <button type="button" className="close" onClick={() => state.setZone(null)} aria-label={t('details.close')}>
+          ×
+        </button>
       </header>
       {row && (
         <dl className="exec-zone-figures">
           {MEASURES.map((m) => (
-            <div key={m}><dt>{t(`exec.measure.${m}`)}</dt><dd>{pct(row[m])}</dd></div>
+            <div key={m}>
+              <dt>{t(`exec.measure.${m}`)}</dt>
+              <dd>{pct(row[m])}</dd>
+            </div>
           ))}
-          <div><dt>{t('exec.kpi.projects')}</dt><dd data-testid="exec-zone-count">{formatNumber(row.plan_count, 0)}</dd></div>
-          <div><dt>{t('exec.kpi.budget')}</dt><dd>{formatBaht(Math.round(row.budget), lang)}</dd></div>
-          <div><dt>{t('exec.kpi.disbursedAmount')}</dt><dd>{formatBaht(Math.round(row.disbursed_amount), lang)}</dd></div>
+          <div>
+            <dt>{t('exec.kpi.projects')}</dt>
+            <dd data-testid="exec-zone-count">{formatNumber(row.plan_count, 0)}</dd>
+          </div>
+          <div>
+            <dt>{t('exec.kpi.budget')}</dt>
+            <dd>{formatBaht(Math.round(row.budget), lang)}</dd>
+          </div>
+          <div>
+            <dt>{t('exec.kpi.disbursedAmount')}</dt>
+            <dd>{formatBaht(Math.round(row.disbursed_amount), lang)}</dd>
+          </div>
         </dl>
       )}
-      <h4>{t('exec.zone.late')} ({projects.data ? late.length : '…'})</h4>
+      <h4>
+        {t('exec.zone.late')} ({projects.data ? late.length : '…'})
+      </h4>
       <p className="hint">{t('exec.zone.lateHint')}</p>
       {projects.data && late.length === 0 && <p>{t('exec.zone.noLate')}</p>}
       <ol className="exec-late" data-testid="exec-late-projects">
@@ -198,13 +258,12 @@ const SEVERITY_ORDER: Record<string, number> = { error: 0, warning: 1 };
 
 function Findings({ findings }: { findings: EvaluationFinding[] | null }) {
   const { t, lang } = useLanguage();
-  const sorted = useMemo(
-    () => [...(findings ?? [])].sort((a, b) => (SEVERITY_ORDER[a.severity] ?? 2) - (SEVERITY_ORDER[b.severity] ?? 2)),
-    [findings],
-  );
+  const sorted = useMemo(() => [...(findings ?? [])].sort((a, b) => (SEVERITY_ORDER[a.severity] ?? 2) - (SEVERITY_ORDER[b.severity] ?? 2)), [findings]);
   return (
     <section className="exec-section" data-testid="exec-findings">
-      <h3>{t('exec.findings')} {findings ? `(${findings.length})` : ''}</h3>
+      <h3>
+        {t('exec.findings')} {findings ? `(${findings.length})` : ''}
+      </h3>
       {!findings && <p className="hint">{t('exec.loading')}</p>}
       {findings?.length === 0 && <p>{t('exec.findings.none')}</p>}
       <ul className="exec-findings">
@@ -240,7 +299,9 @@ function Calendar() {
           {t('exec.calendar.current')}: {t(`exec.calendar.round.${current.round}`)} — {t('exec.calendar.post')} {beDate(current.postUntil, lang)}
         </p>
       )}
-      {rounds.map((round) => <RoundDates key={isoDate(round.reportBy)} round={round} lang={lang} />)}
+      {rounds.map((round) => (
+        <RoundDates key={isoDate(round.reportBy)} round={round} lang={lang} />
+      ))}
     </section>
   );
 }
@@ -251,9 +312,12 @@ function RoundDates({ round, lang }: { round: ReportRound; lang: Lang }) {
     <dl className="exec-round">
       <dt className="exec-round-name">{t(`exec.calendar.round.${round.round}`)}</dt>
       <dd />
-      <dt>{t('exec.calendar.report')}</dt><dd>{beDate(round.reportBy, lang)}</dd>
-      <dt>{t('exec.calendar.announce')}</dt><dd>{beDate(round.announceBy, lang)}</dd>
-      <dt>{t('exec.calendar.post')}</dt><dd>{beDate(round.postUntil, lang)}</dd>
+      <dt>{t('exec.calendar.report')}</dt>
+      <dd>{beDate(round.reportBy, lang)}</dd>
+      <dt>{t('exec.calendar.announce')}</dt>
+      <dd>{beDate(round.announceBy, lang)}</dd>
+      <dt>{t('exec.calendar.post')}</dt>
+      <dd>{beDate(round.postUntil, lang)}</dd>
     </dl>
   );
 }
@@ -262,6 +326,7 @@ function RoundDates({ round, lang }: { round: ReportRound; lang: Lang }) {
 function beDate(date: ReportRound['reportBy'], lang: Lang): string {
   const text = formatDate(isoDate(date), 'th');
   if (lang === 'th') return text;
-  return new Intl.DateTimeFormat('en-GB-u-ca-buddhist', { timeZone: 'Asia/Bangkok', day: 'numeric', month: 'short', year: 'numeric' })
-    .format(new Date(isoDate(date)));
+  return new Intl.DateTimeFormat('en-GB-u-ca-buddhist', { timeZone: 'Asia/Bangkok', day: 'numeric', month: 'short', year: 'numeric' }).format(
+    new Date(isoDate(date)),
+  );
 }

@@ -31,11 +31,7 @@ export function ProjectFilter({ value, onChange }: { value: ProjectQuery; onChan
       </label>
       <label>
         <span>{t('filter.strategy')}</span>
-        <select
-          data-testid="filter-strategy"
-          value={value.strategy ?? ''}
-          onChange={(e) => onChange({ ...value, strategy: e.target.value || undefined })}
-        >
+        <select data-testid="filter-strategy" value={value.strategy ?? ''} onChange={(e) => onChange({ ...value, strategy: e.target.value || undefined })}>
           <option value="">{t('filter.all')}</option>
           {strategies.map((s) => (
             <option key={s.id} value={s.id}>

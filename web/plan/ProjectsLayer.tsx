@@ -29,10 +29,8 @@ export function ProjectsLayer({ visible, filter, version }: { visible: boolean; 
               stroked: true,
               pointType: 'circle',
               // Area projects get a light wash so they never hide the parcels they sit on.
-              getFillColor: (f) =>
-                hexToRgba(STAGE_COLORS[projectStage(f.properties)], f.geometry.type === 'Point' ? 235 : 70),
-              getLineColor: (f) =>
-                f.geometry.type === 'Point' ? [255, 255, 255, 230] : hexToRgba(STAGE_COLORS[projectStage(f.properties)], 235),
+              getFillColor: (f) => hexToRgba(STAGE_COLORS[projectStage(f.properties)], f.geometry.type === 'Point' ? 235 : 70),
+              getLineColor: (f) => (f.geometry.type === 'Point' ? [255, 255, 255, 230] : hexToRgba(STAGE_COLORS[projectStage(f.properties)], 235)),
               lineWidthUnits: 'pixels',
               getLineWidth: (f) => (f.geometry.type === 'Point' ? 1.5 : f.geometry.type.includes('Line') ? 3.5 : 2),
               lineCapRounded: true,

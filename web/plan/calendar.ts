@@ -98,8 +98,7 @@ export function currentPosting(today: CalendarDate, schedule: ReportSchedule): R
 
 /** Today's calendar date on the Bangkok clock. */
 export function bangkokToday(now: Date = new Date()): CalendarDate {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone: 'Asia/Bangkok', year: 'numeric', month: 'numeric', day: 'numeric' })
-    .formatToParts(now);
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone: 'Asia/Bangkok', year: 'numeric', month: 'numeric', day: 'numeric' }).formatToParts(now);
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   return { year: get('year'), month: get('month'), day: get('day') };
 }

@@ -23,7 +23,7 @@ export interface Classes {
 
 /** Up to `maxClasses` quantile classes of the finite values; null when there is nothing to classify. */
 export function quantileClasses(values: readonly (number | null | undefined)[], maxClasses = RAMP.length): Classes | null {
-  const sorted = values.filter((v): v is number => typeof v === "number" && Number.isFinite(v)).sort((a, b) => a - b);
+  const sorted = values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v)).sort((a, b) => a - b);
   if (sorted.length === 0) return null;
   const distinct = [...new Set(sorted)];
   const k = Math.max(1, Math.min(maxClasses, distinct.length));
@@ -32,10 +32,11 @@ export function quantileClasses(values: readonly (number | null | undefined)[], 
     // No more values than classes (the 4 zones): one class per value. Quantiles here would give
     // a first class from the lowest value to itself, and ranges with no area in them.
     breaks.push(...distinct.slice(0, -1));
-  } else for (let i = 1; i < k; i++) {
-    const at = sorted[Math.min(sorted.length - 1, Math.ceil((i * sorted.length) / k) - 1)]!;
-    if (breaks.at(-1) !== at && at < sorted.at(-1)!) breaks.push(at);
-  }
+  } else
+    for (let i = 1; i < k; i++) {
+      const at = sorted[Math.min(sorted.length - 1, Math.ceil((i * sorted.length) / k) - 1)]!;
+      if (breaks.at(-1) !== at && at < sorted.at(-1)!) breaks.push(at);
+    }
   const n = breaks.length + 1;
   // Spread the classes over the whole ramp, so two classes are never two near-identical tints.
   const colors = Array.from({ length: n }, (_, i) => RAMP[n === 1 ? RAMP.length - 1 : Math.round((i * (RAMP.length - 1)) / (n - 1))]!);

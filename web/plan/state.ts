@@ -18,7 +18,10 @@ const COMMUNITY_ZOOM = 13.5;
  * (`fy` null), so no grouping is ever asked for twice.
  */
 function useEvaluation(
-  by: EvaluationGrouping, fy: number | undefined | null, version: number, zone?: number,
+  by: EvaluationGrouping,
+  fy: number | undefined | null,
+  version: number,
+  zone?: number,
 ): Resource<EvaluationRow[]> & { total: EvaluationRow | null } {
   const on = fy !== null;
   const key = on ? `evaluation?by=${by}&fy=${fy ?? ''}&zone=${zone ?? ''}#${version}` : 'evaluation-off';
@@ -54,28 +57,35 @@ export function usePlanState(zoom: number) {
   const byMission = useEvaluation('mission', fy, version);
   const byQuarter = useEvaluation('quarter', fy, version);
   const checks = useResource(fy !== null ? `checks?fy=${fy ?? ''}#${version}` : 'checks-off', (signal) =>
-    fy !== null ? api.evaluationChecks({ fy }, signal) : Promise.resolve(null));
+    fy !== null ? api.evaluationChecks({ fy }, signal) : Promise.resolve(null),
+  );
 
   const showCommunities = zoom > COMMUNITY_ZOOM;
   const mapRows = showCommunities ? byCommunity.data : byZone.data;
-  const classes: Classes | null = useMemo(
-    () => (mapRows ? quantileClasses(mapRows.map((row) => row[measure])) : null),
-    [mapRows, measure],
-  );
+  const classes: Classes | null = useMemo(() => (mapRows ? quantileClasses(mapRows.map((row) => row[measure])) : null), [mapRows, measure]);
 
   /** The KPI figures: the year's total, or the chosen quarter's row (null if it has no data). */
-  const quarterRow = quarter === 'all' ? null : byQuarter.data?.find((row) => row.key === quarter) ?? null;
+  const quarterRow = quarter === 'all' ? null : (byQuarter.data?.find((row) => row.key === quarter) ?? null);
   const kpi = quarter === 'all' ? byZone.total : quarterRow;
 
   return {
-    measure, setMeasure,
-    fy: fy ?? undefined, setFy,
-    quarter, setQuarter,
-    zone, setZone,
+    measure,
+    setMeasure,
+    fy: fy ?? undefined,
+    setFy,
+    quarter,
+    setQuarter,
+    zone,
+    setZone,
     fiscalYears: plan.data?.fiscal_years ?? [],
     quartersWithData: new Set((byQuarter.data ?? []).map((row) => row.key)),
-    version, refresh,
-    byZone, byCommunity, byStrategy, byZoneStrategy, byMission,
+    version,
+    refresh,
+    byZone,
+    byCommunity,
+    byStrategy,
+    byZoneStrategy,
+    byMission,
     findings: checks.data?.findings ?? null,
     error: plan.error ?? byZone.error ?? checks.error,
     showCommunities,

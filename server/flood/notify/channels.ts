@@ -14,7 +14,9 @@ interface Delivery {
 /** `retry`: worth trying again later (network, 429, 5xx); otherwise the receiver refused it for good. */
 type SendResult = { ok: true } | { ok: false; retry: boolean; error: string };
 
-export interface Channel { send(delivery: Delivery): Promise<SendResult> }
+export interface Channel {
+  send(delivery: Delivery): Promise<SendResult>;
+}
 
 export interface ChannelSettings {
   publicUrl: string;
@@ -31,17 +33,26 @@ function webhookChannel(settings: ChannelSettings): Channel {
   return {
     send: ({ id, alert, reason, address }) => {
       const body = JSON.stringify({
-        event: 'flood.alert', delivery: id, reason,
+        event: 'flood.alert',
+        delivery: id,
+        reason,
         alert: {
-          id: alert.id, type: alert.type, severity: alert.severity, status: alert.status,
+          id: alert.id,
+          type: alert.type,
+          severity: alert.severity,
+          status: alert.status,
           sensor: { code: alert.sensor_code, name_th: alert.sensor_name_th, name_en: alert.sensor_name_en, zone: alert.zone_id },
-          level_m: alert.level_m, reading_at: alert.reading_at, opened_at: alert.opened_at,
+          level_m: alert.level_m,
+          reading_at: alert.reading_at,
+          opened_at: alert.opened_at,
         },
         text: alertText(alert, reason, settings.publicUrl),
         url: alertLink(settings.publicUrl, alert.id),
       });
       const headers: Record<string, string> = {
-        'Content-Type': 'application/json', 'X-Mueang-Event': 'flood.alert', 'X-Mueang-Delivery': String(id),
+        'Content-Type': 'application/json',
+        'X-Mueang-Event': 'flood.alert',
+        'X-Mueang-Delivery': String(id),
       };
       if (settings.webhookSecret) {
         headers['X-Mueang-Signature'] = `sha256=${createHmac('sha256', settings.webhookSecret).update(body).digest('hex')}`;
@@ -86,11 +97,17 @@ function lineChannel(settings: ChannelSettings): Channel {
           },
         ],
       });
-      const result = await postChecked(`${settings.line.apiBase.replace(/\/$/, '')}/v2/bot/message/push`, {
-        'Content-Type': 'application/json',
-        Authorization: `Bearer ${settings.line.channelToken}`,
-        'X-Line-Retry-Key': retryKey(id),
-      }, body, settings.timeoutMs, settings.allowHosts);
+      const result = await postChecked(
+        `${settings.line.apiBase.replace(/\/$/, '')}/v2/bot/message/push`,
+        {
+          'Content-Type': 'application/json',
+          Authorization: `Bearer ${settings.line.channelToken}`,
+          'X-Line-Retry-Key': retryKey(id),
+        },
+        body,
+        settings.timeoutMs,
+        settings.allowHosts,
+      );
       return !result.ok && result.status === 409 ? { ok: true } : result;
     },
   };

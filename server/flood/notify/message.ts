@@ -3,7 +3,10 @@ import type { Alert } from '../queries/alerts.ts';
 const COLOUR = { watch: '🟡 เหลือง (เฝ้าระวัง)', warning: '🟠 ส้ม (เตือนภัย)', critical: '🔴 แดง (วิกฤต)' } as const;
 const WHAT = { level: 'ระดับน้ำ', rise: 'น้ำขึ้นเร็ว', offline: 'เซนเซอร์ขาดการติดต่อ' } as const;
 const WHY = {
-  opened: 'เหตุใหม่', raised: 'ระดับสูงขึ้น', reopened: 'เกิดซ้ำ', escalated: 'ยังไม่มีผู้รับทราบ ส่งต่อถึงท่าน',
+  opened: 'เหตุใหม่',
+  raised: 'ระดับสูงขึ้น',
+  reopened: 'เกิดซ้ำ',
+  escalated: 'ยังไม่มีผู้รับทราบ ส่งต่อถึงท่าน',
 } as const;
 
 // th-TH formats in the Buddhist Era by default: 21 พ.ย. 2569 18:05.

@@ -69,7 +69,10 @@ export function addressProblem(address: string): string | null {
 
 /** `host` or `host:port` entries; an entry without a port allows every port of that host. */
 export function parseAllowHosts(raw: string | undefined): string[] {
-  return (raw ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean);
+  return (raw ?? '')
+    .split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter(Boolean);
 }
 
 const allowed = (url: URL, allowHosts: readonly string[]) => {
@@ -86,7 +89,11 @@ const bare = (hostname: string) => hostname.replace(/^\[|\]$/g, '');
  */
 export function destinationProblem(raw: string, allowHosts: readonly string[]): string | null {
   let url: URL;
-  try { url = new URL(raw); } catch { return 'not a URL'; }
+  try {
+    url = new URL(raw);
+  } catch {
+    return 'not a URL';
+  }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return `${url.protocol.replace(':', '')} is not http or https`;
   if (url.username || url.password) return 'credentials in the URL are not allowed';
   if (allowed(url, allowHosts)) return null;
@@ -104,7 +111,9 @@ const checkedLookup: LookupFunction = (hostname, options, callback) => {
     if (error) return callback(error, '', 0);
     const bad = addresses.find((a) => addressProblem(a.address));
     if (bad || addresses.length === 0) {
-      const refusal = Object.assign(new Error(bad ? `${hostname} resolves to ${bad.address}, ${addressProblem(bad.address)}` : `${hostname} has no address`), { code: 'EREFUSED_DESTINATION' });
+      const refusal = Object.assign(new Error(bad ? `${hostname} resolves to ${bad.address}, ${addressProblem(bad.address)}` : `${hostname} has no address`), {
+        code: 'EREFUSED_DESTINATION',
+      });
       return callback(refusal, '', 0);
     }
     if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
@@ -117,8 +126,7 @@ const checkedLookup: LookupFunction = (hostname, options, callback) => {
 export type PostResult = { ok: true } | { ok: false; retry: boolean; error: string; status?: number };
 
 /** POSTs a body to a checked destination; a redirect is an answer, not somewhere to follow. */
-export function postChecked(raw: string, headers: Record<string, string>, body: string, timeoutMs: number,
-  allowHosts: readonly string[]): Promise<PostResult> {
+export function postChecked(raw: string, headers: Record<string, string>, body: string, timeoutMs: number, allowHosts: readonly string[]): Promise<PostResult> {
   const problem = destinationProblem(raw, allowHosts);
   if (problem) return Promise.resolve({ ok: false, retry: false, error: `refused destination: ${problem}` });
   const url = new URL(raw);
@@ -130,22 +138,29 @@ export function postChecked(raw: string, headers: Record<string, string>, body: 
       clearTimeout(timer);
       settle(result);
     };
-    const outgoing = request(url, {
-      method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
-      // Allowed hosts skip the address check; every other name is checked as it is resolved.
-      lookup: allowed(url, allowHosts) ? undefined : checkedLookup,
-    }, (response: IncomingMessage) => {
-      let detail = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => { if (detail.length < 200) detail += chunk; });
-      response.on('end', () => {
-        const status = response.statusCode ?? 0;
-        if (status >= 200 && status < 300) return resolve({ ok: true });
-        if (status >= 300 && status < 400) return resolve({ ok: false, retry: false, status, error: `HTTP ${status}: redirects are not followed` });
-        resolve({ ok: false, retry: status === 429 || status >= 500, status, error: `HTTP ${status} ${detail.slice(0, 200)}`.trim() });
-      });
-      response.on('error', (error) => resolve({ ok: false, retry: true, error: error.message }));
-    });
+    const outgoing = request(
+      url,
+      {
+        method: 'POST',
+        headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+        // Allowed hosts skip the address check; every other name is checked as it is resolved.
+        lookup: allowed(url, allowHosts) ? undefined : checkedLookup,
+      },
+      (response: IncomingMessage) => {
+        let detail = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => {
+          if (detail.length < 200) detail += chunk;
+        });
+        response.on('end', () => {
+          const status = response.statusCode ?? 0;
+          if (status >= 200 && status < 300) return resolve({ ok: true });
+          if (status >= 300 && status < 400) return resolve({ ok: false, retry: false, status, error: `HTTP ${status}: redirects are not followed` });
+          resolve({ ok: false, retry: status === 429 || status >= 500, status, error: `HTTP ${status} ${detail.slice(0, 200)}`.trim() });
+        });
+        response.on('error', (error) => resolve({ ok: false, retry: true, error: error.message }));
+      },
+    );
     outgoing.on('error', (error: Error & { code?: string }) => {
       const refused = error.code === 'EREFUSED_DESTINATION';
       resolve({ ok: false, retry: !refused, error: refused ? `refused destination: ${error.message}` : error.message });

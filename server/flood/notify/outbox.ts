@@ -16,13 +16,15 @@ const backoffSeconds = (attempts: number) => 30 * 2 ** (attempts - 1);
  */
 export async function dispatchDue(db: Db, channels: Record<'webhook' | 'line', Channel>, now: Date): Promise<number> {
   const claimed = await db.transaction((tx) => claimDueNotifications(tx, now, STALE_CLAIM_S, BATCH));
-  await Promise.all(claimed.map(async (n) => {
-    const alert = await getAlert(db, n.alert_id);
-    if (!alert) return;
-    const result = await channels[n.channel].send({ id: n.id, alert, reason: n.reason, address: n.address });
-    if (result.ok) await markSent(db, n.id, now);
-    else if (result.retry && n.attempts < MAX_ATTEMPTS) await markRetry(db, n.id, now, backoffSeconds(n.attempts), result.error);
-    else await markFailed(db, n.id, result.error);
-  }));
+  await Promise.all(
+    claimed.map(async (n) => {
+      const alert = await getAlert(db, n.alert_id);
+      if (!alert) return;
+      const result = await channels[n.channel].send({ id: n.id, alert, reason: n.reason, address: n.address });
+      if (result.ok) await markSent(db, n.id, now);
+      else if (result.retry && n.attempts < MAX_ATTEMPTS) await markRetry(db, n.id, now, backoffSeconds(n.attempts), result.error);
+      else await markFailed(db, n.id, result.error);
+    }),
+  );
   return claimed.length;
 }

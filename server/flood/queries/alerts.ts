@@ -9,13 +9,29 @@ import { BANDS, type AlertSnapshot, type AlertStatus, type AlertType, type Condi
 export type AlertChange = ConditionChange | 'escalated' | 'acknowledged' | 'assigned' | 'noted' | 'closed';
 
 export interface Alert {
-  id: number; sensor_id: number; sensor_code: string; sensor_name_th: string; sensor_name_en: string; zone_id: number;
-  type: AlertType; severity: Severity; peak_severity: Severity; status: AlertStatus;
-  opened_at: string; updated_at: string; level_m: number | null; reading_at: string | null;
-  acknowledged_at: string | null; acknowledged_by: string | null;
-  resolved_at: string | null; closed_at: string | null; closed_by: string | null;
-  assignee_id: number | null; assignee_name: string | null;
-  escalation_step: number; next_escalation_at: string | null;
+  id: number;
+  sensor_id: number;
+  sensor_code: string;
+  sensor_name_th: string;
+  sensor_name_en: string;
+  zone_id: number;
+  type: AlertType;
+  severity: Severity;
+  peak_severity: Severity;
+  status: AlertStatus;
+  opened_at: string;
+  updated_at: string;
+  level_m: number | null;
+  reading_at: string | null;
+  acknowledged_at: string | null;
+  acknowledged_by: string | null;
+  resolved_at: string | null;
+  closed_at: string | null;
+  closed_by: string | null;
+  assignee_id: number | null;
+  assignee_name: string | null;
+  escalation_step: number;
+  next_escalation_at: string | null;
   /** The contact a notification was last written for (sent, held back or failing: see the notifications). */
   notified: string | null;
 }
@@ -74,12 +90,18 @@ export const listAlerts = (db: Queryable, filter: AlertFilter) =>
               CASE WHEN $1 = 'all' THEN NULL ELSE a.opened_at END ASC,
               a.opened_at DESC
      LIMIT $4`,
-    [filter.state, filter.sensor ?? null, alertZones(filter.viewer), filter.limit,
-      PUBLIC_ALERTS.severities, PUBLIC_ALERTS.statuses, PUBLIC_ALERTS.types]);
+    [filter.state, filter.sensor ?? null, alertZones(filter.viewer), filter.limit, PUBLIC_ALERTS.severities, PUBLIC_ALERTS.statuses, PUBLIC_ALERTS.types],
+  );
 
 export interface AlertEvent {
-  id: number; at: string; change: AlertChange; severity: Severity; level_m: number | null;
-  user_name: string | null; contact_name: string | null; note: string | null;
+  id: number;
+  at: string;
+  change: AlertChange;
+  severity: Severity;
+  level_m: number | null;
+  user_name: string | null;
+  contact_name: string | null;
+  note: string | null;
 }
 
 export const alertTimeline = (db: Queryable, alertId: number) =>
@@ -87,7 +109,9 @@ export const alertTimeline = (db: Queryable, alertId: number) =>
     `SELECT e.id::int AS id, ${utcIso('e.at')} AS at, e.change, e.severity, e.level_m,
             u.display_name AS user_name, c.name AS contact_name, e.note
      FROM flood_alert_events e LEFT JOIN users u ON u.id = e.user_id LEFT JOIN flood_contacts c ON c.id = e.contact_id
-     WHERE e.alert_id = $1 ORDER BY e.at, e.id`, [alertId]);
+     WHERE e.alert_id = $1 ORDER BY e.at, e.id`,
+    [alertId],
+  );
 
 /** What the engine keeps of a sensor's alert of one type while it works through a batch. */
 export type CurrentAlert = AlertSnapshot & { id: number; escalation_step: number };
@@ -96,12 +120,20 @@ export type CurrentAlert = AlertSnapshot & { id: number; escalation_step: number
 export async function currentAlerts(tx: Queryable, sensorId: number): Promise<Partial<Record<AlertType, CurrentAlert>>> {
   const rows = await tx.query<CurrentAlert & { type: AlertType }>(
     `SELECT id, type, severity, status, escalation_step::int AS escalation_step FROM flood_alerts
-     WHERE sensor_id = $1 AND status <> 'closed' FOR UPDATE`, [sensorId]);
+     WHERE sensor_id = $1 AND status <> 'closed' FOR UPDATE`,
+    [sensorId],
+  );
   return Object.fromEntries(rows.map(({ type, ...alert }) => [type, alert]));
 }
 
 /** `escalation_step` on an alert is a position in this list, not the step number itself. */
-export interface ChainStep { step: number; ack_within_s: number; contact_id: number; quiet_from: string | null; quiet_to: string | null }
+export interface ChainStep {
+  step: number;
+  ack_within_s: number;
+  contact_id: number;
+  quiet_from: string | null;
+  quiet_to: string | null;
+}
 
 /** The zone's escalation chain, or the city's when the zone has none of its own. */
 export const chainFor = (tx: Queryable, sensorId: number) =>
@@ -111,12 +143,20 @@ export const chainFor = (tx: Queryable, sensorId: number) =>
      FROM escalation_steps e JOIN flood_contacts c ON c.id = e.contact_id
      WHERE c.active AND e.zone_id IS NOT DISTINCT FROM
        (SELECT CASE WHEN EXISTS (SELECT 1 FROM escalation_steps x WHERE x.zone_id = z.zone_id) THEN z.zone_id END FROM z)
-     ORDER BY e.step`, [sensorId]);
+     ORDER BY e.step`,
+    [sensorId],
+  );
 
 /** The columns a run of condition changes sets on one alert; the last change of each wins. */
 export interface AlertPatch {
-  severity?: Severity; status?: AlertStatus; escalation_step?: number; next_escalation_at?: string | null;
-  resolved_at?: string | null; updated_at?: string; level_m?: number | null; reading_at?: string | null;
+  severity?: Severity;
+  status?: AlertStatus;
+  escalation_step?: number;
+  next_escalation_at?: string | null;
+  resolved_at?: string | null;
+  updated_at?: string;
+  level_m?: number | null;
+  reading_at?: string | null;
   /** The worst severity raised to: the alert's peak becomes it if it is worse. */
   peak?: Severity;
   /** Raised or reopened: whoever acknowledged it must acknowledge again. */
@@ -140,13 +180,22 @@ export const patchAlert = (tx: Queryable, id: number, patch: AlertPatch) =>
        acknowledged_at = CASE WHEN p ? 'unacknowledge' THEN NULL ELSE a.acknowledged_at END,
        acknowledged_by = CASE WHEN p ? 'unacknowledge' THEN NULL ELSE a.acknowledged_by END
      FROM (SELECT $2::jsonb AS p) AS x WHERE a.id = $1`,
-    [id, JSON.stringify(patch), BANDS]);
+    [id, JSON.stringify(patch), BANDS],
+  );
 
 /** Drops the notifications of these alerts that are still held back. */
 export const cancelPendingNotifications = (tx: Queryable, alertIds: number[]) =>
   tx.query(`UPDATE flood_notifications SET status = 'cancelled' WHERE alert_id = ANY ($1::int[]) AND status = 'pending'`, [alertIds]);
 
-export interface NotificationRow { alert_id: number; contact_id: number; reason: NotificationReason; severity: Severity; created_at: Date; due_at: Date; cancelled: boolean }
+export interface NotificationRow {
+  alert_id: number;
+  contact_id: number;
+  reason: NotificationReason;
+  severity: Severity;
+  created_at: Date;
+  due_at: Date;
+  cancelled: boolean;
+}
 
 /** Queues notifications (the outbox), in the order given. */
 export const insertNotifications = (tx: Queryable, n: NotificationRow[]) =>
@@ -156,13 +205,28 @@ export const insertNotifications = (tx: Queryable, n: NotificationRow[]) =>
      FROM unnest($1::int[], $2::int[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::boolean[]) WITH ORDINALITY
           AS x(alert_id, contact_id, reason, severity, created_at, due_at, cancelled, n)
      ORDER BY n`,
-    [n.map((r) => r.alert_id), n.map((r) => r.contact_id), n.map((r) => r.reason), n.map((r) => r.severity),
-      n.map((r) => r.created_at.toISOString()), n.map((r) => r.due_at.toISOString()), n.map((r) => r.cancelled)]);
+    [
+      n.map((r) => r.alert_id),
+      n.map((r) => r.contact_id),
+      n.map((r) => r.reason),
+      n.map((r) => r.severity),
+      n.map((r) => r.created_at.toISOString()),
+      n.map((r) => r.due_at.toISOString()),
+      n.map((r) => r.cancelled),
+    ],
+  );
 
 export interface EventRow {
-  alert_id: number; at: Date; change: AlertChange; was: Pick<AlertSnapshot, 'severity' | 'status'> | null;
+  alert_id: number;
+  at: Date;
+  change: AlertChange;
+  was: Pick<AlertSnapshot, 'severity' | 'status'> | null;
   /** null: the alert's severity when written. */
-  severity: Severity | null; level_m: number | null; user_id: number | null; contact_id: number | null; note: string | null;
+  severity: Severity | null;
+  level_m: number | null;
+  user_id: number | null;
+  contact_id: number | null;
+  note: string | null;
 }
 
 /** Writes timeline entries, in the order given. */
@@ -174,18 +238,37 @@ export const insertEvents = (tx: Queryable, e: EventRow[]) =>
           AS x(alert_id, at, change, severity, level_m, user_id, contact_id, note, n)
      JOIN flood_alerts a ON a.id = x.alert_id
      ORDER BY x.n`,
-    [e.map((r) => r.alert_id), e.map((r) => r.at.toISOString()), e.map((r) => r.change), e.map((r) => r.severity),
-      e.map((r) => r.level_m), e.map((r) => r.user_id), e.map((r) => r.contact_id), e.map((r) => r.note)]);
+    [
+      e.map((r) => r.alert_id),
+      e.map((r) => r.at.toISOString()),
+      e.map((r) => r.change),
+      e.map((r) => r.severity),
+      e.map((r) => r.level_m),
+      e.map((r) => r.user_id),
+      e.map((r) => r.contact_id),
+      e.map((r) => r.note),
+    ],
+  );
 
 /** Opens an alert at step 0 of its chain; returns its id. */
-export async function insertAlert(tx: Queryable, alert: {
-  sensorId: number; type: AlertType; severity: Severity; at: string; now: string; level_m: number | null; next_escalation_at: string | null;
-}): Promise<number> {
+export async function insertAlert(
+  tx: Queryable,
+  alert: {
+    sensorId: number;
+    type: AlertType;
+    severity: Severity;
+    at: string;
+    now: string;
+    level_m: number | null;
+    next_escalation_at: string | null;
+  },
+): Promise<number> {
   const [row] = await tx.query<{ id: number }>(
     `INSERT INTO flood_alerts (sensor_id, type, severity, peak_severity, status, opened_at, updated_at, level_m, reading_at,
                                escalation_step, next_escalation_at)
      VALUES ($1, $2, $3, $3, 'open', $4, $5, $6, $4, 0, $7) RETURNING id`,
-    [alert.sensorId, alert.type, alert.severity, alert.at, alert.now, alert.level_m, alert.next_escalation_at]);
+    [alert.sensorId, alert.type, alert.severity, alert.at, alert.now, alert.level_m, alert.next_escalation_at],
+  );
   return (row as { id: number }).id;
 }
 
@@ -194,7 +277,8 @@ export const overdueAlerts = (tx: Queryable, now: Date) =>
   tx.query<{ id: number; sensor_id: number; escalation_step: number; severity: Severity }>(
     `SELECT id, sensor_id::int AS sensor_id, escalation_step::int AS escalation_step, severity FROM flood_alerts
      WHERE status = 'open' AND next_escalation_at <= $1 ORDER BY next_escalation_at FOR UPDATE SKIP LOCKED`,
-    [now.toISOString()]);
+    [now.toISOString()],
+  );
 
 export async function alertState(tx: Queryable, alertId: number): Promise<Pick<AlertSnapshot, 'severity' | 'status'> | null> {
   const [row] = await tx.query<Pick<AlertSnapshot, 'severity' | 'status'>>('SELECT severity, status FROM flood_alerts WHERE id = $1', [alertId]);
@@ -203,16 +287,21 @@ export async function alertState(tx: Queryable, alertId: number): Promise<Pick<A
 
 /** Acknowledged: someone is on it, so the chain stops. */
 export const acknowledgeAlert = (tx: Queryable, alertId: number, at: string, userId: number) =>
-  tx.query(`UPDATE flood_alerts SET status = 'acknowledged', acknowledged_at = $2, acknowledged_by = $3,
-                   next_escalation_at = NULL, updated_at = $2 WHERE id = $1`, [alertId, at, userId]);
+  tx.query(
+    `UPDATE flood_alerts SET status = 'acknowledged', acknowledged_at = $2, acknowledged_by = $3,
+                   next_escalation_at = NULL, updated_at = $2 WHERE id = $1`,
+    [alertId, at, userId],
+  );
 
 export const resolveAlert = (tx: Queryable, alertId: number, at: string) =>
-  tx.query(`UPDATE flood_alerts SET status = 'resolved', resolved_at = $2, next_escalation_at = NULL, updated_at = $2
-            WHERE id = $1`, [alertId, at]);
+  tx.query(
+    `UPDATE flood_alerts SET status = 'resolved', resolved_at = $2, next_escalation_at = NULL, updated_at = $2
+            WHERE id = $1`,
+    [alertId, at],
+  );
 
 export const closeAlert = (tx: Queryable, alertId: number, at: string, userId: number) =>
-  tx.query(`UPDATE flood_alerts SET status = 'closed', closed_at = $2, closed_by = $3, updated_at = $2 WHERE id = $1`,
-    [alertId, at, userId]);
+  tx.query(`UPDATE flood_alerts SET status = 'closed', closed_at = $2, closed_by = $3, updated_at = $2 WHERE id = $1`, [alertId, at, userId]);
 
 export const assignAlert = (tx: Queryable, alertId: number, assigneeId: number | null, at: string) =>
   tx.query(`UPDATE flood_alerts SET assignee_id = $2, updated_at = $3 WHERE id = $1`, [alertId, assigneeId, at]);
@@ -222,6 +311,8 @@ export async function publishedRevision(db: Queryable, alertId: number): Promise
   const [row] = await db.query<{ revision: number; sent: string; previous: string | null }>(
     `SELECT count(*)::int AS revision, ${utcIso('max(at)')} AS sent,
             ${utcIso('(array_agg(at ORDER BY at DESC, id DESC))[2]')} AS previous
-     FROM flood_alert_events WHERE alert_id = $1 AND change IN ('opened', 'raised', 'lowered', 'reopened')`, [alertId]);
+     FROM flood_alert_events WHERE alert_id = $1 AND change IN ('opened', 'raised', 'lowered', 'reopened')`,
+    [alertId],
+  );
   return { revision: row?.revision ?? 1, sent: row?.sent ?? new Date().toISOString(), previousSent: row?.previous ?? null };
 }

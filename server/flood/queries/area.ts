@@ -6,14 +6,26 @@ import type { Queryable } from '../../db/index.ts';
 export type AffectedBasis = 'auto' | 'catchment' | 'radius';
 
 interface AffectedCommunity {
-  id: number; name_th: string; name_en: string; zone_id: number;
+  id: number;
+  name_th: string;
+  name_en: string;
+  zone_id: number;
   /** Share of the community's area inside the affected area, 0–1. */
   share: number;
   /** The community's households and people in proportion to that share (spread evenly: no address points). */
-  households: number; population: number;
+  households: number;
+  population: number;
 }
 
-interface AffectedProject { id: number; code: string; name_th: string; name_en: string; stage: string | null; strategy_id: string; fiscal_year: number }
+interface AffectedProject {
+  id: number;
+  code: string;
+  name_th: string;
+  name_en: string;
+  stage: string | null;
+  strategy_id: string;
+  fiscal_year: number;
+}
 
 export interface Affected {
   sensor_id: number;
@@ -38,11 +50,16 @@ const MAX_PROJECTS_LISTED = 100;
  * listed, so the answer carries no personal data. `zones` limits the projects to those the
  * viewer may see. Null: no such sensor, or no catchment drawn when one was asked for.
  */
-export async function affectedBy(db: Queryable, sensorId: number,
-  options: { basis: AffectedBasis; radius_m: number | null; zones: number[] | null }): Promise<Affected | null> {
+export async function affectedBy(
+  db: Queryable,
+  sensorId: number,
+  options: { basis: AffectedBasis; radius_m: number | null; zones: number[] | null },
+): Promise<Affected | null> {
   // ST_Intersection with a grid size: the overlay that both engines run without GEOS errors
   // on shapes that only touch along an edge.
-  const [row] = await db.query<Omit<Affected, 'sensor_id' | 'totals' | 'largest_ring'> & { project_total: number; largest_ring: { coordinates: Position[] } | null }>(
+  const [row] = await db.query<
+    Omit<Affected, 'sensor_id' | 'totals' | 'largest_ring'> & { project_total: number; largest_ring: { coordinates: Position[] } | null }
+  >(
     `WITH area AS (
        SELECT use_catchment,
               CASE WHEN use_catchment THEN c.geom
@@ -89,7 +106,8 @@ export async function affectedBy(db: Queryable, sensorId: number,
             (SELECT ST_AsGeoJSON(ST_ExteriorRing(d.geom), 6)::json FROM ST_Dump(a.geom) AS d
              ORDER BY ST_Area(d.geom::geography) DESC LIMIT 1) AS largest_ring
      FROM chosen a`,
-    [sensorId, options.basis, options.radius_m, options.zones, MAX_PROJECTS_LISTED]);
+    [sensorId, options.basis, options.radius_m, options.zones, MAX_PROJECTS_LISTED],
+  );
   if (!row) return null;
   const { communities, parcels_by_use: parcels } = row;
   return {

@@ -2,14 +2,29 @@ import type { User } from '../../auth/policy.ts';
 import type { Queryable } from '../../db/index.ts';
 
 export interface Contact {
-  id: number; name: string; position: string; username: string | null;
-  channel: 'webhook' | 'line'; address: string; quiet_from: string | null; quiet_to: string | null; active: boolean;
+  id: number;
+  name: string;
+  position: string;
+  username: string | null;
+  channel: 'webhook' | 'line';
+  address: string;
+  quiet_from: string | null;
+  quiet_to: string | null;
+  active: boolean;
   /** The chains that use this contact: zone ids, null for the city's. Decides who may change it. */
   chain_zones: (number | null)[];
 }
 
-interface ChainStep { step: number; contact_id: number; contact_name: string; ack_within_s: number }
-export interface Chain { zone_id: number | null; steps: ChainStep[] }
+interface ChainStep {
+  step: number;
+  contact_id: number;
+  contact_name: string;
+  ack_within_s: number;
+}
+export interface Chain {
+  zone_id: number | null;
+  steps: ChainStep[];
+}
 
 const CONTACT_SELECT = `
   SELECT c.id, c.name, c.position, u.username, c.channel, c.address,
@@ -29,22 +44,33 @@ export async function listChains(db: Queryable): Promise<Chain[]> {
   const rows = await db.query<ChainStep & { zone_id: number | null }>(
     `SELECT e.zone_id::int AS zone_id, e.step::int AS step, e.contact_id, c.name AS contact_name, e.ack_within_s
      FROM escalation_steps e JOIN flood_contacts c ON c.id = e.contact_id
-     ORDER BY e.zone_id NULLS FIRST, e.step`);
+     ORDER BY e.zone_id NULLS FIRST, e.step`,
+  );
   const chains = new Map<number | null, ChainStep[]>();
   for (const { zone_id, ...step } of rows) chains.set(zone_id, [...(chains.get(zone_id) ?? []), step]);
   return [...chains].map(([zone_id, steps]) => ({ zone_id, steps }));
 }
 
 export interface ContactFields {
-  name?: string; position?: string; channel?: Contact['channel']; address?: string;
-  quiet_from?: string | null; quiet_to?: string | null; active?: boolean; user_id?: number | null;
+  name?: string;
+  position?: string;
+  channel?: Contact['channel'];
+  address?: string;
+  quiet_from?: string | null;
+  quiet_to?: string | null;
+  active?: boolean;
+  user_id?: number | null;
 }
 
-export async function insertContact(db: Queryable, fields: Required<Pick<ContactFields, 'name' | 'position' | 'channel' | 'address'>> & ContactFields): Promise<number> {
+export async function insertContact(
+  db: Queryable,
+  fields: Required<Pick<ContactFields, 'name' | 'position' | 'channel' | 'address'>> & ContactFields,
+): Promise<number> {
   const [row] = await db.query<{ id: number }>(
     `INSERT INTO flood_contacts (name, position, channel, address, quiet_from, quiet_to, user_id)
      VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-    [fields.name, fields.position, fields.channel, fields.address, fields.quiet_from ?? null, fields.quiet_to ?? null, fields.user_id ?? null]);
+    [fields.name, fields.position, fields.channel, fields.address, fields.quiet_from ?? null, fields.quiet_to ?? null, fields.user_id ?? null],
+  );
   return (row as { id: number }).id;
 }
 
@@ -61,9 +87,24 @@ export async function updateContact(db: Queryable, id: number, fields: ContactFi
        quiet_to = CASE WHEN $12 THEN $13::time ELSE quiet_to END,
        active = CASE WHEN $14 THEN $15 ELSE active END
      WHERE id = $1`,
-    [id, has('name'), fields.name ?? null, has('position'), fields.position ?? null, has('channel'), fields.channel ?? null,
-      has('address'), fields.address ?? null, has('quiet_from'), fields.quiet_from ?? null, has('quiet_to'), fields.quiet_to ?? null,
-      has('active'), fields.active ?? null]);
+    [
+      id,
+      has('name'),
+      fields.name ?? null,
+      has('position'),
+      fields.position ?? null,
+      has('channel'),
+      fields.channel ?? null,
+      has('address'),
+      fields.address ?? null,
+      has('quiet_from'),
+      fields.quiet_from ?? null,
+      has('quiet_to'),
+      fields.quiet_to ?? null,
+      has('active'),
+      fields.active ?? null,
+    ],
+  );
 }
 
 /** Replaces a zone's chain (null: the city's) with these steps, in this order. */
@@ -73,7 +114,8 @@ export async function replaceChain(tx: Queryable, zoneId: number | null, steps: 
     `INSERT INTO escalation_steps (zone_id, step, contact_id, ack_within_s)
      SELECT $1, s.n - 1, s.contact_id, s.ack_within_s
      FROM unnest($2::int[], $3::int[]) WITH ORDINALITY AS s(contact_id, ack_within_s, n)`,
-    [zoneId, steps.map((s) => s.contact_id), steps.map((s) => s.ack_within_s)]);
+    [zoneId, steps.map((s) => s.contact_id), steps.map((s) => s.ack_within_s)],
+  );
 }
 
 export async function zoneExists(db: Queryable, zoneId: number): Promise<boolean> {
@@ -84,6 +126,8 @@ export async function zoneExists(db: Queryable, zoneId: number): Promise<boolean
 export async function lineContactAccount(db: Queryable, lineUserId: string): Promise<User | undefined> {
   const [user] = await db.query<User>(
     `SELECT u.id, u.username, u.display_name, u.role, u.zones FROM flood_contacts k JOIN users u ON u.id = k.user_id
-     WHERE k.channel = 'line' AND k.address = $1 AND k.active AND NOT u.disabled`, [lineUserId]);
+     WHERE k.channel = 'line' AND k.address = $1 AND k.active AND NOT u.disabled`,
+    [lineUserId],
+  );
   return user;
 }

@@ -7,19 +7,33 @@ import type { Band } from '../rules.ts';
 /** Every statement on sensors, their readings and their latest state. */
 
 export interface SensorProperties {
-  id: number; code: string; kind: 'siren' | 'sump'; name_th: string; name_en: string; zone_id: number;
-  recorded_at: string | null; level_m: number | null; rain_mm: number | null; battery_v: number | null;
+  id: number;
+  code: string;
+  kind: 'siren' | 'sump';
+  name_th: string;
+  name_en: string;
+  zone_id: number;
+  recorded_at: string | null;
+  level_m: number | null;
+  rain_mm: number | null;
+  battery_v: number | null;
   /** The colour after hysteresis; null until the sensor first reports. */
   level: Band | null;
   offline: boolean;
-  reference: 'bank' | 'road'; reference_m: number;
-  watch_m: number; warning_m: number; critical_m: number;
-  interval_s: number; offline_after_s: number;
+  reference: 'bank' | 'road';
+  reference_m: number;
+  watch_m: number;
+  warning_m: number;
+  critical_m: number;
+  interval_s: number;
+  offline_after_s: number;
 }
 
 /** Each sensor with its latest reading and state: read from sensor_state, never by scanning readings. */
 export const sensorsWithLatestReading = (db: Queryable, code: string | null = null) =>
-  queryFeatures<Point, SensorProperties>(db, `
+  queryFeatures<Point, SensorProperties>(
+    db,
+    `
     SELECT s.id, s.code, s.kind, s.name_th, s.name_en, s.zone_id::int AS zone_id,
            ${utcIso('st.recorded_at')} AS recorded_at, st.level_m, st.rain_mm, st.battery_v,
            st.band AS level, coalesce(st.offline, false) AS offline,
@@ -29,11 +43,23 @@ export const sensorsWithLatestReading = (db: Queryable, code: string | null = nu
     FROM sensors s
     LEFT JOIN sensor_state st ON st.sensor_id = s.id AND isfinite(st.recorded_at)
     WHERE $1::text IS NULL OR s.code = $1
-    ORDER BY s.id`, [code]);
+    ORDER BY s.id`,
+    [code],
+  );
 
-export interface Reading { time: string; level_m: number; rain_mm?: number | null; battery_v?: number | null }
+export interface Reading {
+  time: string;
+  level_m: number;
+  rain_mm?: number | null;
+  battery_v?: number | null;
+}
 
-export interface StoredReading { time: string; level_m: number; rain_mm: number | null; battery_v: number | null }
+export interface StoredReading {
+  time: string;
+  level_m: number;
+  rain_mm: number | null;
+  battery_v: number | null;
+}
 
 /**
  * Stores readings (creating their months' partitions) and returns those that were new: a
@@ -48,18 +74,27 @@ export async function insertReadings(tx: Queryable, sensorId: number, readings: 
      FROM unnest($2::timestamptz[], $3::float8[], $4::float8[], $5::float8[]) AS r(time, level_m, rain_mm, battery_v)
      ON CONFLICT (sensor_id, recorded_at) DO NOTHING
      RETURNING ${utcIso('recorded_at')} AS time, level_m, rain_mm, battery_v`,
-    [sensorId, times, readings.map((r) => r.level_m),
-      readings.map((r) => r.rain_mm ?? null), readings.map((r) => r.battery_v ?? null)]);
+    [sensorId, times, readings.map((r) => r.level_m), readings.map((r) => r.rain_mm ?? null), readings.map((r) => r.battery_v ?? null)],
+  );
 }
 
 export interface SensorRules {
-  id: number; code: string; zone_id: number;
-  watch_m: number; warning_m: number; critical_m: number; hysteresis_m: number;
-  rise_m: number; rise_window_s: number;
+  id: number;
+  code: string;
+  zone_id: number;
+  watch_m: number;
+  warning_m: number;
+  critical_m: number;
+  hysteresis_m: number;
+  rise_m: number;
+  rise_window_s: number;
 }
 
 export interface SensorStateRow {
-  recorded_at_ms: number | null; band: Band; rising: boolean; offline: boolean;
+  recorded_at_ms: number | null;
+  band: Band;
+  rising: boolean;
+  offline: boolean;
 }
 
 /**
@@ -69,12 +104,16 @@ export interface SensorStateRow {
 export async function lockSensorState(tx: Queryable, sensorId: number): Promise<(SensorStateRow & SensorRules) | undefined> {
   await tx.query(
     `INSERT INTO sensor_state (sensor_id, recorded_at, level_m, band) VALUES ($1, '-infinity', 0, 'normal')
-     ON CONFLICT (sensor_id) DO NOTHING`, [sensorId]);
+     ON CONFLICT (sensor_id) DO NOTHING`,
+    [sensorId],
+  );
   const [state] = await tx.query<SensorStateRow & SensorRules>(
     `SELECT CASE WHEN isfinite(st.recorded_at) THEN extract(epoch FROM st.recorded_at) * 1000 END::float8 AS recorded_at_ms,
             st.band, st.rising, st.offline,
             s.id, s.code, s.zone_id::int AS zone_id, s.watch_m, s.warning_m, s.critical_m, s.hysteresis_m, s.rise_m, s.rise_window_s
-     FROM sensor_state st JOIN sensors s ON s.id = st.sensor_id WHERE st.sensor_id = $1 FOR UPDATE OF st`, [sensorId]);
+     FROM sensor_state st JOIN sensors s ON s.id = st.sensor_id WHERE st.sensor_id = $1 FOR UPDATE OF st`,
+    [sensorId],
+  );
   return state;
 }
 
@@ -83,17 +122,31 @@ export const readingHistory = (tx: Queryable, sensorId: number, from: Date, to: 
   tx.query<{ t: number; level_m: number }>(
     `SELECT (extract(epoch FROM recorded_at) * 1000)::float8 AS t, level_m FROM sensor_readings
      WHERE sensor_id = $1 AND recorded_at BETWEEN $2 AND $3 ORDER BY recorded_at`,
-    [sensorId, from.toISOString(), to.toISOString()]);
+    [sensorId, from.toISOString(), to.toISOString()],
+  );
 
-export const updateSensorState = (tx: Queryable, sensorId: number,
-  latest: { time: Date; level_m: number; rain_mm: number | null; battery_v: number | null }, band: Band, rising: boolean) =>
+export const updateSensorState = (
+  tx: Queryable,
+  sensorId: number,
+  latest: { time: Date; level_m: number; rain_mm: number | null; battery_v: number | null },
+  band: Band,
+  rising: boolean,
+) =>
   tx.query(
     `UPDATE sensor_state SET recorded_at = $2, level_m = $3, rain_mm = $4, battery_v = $5, band = $6, rising = $7, offline = false
      WHERE sensor_id = $1`,
-    [sensorId, latest.time.toISOString(), latest.level_m, latest.rain_mm, latest.battery_v, band, rising]);
+    [sensorId, latest.time.toISOString(), latest.level_m, latest.rain_mm, latest.battery_v, band, rising],
+  );
 
 export interface SilentSensor {
-  sensor_id: number; code: string; zone_id: number; recorded_at: string; level_m: number; rain_mm: number | null; battery_v: number | null; band: Band;
+  sensor_id: number;
+  code: string;
+  zone_id: number;
+  recorded_at: string;
+  level_m: number;
+  rain_mm: number | null;
+  battery_v: number | null;
+  band: Band;
   /** When it became overdue: its last reading plus the silence it may keep. */
   overdue_at: string;
 }
@@ -108,7 +161,8 @@ export const markSilentSensors = (tx: Queryable, now: Date) =>
      RETURNING st.sensor_id::int AS sensor_id, s.code, s.zone_id::int AS zone_id,
                ${utcIso('st.recorded_at')} AS recorded_at,
                ${utcIso("st.recorded_at + s.offline_after_s * interval '1 second'")} AS overdue_at, st.level_m, st.rain_mm, st.battery_v, st.band`,
-    [now.toISOString()]);
+    [now.toISOString()],
+  );
 
 /** Takes the transaction-scoped advisory lock `key` if no one holds it; false if someone does. */
 export async function tryTransactionLock(tx: Queryable, key: number): Promise<boolean> {
@@ -116,7 +170,13 @@ export async function tryTransactionLock(tx: Queryable, key: number): Promise<bo
   return lock?.ok ?? false;
 }
 
-export interface HydrographPoint { t: string; level_m: number; min_m: number; max_m: number; rain_mm: number | null }
+export interface HydrographPoint {
+  t: string;
+  level_m: number;
+  min_m: number;
+  max_m: number;
+  rain_mm: number | null;
+}
 
 /** Points a chart can draw without thinning: longer ranges come back in buckets (min, mean, max). */
 const MAX_POINTS = 500;
@@ -126,8 +186,13 @@ const MAX_POINTS = 500;
  * time buckets with the mean level, the lowest and the highest (the peak is never averaged
  * away), and the rain that fell in each.
  */
-export async function hydrograph(db: Queryable, sensorId: number, from: Date, to: Date, expectedIntervalS: number)
-  : Promise<{ bucket_s: number | null; points: HydrographPoint[] }> {
+export async function hydrograph(
+  db: Queryable,
+  sensorId: number,
+  from: Date,
+  to: Date,
+  expectedIntervalS: number,
+): Promise<{ bucket_s: number | null; points: HydrographPoint[] }> {
   const spanS = (to.getTime() - from.getTime()) / 1000;
   const bucketS = spanS / expectedIntervalS <= MAX_POINTS ? 0 : Math.ceil(spanS / MAX_POINTS / 60) * 60;
   const points = await db.query<HydrographPoint>(
@@ -138,7 +203,8 @@ export async function hydrograph(db: Queryable, sensorId: number, from: Date, to
                   level_m, rain_mm
            FROM sensor_readings WHERE sensor_id = $1 AND recorded_at BETWEEN $2 AND $3) AS r
      GROUP BY bucket ORDER BY bucket`,
-    [sensorId, from.toISOString(), to.toISOString(), bucketS]);
+    [sensorId, from.toISOString(), to.toISOString(), bucketS],
+  );
   // null: every reading as it came; otherwise the width of the buckets in seconds.
   return { bucket_s: bucketS || null, points };
 }
@@ -147,6 +213,7 @@ export async function hydrograph(db: Queryable, sensorId: number, from: Date, to
 export async function dropOldReadings(tx: Queryable, now: Date, keepMonths: number): Promise<string[]> {
   const [row] = await tx.query<{ dropped: string[] }>(
     `SELECT drop_reading_partitions(date_trunc('month', $1::timestamptz AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' - $2 * interval '1 month') AS dropped`,
-    [now.toISOString(), keepMonths]);
+    [now.toISOString(), keepMonths],
+  );
   return row?.dropped ?? [];
 }

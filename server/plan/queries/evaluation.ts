@@ -17,7 +17,12 @@ import type { Queryable } from '../../db/index.ts';
 export const GROUPINGS = ['plan', 'fiscal_year', 'quarter', 'mission', 'strategy', 'division', 'zone', 'community'] as const;
 export type Grouping = (typeof GROUPINGS)[number];
 
-interface GroupSql { key: string; name_th: string; name_en: string; join?: string }
+interface GroupSql {
+  key: string;
+  name_th: string;
+  name_en: string;
+  join?: string;
+}
 
 // Fixed SQL per grouping: the request chooses among these, it never supplies SQL.
 const GROUPS: Record<Grouping, GroupSql> = {
@@ -37,16 +42,35 @@ const GROUPS: Record<Grouping, GroupSql> = {
 };
 
 export interface EvaluationRow {
-  key: string | null; name_th: string | null; name_en: string | null;
-  plan_count: number; approved_count: number; contract_count: number; disbursed_count: number;
-  budget: number; approved_amount: number; contract_amount: number; disbursed_amount: number;
-  approved_pct: number | null; contracted_pct: number | null; disbursed_pct: number | null;
-  approved_budget_pct: number | null; contract_approved_pct: number | null;
-  disbursed_contract_pct: number | null; disbursed_budget_pct: number | null;
-  awaiting_report: number; in_progress: number; completed: number; not_possible: number;
+  key: string | null;
+  name_th: string | null;
+  name_en: string | null;
+  plan_count: number;
+  approved_count: number;
+  contract_count: number;
+  disbursed_count: number;
+  budget: number;
+  approved_amount: number;
+  contract_amount: number;
+  disbursed_amount: number;
+  approved_pct: number | null;
+  contracted_pct: number | null;
+  disbursed_pct: number | null;
+  approved_budget_pct: number | null;
+  contract_approved_pct: number | null;
+  disbursed_contract_pct: number | null;
+  disbursed_budget_pct: number | null;
+  awaiting_report: number;
+  in_progress: number;
+  completed: number;
+  not_possible: number;
 }
 
-export interface EvaluationFilter { plan?: string; fy?: number; zones: number[] | null }
+export interface EvaluationFilter {
+  plan?: string;
+  fy?: number;
+  zones: number[] | null;
+}
 
 /**
  * Each project's share of each community it lies in (1 for a point; by length or area for lines
@@ -92,7 +116,8 @@ export async function evaluate(db: Queryable, by: Grouping, filter: EvaluationFi
   const reached = (stages: string) => `coalesce(sum(${w}) FILTER (WHERE p.stage IN (${stages})), 0)`;
   const amount = (column: string) => `coalesce(round(sum(${w} * p.${column}), 2), 0)`;
   const status = (value: string) => `coalesce(sum(${w}) FILTER (WHERE p.status = '${value}'), 0)::float8`;
-  return db.query<EvaluationRow>(`
+  return db.query<EvaluationRow>(
+    `
     WITH ${SHARES},
     rows AS (
       SELECT ${group.key} AS key, ${group.name_th} AS name_th, ${group.name_en} AS name_en,
@@ -128,5 +153,6 @@ export async function evaluate(db: Queryable, by: Grouping, filter: EvaluationFi
            awaiting_report, in_progress, completed, not_possible
     FROM rows
     ORDER BY length(key), key`,
-    [filter.plan ?? null, filter.fy ?? null, filter.zones]);
+    [filter.plan ?? null, filter.fy ?? null, filter.zones],
+  );
 }

@@ -4,23 +4,67 @@ import type { Queryable } from '../../db/index.ts';
 import { queryFeatures } from '../../db/geojson.ts';
 import type { Stage } from '../stages.ts';
 
-interface Mission { id: string; name_th: string; name_en: string }
-interface Strategy { id: string; mission_id: string; name_th: string; name_en: string }
-interface PlanSummary { id: string; kind: 'development' | 'integrity'; name_th: string; name_en: string; first_fy: number; last_fy: number }
-interface Division { id: string; name_th: string; name_en: string }
-export interface PlanOutline { plans: PlanSummary[]; missions: Mission[]; strategies: Strategy[]; divisions: Division[]; fiscal_years: number[] }
+interface Mission {
+  id: string;
+  name_th: string;
+  name_en: string;
+}
+interface Strategy {
+  id: string;
+  mission_id: string;
+  name_th: string;
+  name_en: string;
+}
+interface PlanSummary {
+  id: string;
+  kind: 'development' | 'integrity';
+  name_th: string;
+  name_en: string;
+  first_fy: number;
+  last_fy: number;
+}
+interface Division {
+  id: string;
+  name_th: string;
+  name_en: string;
+}
+export interface PlanOutline {
+  plans: PlanSummary[];
+  missions: Mission[];
+  strategies: Strategy[];
+  divisions: Division[];
+  fiscal_years: number[];
+}
 
 export interface ProjectProperties {
-  id: number; code: string; name_th: string; name_en: string; fiscal_year: number;
-  strategy_id: string; mission_id: string; division_id: string; division_th: string; division_en: string; stage: Stage | null;
+  id: number;
+  code: string;
+  name_th: string;
+  name_en: string;
+  fiscal_year: number;
+  strategy_id: string;
+  mission_id: string;
+  division_id: string;
+  division_th: string;
+  division_en: string;
+  stage: Stage | null;
   status: 'awaiting_report' | 'in_progress' | 'completed' | 'not_possible' | null;
   late: boolean;
-  budget: number; approved_amount: number | null; contract_amount: number | null; disbursed_amount: number | null;
-  as_of: string; zone_id: number | null; community_id: number | null;
+  budget: number;
+  approved_amount: number | null;
+  contract_amount: number | null;
+  disbursed_amount: number | null;
+  as_of: string;
+  zone_id: number | null;
+  community_id: number | null;
 }
 
 export interface ProjectFilter {
-  fy?: number; strategy?: string; zone?: number; stage?: Stage; bbox?: Bbox;
+  fy?: number;
+  strategy?: string;
+  zone?: number;
+  stage?: Stage;
+  bbox?: Bbox;
   /** The viewer's zone scope (from the access policy); null: every zone. */
   zones: number[] | null;
   id?: number;
@@ -33,18 +77,27 @@ export async function outline(db: Queryable, planId?: string): Promise<PlanOutli
     db.query<PlanSummary>(`SELECT id, kind, name_th, name_en, first_fy::int AS first_fy, last_fy::int AS last_fy FROM plans ORDER BY kind, id`),
     db.query<Mission>(`SELECT id, name_th, name_en FROM missions WHERE plan_id = ${plan} ORDER BY id`, [planId ?? null]),
     // S10 sorts after S9, not after S1.
-    db.query<Strategy>(`SELECT s.id, s.mission_id, s.name_th, s.name_en FROM strategies s JOIN missions m ON m.id = s.mission_id
-                        WHERE m.plan_id = ${plan} ORDER BY length(s.id), s.id`, [planId ?? null]),
-    db.query<{ fiscal_year: number }>(`SELECT DISTINCT p.fiscal_year::int AS fiscal_year FROM projects p
+    db.query<Strategy>(
+      `SELECT s.id, s.mission_id, s.name_th, s.name_en FROM strategies s JOIN missions m ON m.id = s.mission_id
+                        WHERE m.plan_id = ${plan} ORDER BY length(s.id), s.id`,
+      [planId ?? null],
+    ),
+    db.query<{ fiscal_year: number }>(
+      `SELECT DISTINCT p.fiscal_year::int AS fiscal_year FROM projects p
                                        JOIN strategies s ON s.id = p.strategy_id JOIN missions m ON m.id = s.mission_id
-                                       WHERE m.plan_id = ${plan} ORDER BY 1`, [planId ?? null]),
+                                       WHERE m.plan_id = ${plan} ORDER BY 1`,
+      [planId ?? null],
+    ),
     divisionList(db),
   ]);
   return { plans, missions, strategies, divisions, fiscal_years: years.map((y) => y.fiscal_year) };
 }
 
 /** A plan (the development plan when none is named) and the fiscal years it has projects in. */
-export async function planYears(db: Queryable, id: string | undefined): Promise<{ id: string; first_fy: number; last_fy: number; years: number[] } | undefined> {
+export async function planYears(
+  db: Queryable,
+  id: string | undefined,
+): Promise<{ id: string; first_fy: number; last_fy: number; years: number[] } | undefined> {
   const [row] = await db.query<{ id: string; first_fy: number; last_fy: number; years: number[] }>(
     `SELECT pl.id, pl.first_fy::int AS first_fy, pl.last_fy::int AS last_fy, coalesce(array_agg(DISTINCT p.fiscal_year::int ORDER BY p.fiscal_year::int)
                              FILTER (WHERE p.fiscal_year IS NOT NULL), '{}') AS years
@@ -53,7 +106,9 @@ export async function planYears(db: Queryable, id: string | undefined): Promise<
      LEFT JOIN strategies s ON s.mission_id = m.id
      LEFT JOIN projects p ON p.strategy_id = s.id
      WHERE pl.id = coalesce($1, (SELECT id FROM plans WHERE kind = 'development' ORDER BY first_fy DESC LIMIT 1))
-     GROUP BY pl.id`, [id ?? null]);
+     GROUP BY pl.id`,
+    [id ?? null],
+  );
   return row;
 }
 
@@ -84,7 +139,9 @@ const PROJECT_SELECT = `
  * the place point of the geometry), never from a typed-in column.
  */
 export async function projects(db: Queryable, filter: ProjectFilter) {
-  const fc = await queryFeatures<Point | LineString | Polygon, ProjectProperties>(db, `
+  const fc = await queryFeatures<Point | LineString | Polygon, ProjectProperties>(
+    db,
+    `
     ${PROJECT_SELECT}
     WHERE ($1::int IS NULL OR p.fiscal_year = $1)
       AND ($2::text IS NULL OR p.strategy_id = $2)
@@ -96,8 +153,16 @@ export async function projects(db: Queryable, filter: ProjectFilter) {
       -- The map lists projects that have a place; one asked for by id is found either way.
       AND ($10::int IS NOT NULL OR p.geom IS NOT NULL)
     ORDER BY p.id`,
-    [filter.fy ?? null, filter.strategy ?? null, filter.zone ?? null, filter.stage ?? null,
-      ...(filter.bbox ?? [null, null, null, null]), filter.zones, filter.id ?? null]);
+    [
+      filter.fy ?? null,
+      filter.strategy ?? null,
+      filter.zone ?? null,
+      filter.stage ?? null,
+      ...(filter.bbox ?? [null, null, null, null]),
+      filter.zones,
+      filter.id ?? null,
+    ],
+  );
   // A project without a place is a Feature whose geometry is null (RFC 7946, 3.2); PostGIS 3.3
   // writes {"type": null} for it, 3.6 (the embedded engine) null.
   for (const feature of fc.features) {
@@ -113,9 +178,18 @@ export async function project(db: Queryable, id: number) {
 }
 
 export interface ProjectValues {
-  code?: string; fiscal_year?: number; strategy_id?: string; division_id?: string; name_th?: string; name_en?: string;
-  stage?: Stage; budget?: number; approved_amount?: number | null; contract_amount?: number | null;
-  disbursed_amount?: number | null; as_of?: string;
+  code?: string;
+  fiscal_year?: number;
+  strategy_id?: string;
+  division_id?: string;
+  name_th?: string;
+  name_en?: string;
+  stage?: Stage;
+  budget?: number;
+  approved_amount?: number | null;
+  contract_amount?: number | null;
+  disbursed_amount?: number | null;
+  as_of?: string;
   /** null: no place (the project counts under "no place"). */
   geometry?: Geometry | null;
 }
@@ -125,7 +199,8 @@ export async function zoneOfGeometry(db: Queryable, geometry: Geometry | null): 
   if (!geometry) return null;
   const [row] = await db.query<{ zone_id: number | null }>(
     `SELECT (SELECT zone_id FROM place_community(ST_SetSRID(ST_GeomFromGeoJSON($1), 4326))) AS zone_id`,
-    [JSON.stringify(geometry)]);
+    [JSON.stringify(geometry)],
+  );
   return row?.zone_id ?? null;
 }
 
@@ -143,20 +218,53 @@ export async function updateProject(db: Queryable, id: number, v: ProjectValues)
        as_of = coalesce($15::date, as_of),
        geom = CASE WHEN $17 THEN ST_SetSRID(ST_GeomFromGeoJSON($16), 4326) ELSE geom END
      WHERE id = $1`,
-    [id, v.name_th ?? null, v.name_en ?? null, v.strategy_id ?? null, v.division_id ?? null, v.fiscal_year ?? null,
-      v.stage ?? null, v.budget ?? null, has('approved_amount'), v.approved_amount ?? null,
-      has('contract_amount'), v.contract_amount ?? null, has('disbursed_amount'), v.disbursed_amount ?? null,
-      v.as_of ?? null, v.geometry ? JSON.stringify(v.geometry) : null, has('geometry')]);
+    [
+      id,
+      v.name_th ?? null,
+      v.name_en ?? null,
+      v.strategy_id ?? null,
+      v.division_id ?? null,
+      v.fiscal_year ?? null,
+      v.stage ?? null,
+      v.budget ?? null,
+      has('approved_amount'),
+      v.approved_amount ?? null,
+      has('contract_amount'),
+      v.contract_amount ?? null,
+      has('disbursed_amount'),
+      v.disbursed_amount ?? null,
+      v.as_of ?? null,
+      v.geometry ? JSON.stringify(v.geometry) : null,
+      has('geometry'),
+    ],
+  );
 }
 
-export async function insertProject(db: Queryable, v: Required<Omit<ProjectValues, 'approved_amount' | 'contract_amount' | 'disbursed_amount' | 'geometry'>> & ProjectValues): Promise<number> {
+export async function insertProject(
+  db: Queryable,
+  v: Required<Omit<ProjectValues, 'approved_amount' | 'contract_amount' | 'disbursed_amount' | 'geometry'>> & ProjectValues,
+): Promise<number> {
   const [row] = await db.query<{ id: number }>(
     `INSERT INTO projects (code, fiscal_year, strategy_id, division_id, name_th, name_en, stage, budget,
                            approved_amount, contract_amount, disbursed_amount, as_of, geom)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, ST_SetSRID(ST_GeomFromGeoJSON($13), 4326))
      RETURNING id`,
-    [v.code, v.fiscal_year, v.strategy_id, v.division_id, v.name_th, v.name_en, v.stage, v.budget,
-      v.approved_amount ?? null, v.contract_amount ?? null, v.disbursed_amount ?? null, v.as_of, v.geometry ? JSON.stringify(v.geometry) : null]);
+    [
+      v.code,
+      v.fiscal_year,
+      v.strategy_id,
+      v.division_id,
+      v.name_th,
+      v.name_en,
+      v.stage,
+      v.budget,
+      v.approved_amount ?? null,
+      v.contract_amount ?? null,
+      v.disbursed_amount ?? null,
+      v.as_of,
+      v.geometry ? JSON.stringify(v.geometry) : null,
+    ],
+  );
   if (!row) throw new Error('insert returned no project');
   return row.id;
 }
@@ -167,9 +275,9 @@ export async function unknownReferences(db: Queryable, v: ProjectValues): Promis
     `SELECT ($1::text IS NOT NULL AND NOT EXISTS (SELECT 1 FROM strategies WHERE id = $1)) AS strategy,
             ($2::text IS NOT NULL AND NOT EXISTS (SELECT 1 FROM divisions WHERE id = $2)) AS division,
             ($3::text IS NOT NULL AND EXISTS (SELECT 1 FROM projects WHERE code = $3)) AS code`,
-    [v.strategy_id ?? null, v.division_id ?? null, v.code ?? null]);
-  return [row?.strategy && 'strategy_id', row?.division && 'division_id', row?.code && 'code']
-    .filter((f): f is string => typeof f === 'string');
+    [v.strategy_id ?? null, v.division_id ?? null, v.code ?? null],
+  );
+  return [row?.strategy && 'strategy_id', row?.division && 'division_id', row?.code && 'code'].filter((f): f is string => typeof f === 'string');
 }
 
 export interface References {
@@ -183,7 +291,8 @@ export async function references(db: Queryable): Promise<References> {
     db.query<References['strategies'][number]>(
       `SELECT s.id, s.name_th, s.name_en, pl.kind, pl.first_fy::int AS first_fy, pl.last_fy::int AS last_fy
        FROM strategies s JOIN missions m ON m.id = s.mission_id JOIN plans pl ON pl.id = m.plan_id
-       ORDER BY pl.kind, length(s.id), s.id`),
+       ORDER BY pl.kind, length(s.id), s.id`,
+    ),
     divisionList(db),
   ]);
   return { strategies, divisions };
@@ -204,13 +313,15 @@ export async function geometryProblems(db: Queryable, geometries: Geometry[]): P
   try {
     return (await db.query<{ problem: string | null }>(sql, [json])).map((r) => r.problem);
   } catch {
-    return Promise.all(json.map(async (one) => {
-      try {
-        return (await db.query<{ problem: string | null }>(sql, [[one]]))[0]?.problem ?? null;
-      } catch (error) {
-        return `PostGIS cannot read it (${(error as Error).message})`;
-      }
-    }));
+    return Promise.all(
+      json.map(async (one) => {
+        try {
+          return (await db.query<{ problem: string | null }>(sql, [[one]]))[0]?.problem ?? null;
+        } catch (error) {
+          return `PostGIS cannot read it (${(error as Error).message})`;
+        }
+      }),
+    );
   }
 }
 

@@ -11,11 +11,20 @@ import { findSelectable, selectionFromPick, type FeatureKind, type Selection } f
  * readable at parcel zoom. The selection outline goes last so it is never hidden.
  */
 const DECK_SLOTS = [
-  'zones', 'communities', 'parcels', 'zone-outlines', 'projects', 'sensors', 'trucks',
+  'zones',
+  'communities',
+  'parcels',
+  'zone-outlines',
+  'projects',
+  'sensors',
+  'trucks',
   // The plan page's choropleth (web/plan/).
-  'choropleth', 'choropleth-outlines',
+  'choropleth',
+  'choropleth-outlines',
   // The flood desk (web/flood/): an alert's affected area under the live sensors.
-  'flood-area', 'flood-sensors', 'selection',
+  'flood-area',
+  'flood-sensors',
+  'selection',
 ] as const;
 type DeckSlot = (typeof DECK_SLOTS)[number];
 
