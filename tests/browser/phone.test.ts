@@ -128,7 +128,8 @@ describe.runIf(chromiumAvailable)('every page on a phone', () => {
   }, 120_000);
 
   it('the map pans under a finger on a phone', async () => {
-    const page = await openPhone('/', PHONES[0]!);
+    // MapLibre's gestures, on the lightest page with a map: what the public opens on a phone.
+    const page = await openPhone('/flood/public', PHONES[0]!);
     const KK: [number, number] = [102.835, 16.43];
     const before = await page.evaluate(([lon, lat]) => window.__mueang!.project!(lon!, lat!), KK);
     const cdp = await page.context().newCDPSession(page);
@@ -144,7 +145,8 @@ describe.runIf(chromiumAvailable)('every page on a phone', () => {
   }, 120_000);
 
   it('the map zooms in when two fingers spread apart', async () => {
-    const page = await openPhone('/', PHONES[0]!);
+    // MapLibre's gestures, on the lightest page with a map: what the public opens on a phone.
+    const page = await openPhone('/flood/public', PHONES[0]!);
     // Two points of the city a kilometre apart: their distance on screen grows as the map zooms in.
     const spread = () =>
       page.evaluate(() => {
