@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
+import { TimedLast } from './tests/support/sequencer.ts';
 
 const repoRoot = fileURLToPath(new URL('.', import.meta.url));
 
@@ -53,12 +54,23 @@ export default defineConfig({
       {
         extends: true,
         test: {
-          // The API suites and the browser tests share one server per database engine
-          // (tests/support/engines.ts): one project, so the servers start once.
-          name: 'integration',
-          include: ['tests/api/**/*.test.ts', 'tests/browser/**/*.test.ts'],
+          name: 'api',
+          include: ['tests/api/**/*.test.ts'],
           globalSetup: ['tests/support/engines.ts'],
-          // The suites share those servers and some assert that nothing changed: one file at a time.
+          // The suites share the servers and some assert that nothing changed: one file at a time.
+          fileParallelism: false,
+          // The tests that time the server's answers go last (tests/support/sequencer.ts).
+          sequence: { sequencer: TimedLast },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // A server and data of their own (tests/support/engines.ts): `npm test` runs them in a
+          // vitest process beside the API suites' (scripts/test.ts).
+          name: 'browser',
+          include: ['tests/browser/**/*.test.ts'],
+          globalSetup: ['tests/support/engines.ts'],
           fileParallelism: false,
         },
       },

@@ -1,24 +1,61 @@
 /**
- * The README's one test command (`npm test`, and CI's): lint, type-check, build, then every vitest
- * project; prints how long each phase and the whole run took, and stops at the first failure.
+ * The README's one test command (`npm test`, and CI's): lint, type-check, build, then the vitest
+ * projects; prints how long each phase and the whole run took, and stops at the first failure.
+ *
+ * The API suites and the browser tests run side by side, in two vitest processes (vitest puts
+ * every project that runs one file at a time into one line, so one process would run them one
+ * after the other). They share nothing: the browser project has its own server and databases
+ * (tests/support/engines.ts). Each process's output is printed whole when it ends, not mixed.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 
-const phases: [string, string[]][] = [
+const VITEST = 'node_modules/.bin/vitest';
+const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
+
+/** Runs vitest with `args`, keeps its output (colours kept), and reports its status and time. */
+function vitest(name: string, args: string[]): Promise<{ name: string; status: number; output: string; took: string }> {
+  const at = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(VITEST, ['run', ...args], { env: { ...process.env, FORCE_COLOR: process.env.FORCE_COLOR ?? '1' } });
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      output += chunk;
+    });
+    child.on('close', (code) => resolve({ name, status: code ?? 1, output, took: seconds(at) }));
+  });
+}
+
+async function sideBySide(): Promise<{ status: number; detail: string[] }> {
+  const runs = await Promise.all([
+    vitest('unit and API suites on each engine', ['--project', 'unit', '--project', 'api']),
+    vitest('browser tests', ['--project', 'browser']),
+  ]);
+  for (const run of runs) console.log(`\n==== ${run.name} (${run.took}) ====\n${run.output}`);
+  return {
+    status: runs.some((run) => run.status !== 0) ? 1 : 0,
+    detail: runs.map((run) => `    ${run.name}: ${run.took}${run.status ? ' (failed)' : ''}`),
+  };
+}
+
+const phases: [string, () => Promise<{ status: number; detail?: string[] }>][] = [
   // Lint first: it takes seconds, and an unformatted file or dead export should not wait for the suite.
-  ['lint (biome, knip)', ['npm', 'run', 'lint']],
-  ['typecheck', ['npm', 'run', 'typecheck']],
-  ['build', ['npm', 'run', 'build']],
-  ['vitest (unit, api on each engine, browser)', ['node_modules/.bin/vitest', 'run']],
+  ['lint (biome, knip)', async () => ({ status: spawnSync('npm', ['run', 'lint'], { stdio: 'inherit' }).status ?? 1 })],
+  ['typecheck', async () => ({ status: spawnSync('npm', ['run', 'typecheck'], { stdio: 'inherit' }).status ?? 1 })],
+  ['build', async () => ({ status: spawnSync('npm', ['run', 'build'], { stdio: 'inherit' }).status ?? 1 })],
+  ['vitest (unit and API beside the browser tests)', sideBySide],
 ];
+
 const started = Date.now();
 const took: string[] = [];
-const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
 let status = 0;
-for (const [name, [command, ...args]] of phases) {
+for (const [name, run] of phases) {
   const at = Date.now();
-  status = spawnSync(command as string, args, { stdio: 'inherit' }).status ?? 1;
-  took.push(`  ${name}: ${seconds(at)}${status ? ' (failed)' : ''}`);
+  const result = await run();
+  status = result.status;
+  took.push(`  ${name}: ${seconds(at)}${status ? ' (failed)' : ''}`, ...(result.detail ?? []));
   if (status) break;
 }
 console.log(`\ntest run ${status ? 'FAILED' : 'passed'} in ${seconds(started)}:\n${took.join('\n')}`);

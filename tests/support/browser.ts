@@ -46,17 +46,10 @@ async function launchChromium(): Promise<{ browser: Browser; close: () => Promis
 }
 
 /**
- * The shared server the browser tests load the app from: the PostGIS one when the run has one
- * (CI does), else the embedded one. The app is the same on both, and both engines' routes are
- * the API suite's to cover; parcel tiles, which every city-map test waits for, come far faster
- * from PostGIS.
+ * The server the browser tests load the app from: their own (tests/support/engines.ts), on a
+ * copy of the seeded data, so that they can run beside the API suites.
  */
-export function appBase(): string {
-  const engines = inject('engines');
-  const server = engines.find((e) => e.engine === 'postgis') ?? engines.find((e) => e.engine === 'embedded');
-  if (!server) throw new Error('no shared server to load the app from');
-  return server.url;
-}
+export const appBase = (): string => inject('appServer');
 
 export interface OpenOptions {
   viewport?: { width: number; height: number };

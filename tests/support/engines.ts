@@ -72,12 +72,12 @@ async function embedded(scratch: string): Promise<Started> {
 }
 
 /** TEST_DATABASE_URL's cluster gets the migrated and seeded templates and the shared server's clone. */
-async function postgis(testUrl: string): Promise<Started> {
-  const migratedUrl = await freshDatabase(testUrl, 'mueang_migrated');
+async function postgis(testUrl: string, prefix: string): Promise<Started> {
+  const migratedUrl = await freshDatabase(testUrl, `${prefix}_migrated`);
   await migrated({ url: migratedUrl, dataDir: null });
-  const seededUrl = await cloneDatabase(testUrl, 'mueang_seeded', migratedUrl);
+  const seededUrl = await cloneDatabase(testUrl, `${prefix}_seeded`, migratedUrl);
   await seeded({ url: seededUrl, dataDir: null });
-  const shared = await cloneDatabase(testUrl, 'mueang_shared', seededUrl);
+  const shared = await cloneDatabase(testUrl, `${prefix}_shared`, seededUrl);
   return {
     engine: 'postgis',
     server: await startServer({ DATABASE_URL: shared, MUEANG_MODE: 'demo' }),
@@ -87,21 +87,39 @@ async function postgis(testUrl: string): Promise<Started> {
   };
 }
 
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The server the browser tests load the app from (tests/support/browser.ts). */
+    appServer: string;
+  }
+}
+
 /**
- * One server per engine for the whole run: always the embedded engine, and PostGIS when
- * TEST_DATABASE_URL names one (CI does). The suites run against every engine listed here.
+ * The global setup of the projects that need servers.
+ *
+ * `api` (and `timed`): one server per engine for the whole run, always the embedded engine and
+ * PostGIS when TEST_DATABASE_URL names one (CI does); the suites run against every engine listed.
+ *
+ * `browser`: one server of its own, on PostGIS when the run has it (parcel tiles come far faster
+ * from it), else embedded, with databases of its own (`mueang_browser_*`). `npm test` runs the
+ * browser project in a vitest process beside the API suites' (scripts/test.ts): what the browser
+ * tests write (an import, a contact) must not move the figures the API suites assert.
  */
 export default async function setup(project: TestProject) {
   const started = Date.now();
   const scratch = mkdtempSync(join(tmpdir(), 'mueang-test-'));
   const postgisUrl = process.env.TEST_DATABASE_URL;
-  const engines = await Promise.all([embedded(scratch), ...(postgisUrl ? [postgis(postgisUrl)] : [])]);
-  if (!postgisUrl) console.warn('TEST_DATABASE_URL is not set: the API suite runs on the embedded engine only');
-  console.log(`seeded and started the shared servers in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const browser = project.name === 'browser';
+  const engines = browser
+    ? [postgisUrl ? await postgis(postgisUrl, 'mueang_browser') : await embedded(scratch)]
+    : await Promise.all([embedded(scratch), ...(postgisUrl ? [postgis(postgisUrl, 'mueang')] : [])]);
+  if (!postgisUrl) console.warn(`TEST_DATABASE_URL is not set: the ${project.name} project runs on the embedded engine only`);
+  console.log(`${project.name}: seeded and started the shared servers in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   project.provide(
     'engines',
     engines.map(({ server, ...engine }) => ({ ...engine, url: server.url })),
   );
+  if (browser) project.provide('appServer', (engines[0] as Started).server.url);
   return async () => {
     await Promise.all(engines.map(({ server }) => server.stop()));
     rmSync(scratch, { recursive: true, force: true });
