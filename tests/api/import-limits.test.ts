@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { deflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Client, expectBody } from '../support/client.ts';
+import { atRest, healthLatency } from '../support/latency.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 
 const engines = inject('engines');
@@ -100,22 +101,15 @@ function xlsxBombs() {
 /** A CSV of `rows` data rows, each a few bytes: a long file that still fits the 1 MB body limit. */
 const longCsv = (rows: number) => `code,fiscal_year\n${'X,1\n'.repeat(rows)}`;
 
-/** Latency of /api/health, sampled back to back until `work` settles: the longest one. */
-async function slowestHealthWhile<T>(url: string, work: Promise<T>): Promise<{ result: T; slowest: number; samples: number }> {
-  const { api } = new Client(url);
+/** `work`'s outcome, and the latencies of /api/health asked back to back from its start until it settled. */
+async function healthWhile<T>(url: string, work: Promise<T>): Promise<{ result: T; latencies: number[] }> {
   let settled = false;
   const done = work.finally(() => {
     settled = true;
   });
-  let slowest = 0;
-  let samples = 0;
-  while (!settled) {
-    const started = performance.now();
-    await expectBody(api.health.$get());
-    slowest = Math.max(slowest, performance.now() - started);
-    samples++;
-  }
-  return { result: await done, slowest, samples };
+  const latencies: number[] = [];
+  while (!settled) latencies.push(await healthLatency(url));
+  return { result: await done, latencies };
 }
 
 describe.each(engines)('import limits on $engine', ({ url }) => {
@@ -127,8 +121,9 @@ describe.each(engines)('import limits on $engine', ({ url }) => {
   it('refuses a 100,000-row CSV at the row limit, quickly, while health keeps answering', async () => {
     const csv = longCsv(100_000);
     expect(base64(csv).length).toBeLessThan(1_000_000); // within the body limit: the rows are the problem
+    const rest = await atRest(url);
     const started = performance.now();
-    const { result, slowest, samples } = await slowestHealthWhile(
+    const { result, latencies } = await healthWhile(
       url,
       expectBody(planner.api.projects.import.$post({ json: { format: 'csv', content: base64(csv), filename: 'long.csv' } }), 400),
     );
@@ -136,8 +131,11 @@ describe.each(engines)('import limits on $engine', ({ url }) => {
     expect(result.field).toBe('content');
     expect(result.error).toMatch(/long\.csv: more than 5,000 rows/);
     expect(elapsed, 'the refusal').toBeLessThan(2_000);
-    expect(samples).toBeGreaterThan(0);
-    expect(slowest, `slowest of ${samples} health checks`).toBeLessThan(300);
+    expect(latencies.length).toBeGreaterThan(0);
+    // 300 ms, or three times the machine's own pace when it is loaded (the suites share it with
+    // the browser tests): reading the rows must not hold up the server's loop.
+    const summary = `health during: ${latencies.map((l) => l.toFixed(0)).join(' ')} ms, at rest ${rest.toFixed(0)} ms`;
+    expect(Math.max(...latencies), summary).toBeLessThan(Math.max(300, 3 * rest));
   });
 
   it('accepts exactly 5,000 rows as far as the row count goes', async () => {
