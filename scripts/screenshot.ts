@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { DEMO_PASSWORD } from '../server/auth/passwords.ts';
 import { TEST_HOOKS } from '../tests/support/test-hooks.ts';
+import { CHROMIUM_FLAGS, CHROMIUM_PATH } from './lib/chromium.ts';
 
 interface Options {
   url: string;
@@ -71,26 +72,13 @@ function parseArgs(argv: string[]): Options {
   };
 }
 
-/** Flags measured to give working WebGL2 under SwiftShader without touching the network. */
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--enable-unsafe-swiftshader',
-];
-
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   const profile = mkdtempSync(join(tmpdir(), 'mueang-chromium-'));
   const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: CHROMIUM_PATH,
     ignoreDefaultArgs: true,
-    args: [...CHROMIUM_FLAGS, `--user-data-dir=${profile}`, '--remote-debugging-pipe'],
+    args: [...CHROMIUM_FLAGS, `--user-data-dir=${profile}`],
   });
   try {
     const page = await browser.newPage({ viewport: { width: options.width, height: options.height } });

@@ -2,8 +2,8 @@ import type { Queryable } from '../db/index.ts';
 import { publish } from '../live/hub.ts';
 import { AlertWrites, applyConditionChange, chainLoader } from './alerts.ts';
 import { currentAlerts } from './queries/alerts.ts';
-import { insertReadings, lockSensorState, markSilentSensors, readingHistory, updateSensorState, type Reading } from './queries/sensors.ts';
-import { alertChange, conditionSeverity, nextBand, nextRising, type AlertType, type Band, type Severity } from './rules.ts';
+import { insertReadings, lockSensorState, markSilentSensors, readingHistory, updateSensorState, type Reading, type SensorState } from './queries/sensors.ts';
+import { alertChange, conditionSeverity, nextBand, nextRising, type AlertType, type Severity } from './rules.ts';
 
 export interface NewReading {
   time: Date;
@@ -13,16 +13,8 @@ export interface NewReading {
 }
 
 /** The live event for a sensor's latest state; the map recolours the sensor from it. */
-export interface SensorUpdate {
+export interface SensorUpdate extends SensorState {
   topic: 'sensor';
-  sensor_id: number;
-  code: string;
-  zone_id: number;
-  recorded_at: string;
-  level_m: number;
-  rain_mm: number | null;
-  battery_v: number | null;
-  band: Band;
   offline: boolean;
 }
 

@@ -6,36 +6,23 @@ import { afterAll, beforeAll, inject, onTestFinished } from 'vitest';
 import { DEMO_PASSWORD } from '../../server/auth/passwords.ts';
 import { Client } from './client.ts';
 import { TEST_HOOKS, type MueangStatus } from './test-hooks.ts';
+import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../../scripts/lib/chromium.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const WEB_BUILD = new URL('../../dist/web/index.html', import.meta.url);
-// Flags measured on these machines (shared/STACK.md): software WebGL2, no background traffic.
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--enable-unsafe-swiftshader',
-  '--remote-debugging-pipe',
-];
 
 /**
  * Whether the browser suites run: they need Debian's Chromium. Without it they are skipped with
  * a warning, unless MUEANG_REQUIRE_BROWSER=1 (CI), where its absence is an error.
  */
-export const chromiumAvailable = existsSync(CHROMIUM);
+export const chromiumAvailable = existsSync(CHROMIUM_PATH);
 if (!chromiumAvailable && process.env.MUEANG_REQUIRE_BROWSER === '1') {
-  throw new Error(`MUEANG_REQUIRE_BROWSER=1 but there is no Chromium at ${CHROMIUM}`);
+  throw new Error(`MUEANG_REQUIRE_BROWSER=1 but there is no Chromium at ${CHROMIUM_PATH}`);
 }
-if (!chromiumAvailable) console.warn(`no Chromium at ${CHROMIUM}: the browser tests are skipped`);
+if (!chromiumAvailable) console.warn(`no Chromium at ${CHROMIUM_PATH}: the browser tests are skipped`);
 
 async function launchChromium(): Promise<{ browser: Browser; close: () => Promise<void> }> {
   const profile = mkdtempSync(join(tmpdir(), 'mueang-chromium-'));
-  const browser = await chromium.launch({ executablePath: CHROMIUM, ignoreDefaultArgs: true, args: [...FLAGS, `--user-data-dir=${profile}`] });
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, ignoreDefaultArgs: true, args: [...CHROMIUM_FLAGS, `--user-data-dir=${profile}`] });
   return {
     browser,
     close: async () => {

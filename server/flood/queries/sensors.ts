@@ -138,7 +138,8 @@ export const updateSensorState = (
     [sensorId, latest.time.toISOString(), latest.level_m, latest.rain_mm, latest.battery_v, band, rising],
   );
 
-export interface SilentSensor {
+/** A sensor's latest state, as the live stream and the silence sweep carry it. */
+export interface SensorState {
   sensor_id: number;
   code: string;
   zone_id: number;
@@ -147,6 +148,9 @@ export interface SilentSensor {
   rain_mm: number | null;
   battery_v: number | null;
   band: Band;
+}
+
+export interface SilentSensor extends SensorState {
   /** When it became overdue: its last reading plus the silence it may keep. */
   overdue_at: string;
 }
