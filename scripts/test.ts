@@ -40,11 +40,14 @@ async function sideBySide(): Promise<{ status: number; detail: string[] }> {
   };
 }
 
+/** An npm script of package.json, its output as it comes. */
+const npmRun = (script: string) => async () => ({ status: spawnSync('npm', ['run', script], { stdio: 'inherit' }).status ?? 1 });
+
 const phases: [string, () => Promise<{ status: number; detail?: string[] }>][] = [
   // Lint first: it takes seconds, and an unformatted file or dead export should not wait for the suite.
-  ['lint (biome, knip)', async () => ({ status: spawnSync('npm', ['run', 'lint'], { stdio: 'inherit' }).status ?? 1 })],
-  ['typecheck', async () => ({ status: spawnSync('npm', ['run', 'typecheck'], { stdio: 'inherit' }).status ?? 1 })],
-  ['build', async () => ({ status: spawnSync('npm', ['run', 'build'], { stdio: 'inherit' }).status ?? 1 })],
+  ['lint (biome, knip)', npmRun('lint')],
+  ['typecheck', npmRun('typecheck')],
+  ['build', npmRun('build')],
   ['vitest (unit and API beside the browser tests)', sideBySide],
 ];
 
