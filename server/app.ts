@@ -84,6 +84,7 @@ export function createApp(db: Db, services: Services, options: { webRoot?: strin
     c.set('db', db);
     c.set('settings', settings);
     c.set('clock', services.clock);
+    c.set('reads', services.reads);
     c.set('flood', services.flood);
     c.set('live', services.live);
     await next();

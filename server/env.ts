@@ -1,5 +1,5 @@
 import type { Clock } from './clock.ts';
-import type { Db } from './db/index.ts';
+import type { Db, Queryable } from './db/index.ts';
 import type { Viewer } from './auth/policy.ts';
 import type { Device } from './devices/queries.ts';
 import type { CapSettings } from './flood/cap.ts';
@@ -23,6 +23,11 @@ export interface Settings {
 export interface Services {
   /** "Now" for deadlines and device clocks: the system clock, or a manual one in drills. */
   clock: Clock;
+  /**
+   * Where reads that tolerate a little replication lag go (tiles, evaluation, lists): a replica
+   * when one is configured, else the database itself. Writes, sessions and LISTEN use `db`.
+   */
+  reads: Queryable;
   flood: FloodDesk;
   live: LiveHub<FloodEvent>;
 }

@@ -78,7 +78,7 @@ export async function openMueang(config: Config): Promise<Mueang> {
     lineChannelSecret: config.flood.line.channelSecret,
     flood: { outboundAllowHosts: config.flood.outboundAllowHosts, readingsHorizonDays: config.flood.readingsHorizonDays },
   };
-  const app = createApp(db, { clock, flood, live }, { webRoot: config.webRoot, settings });
+  const app = createApp(db, { clock, reads: db, flood, live }, { webRoot: config.webRoot, settings });
   return {
     app,
     db,

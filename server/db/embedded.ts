@@ -2,7 +2,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } f
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { DatabaseUnavailable } from '../failures.ts';
-import type { Db, Queryable } from './types.ts';
+import type { Db, Queryable, Statement } from './types.ts';
 import type { Ask, Options, Reply, Request, SentError } from './embeddedWorker.ts';
 
 // A JavaScript entry that loads the TypeScript worker (it explains why).
@@ -77,7 +77,9 @@ export async function openEmbedded(dataDir: string | null): Promise<Db> {
       holdWhileBusy();
     });
   const on = (tx?: number): Queryable => ({
-    query: async <Row>(sql: string, params?: readonly unknown[]) => (await call({ op: 'query', tx, sql, params })) as Row[],
+    // PGlite keeps no prepared statements across queries: a Statement runs as its text.
+    query: async <Row>(sql: string | Statement, params?: readonly unknown[]) =>
+      (await call({ op: 'query', tx, sql: typeof sql === 'string' ? sql : sql.text, params })) as Row[],
     exec: async (sql) => void (await call({ op: 'exec', tx, sql })),
   });
   let nextListener = 1;

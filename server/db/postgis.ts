@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { DatabaseUnavailable, logError } from '../failures.ts';
-import type { Db, Queryable } from './types.ts';
+import type { Db, Queryable, Statement } from './types.ts';
 
 /**
  * How every connection of the product is made. A request waits at most 5 s for a connection
@@ -43,11 +43,13 @@ export async function openPostgis(url: string): Promise<Db> {
   // An idle connection the server closes (restart, failover) is an 'error' on the pool, which
   // would end the process unheard; the pool has already dropped it and opens a new one on demand.
   pool.on('error', (error) => logError('idle database connection closed', explain(error)));
-  const run = async <Row>(target: pg.Pool | pg.PoolClient, sql: string, params?: readonly unknown[]) => {
+  const run = async <Row>(target: pg.Pool | pg.PoolClient, sql: string | Statement, params?: readonly unknown[]) => {
+    const values = params as unknown[] | undefined;
     try {
-      return (await target.query(sql, params as unknown[] | undefined)).rows as Row[];
+      // A named query is parsed and planned on a connection's first use, then only bound and run.
+      return (await (typeof sql === 'string' ? target.query(sql, values) : target.query({ name: sql.name, text: sql.text, values }))).rows as Row[];
     } catch (error) {
-      throw explain(error, sql);
+      throw explain(error, typeof sql === 'string' ? sql : sql.text);
     }
   };
   const exec = async (target: pg.Pool | pg.PoolClient, sql: string) => void (await run(target, sql));

@@ -1,4 +1,5 @@
-import type { Queryable } from './types.ts';
+import { createHash } from 'node:crypto';
+import type { Queryable, Statement } from './types.ts';
 
 /** A timestamptz column as ISO 8601 in UTC with milliseconds, the same text on both engines. */
 export const utcIso = (expression: string): string => `to_char((${expression}) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
@@ -6,4 +7,12 @@ export const utcIso = (expression: string): string => `to_char((${expression}) A
 /** NOTIFY on `channel`, delivered to every listener when (and only if) the caller's transaction commits. */
 export async function notify(tx: Queryable, channel: string, payload: string): Promise<void> {
   await tx.query('SELECT pg_notify($1, $2)', [channel, payload]);
+}
+
+/**
+ * A statement to prepare once per connection (see Statement). Only for fixed texts of hot
+ * paths: each distinct text is one prepared statement on every pooled connection.
+ */
+export function statement(text: string): Statement {
+  return { text, name: `mueang_${createHash('sha1').update(text).digest('hex').slice(0, 16)}` };
 }

@@ -1,7 +1,18 @@
+/**
+ * A hot path's statement (tiles, evaluation, the live snapshot), made with `statement()` in
+ * db/sql.ts. PostgreSQL plans it once per connection and reuses the plan, instead of parsing and
+ * planning the same text at every request; `name` is derived from the text, so two texts never
+ * share a name.
+ */
+export interface Statement {
+  readonly name: string;
+  readonly text: string;
+}
+
 /** What every data module needs from a database, whichever engine is behind it. */
 export interface Queryable {
   /** Parametrised query ($1, $2 …); rows come back as plain objects. */
-  query<Row>(sql: string, params?: readonly unknown[]): Promise<Row[]>;
+  query<Row>(sql: string | Statement, params?: readonly unknown[]): Promise<Row[]>;
   /** Runs a script of several statements without parameters (migrations only). */
   exec(sql: string): Promise<void>;
 }

@@ -29,7 +29,10 @@ export interface SensorProperties {
   offline_after_s: number;
 }
 
-/** Each sensor with its latest reading and state: read from sensor_state, never by scanning readings. */
+/**
+ * Each sensor with its latest reading and state: read from sensor_state, never by scanning
+ * readings. Prepared: every live snapshot and every sensor list runs it.
+ */
 export const sensorsWithLatestReading = (db: Queryable, code: string | null = null) =>
   queryFeatures<Point, SensorProperties>(
     db,
@@ -45,6 +48,7 @@ export const sensorsWithLatestReading = (db: Queryable, code: string | null = nu
     WHERE $1::text IS NULL OR s.code = $1
     ORDER BY s.id`,
     [code],
+    { prepared: true },
   );
 
 export interface Reading {
