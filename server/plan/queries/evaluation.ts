@@ -1,4 +1,6 @@
 import type { Queryable } from '../../db/index.ts';
+import type { Statement } from '../../db/types.ts';
+import { statement } from '../../db/sql.ts';
 
 /**
  * The evaluation engine: every figure of an M&E report, computed from the project records.
@@ -12,7 +14,8 @@ import type { Queryable } from '../../db/index.ts';
  *   two zones 70/30 adds 0.7 and 0.3 to their counts and shares its amounts the same way, so the
  *   zones still add up to the city. A project without geometry, or wholly outside the city, falls
  *   under "no place" (null), and so does the part of one that lies outside: zones plus "no place"
- *   add up to the whole.
+ *   add up to the whole. The shares are computed by the database when a project's geometry or the
+ *   communities change, and stored (`project_shares`, the rule in SQL `community_shares`).
  */
 export const GROUPINGS = ['plan', 'fiscal_year', 'quarter', 'mission', 'strategy', 'division', 'zone', 'community'] as const;
 export type Grouping = (typeof GROUPINGS)[number];
@@ -72,54 +75,22 @@ export interface EvaluationFilter {
   zones: number[] | null;
 }
 
-/**
- * Each project's share of each community it lies in (1 for a point; by length or area for lines
- * and polygons). Intersections use a fixed precision grid (1e-9°): the embedded engine's GEOS
- * otherwise fails on shapes that only touch along a community edge, and fails silently,
- * returning no rows at all.
- */
-const SHARES = `
-  shares AS (
-    SELECT p.id AS project_id, c.id AS community_id, c.zone_id,
-           CASE ST_Dimension(p.geom)
-             WHEN 0 THEN 1.0 / (SELECT count(*) FROM communities c2 WHERE ST_Intersects(c2.geom, p.geom))
-             WHEN 1 THEN ST_Length(ST_Intersection(c.geom, p.geom, 1e-9)::geography) / nullif(ST_Length(p.geom::geography), 0)
-             ELSE ST_Area(ST_Intersection(c.geom, p.geom, 1e-9)::geography) / nullif(ST_Area(p.geom::geography), 0)
-           END AS share
-    FROM projects p JOIN communities c ON ST_Intersects(c.geom, p.geom)
-  ),
-  -- Every project, with how much of it lies in some community: 0 without a place or wholly
-  -- outside the city.
-  totals AS (
-    SELECT p.id AS project_id, coalesce(sum(s.share), 0) AS total
-    FROM projects p LEFT JOIN shares s ON s.project_id = p.id GROUP BY p.id
-  ),
-  -- Shares are scaled to add up to one: a line along a shared edge touches both sides, and
-  -- clipping leaves slivers. What lies more than 0.1 % outside every community (a project
-  -- without a place, beyond the city, or partly beyond it) counts under "no place", so the
-  -- zones and "no place" add up to the whole.
-  placed AS (
-    SELECT s.project_id, s.community_id, s.zone_id,
-           s.share / CASE WHEN t.total >= 0.999 THEN t.total ELSE 1 END AS share
-    FROM shares s JOIN totals t USING (project_id)
-    UNION ALL
-    SELECT project_id, NULL, NULL, 1 - total FROM totals WHERE total < 0.999
-  )`;
-
 const pct = (part: string, whole: string) => `trunc(100 * (${part})::numeric / nullif((${whole})::numeric, 0), 2)::float8`;
 
-/** Evaluation rows grouped `by`, plus nothing else: the caller asks again with by='plan' for the total. */
-export async function evaluate(db: Queryable, by: Grouping, filter: EvaluationFilter): Promise<EvaluationRow[]> {
+/**
+ * The statement for a grouping, spatial or not: the text varies only by these, so there are at
+ * most a dozen prepared statements. A spatial one reads each project's stored shares
+ * (`project_shares`, kept by the database as geometries and communities change: migration 011),
+ * so no request clips geometry.
+ */
+function evaluationStatement(by: Grouping, spatial: boolean): Statement {
   const group = GROUPS[by];
-  const spatial = by === 'zone' || by === 'community' || filter.zones !== null;
   const w = spatial ? 'sh.share::numeric' : '1';
   const reached = (stages: string) => `coalesce(sum(${w}) FILTER (WHERE p.stage IN (${stages})), 0)`;
   const amount = (column: string) => `coalesce(round(sum(${w} * p.${column}), 2), 0)`;
   const status = (value: string) => `coalesce(sum(${w}) FILTER (WHERE p.status = '${value}'), 0)::float8`;
-  return db.query<EvaluationRow>(
-    `
-    WITH ${SHARES},
-    rows AS (
+  return statement(`
+    WITH rows AS (
       SELECT ${group.key} AS key, ${group.name_th} AS name_th, ${group.name_en} AS name_en,
              coalesce(sum(${w}), 0) AS plan_count,
              ${reached("'approved', 'contracted', 'disbursed'")} AS approved_count,
@@ -134,7 +105,7 @@ export async function evaluate(db: Queryable, by: Grouping, filter: EvaluationFi
       JOIN missions m ON m.id = s.mission_id
       JOIN plans pl ON pl.id = m.plan_id
       JOIN divisions d ON d.id = p.division_id
-      ${spatial ? 'JOIN placed sh ON sh.project_id = p.id' : ''}
+      ${spatial ? 'JOIN project_shares sh ON sh.project_id = p.id' : ''}
       ${group.join ?? ''}
       WHERE ($1::text IS NULL OR pl.id = $1)
         AND ($2::int IS NULL OR p.fiscal_year = $2)
@@ -152,7 +123,16 @@ export async function evaluate(db: Queryable, by: Grouping, filter: EvaluationFi
            ${pct('disbursed_amount', 'budget')} AS disbursed_budget_pct,
            awaiting_report, in_progress, completed, not_possible
     FROM rows
-    ORDER BY length(key), key`,
-    [filter.plan ?? null, filter.fy ?? null, filter.zones],
-  );
+    ORDER BY length(key), key`);
+}
+
+const statements = new Map<string, Statement>();
+
+/** Evaluation rows grouped `by`, plus nothing else: the caller asks again with by='plan' for the total. */
+export async function evaluate(db: Queryable, by: Grouping, filter: EvaluationFilter): Promise<EvaluationRow[]> {
+  const spatial = by === 'zone' || by === 'community' || filter.zones !== null;
+  const key = `${by}:${spatial}`;
+  const prepared = statements.get(key) ?? evaluationStatement(by, spatial);
+  statements.set(key, prepared);
+  return db.query<EvaluationRow>(prepared, [filter.plan ?? null, filter.fy ?? null, filter.zones]);
 }
