@@ -40,7 +40,8 @@ CREATE TABLE project_shares (
   -- null: "no place"
   community_id smallint REFERENCES communities (id) ON DELETE CASCADE,
   zone_id      smallint,
-  share        double precision NOT NULL,
+  -- numeric: what the evaluation multiplies amounts by (the value of the float8 the rule gives)
+  share        numeric NOT NULL,
   UNIQUE NULLS NOT DISTINCT (project_id, community_id)
 );
 

@@ -67,7 +67,7 @@ describe.each(engines)('stored project shares on $engine', (target) => {
   };
   const sharesOf = (code: string) =>
     db.query<Share>(
-      `SELECT s.community_id, s.zone_id, s.share FROM project_shares s JOIN projects p ON p.id = s.project_id
+      `SELECT s.community_id, s.zone_id, s.share::float8 AS share FROM project_shares s JOIN projects p ON p.id = s.project_id
        WHERE p.code = $1 ORDER BY s.community_id NULLS LAST`,
       [`${prefix}-${code}`],
     );
@@ -95,7 +95,7 @@ describe.each(engines)('stored project shares on $engine', (target) => {
               (SELECT count(*) FROM project_shares)::int AS stored,
               (SELECT count(*) FROM fresh f FULL JOIN project_shares s
                  ON s.project_id = f.project_id AND s.community_id IS NOT DISTINCT FROM f.community_id
-               WHERE s.share IS DISTINCT FROM f.share OR s.zone_id IS DISTINCT FROM f.zone_id)::int AS differing,
+               WHERE s.share IS DISTINCT FROM f.share::numeric OR s.zone_id IS DISTINCT FROM f.zone_id)::int AS differing,
               (SELECT count(*) FROM (SELECT project_id FROM project_shares GROUP BY 1 HAVING abs(sum(share) - 1) > 1e-9) u)::int AS unbalanced`,
     );
     expect(row!.projects).toBeGreaterThan(519);
@@ -104,45 +104,45 @@ describe.each(engines)('stored project shares on $engine', (target) => {
   });
 
   it("moves a project's share to the zone its geometry moves to", async () => {
-    const before = await evaluation('zone');
+    const was = await evaluation('zone');
     const id = await create(project('moving', 1_000_000, pointIn(1)));
     const placed = await evaluation('zone');
-    expect(placed('1').plan_count - before('1').plan_count).toBeCloseTo(1, 9);
+    expect(placed('1').plan_count - was('1').plan_count).toBeCloseTo(1, 9);
     expect(await sharesOf('moving')).toEqual([{ community_id: inZone.get(1)!.community, zone_id: 1, share: 1 }]);
 
     await expectBody(planner.api.projects[':id'].$patch({ param: { id: String(id) }, json: { geometry: pointIn(3) } }));
     const moved = await evaluation('zone');
-    expect(moved('1').plan_count).toBeCloseTo(before('1').plan_count, 9);
-    expect(moved('3').plan_count - before('3').plan_count).toBeCloseTo(1, 9);
-    expect(moved('3').budget - before('3').budget).toBeCloseTo(1_000_000, 2);
+    expect(moved('1').plan_count).toBeCloseTo(was('1').plan_count, 9);
+    expect(moved('3').plan_count - was('3').plan_count).toBeCloseTo(1, 9);
+    expect(moved('3').budget - was('3').budget).toBeCloseTo(1_000_000, 2);
     expect(await sharesOf('moving')).toEqual([{ community_id: inZone.get(3)!.community, zone_id: 3, share: 1 }]);
 
     // A change that leaves the geometry alone leaves the shares alone.
     await expectBody(planner.api.projects[':id'].$patch({ param: { id: String(id) }, json: { budget: 2_000_000 } }));
-    expect((await evaluation('zone'))('3').budget - before('3').budget).toBeCloseTo(2_000_000, 2);
+    expect((await evaluation('zone'))('3').budget - was('3').budget).toBeCloseTo(2_000_000, 2);
   });
 
   it('counts a project without a place under "no place", and drops the shares of a deleted project', async () => {
-    const before = await evaluation('zone');
+    const was = await evaluation('zone');
     await create(project('nowhere', 500_000));
     expect(await sharesOf('nowhere')).toEqual([{ community_id: null, zone_id: null, share: 1 }]);
-    const after = await evaluation('zone');
-    expect(after(null).plan_count - before(null).plan_count).toBeCloseTo(1, 9);
-    expect(after(null).budget - before(null).budget).toBeCloseTo(500_000, 2);
+    const now = await evaluation('zone');
+    expect(now(null).plan_count - was(null).plan_count).toBeCloseTo(1, 9);
+    expect(now(null).budget - was(null).budget).toBeCloseTo(500_000, 2);
 
     await db.query('DELETE FROM projects WHERE code = $1', [`${prefix}-nowhere`]);
     expect(await sharesOf('nowhere')).toEqual([]);
-    expect((await evaluation('zone'))(null).plan_count).toBeCloseTo(before(null).plan_count, 9);
+    expect((await evaluation('zone'))(null).plan_count).toBeCloseTo(was(null).plan_count, 9);
   });
 
   it('counts a project added by import in its zone', async () => {
-    const before = await evaluation('zone');
+    const was = await evaluation('zone');
     const [x, y] = inZone.get(4)!.at;
     const csv = [HEADER, `${prefix}-imported,2563,S4,ถนนนำเข้า,engineering,750000,,,,2563-01-15,${x},${y}`].join('\n');
     expect(await expectBody(planner.api.projects.import.$post({ json: { format: 'csv', content: base64(csv) } }))).toMatchObject({ created: 1 });
-    const after = await evaluation('zone');
-    expect(after('4').plan_count - before('4').plan_count).toBeCloseTo(1, 9);
-    expect(after('4').budget - before('4').budget).toBeCloseTo(750_000, 2);
+    const now = await evaluation('zone');
+    expect(now('4').plan_count - was('4').plan_count).toBeCloseTo(1, 9);
+    expect(now('4').budget - was('4').budget).toBeCloseTo(750_000, 2);
     expect(await sharesOf('imported')).toEqual([{ community_id: inZone.get(4)!.community, zone_id: 4, share: 1 }]);
   });
 
@@ -152,7 +152,7 @@ describe.each(engines)('stored project shares on $engine', (target) => {
     await db.query(`ALTER TABLE projects ADD CONSTRAINT shares_test_refuses CHECK (code <> '${prefix}-refused')`);
     try {
       const [stored] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM project_shares');
-      const before = await rowsBy('zone');
+      const was = await rowsBy('zone');
       const [x, y] = inZone.get(2)!.at;
       const csv = [
         HEADER,
@@ -164,7 +164,7 @@ describe.each(engines)('stored project shares on $engine', (target) => {
       expect(response.status).toBe(500);
       expect(await sharesOf('accepted')).toEqual([]);
       expect(await db.query<{ n: number }>('SELECT count(*)::int AS n FROM project_shares')).toEqual([stored]);
-      expect(await rowsBy('zone')).toEqual(before);
+      expect(await rowsBy('zone')).toEqual(was);
     } finally {
       await db.query('ALTER TABLE projects DROP CONSTRAINT shares_test_refuses');
     }
@@ -179,7 +179,7 @@ describe.each(engines)('stored project shares on $engine', (target) => {
     const area = box(x - 0.0002, y - 0.0002, x + 0.0002, y + 0.0002);
     await create(project('split', 4_000_000, area));
     expect(await sharesOf('split')).toEqual([{ community_id: from.community, zone_id: 1, share: 1 }]);
-    const before = await evaluation('zone');
+    const was = await evaluation('zone');
     const half = box(x, y - 0.0002, x + 0.0002, y + 0.0002);
     await db.transaction(async (tx) => {
       const moved = 'ST_SetSRID(ST_GeomFromGeoJSON($2), 4326)';
@@ -200,10 +200,10 @@ describe.each(engines)('stored project shares on $engine', (target) => {
       ].sort((a, b) => a[0]! - b[0]!),
     );
     for (const s of shares) expect(s.share).toBeCloseTo(0.5, 3);
-    const after = await evaluation('zone');
-    expect(after('1').plan_count - before('1').plan_count).toBeCloseTo(-0.5, 3);
-    expect(after('2').plan_count - before('2').plan_count).toBeCloseTo(0.5, 3);
-    expect(after('2').budget - before('2').budget).toBeCloseTo(2_000_000, -3);
+    const now = await evaluation('zone');
+    expect(now('1').plan_count - was('1').plan_count).toBeCloseTo(-0.5, 3);
+    expect(now('2').plan_count - was('2').plan_count).toBeCloseTo(0.5, 3);
+    expect(now('2').budget - was('2').budget).toBeCloseTo(2_000_000, -3);
     const byCommunity = await evaluation('community');
     expect(byCommunity(String(to.community)).plan_count).toBeGreaterThan(0.49);
   });

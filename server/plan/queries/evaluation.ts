@@ -85,21 +85,18 @@ const pct = (part: string, whole: string) => `trunc(100 * (${part})::numeric / n
  */
 function evaluationStatement(by: Grouping, spatial: boolean): Statement {
   const group = GROUPS[by];
-  const w = spatial ? 'sh.share::numeric' : '1';
-  const reached = (stages: string) => `coalesce(sum(${w}) FILTER (WHERE p.stage IN (${stages})), 0)`;
-  const amount = (column: string) => `coalesce(round(sum(${w} * p.${column}), 2), 0)`;
-  const status = (value: string) => `coalesce(sum(${w}) FILTER (WHERE p.status = '${value}'), 0)::float8`;
+  // A project's weight: its share of the place (exact numeric, as stored), or 1 when not by place.
+  const w = spatial ? 'sh.share' : '1';
+  const reached = (stages: string) => `coalesce(sum(n) FILTER (WHERE stage IN (${stages})), 0)`;
+  const status = (value: string) => `coalesce(sum(n) FILTER (WHERE status = '${value}'), 0)::float8`;
+  // Two steps: the weighted sums per group, stage and status (a few dozen rows), then the
+  // counts at each stage from those. The same sums as adding up every project under each
+  // filter, in a third of the work per project.
   return statement(`
-    WITH rows AS (
-      SELECT ${group.key} AS key, ${group.name_th} AS name_th, ${group.name_en} AS name_en,
-             coalesce(sum(${w}), 0) AS plan_count,
-             ${reached("'approved', 'contracted', 'disbursed'")} AS approved_count,
-             ${reached("'contracted', 'disbursed'")} AS contract_count,
-             ${reached("'disbursed'")} AS disbursed_count,
-             ${amount('budget')} AS budget, ${amount('approved_amount')} AS approved_amount,
-             ${amount('contract_amount')} AS contract_amount, ${amount('disbursed_amount')} AS disbursed_amount,
-             ${status('awaiting_report')} AS awaiting_report, ${status('in_progress')} AS in_progress,
-             ${status('completed')} AS completed, ${status('not_possible')} AS not_possible
+    WITH parts AS (
+      SELECT ${group.key} AS key, ${group.name_th} AS name_th, ${group.name_en} AS name_en, p.stage, p.status,
+             sum(${w}) AS n, sum(${w} * p.budget) AS budget, sum(${w} * p.approved_amount) AS approved_amount,
+             sum(${w} * p.contract_amount) AS contract_amount, sum(${w} * p.disbursed_amount) AS disbursed_amount
       FROM projects p
       JOIN strategies s ON s.id = p.strategy_id
       JOIN missions m ON m.id = s.mission_id
@@ -110,6 +107,18 @@ function evaluationStatement(by: Grouping, spatial: boolean): Statement {
       WHERE ($1::text IS NULL OR pl.id = $1)
         AND ($2::int IS NULL OR p.fiscal_year = $2)
         ${spatial ? 'AND ($3::int[] IS NULL OR sh.zone_id = ANY($3))' : 'AND $3::int[] IS NULL'}
+      GROUP BY 1, 2, 3, 4, 5),
+    rows AS (
+      SELECT key, name_th, name_en,
+             sum(n) AS plan_count,
+             ${reached("'approved', 'contracted', 'disbursed'")} AS approved_count,
+             ${reached("'contracted', 'disbursed'")} AS contract_count,
+             ${reached("'disbursed'")} AS disbursed_count,
+             coalesce(round(sum(budget), 2), 0) AS budget, coalesce(round(sum(approved_amount), 2), 0) AS approved_amount,
+             coalesce(round(sum(contract_amount), 2), 0) AS contract_amount, coalesce(round(sum(disbursed_amount), 2), 0) AS disbursed_amount,
+             ${status('awaiting_report')} AS awaiting_report, ${status('in_progress')} AS in_progress,
+             ${status('completed')} AS completed, ${status('not_possible')} AS not_possible
+      FROM parts
       GROUP BY 1, 2, 3)
     SELECT key, name_th, name_en,
            plan_count::float8, approved_count::float8, contract_count::float8, disbursed_count::float8,
