@@ -5,6 +5,7 @@
  * request (the statement as it was before migration 011, copied below), prepared, JIT off, on
  * the same data in the same run. Both must give the same figures, or the part fails.
  */
+import { loadavg } from 'node:os';
 import pg from 'pg';
 import { evaluate } from '../../server/plan/queries/evaluation.ts';
 import type { Queryable } from '../../server/db/index.ts';
@@ -178,6 +179,7 @@ export const evaluationBench: BenchPart = async () => {
     await sql.connect();
     await sql.query('ANALYZE');
     const executive = await Client.signIn(server.url, 'executive');
+    const load = loadavg()[0]!;
     const [{ n: projects1 }] = (await sql.query('SELECT count(*)::int AS n FROM projects WHERE fiscal_year = 2561')).rows;
     const zone1 = await measure(sql, executive, 'zone');
     const community1 = await measure(sql, executive, 'community');
@@ -191,7 +193,8 @@ export const evaluationBench: BenchPart = async () => {
     const zone10 = await measure(sql, executive, 'zone');
     const community10 = await measure(sql, executive, 'community');
 
-    const at = `${projects10} FY2561 projects`;
+    // The machine is shared: its load while measuring is part of every timing.
+    const at = `${projects10} FY2561 projects; load average ${load.toFixed(1)} before, ${loadavg()[0]!.toFixed(1)} after`;
     return [
       { what: `evaluation by zone, HTTP p99 (PostGIS, 10×)`, value: zone10.http.p99, unit: 'ms', target: { max: 30 }, detail: `${detail(zone10.http)}; ${at}` },
       {
