@@ -170,7 +170,7 @@ describe.each(engines)('stored project shares on $engine', (target) => {
     }
   });
 
-  it("re-splits the projects a community's boundary change moves", async () => {
+  it("re-splits the projects a community's boundary or zone change moves", async () => {
     // A square wholly inside a community of zone 1; then the square's east half is handed to a
     // community of zone 2 (cut out of the one, added to the other, in one transaction).
     const from = inZone.get(1)!;
@@ -206,5 +206,10 @@ describe.each(engines)('stored project shares on $engine', (target) => {
     expect(now('2').budget - was('2').budget).toBeCloseTo(2_000_000, -3);
     const byCommunity = await evaluation('community');
     expect(byCommunity(String(to.community)).plan_count).toBeGreaterThan(0.49);
+
+    // A community handed to another zone takes its shares along.
+    await db.query('UPDATE communities SET zone_id = 3 WHERE id = $1', [to.community]);
+    expect((await sharesOf('split')).map((s) => s.zone_id)).toEqual(from.community < to.community ? [1, 3] : [3, 1]);
+    expect((await evaluation('zone'))('3').plan_count - now('3').plan_count).toBeGreaterThan(0.49);
   });
 });

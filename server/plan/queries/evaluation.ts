@@ -39,7 +39,8 @@ const GROUPS: Record<Grouping, GroupSql> = {
   },
   mission: { key: 'm.id', name_th: 'm.name_th', name_en: 'm.name_en' },
   strategy: { key: 's.id', name_th: 's.name_th', name_en: 's.name_en' },
-  division: { key: 'd.id', name_th: 'd.name_th', name_en: 'd.name_en' },
+  // Joined only here: every project has a division (NOT NULL, foreign key), so the join filters nothing.
+  division: { key: 'd.id', name_th: 'd.name_th', name_en: 'd.name_en', join: 'JOIN divisions d ON d.id = p.division_id' },
   zone: { key: 'z.id::text', name_th: 'z.name_th', name_en: 'z.name_en', join: 'LEFT JOIN zones z ON z.id = sh.zone_id' },
   community: { key: 'c.id::text', name_th: 'c.name_th', name_en: 'c.name_en', join: 'LEFT JOIN communities c ON c.id = sh.community_id' },
 };
@@ -87,6 +88,7 @@ function evaluationStatement(by: Grouping, spatial: boolean): Statement {
   const group = GROUPS[by];
   // A project's weight: its share of the place (exact numeric, as stored), or 1 when not by place.
   const w = spatial ? 'sh.share' : '1';
+  const weighted = (column: string) => (spatial ? `sum(sh.share * p.${column})` : `sum(p.${column})`);
   const reached = (stages: string) => `coalesce(sum(n) FILTER (WHERE stage IN (${stages})), 0)`;
   const status = (value: string) => `coalesce(sum(n) FILTER (WHERE status = '${value}'), 0)::float8`;
   // Two steps: the weighted sums per group, stage and status (a few dozen rows), then the
@@ -95,13 +97,12 @@ function evaluationStatement(by: Grouping, spatial: boolean): Statement {
   return statement(`
     WITH parts AS (
       SELECT ${group.key} AS key, ${group.name_th} AS name_th, ${group.name_en} AS name_en, p.stage, p.status,
-             sum(${w}) AS n, sum(${w} * p.budget) AS budget, sum(${w} * p.approved_amount) AS approved_amount,
-             sum(${w} * p.contract_amount) AS contract_amount, sum(${w} * p.disbursed_amount) AS disbursed_amount
+             sum(${w}) AS n, ${weighted('budget')} AS budget, ${weighted('approved_amount')} AS approved_amount,
+             ${weighted('contract_amount')} AS contract_amount, ${weighted('disbursed_amount')} AS disbursed_amount
       FROM projects p
       JOIN strategies s ON s.id = p.strategy_id
       JOIN missions m ON m.id = s.mission_id
       JOIN plans pl ON pl.id = m.plan_id
-      JOIN divisions d ON d.id = p.division_id
       ${spatial ? 'JOIN project_shares sh ON sh.project_id = p.id' : ''}
       ${group.join ?? ''}
       WHERE ($1::text IS NULL OR pl.id = $1)
