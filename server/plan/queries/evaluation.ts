@@ -80,9 +80,9 @@ const pct = (part: string, whole: string) => `trunc(100 * (${part})::numeric / n
 
 /**
  * The statement for a grouping, spatial or not: the text varies only by these, so there are at
- * most a dozen prepared statements. A spatial one reads each project's stored shares
- * (`project_shares`, kept by the database as geometries and communities change: migration 011),
- * so no request clips geometry.
+ * most 14 prepared statements (6 groupings with and without a zone filter, zone, community). A
+ * spatial one reads each project's stored shares (`project_shares`, kept by the database as
+ * geometries and communities change: migration 011), so no request clips geometry.
  */
 function evaluationStatement(by: Grouping, spatial: boolean): Statement {
   const group = GROUPS[by];
