@@ -77,7 +77,7 @@ CREATE FUNCTION project_shares_of_communities() RETURNS trigger
   BEGIN
     -- Waits for transactions writing projects to finish and holds new ones off until this one
     -- commits: otherwise a project moved meanwhile could keep shares computed from the old
-    -- communities, or be counted twice.
+    -- communities, or collide with the rows this refresh writes.
     LOCK TABLE projects IN SHARE ROW EXCLUSIVE MODE;
     PERFORM refresh_project_shares();
     RETURN NULL;
