@@ -1,3 +1,4 @@
+import { evaluationBench } from './bench/evaluation.ts';
 import { type BenchPart, type Figure, formatFigures, met } from './bench/figures.ts';
 
 /**
@@ -5,7 +6,9 @@ import { type BenchPart, type Figure, formatFigures, met } from './bench/figures
  * target. The parts run one after the other, so none measures while another loads the machine;
  * each ratio's two sides are measured in the same part, on the same data, a moment apart.
  */
-const parts: Record<string, BenchPart> = {};
+const parts: Record<string, BenchPart> = {
+  evaluation: evaluationBench,
+};
 
 const only = process.argv.slice(2);
 const figures: Figure[] = [];

@@ -104,20 +104,21 @@ export const planRoutes = new Hono<Env>()
   )
 
   // Published evaluation: anyone may read it; a zone-scoped user's figures cover their zones.
+  // Evaluation reads tolerate a little replication lag: they go to `reads` (a replica, if any).
   .get('/evaluation', validate('query', evaluationQuery), async (c) => {
     const query = c.req.valid('query');
-    const { plan: planId, fy } = await planAndYear(c.var.db, query.plan, query.fy);
+    const { plan: planId, fy } = await planAndYear(c.var.reads, query.plan, query.fy);
     await requireZone(c.var.db, query.zone);
     const filter = { plan: planId, fy, zones: evaluatedZones(zoneScope(c.var.viewer), query.zone) };
-    const [rows, [total]] = await Promise.all([evaluate(c.var.db, query.by, filter), evaluate(c.var.db, 'plan', filter)]);
+    const [rows, [total]] = await Promise.all([evaluate(c.var.reads, query.by, filter), evaluate(c.var.reads, 'plan', filter)]);
     return c.json({ plan: planId, fiscal_year: fy, by: query.by, rows, total: total ?? null });
   })
 
   .get('/evaluation/export.csv', validate('query', evaluationQuery), async (c) => {
     const query = c.req.valid('query');
-    const { plan: planId, fy } = await planAndYear(c.var.db, query.plan, query.fy);
+    const { plan: planId, fy } = await planAndYear(c.var.reads, query.plan, query.fy);
     await requireZone(c.var.db, query.zone);
-    const csv = await evaluationCsv(c.var.db, planId, fy, query.by, evaluatedZones(zoneScope(c.var.viewer), query.zone));
+    const csv = await evaluationCsv(c.var.reads, planId, fy, query.by, evaluatedZones(zoneScope(c.var.viewer), query.zone));
     return c.body(csv, 200, {
       'Content-Type': 'text/csv; charset=utf-8',
       'Content-Disposition': `attachment; filename="evaluation-${planId}-${fy}-${query.by}.csv"`,
@@ -126,14 +127,14 @@ export const planRoutes = new Hono<Env>()
 
   .get('/evaluation/form2', validate('query', checksQuery), async (c) => {
     const query = c.req.valid('query');
-    const { plan: planId, fy } = await planAndYear(c.var.db, query.plan, query.fy);
-    return c.html(await form2Html(c.var.db, planId, fy));
+    const { plan: planId, fy } = await planAndYear(c.var.reads, query.plan, query.fy);
+    return c.html(await form2Html(c.var.reads, planId, fy));
   })
 
   .get('/evaluation/checks', validate('query', checksQuery), async (c) => {
     const query = c.req.valid('query');
-    const { plan: planId, fy } = await planAndYear(c.var.db, query.plan, query.fy);
-    return c.json({ plan: planId, fiscal_year: fy, findings: await validationReport(c.var.db, planId, fy) });
+    const { plan: planId, fy } = await planAndYear(c.var.reads, query.plan, query.fy);
+    return c.json({ plan: planId, fiscal_year: fy, findings: await validationReport(c.var.reads, planId, fy) });
   })
 
   .get('/projects', validate('query', projectQuery), async (c) => {

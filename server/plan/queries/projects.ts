@@ -98,15 +98,17 @@ export async function planYears(
   db: Queryable,
   id: string | undefined,
 ): Promise<{ id: string; first_fy: number; last_fy: number; years: number[] } | undefined> {
+  // The years with projects, one index probe per year of the plan (projects_fy_strategy_idx),
+  // not a pass over all of the plan's projects: every evaluation request asks this first.
   const [row] = await db.query<{ id: string; first_fy: number; last_fy: number; years: number[] }>(
-    `SELECT pl.id, pl.first_fy::int AS first_fy, pl.last_fy::int AS last_fy, coalesce(array_agg(DISTINCT p.fiscal_year::int ORDER BY p.fiscal_year::int)
-                             FILTER (WHERE p.fiscal_year IS NOT NULL), '{}') AS years
+    `SELECT pl.id, pl.first_fy::int AS first_fy, pl.last_fy::int AS last_fy,
+            ARRAY(SELECT y FROM generate_series(pl.first_fy::int, pl.last_fy::int) AS y
+                  WHERE EXISTS (SELECT 1 FROM projects p
+                                WHERE p.fiscal_year = y
+                                  AND p.strategy_id IN (SELECT s.id FROM strategies s JOIN missions m ON m.id = s.mission_id WHERE m.plan_id = pl.id))
+                  ORDER BY y) AS years
      FROM plans pl
-     LEFT JOIN missions m ON m.plan_id = pl.id
-     LEFT JOIN strategies s ON s.mission_id = m.id
-     LEFT JOIN projects p ON p.strategy_id = s.id
-     WHERE pl.id = coalesce($1, (SELECT id FROM plans WHERE kind = 'development' ORDER BY first_fy DESC LIMIT 1))
-     GROUP BY pl.id`,
+     WHERE pl.id = coalesce($1, (SELECT id FROM plans WHERE kind = 'development' ORDER BY first_fy DESC LIMIT 1))`,
     [id ?? null],
   );
   return row;
