@@ -11,8 +11,8 @@ import type { BenchPart, Figure } from './figures.ts';
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 
 /** What the README promises (section "Run it"): a demo's first start, and every later one. */
-const README_FIRST_START_S = 15;
-const README_LATER_START_S = 6;
+const README_FIRST_START_S = 6;
+const README_LATER_START_S = 3;
 
 /** A demo server on `dataDir`: seconds from spawning it to its listening, as `npm start` would wait. */
 async function timedStart(dataDir: string): Promise<{ server: RunningServer; seconds: number; steps: string }> {
