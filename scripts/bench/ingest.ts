@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import type { BenchPart } from './figures.ts';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
-const READINGS = 50_000;
+const READINGS = 200_000;
 
 /**
  * Readings through the API (POST /api/readings with each sensor's device key, batches of 1000
