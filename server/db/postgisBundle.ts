@@ -28,7 +28,13 @@ const UNUSED = /postgis_(raster|topology|tiger_geocoder)|\/contrib\/|unpackaged/
 
 /** pglite-postgis's extension, loading the slimmed bundle (made once per installed version). */
 export function slimPostgis(): Extension {
-  if (!existsSync(SLIM)) writeSlimBundle();
+  try {
+    if (!existsSync(SLIM)) writeSlimBundle();
+  } catch (error) {
+    // A read-only node_modules costs time and memory, not the start.
+    console.warn(`cannot write ${SLIM} (${(error as Error).message}): loading the whole PostGIS bundle`);
+    return postgis;
+  }
   return {
     name: 'postgis',
     setup: async (pg, options) => ({ ...(await postgis.setup(pg, options)), bundlePath: pathToFileURL(SLIM) }),
