@@ -1,5 +1,7 @@
 import { evaluationBench } from './bench/evaluation.ts';
+import { embedded } from './bench/embedded.ts';
 import { type BenchPart, type Figure, formatFigures, met } from './bench/figures.ts';
+import { ingest } from './bench/ingest.ts';
 
 /**
  * `npm run bench:map`: every speed ratio of the map and the evaluation in one run, each with its
@@ -8,6 +10,8 @@ import { type BenchPart, type Figure, formatFigures, met } from './bench/figures
  */
 const parts: Record<string, BenchPart> = {
   evaluation: evaluationBench,
+  embedded,
+  ingest,
 };
 
 const only = process.argv.slice(2);

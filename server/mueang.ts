@@ -6,6 +6,7 @@ import { openDatabase, type Db } from './db/index.ts';
 import { migrate } from './db/migrate.ts';
 import { DEMO_PASSWORD } from './auth/passwords.ts';
 import { demoCredentialProblem, ensureDemoAccounts } from './auth/demo.ts';
+import { readDemoImage } from './seed/image.ts';
 import { seedDemoData } from './seed/index.ts';
 import { ManualClock, systemClock, type Clock } from './clock.ts';
 import { startFloodDesk } from './flood/desk.ts';
@@ -31,13 +32,18 @@ export interface Mueang {
  */
 export async function openMueang(config: Config): Promise<Mueang> {
   const clock = config.clock === 'manual' ? new ManualClock() : systemClock;
-  const db = await openDatabase({ url: config.databaseUrl, dataDir: join(config.dataDir, 'pglite') });
+  const steps = stopwatch();
+  // A demo's new embedded database starts from the image `npm run build` made, which holds the demo
+  // data at the default scale; production never gets it (nor any other generated data).
+  const image = config.mode === 'demo' && config.parcelScale === 1 ? readDemoImage : undefined;
+  const db = await steps.time('database', () => openDatabase({ url: config.databaseUrl, dataDir: join(config.dataDir, 'pglite'), image }));
   try {
-    const applied = await migrate(db);
+    const applied = await steps.time('migrations', () => migrate(db));
     if (applied.length) console.log(`migrations applied: ${applied.join(', ')}`);
     if (config.mode === 'demo') {
-      if (await seedDemoData(db, { now: clock.now(), parcelScale: config.parcelScale })) console.log('seeded the Khon Kaen demo data');
-      await ensureDemoAccounts(db);
+      const now = clock.now();
+      if (await steps.time('demo data', () => seedDemoData(db, { now, parcelScale: config.parcelScale }))) console.log('seeded the Khon Kaen demo data');
+      await steps.time('demo accounts', () => ensureDemoAccounts(db));
       console.log(`demo mode: sign in as admin, executive, planner, engineer, engineer-z1, disaster, tax or auditor, password "${DEMO_PASSWORD}"`);
     } else {
       const problem = await demoCredentialProblem(db);
@@ -65,7 +71,8 @@ export async function openMueang(config: Config): Promise<Mueang> {
       allowHosts: config.flood.outboundAllowHosts,
     },
   });
-  const live = await openLiveHub(db, floodEventLoader(db));
+  const live = await steps.time('live hub', () => openLiveHub(db, floodEventLoader(db)));
+  console.log(`start-up steps: ${steps.report()}`);
   const settings = {
     session: config.session,
     trustProxy: config.trustProxy,
@@ -91,5 +98,21 @@ export async function openMueang(config: Config): Promise<Mueang> {
       await live.close();
       await db.close();
     },
+  };
+}
+
+/** Times each step of start-up, for the log line that says where a slow start went. */
+function stopwatch() {
+  const took: string[] = [];
+  return {
+    async time<T>(step: string, work: () => Promise<T>): Promise<T> {
+      const started = performance.now();
+      try {
+        return await work();
+      } finally {
+        took.push(`${step} ${((performance.now() - started) / 1000).toFixed(2)} s`);
+      }
+    },
+    report: () => took.join(', '),
   };
 }

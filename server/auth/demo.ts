@@ -21,11 +21,13 @@ export const DEMO_ACCOUNTS: { username: string; role: Role; zones: number[] | nu
 
 /** Demo mode only: creates the demo accounts that are missing. Returns the usernames created. */
 export async function ensureDemoAccounts(db: Db): Promise<string[]> {
-  const password_hash = await hashPassword(DEMO_PASSWORD);
   return db.transaction(async (tx) => {
     const created: string[] = [];
+    // Hashed once, and only if an account is missing: every later start of a demo skips it.
+    let password_hash: string | undefined;
     for (const account of DEMO_ACCOUNTS) {
       if (await findAccount(tx, account.username)) continue;
+      password_hash ??= await hashPassword(DEMO_PASSWORD);
       await insertUser(tx, { ...account, password_hash, demo: true });
       created.push(account.username);
     }

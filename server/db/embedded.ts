@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { DatabaseUnavailable } from '../failures.ts';
@@ -8,37 +8,45 @@ import type { Ask, Options, Reply, Request, SentError } from './embeddedWorker.t
 // A JavaScript entry that loads the TypeScript worker (it explains why).
 const WORKER = new URL('./embeddedWorker.mjs', import.meta.url);
 
+export interface EmbeddedOptions {
+  /**
+   * A prebuilt database (a tarball `dump` made) to start from when `dataDir` holds none yet; it
+   * throws, saying why, if there is no usable one. Then, or if PGlite cannot load it, the
+   * database starts empty, and the log says so.
+   */
+  image?: () => Uint8Array;
+}
+
 /**
  * PostgreSQL + PostGIS compiled to WebAssembly, in a worker thread of this process that owns it
  * (`dataDir` null keeps it in memory). PGlite computes on the thread that calls it: in the
  * server's own thread one heavy query would stop every other request, even those that need no
  * database. Here it slows only the requests that wait for the database.
  */
-export async function openEmbedded(dataDir: string | null): Promise<Db> {
+export async function openEmbedded(dataDir: string | null, options: EmbeddedOptions = {}): Promise<Db & { dump(): Promise<Uint8Array> }> {
   const unlock = dataDir ? lockDataDir(dataDir) : () => {};
-  const worker = new Worker(WORKER, { workerData: { dataDir } satisfies Options });
+  let worker: Worker;
+  try {
+    worker = await startWorker(dataDir, options.image);
+  } catch (error) {
+    unlock();
+    throw error;
+  }
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void; trace: Error }>();
   const listeners = new Map<number, (payload: string) => void>();
   let nextId = 1;
   let stopped: Error | null = null;
-  let started: { resolve: () => void; reject: (error: Error) => void } | undefined;
-  const ready = new Promise<void>((resolve, reject) => {
-    started = { resolve, reject };
-  });
 
   // Like PGlite in the main thread did, an idle database does not keep the process alive.
   const holdWhileBusy = () => (pending.size ? worker.ref() : worker.unref());
   const stop = (error: Error) => {
     stopped ??= error;
-    started?.reject(error);
     for (const call of pending.values()) call.reject(error);
     pending.clear();
   };
   worker.on('message', (reply: Reply) => {
-    if ('ready' in reply) {
-      if (reply.ready) started?.resolve();
-      else stop(rebuilt(new Error(), reply.error));
-    } else if ('notify' in reply) {
+    if ('ready' in reply) return; // startWorker's
+    if ('notify' in reply) {
       listeners.get(reply.notify)?.(reply.payload);
     } else {
       const call = pending.get(reply.id);
@@ -57,13 +65,6 @@ export async function openEmbedded(dataDir: string | null): Promise<Db> {
     stop(stopping);
   });
   worker.on('exit', (code) => stop(new DatabaseUnavailable(new Error(`the embedded database stopped (exit code ${code})`))));
-  try {
-    await ready;
-  } catch (error) {
-    await worker.terminate();
-    unlock();
-    throw error;
-  }
   holdWhileBusy();
 
   const call = (ask: Ask): Promise<unknown> =>
@@ -116,6 +117,8 @@ export async function openEmbedded(dataDir: string | null): Promise<Db> {
         await call({ op: 'unlisten', listener });
       };
     },
+    /** The data directory as a gzip tarball: what `image` starts a new one from. */
+    dump: async () => (await call({ op: 'dump' })) as Uint8Array,
     async close() {
       try {
         await call({ op: 'close' });
@@ -126,6 +129,51 @@ export async function openEmbedded(dataDir: string | null): Promise<Db> {
     },
   };
 }
+
+/**
+ * The worker, once its database is open: a new `dataDir` from the image when there is a usable
+ * one. An image PGlite cannot load (it may abort the whole WebAssembly instance, not only throw)
+ * costs a worker: the next one starts from an empty directory.
+ */
+async function startWorker(dataDir: string | null, readImage: EmbeddedOptions['image']): Promise<Worker> {
+  let image: Uint8Array | null = null;
+  if (readImage && !(dataDir && existsSync(join(dataDir, 'PG_VERSION')))) {
+    try {
+      image = readImage();
+    } catch (error) {
+      notUsed((error as Error).message);
+    }
+  }
+  const worker = new Worker(WORKER, { workerData: { dataDir, image } satisfies Options });
+  let settle: { resolve: () => void; reject: (error: Error) => void } | undefined;
+  const onReply = (reply: Reply) => {
+    if (!('ready' in reply)) settle?.reject(new Error('the embedded database answered before it was open'));
+    else if (reply.ready) settle?.resolve();
+    else settle?.reject(rebuilt(new Error(), reply.error));
+  };
+  const onError = (error: Error) => settle?.reject(error);
+  const onExit = (code: number) => settle?.reject(new Error(`the embedded database stopped (exit code ${code})`));
+  worker.on('message', onReply).on('error', onError).on('exit', onExit);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      settle = { resolve, reject };
+    });
+  } catch (error) {
+    await worker.terminate();
+    if (!image) throw error;
+    notUsed(`PGlite could not load it (${(error as Error).message})`);
+    // What it unpacked goes; the server's lock stays.
+    if (dataDir) for (const entry of readdirSync(dataDir)) if (entry !== LOCK_FILE) rmSync(join(dataDir, entry), { recursive: true, force: true });
+    return startWorker(dataDir, undefined);
+  }
+  // Only these: Node's own listeners keep the worker's message port referenced.
+  worker.off('message', onReply).off('error', onError).off('exit', onExit);
+  if (image) console.log('the database was unpacked from the prebuilt image');
+  return worker;
+}
+
+// One line in the log, whatever the reason: the start goes on, only slower.
+const notUsed = (why: string) => console.warn(`the prebuilt database image is not used: ${why}. Starting from an empty database instead`);
 
 /** The worker's error as an Error of this thread, with PostgreSQL's fields (`code`, `constraint` …). */
 function rebuilt(error: Error, sent: SentError): Error {
@@ -138,9 +186,11 @@ function rebuilt(error: Error, sent: SentError): Error {
  * process from opening the same files, and two writers would corrupt them. A lock left by a
  * process that no longer runs is taken over.
  */
+const LOCK_FILE = 'mueang.lock';
+
 function lockDataDir(dataDir: string): () => void {
   mkdirSync(dataDir, { recursive: true });
-  const lockFile = join(dataDir, 'mueang.lock');
+  const lockFile = join(dataDir, LOCK_FILE);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(lockFile, 'wx');

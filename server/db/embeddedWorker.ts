@@ -1,6 +1,6 @@
 import { PGlite, type Transaction } from '@electric-sql/pglite';
-import { postgis } from '@electric-sql/pglite-postgis';
 import { parentPort, workerData } from 'node:worker_threads';
+import { slimPostgis } from './postgisBundle.ts';
 
 /**
  * The thread that owns the embedded database (see embedded.ts). PGlite runs on the thread that
@@ -15,6 +15,7 @@ export type Ask =
   | { op: 'end'; tx: number; commit: boolean }
   | { op: 'listen'; channel: string; listener: number }
   | { op: 'unlisten'; listener: number }
+  | { op: 'dump' }
   | { op: 'close' };
 
 /** Every request has an id; the reply carries it back. */
@@ -35,6 +36,8 @@ export type Reply =
 
 export interface Options {
   dataDir: string | null;
+  /** A data directory packed by `dump` (gzip tarball), to start a new `dataDir` from. */
+  image: Uint8Array | null;
 }
 
 // PostgreSQL's error fields (PGlite's DatabaseError), and `query`, the statement PGlite attaches:
@@ -77,9 +80,11 @@ const post = (reply: Reply) => port.postMessage(reply);
 /** Thrown into PGlite's transaction callback to make it roll back. */
 const ROLLBACK = Symbol('rollback');
 
-const { dataDir } = workerData as Options;
+const { dataDir, image } = workerData as Options;
 try {
-  const pglite = await PGlite.create({ dataDir: dataDir ?? undefined, extensions: { postgis } });
+  // A tarball, unpacked into the new data directory (PGlite refuses one that holds a database).
+  const loadDataDir = image ? new Blob([image as Uint8Array<ArrayBuffer>], { type: 'application/gzip' }) : undefined;
+  const pglite = await PGlite.create({ dataDir: dataDir ?? undefined, loadDataDir, extensions: { postgis: slimPostgis() } });
   const transactions = new Map<number, { tx: Transaction; end: (commit: boolean) => void; done: Promise<void> }>();
   const listeners = new Map<number, () => Promise<void>>();
   const target = (tx: number | undefined): PGlite | Transaction => {
@@ -132,6 +137,10 @@ try {
         listeners.delete(request.listener);
         return undefined;
       }
+      case 'dump':
+        // Everything written is in the data files first, so loading the image replays no WAL.
+        await pglite.exec('CHECKPOINT');
+        return new Uint8Array(await (await pglite.dumpDataDir('gzip')).arrayBuffer());
       case 'close':
         return pglite.close();
     }

@@ -32,12 +32,13 @@ export async function seedFlood(tx: Queryable, now: Date): Promise<void> {
     [sirens.map((s) => s.code), sirens.map((s) => s.name_th), sirens.map((s) => s.name_en), sirens.map((s) => s.at[0]), sirens.map((s) => s.at[1])],
   );
   await tx.query(
-    `INSERT INTO sensors (id, code, kind, name_th, name_en, zone_id, reference, reference_m,
+    `WITH land AS MATERIALIZED (SELECT id, dry_land(geom) AS geom FROM zones) -- once per zone, not per sump
+     INSERT INTO sensors (id, code, kind, name_th, name_en, zone_id, reference, reference_m,
                           watch_rel_m, warning_rel_m, critical_rel_m, geom)
      SELECT $1 + (z.id - 1) * $2 + k, 'WL' || z.id || lpad(k::text, 2, '0'), 'sump',
             'บ่อพักน้ำ เขต ' || z.id || ' จุดที่ ' || k, 'Drainage sump, zone ' || z.id || ' #' || k,
-            z.id, 'bank', 1.8, -0.8, -0.4, 0, ST_GeometryN(seed_points(dry_land(z.geom), 1, 'sump' || z.id || ':' || k), 1)
-     FROM zones z, generate_series(1, $2) AS k`,
+            z.id, 'bank', 1.8, -0.8, -0.4, 0, ST_GeometryN(seed_points(z.geom, 1, 'sump' || z.id || ':' || k), 1)
+     FROM land z, generate_series(1, $2) AS k`,
     [sirens.length, SUMPS_PER_ZONE],
   );
   await tx.query("SELECT ensure_reading_partitions($1::timestamptz - $2 * interval '1 hour', $1::timestamptz)", [now.toISOString(), HOURS]);

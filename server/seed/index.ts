@@ -1,5 +1,5 @@
 import { seedCity } from '../city/seed.ts';
-import type { Db } from '../db/index.ts';
+import type { Db, Queryable } from '../db/index.ts';
 import { seedFlood } from '../flood/seed.ts';
 import { seedParcels } from '../parcels/seed.ts';
 import { seedPlan } from '../plan/seed.ts';
@@ -14,18 +14,36 @@ export interface SeedOptions {
 
 /**
  * Fills an empty database with the Khon Kaen demo data, in one transaction: a half-seeded city
- * is never left behind. Returns false, and changes nothing, if the city is already there.
+ * is never left behind. Returns false, and changes nothing, if the demo data is already there.
+ *
+ * A database made from the prebuilt image (server/seed/image.ts) already holds the part that does
+ * not depend on the moment of seeding; what does (the trucks' last two hours, the sensors' last
+ * day and the alerts it raised) is seeded here, at its first start, so that it ends now.
  */
 export async function seedDemoData(db: Db, options: SeedOptions): Promise<boolean> {
   return db.transaction(async (tx) => {
-    await tx.query('LOCK TABLE municipality IN EXCLUSIVE MODE');
-    const [existing] = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM municipality');
-    if ((existing?.n ?? 0) > 0) return false;
-    await seedCity(tx);
-    await seedPlan(tx);
-    await seedWaste(tx, options.now);
-    await seedFlood(tx, options.now);
-    await seedParcels(tx, options.parcelScale);
-    return true;
+    const lasting = await seedLasting(tx, options.parcelScale);
+    // Trucks and sensors are never deleted: none of them means this part was never seeded.
+    const [recent] = await tx.query<{ trucks: boolean; sensors: boolean }>(
+      'SELECT EXISTS (SELECT FROM trucks) AS trucks, EXISTS (SELECT FROM sensors) AS sensors',
+    );
+    if (!recent?.trucks) await seedWaste(tx, options.now);
+    if (!recent?.sensors) await seedFlood(tx, options.now);
+    return lasting || !recent?.trucks || !recent?.sensors;
   });
+}
+
+/** The part of the demo data that does not depend on when it is seeded: what the image holds. */
+export async function seedLastingDemoData(db: Db): Promise<void> {
+  await db.transaction((tx) => seedLasting(tx, 1));
+}
+
+async function seedLasting(tx: Queryable, parcelScale: number): Promise<boolean> {
+  await tx.query('LOCK TABLE municipality IN EXCLUSIVE MODE');
+  const [existing] = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM municipality');
+  if ((existing?.n ?? 0) > 0) return false;
+  await seedCity(tx);
+  await seedPlan(tx);
+  await seedParcels(tx, parcelScale);
+  return true;
 }

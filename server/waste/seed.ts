@@ -19,12 +19,13 @@ export async function seedWaste(tx: Queryable, now: Date): Promise<void> {
     [TRUCKS_PER_ZONE],
   );
   await tx.query(
-    `WITH rounds AS (
-       SELECT t.id, t.zone_id, ST_GeometryN(seed_points(dry_land(z.geom), 1, 'truck' || t.id), 1) AS centre,
+    `WITH land AS MATERIALIZED (SELECT id, dry_land(geom) AS geom FROM zones), -- once per zone, not per truck
+     rounds AS (
+       SELECT t.id, t.zone_id, ST_GeometryN(seed_points(z.geom, 1, 'truck' || t.id), 1) AS centre,
               250 + 450 * seed_unit('radius' || t.id) AS radius_m,
               2 * pi() * seed_unit('phase' || t.id) AS phase,
               t.id % $2 = 1 AS at_depot
-       FROM trucks t JOIN zones z ON z.id = t.zone_id),
+       FROM trucks t JOIN land z ON z.id = t.zone_id),
      fixes AS (
        SELECT r.*, step, r.phase + step * 0.26 AS angle
        FROM rounds r, generate_series(0, $3 - 1) AS step)

@@ -1,12 +1,15 @@
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync, cpSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync, cpSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { openDatabase, type Db } from '../../server/db/index.ts';
 import { migrate, MIGRATIONS_DIR, readMigrations } from '../../server/db/migrate.ts';
 import { DEMO_ACCOUNTS, demoCredentialProblem, ensureDemoAccounts } from '../../server/auth/demo.ts';
 import { DEMO_PASSWORD, hashPassword } from '../../server/auth/passwords.ts';
 import { seedDemoData } from '../../server/seed/index.ts';
+import { demoImageIsCurrent, IMAGE_DIR, readDemoImage, writeDemoImage } from '../../server/seed/image.ts';
+import { filterTar } from '../../server/db/tar.ts';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -172,4 +175,153 @@ describe('the embedded data directory', () => {
       rmSync(dataDir, { recursive: true, force: true });
     }
   });
+});
+
+/**
+ * Every table of a closed embedded data directory: its row count and a digest of its rows. The
+ * image's server and seeding must agree on both, but for rows that carry when they were made.
+ */
+async function tablesIn(dataDir: string): Promise<Record<string, { rows: number; digest: string }>> {
+  const db = await openDatabase({ dataDir });
+  try {
+    const tables = await db.query<{ name: string; rows: number; digest: string }>(
+      `SELECT c.relname AS name,
+              (xpath('/row/n/text()', query_to_xml(format('SELECT count(*) AS n FROM %I', c.relname), false, true, '')))[1]::text::int AS rows,
+              (xpath('/row/d/text()', query_to_xml(format('SELECT md5(coalesce(string_agg(t::text, %L ORDER BY t::text), %L)) AS d FROM %I t', E'\n', '', c.relname),
+                                                   false, true, '')))[1]::text AS digest
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+       ORDER BY 1`,
+    );
+    return Object.fromEntries(tables.map(({ name, ...table }) => [name, table]));
+  } finally {
+    await db.close();
+  }
+}
+
+// Rows that hold the moment they were made (the accounts: also their password's salt).
+const STAMPED = [
+  'flood_alert_events',
+  'flood_alerts',
+  'flood_notifications',
+  'schema_migrations',
+  'sensor_readings',
+  'sensor_state',
+  'truck_positions',
+  'users',
+];
+
+describe('the prebuilt demo database', () => {
+  beforeAll(async () => {
+    // `npm test` builds it first; this file run alone makes it when it is missing or stale.
+    if (!demoImageIsCurrent()) await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/build-seed.ts'], { cwd: REPO });
+  }, 300_000);
+
+  it('starts a new demo server with the data seeding gives, ending now, and its demo accounts sign in', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'mueang-image-'));
+    const seeded = await copyOf(embedded, 'seeded', 'mueang-image-twin');
+    const startedAt = new Date();
+    try {
+      const first = await startServer({ DATA_DIR: dataDir, MUEANG_MODE: 'demo' });
+      await first.stop();
+      expect(first.log()).toMatch(/the database was unpacked from the prebuilt image/);
+      expect(first.log()).not.toMatch(/image is not used/);
+
+      const fromImage = await tablesIn(join(dataDir, 'pglite'));
+      const bySeeding = await tablesIn(join((seeded.env as { DATA_DIR: string }).DATA_DIR, 'pglite'));
+      expect(Object.keys(fromImage)).toEqual(Object.keys(bySeeding));
+      for (const [name, table] of Object.entries(bySeeding)) {
+        expect(fromImage[name]?.rows, name).toBe(table.rows);
+        if (!STAMPED.includes(name)) expect(fromImage[name]?.digest, name).toBe(table.digest);
+      }
+      expect(fromImage.parcels?.rows).toBeGreaterThan(30_000);
+
+      // A second start finds its database, with the story ending at its first start.
+      const again = await startServer({ DATA_DIR: dataDir, MUEANG_MODE: 'demo' });
+      try {
+        expect(again.log()).not.toMatch(/prebuilt image|seeded the/);
+        for (const { username, role } of DEMO_ACCOUNTS) {
+          const me = await expectBody((await Client.signIn(again.url, username)).api.auth.me.$get());
+          expect(me.user?.role).toBe(role);
+        }
+        const sensors = await expectBody(new Client(again.url).api.sensors.$get());
+        const latest = Math.max(...sensors.features.map((f) => Date.parse(f.properties.recorded_at ?? '')));
+        expect(latest).toBeGreaterThanOrEqual(startedAt.getTime() - 60_000);
+        expect(sensors.features.filter((f) => f.properties.level !== 'normal').length).toBe(4);
+      } finally {
+        await again.stop();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+      seeded.remove();
+    }
+  }, 300_000);
+
+  /** The real image, changed; `dir` gets it with its manifest. */
+  const broken: [string, (dir: string) => void, RegExp][] = [
+    ['missing', () => {}, /there is none in/],
+    [
+      'damaged',
+      (dir) => {
+        cpSync(IMAGE_DIR, dir, { recursive: true });
+        const image = readFileSync(join(dir, 'demo.tar.gz'));
+        image.writeUInt8(image.readUInt8(image.length >> 1) ^ 0xff, image.length >> 1);
+        writeFileSync(join(dir, 'demo.tar.gz'), image);
+      },
+      /is damaged/,
+    ],
+    [
+      'made by other code',
+      (dir) => {
+        cpSync(IMAGE_DIR, dir, { recursive: true });
+        const manifest = JSON.parse(readFileSync(join(dir, 'demo.json'), 'utf8')) as { recipe: string };
+        writeFileSync(join(dir, 'demo.json'), JSON.stringify({ ...manifest, recipe: 'another' }));
+      },
+      /other demo-data code/,
+    ],
+    // Whole and signed, but without its write-ahead log: PostgreSQL cannot start on it.
+    [
+      'unloadable',
+      (dir) => writeDemoImage(gzipSync(filterTar(gunzipSync(readDemoImage()), (name) => !name.includes('pg_wal/0'))), dir),
+      /PGlite could not load it/,
+    ],
+  ];
+
+  it.each(broken)('%s: is refused, saying why', (name, make, why) => {
+    const imageDir = mkdtempSync(join(tmpdir(), 'mueang-image-'));
+    try {
+      make(imageDir);
+      // The unloadable one passes every check here: PGlite itself fails on it (below).
+      if (name === 'unloadable') expect(readDemoImage(imageDir).length).toBeGreaterThan(0);
+      else expect(() => readDemoImage(imageDir)).toThrow(why);
+    } finally {
+      rmSync(imageDir, { recursive: true, force: true });
+    }
+  });
+
+  // One refused before PGlite sees it, one PGlite fails on (it may abort its whole instance).
+  it.each(broken.filter(([name]) => name === 'missing' || name === 'unloadable'))(
+    '%s: the log says why, and the database starts empty (so a demo seeds it)',
+    async (_case, make, why) => {
+      const imageDir = mkdtempSync(join(tmpdir(), 'mueang-image-'));
+      const dataDir = mkdtempSync(join(tmpdir(), 'mueang-image-data-'));
+      const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+      try {
+        make(imageDir);
+        const db = await openDatabase({ dataDir, image: () => readDemoImage(imageDir) });
+        try {
+          expect(warn).toHaveBeenCalledWith(expect.stringMatching(why));
+          expect(warn.mock.calls.join()).toMatch(/prebuilt database image is not used: .* Starting from an empty database instead/);
+          expect(await db.query("SELECT to_regclass('municipality') AS t")).toEqual([{ t: null }]);
+        } finally {
+          await db.close();
+        }
+      } finally {
+        warn.mockRestore();
+        rmSync(imageDir, { recursive: true, force: true });
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    },
+    120_000,
+  );
 });

@@ -1,0 +1,31 @@
+/**
+ * Part of `npm run build`: the embedded engine's prebuilt demo database (server/seed/image.ts).
+ * Migrates and seeds the demo data that does not depend on the moment of seeding, with the demo
+ * accounts, in memory, and packs PGlite's data directory into dist/embedded/. Kept as it is when
+ * it was made by the same code and migrations.
+ */
+import { ensureDemoAccounts } from '../server/auth/demo.ts';
+import { openEmbedded } from '../server/db/embedded.ts';
+import { migrate } from '../server/db/migrate.ts';
+import { demoImageIsCurrent, IMAGE_DIR, writeDemoImage } from '../server/seed/image.ts';
+import { seedLastingDemoData } from '../server/seed/index.ts';
+
+if (demoImageIsCurrent()) {
+  console.log(`build-seed: ${IMAGE_DIR} is up to date`);
+} else {
+  const started = performance.now();
+  const db = await openEmbedded(null);
+  try {
+    await migrate(db);
+    await seedLastingDemoData(db);
+    await ensureDemoAccounts(db);
+    // The planner's statistics and all-visible pages ship in the image, not made again by a first start.
+    await db.exec('VACUUM ANALYZE');
+    const tarball = await db.dump();
+    writeDemoImage(tarball);
+    const seconds = ((performance.now() - started) / 1000).toFixed(0);
+    console.log(`build-seed: ${IMAGE_DIR}, ${(tarball.length / 1e6).toFixed(1)} MB, made in ${seconds} s`);
+  } finally {
+    await db.close();
+  }
+}
