@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
-import { openDatabase, type Db } from './db/index.ts';
+import { openDatabase, openReads, type Db } from './db/index.ts';
 import { migrate } from './db/migrate.ts';
 import { DEMO_PASSWORD } from './auth/passwords.ts';
 import { demoCredentialProblem, ensureDemoAccounts } from './auth/demo.ts';
@@ -31,7 +31,7 @@ export interface Mueang {
  */
 export async function openMueang(config: Config): Promise<Mueang> {
   const clock = config.clock === 'manual' ? new ManualClock() : systemClock;
-  const db = await openDatabase({ url: config.databaseUrl, dataDir: join(config.dataDir, 'pglite') });
+  const db = await openDatabase({ url: config.databaseUrl, listenUrl: config.databaseListenUrl, dataDir: join(config.dataDir, 'pglite') });
   try {
     const applied = await migrate(db);
     if (applied.length) console.log(`migrations applied: ${applied.join(', ')}`);
@@ -66,6 +66,7 @@ export async function openMueang(config: Config): Promise<Mueang> {
     },
   });
   const live = await openLiveHub(db, floodEventLoader(db));
+  const reads = await openReads(db, config.databaseReadUrl);
   const settings = {
     session: config.session,
     trustProxy: config.trustProxy,
@@ -78,7 +79,7 @@ export async function openMueang(config: Config): Promise<Mueang> {
     lineChannelSecret: config.flood.line.channelSecret,
     flood: { outboundAllowHosts: config.flood.outboundAllowHosts, readingsHorizonDays: config.flood.readingsHorizonDays },
   };
-  const app = createApp(db, { clock, reads: db, flood, live }, { webRoot: config.webRoot, settings });
+  const app = createApp(db, { clock, reads, flood, live }, { webRoot: config.webRoot, settings });
   return {
     app,
     db,
@@ -89,6 +90,7 @@ export async function openMueang(config: Config): Promise<Mueang> {
     close: async () => {
       await flood.stop();
       await live.close();
+      await reads.close();
       await db.close();
     },
   };
