@@ -28,7 +28,7 @@ say() { echo "cluster: $*" >&2; }
 wait_healthy() {
   local deadline=$((SECONDS + $2))
   until curl -fs -o /dev/null --max-time 2 "$1/api/health"; do
-    if [ $SECONDS -ge $deadline ]; then say "$1 not healthy after $2 s"; return 1; fi
+    if [ $SECONDS -ge $deadline ]; then say "$1 not healthy after $2 s"; tail -n 20 "$dir"/server*.log >&2; return 1; fi
     sleep 0.2
   done
 }

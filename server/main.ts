@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import { serve } from '@hono/node-server';
 import { readConfig } from './config.ts';
 import { openMueang, StartRefused } from './mueang.ts';
@@ -45,6 +46,9 @@ let stopping = false;
 async function stop(code: number) {
   if (stopping) return;
   stopping = true;
+  // A keep-alive connection would stay open (and a balancer would keep using it) until cut:
+  // each answer from now on closes its connection.
+  server.on('request', (_request, response: ServerResponse) => response.setHeader('Connection', 'close'));
   await new Promise<void>((resolve) => {
     const cut = setTimeout(() => {
       if ('closeAllConnections' in server) server.closeAllConnections();
