@@ -24,25 +24,17 @@ as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 say() { echo "cluster: $*" >&2; }
 
-# Waits (at most $2 seconds) until $1 answers 200.
+# Waits (at most $2 seconds) until $1 answers 200; gives up at once if process $3 (if given) has ended.
 wait_healthy() {
   local deadline=$((SECONDS + $2))
   until curl -fs -o /dev/null --max-time 2 "$1/api/health"; do
-    if [ $SECONDS -ge $deadline ]; then say "$1 not healthy after $2 s"; tail -n 20 "$dir"/server*.log >&2; return 1; fi
+    if [ $SECONDS -ge $deadline ] || { [ -n "${3:-}" ] && ! alive "$3"; }; then
+      say "$1 is not up"
+      tail -n 20 "$dir"/server*.log >&2
+      return 1
+    fi
     sleep 0.2
   done
-}
-
-# A backend of every server, checked on /api/health each second, with its own setting line $2.
-backend() {
-  echo "backend $1"
-  echo "  balance roundrobin"
-  echo "  $2"
-  echo "  option httpchk GET /api/health"
-  echo "  http-check expect status 200"
-  echo "  default-server check inter 1s fall 1 rise 1"
-  local i=1
-  for port in $server_ports; do echo "  server s$i 127.0.0.1:$port"; i=$((i + 1)); done
 }
 
 alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; }
@@ -202,11 +194,15 @@ EOF
   set -- $server_ports
   server_pids=$(start_server 1 "$1")
   write_env
-  wait_healthy "http://127.0.0.1:$1" 300
+  wait_healthy "http://127.0.0.1:$1" 300 "$server_pids"
   i=2
   for port in "${@:2}"; do server_pids="$server_pids $(start_server $i "$port")"; i=$((i + 1)); done
   write_env
-  for port in "${@:2}"; do wait_healthy "http://127.0.0.1:$port" 120; done
+  i=1
+  for pid in $server_pids; do
+    wait_healthy "http://127.0.0.1:$(echo "$server_ports" | cut -d' ' -f$i)" 120 "$pid"
+    i=$((i + 1))
+  done
   wait_healthy "http://127.0.0.1:$lb_port" 10
   say "up: http://127.0.0.1:$lb_port/ ($servers servers; scripts/cluster.sh status $dir)"
 }

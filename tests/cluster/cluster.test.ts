@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,14 @@ import { decodeTile, tileAt } from '../support/tiles.ts';
 import { until } from '../support/wait.ts';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
+
+// Debian's packages (README): without them the test is skipped with a warning, unless CI requires it.
+const missing = ['/usr/sbin/haproxy', '/usr/sbin/pgbouncer', '/usr/lib/postgresql/15/bin/pg_basebackup'].filter((path) => !existsSync(path));
+if (missing.length) {
+  const message = `the cluster test needs ${missing.join(', ')} (apt-get install haproxy pgbouncer postgresql-15-postgis-3)`;
+  if (process.env.MUEANG_REQUIRE_CLUSTER === '1') throw new Error(message);
+  console.warn(`skipped: ${message}`);
+}
 const run = promisify(execFile);
 const cluster = (...args: string[]) => run(join(REPO, 'scripts/cluster.sh'), args, { cwd: REPO });
 
@@ -75,14 +83,17 @@ async function load(base: string, paths: string[], total: number, concurrency: n
   return statuses;
 }
 
+const AROUND = 'geom && ST_Transform(ST_TileEnvelope($1, $2, $3), 4326)';
+const around = ({ z, x, y }: { z: number; x: number; y: number }) => [14, x >> (z - 14), y >> (z - 14)];
+
 /**
  * The layout of README "Running more than one server", started by `scripts/cluster.sh up`:
  * HAProxy over three server processes, PgBouncer (transaction mode) before the primary, a
  * streaming replica for lag-tolerant reads. Each test talks to the balancer and to the servers
  * directly. The third server is the one a test stops; the others use the first two.
  */
-describe('more than one server behind a load balancer (scripts/cluster.sh)', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'mueang-cluster-'));
+describe.skipIf(missing.length > 0)('more than one server behind a load balancer (scripts/cluster.sh)', () => {
+  let dir: string;
   let layout: Layout;
   let primary: pg.Client;
   let replica: pg.Client;
@@ -102,12 +113,9 @@ describe('more than one server behind a load balancer (scripts/cluster.sh)', () 
     const tile = tileAt(lon, lat, 16);
     return { ...tile, path: `/api/tiles/parcels/${tile.z}/${tile.x}/${tile.y}.mvt` };
   };
-  const parcelsIn = async (db: pg.Client, tile: { z: number; x: number; y: number }) => {
-    const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM parcels WHERE geom && ST_Transform(ST_TileEnvelope($1, $2, $3), 4326)', [
-      tile.z,
-      tile.x,
-      tile.y,
-    ]);
+  /** Parcels in and around a tile (its z14 ancestor: wider than any tile buffer). */
+  const parcelsAround = async (db: pg.Client, tile: { z: number; x: number; y: number }) => {
+    const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM parcels WHERE ${AROUND}`, around(tile));
     return rows[0]?.n ?? 0;
   };
   const featuresOf = async (url: string) => {
@@ -117,6 +125,7 @@ describe('more than one server behind a load balancer (scripts/cluster.sh)', () 
   };
 
   beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'mueang-cluster-'));
     await cluster('up', dir);
     layout = readLayout(dir);
     primary = await connect(layout.primaryPort);
@@ -153,15 +162,15 @@ describe('more than one server behind a load balancer (scripts/cluster.sh)', () 
     await replica.query('SELECT pg_wal_replay_pause()');
     try {
       await until('replay paused', async () => (await replica.query('SELECT pg_get_wal_replay_pause_state() AS s')).rows[0]?.s === 'paused');
-      await primary.query('DELETE FROM parcels WHERE geom && ST_Transform(ST_TileEnvelope($1, $2, $3), 4326)', [tile.z, tile.x, tile.y]);
-      expect(await parcelsIn(primary, tile)).toBe(0);
-      const onReplica = await parcelsIn(replica, tile);
+      await primary.query(`DELETE FROM parcels WHERE ${AROUND}`, around(tile));
+      expect(await parcelsAround(primary, tile)).toBe(0);
+      const onReplica = await parcelsAround(replica, tile);
       expect(onReplica).toBeGreaterThan(0);
       for (const server of layout.servers.slice(0, 2)) expect(await featuresOf(`${server.url}${tile.path}`), server.url).toBeGreaterThan(0);
     } finally {
       await replica.query('SELECT pg_wal_replay_resume()');
     }
-    await until('the replica caught up', async () => (await parcelsIn(replica, tile)) === 0);
+    await until('the replica caught up', async () => (await parcelsAround(replica, tile)) === 0);
   });
 
   it('sends a reading posted to one server to live clients of another and of the balancer', async () => {
