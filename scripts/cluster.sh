@@ -21,7 +21,22 @@ command=${1:?usage: cluster.sh up|down|status [DIR]}
 dir=${2:-/tmp/mueang-cluster}
 bin=/usr/lib/postgresql/15/bin
 as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+# $1 distinct free ports below Linux's ephemeral range (32768-60999): a port the kernel hands
+# out for outgoing connections could be taken by one before the process that should listen on
+# it starts.
+free_ports() {
+  python3 -c '
+import random, socket, sys
+ports = set()
+while len(ports) < int(sys.argv[1]):
+    port = random.randint(20000, 32000)
+    try:
+        socket.socket().bind(("127.0.0.1", port))
+        ports.add(port)
+    except OSError:
+        pass
+print(" ".join(map(str, ports)))' "$1"
+}
 say() { echo "cluster: $*" >&2; }
 
 # Waits (at most $2 seconds) until $1 answers 200; gives up at once if process $3 (if given) has ended.
@@ -35,6 +50,18 @@ wait_healthy() {
     fi
     sleep 0.2
   done
+}
+
+# A backend of every server, checked on /api/health each second, with its own setting line $2.
+backend() {
+  echo "backend $1"
+  echo "  balance roundrobin"
+  echo "  $2"
+  echo "  option httpchk GET /api/health"
+  echo "  http-check expect status 200"
+  echo "  default-server check inter 1s fall 1 rise 1"
+  local i=1
+  for port in $server_ports; do echo "  server s$i 127.0.0.1:$port"; i=$((i + 1)); done
 }
 
 alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; }
@@ -99,10 +126,7 @@ up() {
   servers=${SERVERS:-3}
   mkdir -p "$dir"
   [ "$(id -u)" = 0 ] && chown postgres "$dir"
-  primary_port=$(free_port) replica_port=$(free_port) bouncer_port=$(free_port) lb_port=$(free_port)
-  server_ports=""
-  for _ in $(seq "$servers"); do server_ports="$server_ports $(free_port)"; done
-  server_ports=${server_ports# }
+  read -r primary_port replica_port bouncer_port lb_port server_ports <<<"$(free_ports $((servers + 4)))"
   # Written first, so that `down` can clean up after an `up` that failed half-way.
   write_env() {
     cat >"$dir/cluster.env" <<EOF
