@@ -197,6 +197,7 @@ defaults
   mode http
   timeout connect 2s
   timeout client 1h
+  timeout http-request 10s
   timeout server 60s
   timeout http-keep-alive 10s
   option forwardfor

@@ -220,7 +220,11 @@ describe.skipIf(missing.length > 0)('more than one server behind a load balancer
   it('reads from the primary while the replica is down, and from the replica again once it is back', async () => {
     const servers = layout.servers.slice(0, 2);
     const replicaDir = join(dir, 'replica');
-    const pgCtl = (...args: string[]) => run('runuser', ['-u', 'postgres', '--', '/usr/lib/postgresql/15/bin/pg_ctl', '-D', replicaDir, ...args]);
+    // PostgreSQL runs as the postgres user (scripts/cluster.sh): as root, act as it.
+    const pgCtl = (...args: string[]) => {
+      const command = ['/usr/lib/postgresql/15/bin/pg_ctl', '-D', replicaDir, ...args];
+      return process.getuid?.() === 0 ? run('runuser', ['-u', 'postgres', '--', ...command]) : run(command[0] as string, command.slice(1));
+    };
     const logs = () => servers.map((s) => readFileSync(s.log, 'utf8'));
     const count = (text: string, what: RegExp) => text.match(new RegExp(what, 'g'))?.length ?? 0;
     const fellBack = logs().map((text) => count(text, /the replica is unavailable/));
