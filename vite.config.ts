@@ -74,6 +74,16 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        extends: true,
+        test: {
+          // scripts/cluster.sh's layout (HAProxy, three servers, PgBouncer, a primary and its
+          // replica), started and stopped by the test itself: no shared engines.
+          name: 'cluster',
+          include: ['tests/cluster/**/*.test.ts'],
+          hookTimeout: 400_000,
+        },
+      },
     ],
   },
 });

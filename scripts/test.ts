@@ -6,6 +6,8 @@
  * every project that runs one file at a time into one line, so one process would run them one
  * after the other). They share nothing: the browser project has its own server and databases
  * (tests/support/engines.ts). Each process's output is printed whole when it ends, not mixed.
+ * The cluster test (`npm run test:cluster`: scripts/cluster.sh's load balancer, servers, PgBouncer,
+ * primary and replica) runs last, alone: it starts processes of its own on the shared 2 cores.
  */
 import { spawn, spawnSync } from 'node:child_process';
 
@@ -49,6 +51,8 @@ const phases: [string, () => Promise<{ status: number; detail?: string[] }>][] =
   ['typecheck', npmRun('typecheck')],
   ['build', npmRun('build')],
   ['vitest (unit and API beside the browser tests)', sideBySide],
+  // After the others: it starts eight processes of its own, and the suites above time the server.
+  ['cluster (scripts/cluster.sh: HAProxy, 3 servers, PgBouncer, primary and replica)', npmRun('test:cluster')],
 ];
 
 const started = Date.now();

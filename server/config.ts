@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { viaPgBouncer } from './db/index.ts';
 import { parseAllowHosts } from './flood/notify/outbound.ts';
 
 type Mode = 'demo' | 'production';
@@ -8,6 +9,10 @@ export interface Config {
   host: string;
   /** Set: a PostgreSQL + PostGIS server. Unset: the embedded engine in `dataDir`. */
   databaseUrl: string | undefined;
+  /** A streaming replica for lag-tolerant reads (tiles, evaluation, lists); unset: `databaseUrl`. */
+  databaseReadUrl: string | undefined;
+  /** A direct connection to the primary for LISTEN; unset: `databaseUrl`. */
+  databaseListenUrl: string | undefined;
   dataDir: string;
   /**
    * demo: an empty database is filled with the Khon Kaen demo data and one account per role.
@@ -67,8 +72,32 @@ function proxyHops(env: NodeJS.ProcessEnv): number {
   return Number(raw);
 }
 
-export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+/**
+ * DATABASE_READ_URL and DATABASE_LISTEN_URL only mean something beside DATABASE_URL; and a
+ * LISTEN through a transaction-mode PgBouncer would sit on whichever server connection it
+ * happened to get, and hear nothing.
+ */
+function databaseUrls(env: NodeJS.ProcessEnv) {
   const databaseUrl = env.DATABASE_URL || undefined;
+  const databaseReadUrl = env.DATABASE_READ_URL || undefined;
+  const databaseListenUrl = env.DATABASE_LISTEN_URL || undefined;
+  for (const [name, url] of [
+    ['DATABASE_URL', databaseUrl],
+    ['DATABASE_READ_URL', databaseReadUrl],
+    ['DATABASE_LISTEN_URL', databaseListenUrl],
+  ] as const) {
+    if (url && !/^postgres(ql)?:\/\//.test(url)) throw new Error(`${name} must be a postgres:// URL`);
+  }
+  if (!databaseUrl && (databaseReadUrl || databaseListenUrl))
+    throw new Error('DATABASE_READ_URL and DATABASE_LISTEN_URL need DATABASE_URL (the embedded engine has no replica)');
+  if (viaPgBouncer(databaseListenUrl ?? databaseUrl ?? 'postgres://embedded')) {
+    throw new Error('LISTEN cannot go through PgBouncer in transaction mode: set DATABASE_LISTEN_URL to a direct connection to the primary');
+  }
+  return { databaseUrl, databaseReadUrl, databaseListenUrl };
+}
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const { databaseUrl, databaseReadUrl, databaseListenUrl } = databaseUrls(env);
   // The embedded engine is for trying the product; a database server is for running it.
   const mode = env.MUEANG_MODE ?? (databaseUrl ? 'production' : 'demo');
   if (mode !== 'demo' && mode !== 'production') throw new Error(`MUEANG_MODE must be "demo" or "production", got "${mode}"`);
@@ -81,6 +110,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port,
     host,
     databaseUrl,
+    databaseReadUrl,
+    databaseListenUrl,
     dataDir: resolve(env.DATA_DIR ?? resolve(REPO, '.data')),
     mode,
     parcelScale: number('PARCEL_SCALE', 1, env) || 1,

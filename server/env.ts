@@ -27,7 +27,7 @@ export interface Services {
    * Where reads that tolerate a little replication lag go (tiles, evaluation, lists): a replica
    * when one is configured, else the database itself. Writes, sessions and LISTEN use `db`.
    */
-  reads: Queryable;
+  reads: Queryable & Pick<Db, 'engine'>;
   flood: FloodDesk;
   live: LiveHub<FloodEvent>;
 }

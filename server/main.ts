@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import { serve } from '@hono/node-server';
 import { readConfig } from './config.ts';
 import { openMueang, StartRefused } from './mueang.ts';
@@ -32,12 +33,32 @@ const server = serve({ fetch: app.fetch, port: config.port, hostname: config.hos
   console.log(`listening on http://${info.address === '::' ? 'localhost' : info.address}:${info.port}/`);
 });
 
-// The embedded engine must be closed cleanly, whatever ends the process.
+/**
+ * How long requests under way may take to finish once the process is told to stop. Live streams
+ * never finish on their own: they are cut after it (their clients reconnect, to another server).
+ */
+const DRAIN_MS = 5000;
+
+// The embedded engine must be closed cleanly, whatever ends the process. The listening socket
+// closes first (a load balancer then sends new requests to another server), the requests under
+// way finish, and only then does the database go: closing it first would fail them with 503s.
 let stopping = false;
 async function stop(code: number) {
   if (stopping) return;
   stopping = true;
-  server.close();
+  // A keep-alive connection would stay open (and a balancer would keep using it) until cut:
+  // each answer from now on closes its connection.
+  server.on('request', (_request, response: ServerResponse) => response.setHeader('Connection', 'close'));
+  await new Promise<void>((resolve) => {
+    const cut = setTimeout(() => {
+      if ('closeAllConnections' in server) server.closeAllConnections();
+      resolve();
+    }, DRAIN_MS);
+    server.close(() => {
+      clearTimeout(cut);
+      resolve();
+    });
+  });
   await mueang.close();
   process.exit(code);
 }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
-import { openDatabase, type Db } from './db/index.ts';
+import { openDatabase, openReads, type Db } from './db/index.ts';
 import { migrate } from './db/migrate.ts';
 import { DEMO_PASSWORD } from './auth/passwords.ts';
 import { demoCredentialProblem, ensureDemoAccounts } from './auth/demo.ts';
@@ -36,7 +36,9 @@ export async function openMueang(config: Config): Promise<Mueang> {
   // A demo's new embedded database starts from the image `npm run build` made, which holds the demo
   // data at the default scale; production never gets it (nor any other generated data).
   const image = config.mode === 'demo' && config.parcelScale === 1 ? readDemoImage : undefined;
-  const db = await steps.time('database', () => openDatabase({ url: config.databaseUrl, dataDir: join(config.dataDir, 'pglite'), image }));
+  const db = await steps.time('database', () =>
+    openDatabase({ url: config.databaseUrl, listenUrl: config.databaseListenUrl, dataDir: join(config.dataDir, 'pglite'), image }),
+  );
   try {
     const applied = await steps.time('migrations', () => migrate(db));
     if (applied.length) console.log(`migrations applied: ${applied.join(', ')}`);
@@ -72,6 +74,7 @@ export async function openMueang(config: Config): Promise<Mueang> {
     },
   });
   const live = await steps.time('live hub', () => openLiveHub(db, floodEventLoader(db)));
+  const reads = await openReads(db, config.databaseReadUrl);
   console.log(`start-up steps: ${steps.report()}`);
   const settings = {
     session: config.session,
@@ -85,7 +88,7 @@ export async function openMueang(config: Config): Promise<Mueang> {
     lineChannelSecret: config.flood.line.channelSecret,
     flood: { outboundAllowHosts: config.flood.outboundAllowHosts, readingsHorizonDays: config.flood.readingsHorizonDays },
   };
-  const app = createApp(db, { clock, reads: db, flood, live }, { webRoot: config.webRoot, settings });
+  const app = createApp(db, { clock, reads, flood, live }, { webRoot: config.webRoot, settings });
   return {
     app,
     db,
@@ -96,6 +99,7 @@ export async function openMueang(config: Config): Promise<Mueang> {
     close: async () => {
       await flood.stop();
       await live.close();
+      await reads.close();
       await db.close();
     },
   };

@@ -1,18 +1,25 @@
 import pg from 'pg';
 import { DatabaseUnavailable, logError } from '../failures.ts';
+import { viaPgBouncer } from './index.ts';
 import type { Db, Queryable, Statement } from './types.ts';
 
 /**
  * How every connection of the product is made. A request waits at most 5 s for a connection
  * (then 503) instead of hanging while the database is away; keep-alive notices a peer that
  * vanished without closing. JIT is off: it made the short queries here up to 20x slower.
+ *
+ * A URL marked `pgbouncer=true` goes through PgBouncer in transaction mode, where consecutive
+ * statements may run on different server connections and 1.18 refuses startup options: no
+ * named statements there (the next connection would not know the name) and no `options`
+ * (JIT is then turned off on the server: `ALTER DATABASE … SET jit = off`, scripts/cluster.sh).
  */
-const connectionSettings = (url: string): pg.ClientConfig => ({
-  connectionString: url,
-  connectionTimeoutMillis: 5000,
-  keepAlive: true,
-  options: '-c jit=off',
-});
+function connectionSettings(url: string): { settings: pg.ClientConfig; prepared: boolean } {
+  const pooled = viaPgBouncer(url);
+  const parsed = new URL(url);
+  parsed.searchParams.delete('pgbouncer');
+  const settings: pg.ClientConfig = { connectionString: parsed.toString(), connectionTimeoutMillis: 5000, keepAlive: true };
+  return { settings: pooled ? settings : { ...settings, options: '-c jit=off' }, prepared: !pooled };
+}
 
 /**
  * The connection, not the statement, failed: the server shut down or restarted (57P01-57P03),
@@ -36,22 +43,32 @@ function explain(error: unknown, sql?: string): unknown {
   return error;
 }
 
+type Run = <Row>(target: pg.Pool | pg.PoolClient, sql: string | Statement, params?: readonly unknown[]) => Promise<Row[]>;
+
 // numeric and int8 arrive as strings by default; the data layer casts what it returns to
 // int/float8 in SQL, so both engines hand back the same JavaScript types.
-export async function openPostgis(url: string): Promise<Db> {
-  const pool = new pg.Pool({ ...connectionSettings(url), max: 10 });
+function openPool(url: string, what: string): { pool: pg.Pool; run: Run } {
+  const { settings, prepared } = connectionSettings(url);
+  const pool = new pg.Pool({ ...settings, max: 10 });
   // An idle connection the server closes (restart, failover) is an 'error' on the pool, which
   // would end the process unheard; the pool has already dropped it and opens a new one on demand.
-  pool.on('error', (error) => logError('idle database connection closed', explain(error)));
-  const run = async <Row>(target: pg.Pool | pg.PoolClient, sql: string | Statement, params?: readonly unknown[]) => {
+  pool.on('error', (error) => logError(`idle ${what} connection closed`, explain(error)));
+  const run: Run = async <Row>(target: pg.Pool | pg.PoolClient, sql: string | Statement, params?: readonly unknown[]) => {
     const values = params as unknown[] | undefined;
+    const text = typeof sql === 'string' ? sql : sql.text;
     try {
       // A named query is parsed and planned on a connection's first use, then only bound and run.
-      return (await (typeof sql === 'string' ? target.query(sql, values) : target.query({ name: sql.name, text: sql.text, values }))).rows as Row[];
+      return (await (typeof sql === 'string' || !prepared ? target.query(text, values) : target.query({ name: sql.name, text, values }))).rows as Row[];
     } catch (error) {
-      throw explain(error, typeof sql === 'string' ? sql : sql.text);
+      throw explain(error, text);
     }
   };
+  return { pool, run };
+}
+
+/** `listenUrl`: where LISTEN connects, directly (a transaction-mode PgBouncer cannot hold a LISTEN); the default is `url`. */
+export async function openPostgis(url: string, options: { listenUrl?: string } = {}): Promise<Db> {
+  const { pool, run } = openPool(url, 'database');
   const exec = async (target: pg.Pool | pg.PoolClient, sql: string) => void (await run(target, sql));
   await run(pool, 'SELECT 1');
   return {
@@ -88,8 +105,59 @@ export async function openPostgis(url: string): Promise<Db> {
       }
     },
     ping: async () => void (await run(pool, 'SELECT 1')),
-    listen: (channel, onPayload, onGap) => listenOn(connectionSettings(url), channel, onPayload, onGap),
+    listen: (channel, onPayload, onGap) => listenOn(connectionSettings(options.listenUrl ?? url).settings, channel, onPayload, onGap),
     close: () => pool.end(),
+  };
+}
+
+/** How often reads that fell back to the primary try the replica again. */
+const REPLICA_RETRY_MS = 2000;
+
+/**
+ * Lag-tolerant reads on the streaming replica at `url`. While the replica cannot be reached
+ * (refused, shut down, connection lost) they go to `primary`, the read that failed is run there
+ * again (a read changes nothing), and the replica is tried every REPLICA_RETRY_MS in the
+ * background, so no request waits on a replica that is away. One log line each way. A statement
+ * that fails on the replica for any other reason fails as it would on the primary.
+ */
+export function openReplicaReads(url: string, primary: Queryable): Queryable & Pick<Db, 'engine' | 'close'> {
+  const { pool, run } = openPool(url, 'replica');
+  let away = false;
+  let timer: NodeJS.Timeout | undefined;
+  const probe = () => {
+    timer = setTimeout(() => {
+      run(pool, 'SELECT 1').then(() => {
+        away = false;
+        console.log('reads: the replica is back; lag-tolerant reads go to it again');
+      }, probe);
+    }, REPLICA_RETRY_MS);
+    timer.unref();
+  };
+  const fallBack = (error: DatabaseUnavailable) => {
+    if (away) return;
+    away = true;
+    logError('reads: the replica is unavailable, reading from the primary until it is back', error);
+    probe();
+  };
+  const read = async <Row>(sql: string | Statement, params?: readonly unknown[]): Promise<Row[]> => {
+    if (!away) {
+      try {
+        return await run<Row>(pool, sql, params);
+      } catch (error) {
+        if (!(error instanceof DatabaseUnavailable)) throw error;
+        fallBack(error);
+      }
+    }
+    return primary.query<Row>(sql, params);
+  };
+  return {
+    engine: 'postgis',
+    query: read,
+    exec: async (sql) => void (await read(sql)),
+    close: async () => {
+      clearTimeout(timer);
+      await pool.end();
+    },
   };
 }
 

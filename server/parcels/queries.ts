@@ -87,7 +87,7 @@ const IN_TILE = `p.geom && ST_Transform(ST_TileEnvelope($1, $2, $3, margin => ${
  * encoded in Node. Both give one layer, `parcels`, with the view's attributes and `id` as the
  * feature id.
  */
-export async function parcelTile(db: Db, view: ParcelView, z: number, x: number, y: number): Promise<Uint8Array<ArrayBuffer>> {
+export async function parcelTile(db: Queryable & Pick<Db, 'engine'>, view: ParcelView, z: number, x: number, y: number): Promise<Uint8Array<ArrayBuffer>> {
   if (z < PARCEL_MIN_ZOOM) return new Uint8Array();
   const params = [z, x, y, view.zones];
   if (db.engine === 'postgis') {

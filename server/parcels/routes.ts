@@ -45,7 +45,7 @@ export function parcelRoutes(tiles = new TileCache()) {
         const key = TileCache.key(viewKey(viewer), zoom, x, y);
         let tile = tiles.get(key);
         if (!tile) {
-          tile = await parcelTile(c.var.db, viewOf(viewer), zoom, x, y);
+          tile = await parcelTile(c.var.reads, viewOf(viewer), zoom, x, y);
           tiles.set(key, tile);
         }
         return c.body(tile, 200, {
