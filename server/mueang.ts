@@ -11,6 +11,7 @@ import { ManualClock, systemClock, type Clock } from './clock.ts';
 import { startFloodDesk } from './flood/desk.ts';
 import { floodEventLoader } from './flood/live.ts';
 import { openLiveHub } from './live/hub.ts';
+import { ParcelTiles } from './parcels/tileCache.ts';
 
 /** Production mode's refusal of demo credentials: the process says why and ends. */
 export class StartRefused extends Error {}
@@ -66,6 +67,7 @@ export async function openMueang(config: Config): Promise<Mueang> {
     },
   });
   const live = await openLiveHub(db, floodEventLoader(db));
+  const tiles = await ParcelTiles.open(db);
   const settings = {
     session: config.session,
     trustProxy: config.trustProxy,
@@ -78,7 +80,7 @@ export async function openMueang(config: Config): Promise<Mueang> {
     lineChannelSecret: config.flood.line.channelSecret,
     flood: { outboundAllowHosts: config.flood.outboundAllowHosts, readingsHorizonDays: config.flood.readingsHorizonDays },
   };
-  const app = createApp(db, { clock, reads: db, flood, live }, { webRoot: config.webRoot, settings });
+  const app = createApp(db, { clock, reads: db, flood, live, tiles }, { webRoot: config.webRoot, settings });
   return {
     app,
     db,
@@ -89,6 +91,7 @@ export async function openMueang(config: Config): Promise<Mueang> {
     close: async () => {
       await flood.stop();
       await live.close();
+      await tiles.close();
       await db.close();
     },
   };
