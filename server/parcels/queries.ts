@@ -8,6 +8,7 @@ import { statement } from '../db/sql.ts';
 import type { Statement } from '../db/types.ts';
 import type { Bbox } from '../http/validate.ts';
 import type { LandUse } from './landUse.ts';
+import { BLOCKS_MIN_ZOOM, DETAIL_ZOOM } from './tileZooms.ts';
 
 /** A parcel as the most trusted viewer sees it; others get a subset of these attributes. */
 interface ParcelProperties {
@@ -83,10 +84,6 @@ const BUFFER = 64;
 const WORLD = 40_075_016.685578488;
 /** How wide the web app draws a tile (deck.gl's default tile size). */
 const TILE_PIXELS = 512;
-/** From this zoom on, tiles are stretched by the client (it asks for nothing deeper). */
-export const DETAIL_ZOOM = 16;
-/** Below this zoom the city is a few pixels: tiles are empty. */
-export const BLOCKS_MIN_ZOOM = 12;
 /**
  * The most parcels a tile may hold: about 47 bytes each with the public attributes, so a tile
  * stays under 150 KB. The parcels' min zoom is the lowest zoom where no tile holds more.

@@ -86,6 +86,7 @@ describe.each(engines)('parcel tiles on $engine', (target) => {
     const at = tileAt(...CITY_CENTRE, 13);
     const all = await layerOf(anyone, at);
     const theirs = await layerOf(zoneOne, at);
+    expect(theirs.name).toBe('parcel_blocks');
     expect(theirs.features.length).toBeGreaterThan(10);
     expect(theirs.features.length).toBeLessThan(all.features.length);
     for (const f of theirs.features) {
@@ -115,9 +116,9 @@ describe.each(engines)('parcel tiles on $engine', (target) => {
   });
 
   it('leaves out parcels smaller than a pixel, and draws them where they are not', async () => {
-    // 0.5 m square: under a z15 pixel (2.4 m), many z16 grid cells (0.15 m).
+    // A 1.5 m square: under a z15 pixel (2.4 m), though five cells of the z15 tile's grid (0.3 m).
     const corner = [CITY_CENTRE[0] + 0.0001, CITY_CENTRE[1] + 0.0001] as const;
-    const id = await insertParcel(app, corner, 0.000005, 'tiny-1');
+    const id = await insertParcel(app, corner, 0.000014, 'tiny-1');
     const ids = async (z: number) => (await layerOf(anyone, tileAt(...corner, z))).features.map((f) => f.id);
     await until('the new parcel in its z16 tile', async () => (await ids(16)).includes(id), PURGE_WITHIN_MS);
     expect(await ids(15)).not.toContain(id);
