@@ -1,11 +1,14 @@
 import { type BenchPart, type Figure, formatFigures, met } from './bench/figures.ts';
+import { tiles } from './bench/tiles.ts';
 
 /**
  * `npm run bench:map`: every speed ratio of the map and the evaluation in one run, each with its
  * target. The parts run one after the other, so none measures while another loads the machine;
  * each ratio's two sides are measured in the same part, on the same data, a moment apart.
  */
-const parts: Record<string, BenchPart> = {};
+const parts: Record<string, BenchPart> = {
+  tiles,
+};
 
 const only = process.argv.slice(2);
 const figures: Figure[] = [];

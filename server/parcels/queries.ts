@@ -121,9 +121,8 @@ const BIG_ENOUGH = 'ST_Area(p.geom_3857) >= $5::float8 * $5::float8';
 /**
  * The parcel tile's statement on PostGIS, for a view: $1–$3 the tile, $4 the view's zones, $5 the
  * pixel size. Shapes are simplified by a pixel in map units before they are cut and encoded.
- * Exported so the benchmark runs exactly the server's SQL.
  */
-export function parcelTileSql(view: ParcelView): string {
+function parcelTileSql(view: ParcelView): string {
   const attributes = view.attributes
     .filter((a) => a !== 'id')
     .map((a) => `f.${a}`)
@@ -141,7 +140,7 @@ export function parcelTileSql(view: ParcelView): string {
 }
 
 /** The blocks tile's statement on PostGIS: $1–$3 the tile, $4 the view's zones. */
-export const BLOCK_TILE_SQL = `
+const BLOCK_TILE_SQL = `
   SELECT ST_AsMVT(t, '${BLOCK_LAYER}', ${EXTENT}, 'geom') AS mvt
   FROM (SELECT b.land_use, b.parcels,
                ST_AsMVTGeom(b.geom, ST_TileEnvelope($1, $2, $3), ${EXTENT}, ${BUFFER}, true) AS geom
@@ -162,6 +161,18 @@ function prepared(text: string): Statement {
   return found;
 }
 
+type TileAt = { z: number; x: number; y: number; minZoom: number };
+
+const tileParams = (view: ParcelView, { z, x, y, minZoom }: TileAt) => (z < minZoom ? [z, x, y, view.zones] : [z, x, y, view.zones, pixelAt(z)]);
+
+/**
+ * A tile's prepared statement on PostGIS and its parameters. Exported so the benchmark runs
+ * exactly the server's SQL.
+ */
+export function parcelTileStatement(view: ParcelView, tile: TileAt): { statement: Statement; params: unknown[] } {
+  return { statement: prepared(tile.z < tile.minZoom ? BLOCK_TILE_SQL : parcelTileSql(view)), params: tileParams(view, tile) };
+}
+
 /**
  * A Mapbox Vector Tile for a view: from the parcels' min zoom on, layer `parcels` with the view's
  * attributes and `id` as the feature id; below it (down to BLOCKS_MIN_ZOOM), layer
@@ -169,21 +180,17 @@ function prepared(text: string): Statement {
  * it where the data is, in one prepared statement; the embedded engine is built without protobuf,
  * so there the same rows' GeoJSON is cut and encoded in Node.
  */
-export async function parcelTile(
-  db: Queryable,
-  engine: Db['engine'],
-  view: ParcelView,
-  { z, x, y, minZoom }: { z: number; x: number; y: number; minZoom: number },
-): Promise<Uint8Array<ArrayBuffer>> {
+export async function parcelTile(db: Queryable, engine: Db['engine'], view: ParcelView, tile: TileAt): Promise<Uint8Array<ArrayBuffer>> {
+  const { z, x, y, minZoom } = tile;
   if (z < BLOCKS_MIN_ZOOM) return new Uint8Array();
-  const blocks = z < minZoom;
-  const params = blocks ? [z, x, y, view.zones] : [z, x, y, view.zones, pixelAt(z)];
   if (engine === 'postgis') {
-    const [row] = await db.query<{ mvt: Uint8Array }>(prepared(blocks ? BLOCK_TILE_SQL : parcelTileSql(view)), params);
+    const { statement, params } = parcelTileStatement(view, tile);
+    const [row] = await db.query<{ mvt: Uint8Array }>(statement, params);
     return row ? new Uint8Array(row.mvt) : new Uint8Array();
   }
+  const blocks = z < minZoom;
   const select = blocks ? blockFeaturesSql : parcelSelect(view, `${IN_TILE_4326} AND ${BIG_ENOUGH}`, 4);
-  const fc = await queryFeatures<Polygon, Record<string, unknown>>(db, select, params);
+  const fc = await queryFeatures<Polygon, Record<string, unknown>>(db, select, tileParams(view, tile));
   if (fc.features.length === 0) return new Uint8Array();
   // `id` becomes the feature id and leaves the attributes, as ST_AsMVT's feature_id_name does.
   const features = fc.features.map(({ geometry, properties: { id, ...attributes } }) => ({
