@@ -2,6 +2,7 @@ import { evaluationBench } from './bench/evaluation.ts';
 import { embedded } from './bench/embedded.ts';
 import { type BenchPart, type Figure, formatFigures, met } from './bench/figures.ts';
 import { ingest } from './bench/ingest.ts';
+import { tiles } from './bench/tiles.ts';
 
 /**
  * `npm run bench:map`: every speed ratio of the map and the evaluation in one run, each with its
@@ -12,6 +13,7 @@ const parts: Record<string, BenchPart> = {
   evaluation: evaluationBench,
   embedded,
   ingest,
+  tiles,
 };
 
 const only = process.argv.slice(2);

@@ -87,6 +87,7 @@ export function createApp(db: Db, services: Services, options: { webRoot?: strin
     c.set('reads', services.reads);
     c.set('flood', services.flood);
     c.set('live', services.live);
+    c.set('tiles', services.tiles);
     await next();
   });
   app.use('/api/*', identify);

@@ -6,6 +6,7 @@ import type { CapSettings } from './flood/cap.ts';
 import type { FloodDesk } from './flood/desk.ts';
 import type { FloodEvent } from './flood/live.ts';
 import type { LiveHub } from './live/hub.ts';
+import type { ParcelTiles } from './parcels/tileCache.ts';
 
 /** What the request handlers need from the configuration. */
 export interface Settings {
@@ -30,6 +31,8 @@ export interface Services {
   reads: Queryable & Pick<Db, 'engine'>;
   flood: FloodDesk;
   live: LiveHub<FloodEvent>;
+  /** This process's parcel tiles, dropped where parcels change (in any process). */
+  tiles: ParcelTiles;
 }
 
 /** What every request handler can reach through `c.var`. */

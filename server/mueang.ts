@@ -12,6 +12,7 @@ import { ManualClock, systemClock, type Clock } from './clock.ts';
 import { startFloodDesk } from './flood/desk.ts';
 import { floodEventLoader } from './flood/live.ts';
 import { openLiveHub } from './live/hub.ts';
+import { ParcelTiles } from './parcels/tileCache.ts';
 
 /** Production mode's refusal of demo credentials: the process says why and ends. */
 export class StartRefused extends Error {}
@@ -75,6 +76,7 @@ export async function openMueang(config: Config): Promise<Mueang> {
   });
   const live = await steps.time('live hub', () => openLiveHub(db, floodEventLoader(db)));
   const reads = await openReads(db, config.databaseReadUrl);
+  const tiles = await steps.time('tiles', () => ParcelTiles.open(db));
   console.log(`start-up steps: ${steps.report()}`);
   const settings = {
     session: config.session,
@@ -88,7 +90,7 @@ export async function openMueang(config: Config): Promise<Mueang> {
     lineChannelSecret: config.flood.line.channelSecret,
     flood: { outboundAllowHosts: config.flood.outboundAllowHosts, readingsHorizonDays: config.flood.readingsHorizonDays },
   };
-  const app = createApp(db, { clock, reads, flood, live }, { webRoot: config.webRoot, settings });
+  const app = createApp(db, { clock, reads, flood, live, tiles }, { webRoot: config.webRoot, settings });
   return {
     app,
     db,
@@ -99,6 +101,7 @@ export async function openMueang(config: Config): Promise<Mueang> {
     close: async () => {
       await flood.stop();
       await live.close();
+      await tiles.close();
       await reads.close();
       await db.close();
     },

@@ -4,14 +4,11 @@ import { fromGeojsonVt } from '@maplibre/vt-pbf';
 import type { ParcelAttribute } from '../auth/policy.ts';
 import type { Db, Queryable } from '../db/index.ts';
 import { queryFeatures } from '../db/geojson.ts';
+import { statement } from '../db/sql.ts';
+import type { Statement } from '../db/types.ts';
 import type { Bbox } from '../http/validate.ts';
 import type { LandUse } from './landUse.ts';
-
-const PARCEL_LAYER = 'parcels';
-/** Below this zoom a tile would hold most of the city's parcels: tiles there are empty. */
-const PARCEL_MIN_ZOOM = 13;
-const EXTENT = 4096;
-const BUFFER = 64;
+import { BLOCKS_MIN_ZOOM, DETAIL_ZOOM } from './tileZooms.ts';
 
 /** A parcel as the most trusted viewer sees it; others get a subset of these attributes. */
 interface ParcelProperties {
@@ -33,8 +30,8 @@ const COLUMNS: Record<ParcelAttribute, string> = {
   parcel_no: 'p.parcel_no',
   land_use: 'p.land_use',
   area_m2: 'p.area_m2',
-  zone_id: 'place.zone_id',
-  community_id: 'place.community_id',
+  zone_id: 'p.zone_id',
+  community_id: 'p.community_id',
   owner_name: 'o.name_th',
   national_id: 'o.national_id::text',
   assessed_value: 'p.assessed_value::float8',
@@ -57,8 +54,7 @@ function parcelSelect(view: ParcelView, where: string, zonesParam: number): stri
     SELECT ${columns}, p.geom
     FROM parcels p
     LEFT JOIN owners o ON o.id = p.owner_id
-    LEFT JOIN LATERAL place_community(p.geom) AS place ON true
-    WHERE ${where} AND ($${zonesParam}::int[] IS NULL OR place.zone_id = ANY($${zonesParam}))`;
+    WHERE ${where} AND ($${zonesParam}::int[] IS NULL OR p.zone_id = ANY($${zonesParam}))`;
 }
 
 export type ParcelPage = FeatureCollection<Polygon, ParcelProperties> & { next: number | null };
@@ -78,38 +74,131 @@ export async function parcelsInBbox(db: Queryable, view: ParcelView, bbox: Bbox,
   return { type: 'FeatureCollection', features, next: more ? (features.at(-1)?.properties.id ?? null) : null };
 }
 
-// The tile's envelope in WGS84, widened by the tile buffer so shapes crossing the edge are kept.
-const IN_TILE = `p.geom && ST_Transform(ST_TileEnvelope($1, $2, $3, margin => ${BUFFER / EXTENT}), 4326)`;
+// ——— Vector tiles ———
+
+const PARCEL_LAYER = 'parcels';
+const BLOCK_LAYER = 'parcel_blocks';
+const EXTENT = 4096;
+const BUFFER = 64;
+/** The width of the world in web Mercator metres, the tiles' map units. */
+const WORLD = 40_075_016.685578488;
+/** How wide the web app draws a tile (deck.gl's default tile size). */
+const TILE_PIXELS = 512;
+/**
+ * The most parcels a tile may hold: about 47 bytes each with the public attributes, so a tile
+ * stays under 150 KB. The parcels' min zoom is the lowest zoom where no tile holds more.
+ */
+const PARCELS_PER_TILE = 3000;
 
 /**
- * A Mapbox Vector Tile of parcels. On PostGIS, `ST_AsMVT` encodes it where the data is; the
- * embedded engine is built without protobuf, so there the same query's GeoJSON is cut and
- * encoded in Node. Both give one layer, `parcels`, with the view's attributes and `id` as the
- * feature id.
+ * The size of a pixel at zoom `z`, in map units: what simplification may move and the area a
+ * parcel needs to be drawn at all. Detail-zoom tiles are stretched to several times their width,
+ * so there only the tile's own grid counts.
  */
-export async function parcelTile(db: Queryable & Pick<Db, 'engine'>, view: ParcelView, z: number, x: number, y: number): Promise<Uint8Array<ArrayBuffer>> {
-  if (z < PARCEL_MIN_ZOOM) return new Uint8Array();
-  const params = [z, x, y, view.zones];
-  if (db.engine === 'postgis') {
-    const attributes = view.attributes
-      .filter((a) => a !== 'id')
-      .map((a) => `f.${a}`)
-      .join(', ');
-    const [row] = await db.query<{ mvt: Uint8Array }>(
-      `
-      WITH f AS (${parcelSelect(view, IN_TILE, 4)})
-      SELECT ST_AsMVT(t, '${PARCEL_LAYER}', ${EXTENT}, 'geom', 'id') AS mvt
-      FROM (SELECT f.id, ${attributes},
-                   ST_AsMVTGeom(ST_Transform(f.geom, 3857), ST_TileEnvelope($1, $2, $3), ${EXTENT}, ${BUFFER}, true) AS geom
-            FROM f) AS t`,
-      params,
-    );
+const pixelAt = (z: number) => WORLD / 2 ** z / (z >= DETAIL_ZOOM ? EXTENT : TILE_PIXELS);
+
+/**
+ * The lowest zoom at which every tile holds at most PARCELS_PER_TILE parcels, counted from the
+ * blocks (each parcel counts in the tile of its block). Below it, tiles carry the blocks.
+ */
+export async function parcelMinZoom(db: Queryable): Promise<number> {
+  const [row] = await db.query<{ z: number }>(
+    `SELECT coalesce(min(z), ${DETAIL_ZOOM})::int AS z
+     FROM generate_series(${BLOCKS_MIN_ZOOM}, ${DETAIL_ZOOM}) AS z
+     WHERE (SELECT coalesce(max(n), 0) FROM (SELECT sum(b.parcels) AS n FROM parcel_blocks b
+                                             GROUP BY b.x >> (18 - z), b.y >> (18 - z)) AS s) <= $1`,
+    [PARCELS_PER_TILE],
+  );
+  return row?.z ?? DETAIL_ZOOM;
+}
+
+/** Shapes near the tile: its envelope widened by the tile buffer, so shapes crossing the edge are kept. */
+const NEAR_TILE = `ST_TileEnvelope($1, $2, $3, margin => ${BUFFER / EXTENT})`;
+const IN_TILE_4326 = `p.geom && ST_Transform(${NEAR_TILE}, 4326)`;
+/** Parcels that cover less than a pixel ($5 is the pixel's size in map units) are not drawn. */
+const BIG_ENOUGH = 'ST_Area(p.geom_3857) >= $5::float8 * $5::float8';
+
+/**
+ * The parcel tile's statement on PostGIS, for a view: $1–$3 the tile, $4 the view's zones, $5 the
+ * pixel size. Shapes are simplified by a pixel in map units before they are cut and encoded.
+ */
+function parcelTileSql(view: ParcelView): string {
+  const attributes = view.attributes
+    .filter((a) => a !== 'id')
+    .map((a) => `f.${a}`)
+    .join(', ');
+  return `
+    WITH f AS (
+      SELECT ${view.attributes.map((a) => `${COLUMNS[a]} AS ${a}`).join(', ')}, p.geom_3857 AS geom
+      FROM parcels p
+      LEFT JOIN owners o ON o.id = p.owner_id
+      WHERE p.geom_3857 && ${NEAR_TILE} AND ${BIG_ENOUGH} AND ($4::int[] IS NULL OR p.zone_id = ANY($4)))
+    SELECT ST_AsMVT(t, '${PARCEL_LAYER}', ${EXTENT}, 'geom', 'id') AS mvt
+    FROM (SELECT f.id, ${attributes},
+                 ST_AsMVTGeom(ST_Simplify(f.geom, $5::float8, true), ST_TileEnvelope($1, $2, $3), ${EXTENT}, ${BUFFER}, true) AS geom
+          FROM f) AS t`;
+}
+
+/** The blocks tile's statement on PostGIS: $1–$3 the tile, $4 the view's zones. */
+const BLOCK_TILE_SQL = `
+  SELECT ST_AsMVT(t, '${BLOCK_LAYER}', ${EXTENT}, 'geom') AS mvt
+  FROM (SELECT b.land_use, b.parcels,
+               ST_AsMVTGeom(b.geom, ST_TileEnvelope($1, $2, $3), ${EXTENT}, ${BUFFER}, true) AS geom
+        FROM parcel_blocks b
+        WHERE b.geom && ${NEAR_TILE} AND ($4::int[] IS NULL OR b.zone_id = ANY($4))) AS t`;
+
+/** The same rows as GeoJSON in WGS84, for the embedded engine, which encodes tiles in Node. */
+const blockFeaturesSql = `
+  SELECT b.land_use, b.parcels, ST_Transform(b.geom, 4326) AS geom
+  FROM parcel_blocks b
+  WHERE b.geom && ${NEAR_TILE} AND ($4::int[] IS NULL OR b.zone_id = ANY($4))`;
+
+/** Statements by text, so each is hashed once per process, not once per request. */
+const statements = new Map<string, Statement>();
+function prepared(text: string): Statement {
+  const found = statements.get(text) ?? statement(text);
+  statements.set(text, found);
+  return found;
+}
+
+type TileAt = { z: number; x: number; y: number; minZoom: number };
+
+const tileParams = (view: ParcelView, { z, x, y, minZoom }: TileAt) => (z < minZoom ? [z, x, y, view.zones] : [z, x, y, view.zones, pixelAt(z)]);
+
+/**
+ * A tile's prepared statement on PostGIS and its parameters. Exported so the benchmark runs
+ * exactly the server's SQL.
+ */
+export function parcelTileStatement(view: ParcelView, tile: TileAt): { statement: Statement; params: unknown[] } {
+  return { statement: prepared(tile.z < tile.minZoom ? BLOCK_TILE_SQL : parcelTileSql(view)), params: tileParams(view, tile) };
+}
+
+/**
+ * A Mapbox Vector Tile for a view: from the parcels' min zoom on, layer `parcels` with the view's
+ * attributes and `id` as the feature id; below it (down to BLOCKS_MIN_ZOOM), layer
+ * `parcel_blocks`, each block's dominant land use and parcel count. On PostGIS, `ST_AsMVT` encodes
+ * it where the data is, in one prepared statement; the embedded engine is built without protobuf,
+ * so there the same rows' GeoJSON is cut and encoded in Node.
+ */
+export async function parcelTile(db: Queryable, engine: Db['engine'], view: ParcelView, tile: TileAt): Promise<Uint8Array<ArrayBuffer>> {
+  const { z, x, y, minZoom } = tile;
+  if (z < BLOCKS_MIN_ZOOM) return new Uint8Array();
+  if (engine === 'postgis') {
+    const { statement, params } = parcelTileStatement(view, tile);
+    const [row] = await db.query<{ mvt: Uint8Array }>(statement, params);
     return row ? new Uint8Array(row.mvt) : new Uint8Array();
   }
-  const fc = await queryFeatures<Polygon, ParcelProperties>(db, parcelSelect(view, IN_TILE, 4), params);
+  const blocks = z < minZoom;
+  const select = blocks ? blockFeaturesSql : parcelSelect(view, `${IN_TILE_4326} AND ${BIG_ENOUGH}`, 4);
+  const fc = await queryFeatures<Polygon, Record<string, unknown>>(db, select, tileParams(view, tile));
   if (fc.features.length === 0) return new Uint8Array();
   // `id` becomes the feature id and leaves the attributes, as ST_AsMVT's feature_id_name does.
-  const features = fc.features.map(({ geometry, properties: { id, ...attributes } }) => ({ type: 'Feature' as const, id, geometry, properties: attributes }));
-  const tile = geoJSONToTile({ type: 'FeatureCollection', features }, z, x, y, { extent: EXTENT, buffer: BUFFER, clip: true, maxZoom: z });
-  return new Uint8Array(fromGeojsonVt({ [PARCEL_LAYER]: tile }, { version: 2, extent: EXTENT }));
+  const features = fc.features.map(({ geometry, properties: { id, ...attributes } }) => ({
+    type: 'Feature' as const,
+    id: id as number | undefined,
+    geometry,
+    properties: attributes,
+  }));
+  const encoded = geoJSONToTile({ type: 'FeatureCollection', features }, z, x, y, { extent: EXTENT, buffer: BUFFER, clip: true, maxZoom: z });
+  return new Uint8Array(fromGeojsonVt({ [blocks ? BLOCK_LAYER : PARCEL_LAYER]: encoded }, { version: 2, extent: EXTENT }));
 }

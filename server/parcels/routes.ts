@@ -5,7 +5,6 @@ import type { Env } from '../env.ts';
 import { badRequest } from '../http/errors.ts';
 import { bbox, integer, validate } from '../http/validate.ts';
 import { parcelsInBbox, parcelTile, type ParcelView } from './queries.ts';
-import { TileCache } from './tileCache.ts';
 
 const MAX_PAGE = 5000;
 const MAX_ZOOM = 22;
@@ -27,14 +26,14 @@ const tileParams = z.object({
 
 const viewOf = (viewer: Viewer): ParcelView => ({ attributes: parcelAttributes(viewer), zones: zoneScope(viewer) });
 
-export function parcelRoutes(tiles = new TileCache()) {
+export function parcelRoutes() {
   return (
     new Hono<Env>()
       // Bounded: a box over the whole city comes back in pages of at most MAX_PAGE parcels.
       .get('/parcels', validate('query', parcelQuery), async (c) => {
         const { bbox: box, limit, after } = c.req.valid('query');
         c.header('Cache-Control', 'private, no-store');
-        return c.json(await parcelsInBbox(c.var.db, viewOf(c.var.viewer), box, { limit, after }));
+        return c.json(await parcelsInBbox(c.var.reads, viewOf(c.var.viewer), box, { limit, after }));
       })
       .get('/tiles/parcels/:z/:x/:y', validate('param', tileParams), async (c) => {
         const { z: zoom, x, y } = c.req.valid('param');
@@ -42,18 +41,25 @@ export function parcelRoutes(tiles = new TileCache()) {
         if (x >= size) throw badRequest('x', `x: must be below ${size} at zoom ${zoom}`);
         if (y >= size) throw badRequest('y', `y: must be below ${size} at zoom ${zoom}`);
         const viewer = c.var.viewer;
-        const key = TileCache.key(viewKey(viewer), zoom, x, y);
-        let tile = tiles.get(key);
-        if (!tile) {
-          tile = await parcelTile(c.var.reads, viewOf(viewer), zoom, x, y);
-          tiles.set(key, tile);
-        }
-        return c.body(tile, 200, {
-          'Content-Type': 'application/vnd.mapbox-vector-tile',
+        const view = viewOf(viewer);
+        const tile = await c.var.tiles.tile(viewKey(viewer), { z: zoom, x, y }, (minZoom) =>
+          parcelTile(c.var.reads, c.var.db.engine, view, { z: zoom, x, y, minZoom }),
+        );
+        const headers = {
+          ETag: tile.etag,
           // Browsers and proxies may keep public tiles; tiles with personal data stay with their viewer.
           'Cache-Control': viewer.kind === 'public' ? 'public, max-age=60' : 'private, no-store',
           Vary: 'Cookie',
-        });
+        };
+        // A client that has these bytes already (same ETag) is told so, without them.
+        if (
+          c.req
+            .header('If-None-Match')
+            ?.split(/\s*,\s*/)
+            .includes(tile.etag)
+        )
+          return c.body(null, 304, headers);
+        return c.body(tile.bytes, 200, { ...headers, 'Content-Type': 'application/vnd.mapbox-vector-tile' });
       })
   );
 }

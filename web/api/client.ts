@@ -343,5 +343,5 @@ export const api = {
 
 /** deck.gl's tile layers fill in {z}/{x}/{y} themselves, so this stays a URL template, not an hc call. */
 export const PARCEL_TILES_URL = '/api/tiles/parcels/{z}/{x}/{y}.mvt';
-/** Below this zoom the server sends empty parcel tiles; asking for them would only waste requests. */
-export const PARCEL_TILES_MIN_ZOOM = 13;
+/** The zooms the server has tiles for (blocks, then parcels): other zooms would only waste requests. */
+export { BLOCKS_MIN_ZOOM as PARCEL_TILES_MIN_ZOOM, DETAIL_ZOOM as PARCEL_TILES_MAX_ZOOM } from '../../server/parcels/tileZooms.ts';

@@ -4,16 +4,13 @@ import type { _Tile2DHeader as Tile2DHeader } from '@deck.gl/geo-layers';
 import { MVTLoader } from '@loaders.gl/mvt';
 import type { BinaryFeatureCollection } from '@loaders.gl/schema';
 import type { Feature } from 'geojson';
-import { PARCEL_TILES_MIN_ZOOM, PARCEL_TILES_URL, type LandUse, type ParcelTileProps } from '../api/client.ts';
+import { PARCEL_TILES_MAX_ZOOM, PARCEL_TILES_MIN_ZOOM, PARCEL_TILES_URL, type LandUse, type ParcelTileProps } from '../api/client.ts';
 import type { BoundaryCollection } from '../api/client.ts';
 import { useViewerGeneration } from '../api/useResource.ts';
 import { UNDER_ROADS } from '../map/baseStyle.ts';
 import { useDeckLayers } from '../map/deck/DeckOverlay.tsx';
 import { hexToRgba, LAND_USE_COLORS } from '../map/palette.ts';
 import { reportCount } from '../map/readiness.ts';
-
-/** Deeper tiles would add requests but no detail: the server's parcels are fine at z16. */
-const PARCEL_TILES_MAX_ZOOM = 16;
 
 /**
  * MVTLayer's default loader (`MVTWorkerLoader`) can only parse inside a Web Worker that
@@ -27,14 +24,24 @@ const MAIN_THREAD_LOADERS = [MVTLoader];
 
 type ParcelTile = Feature[] | BinaryFeatureCollection;
 
-/** Features in one parsed tile, for either of the two shapes the loader can return. */
-function countTileFeatures(content: ParcelTile | null): number {
+/**
+ * The parcels one parsed tile stands for, for either of the two shapes the loader can return:
+ * one per parcel feature, a block's count for a block.
+ */
+function countTileParcels(content: ParcelTile | null): number {
   if (!content) return 0;
-  if (Array.isArray(content)) return content.length;
+  if (Array.isArray(content)) return content.reduce((sum, f) => sum + (Number(f.properties?.parcels) || 1), 0);
   let count = 0;
-  // In binary tiles every feature has one entry in its geometry type's `properties` array.
   for (const part of [content.points, content.lines, content.polygons]) {
-    count += part?.properties?.length ?? 0;
+    if (!part) continue;
+    // Binary tiles keep numbers apart, one value per vertex: a feature's count is at its first vertex.
+    const counts = part.numericProps.parcels?.value;
+    const ids = part.featureIds.value;
+    if (!counts) {
+      count += part.properties.length;
+      continue;
+    }
+    for (let i = 0; i < ids.length; i++) if (i === 0 || ids[i] !== ids[i - 1]) count += Number(counts[i]);
   }
   return count;
 }
@@ -44,9 +51,20 @@ function landUseColor(landUse: LandUse | undefined, alpha: number) {
 }
 
 /**
- * deck.gl picks the tile zoom by rounding, so z13 tiles are used from zoom 12.5; below that the
- * parcels would be a grey mesh anyway. (With an `extent`, `minZoom` alone would keep loading z13
- * tiles at any zoom.)
+ * What a tile feature is: a parcel, or (below the parcels' zoom, which the server sets from how
+ * dense the parcels are) a block of about 150 m with its parcels' dominant land use and count.
+ */
+type TileProps = ParcelTileProps | { land_use: LandUse; parcels: number; parcel_no?: undefined };
+const isBlock = (p: TileProps) => p.parcel_no === undefined;
+
+/** Blocks are a summary fill without outlines: a little stronger than the parcels' whisper. */
+const BLOCK_FILL = 110;
+const NO_LINE: [number, number, number, number] = [0, 0, 0, 0];
+
+/**
+ * deck.gl picks the tile zoom by rounding, so z12 tiles are used from zoom 11.5; below that the
+ * city is a few pixels wide. (With an `extent`, `minZoom` alone would keep loading z12 tiles at
+ * any zoom.)
  */
 export const PARCELS_VISIBLE_FROM_ZOOM = PARCEL_TILES_MIN_ZOOM - 0.5;
 
@@ -76,7 +94,9 @@ interface ParcelsLayerProps {
 }
 
 /**
- * Land parcels, streamed as vector tiles from z13 because there are far too many for GeoJSON.
+ * Land parcels, streamed as vector tiles because there are far too many for GeoJSON. Tiles below
+ * the parcels' zoom carry blocks instead, so the city view fetches a few small tiles of blocks
+ * and no parcel; the same URL answers both, and the server alone knows where parcels start.
  *
  * The same tile URL answers with more attributes for some viewers (owners and tax for the tax
  * office), so a new viewer gets a new layer: a new `id` makes deck.gl drop every tile of the
@@ -104,7 +124,7 @@ export function ParcelsLayer({ visible, detail, selectedId, extent }: ParcelsLay
   const onTileLoad = useCallback(
     (tile: Tile2DHeader<ParcelTile>) => {
       if (generationRef.current !== generation) return;
-      tileCounts.current.set(tile.id, countTileFeatures(tile.content));
+      tileCounts.current.set(tile.id, countTileParcels(tile.content));
       publish();
     },
     [publish, generation],
@@ -122,7 +142,7 @@ export function ParcelsLayer({ visible, detail, selectedId, extent }: ParcelsLay
   const layers = useMemo(() => {
     const style = STYLE_BY_DETAIL[detail];
     return [
-      new MVTLayer<ParcelTileProps>({
+      new MVTLayer<TileProps>({
         ...UNDER_ROADS,
         id: `parcels@${generation}`,
         data: `${PARCEL_TILES_URL}?v=${generation}`,
@@ -139,11 +159,13 @@ export function ParcelsLayer({ visible, detail, selectedId, extent }: ParcelsLay
         highlightColor: [255, 255, 255, 110],
         filled: true,
         stroked: true,
-        getFillColor: (f) => landUseColor(f.properties.land_use, style.fill),
-        getLineColor: [96, 92, 86, style.line],
+        getFillColor: (f) => landUseColor(f.properties.land_use, isBlock(f.properties) ? BLOCK_FILL : style.fill),
+        getLineColor: (f) => (isBlock(f.properties) ? NO_LINE : [96, 92, 86, style.line]),
         lineWidthUnits: 'pixels',
         getLineWidth: style.width,
-        updateTriggers: { getFillColor: detail },
+        // A block is no parcel: a click on one selects nothing (true: handled, not passed on).
+        onClick: (info) => Boolean(info.object && isBlock((info.object as { properties: TileProps }).properties)),
+        updateTriggers: { getFillColor: detail, getLineColor: detail },
         onTileLoad,
         onTileUnload,
       }),
