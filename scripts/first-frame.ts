@@ -126,7 +126,15 @@ async function main(): Promise<void> {
         const typical = measured.find((r) => r.ms === ms)!;
         const bytes = typical.before.reduce((sum, r) => sum + r.bytes, 0);
         const network = throttled ? 'Fast 3G' : 'local';
-        rows.push([page.name, network, `${(ms / 1000).toFixed(2)} s`, throttled ? '' : ms < TARGET_MS ? 'met' : 'MISSED', kb(bytes), String(typical.before.length), measured.map((r) => (r.ms / 1000).toFixed(2)).join(', ')]);
+        rows.push([
+          page.name,
+          network,
+          `${(ms / 1000).toFixed(2)} s`,
+          throttled ? '' : ms < TARGET_MS ? 'met' : 'MISSED',
+          kb(bytes),
+          String(typical.before.length),
+          measured.map((r) => (r.ms / 1000).toFixed(2)).join(', '),
+        ]);
         if (!throttled) {
           console.log(`\n${page.name} (${page.path}): requests before the first frame`);
           for (const r of typical.before) {
@@ -140,7 +148,9 @@ async function main(): Promise<void> {
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
     const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
     console.log(`\n${[line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n')}`);
-    console.log(`\nFast 3G: ${FAST_3G.latency} ms latency, ${(FAST_3G.downloadThroughput / 1000).toFixed(0)} kB/s down, ${(FAST_3G.uploadThroughput / 1000).toFixed(1)} kB/s up`);
+    console.log(
+      `\nFast 3G: ${FAST_3G.latency} ms latency, ${(FAST_3G.downloadThroughput / 1000).toFixed(0)} kB/s down, ${(FAST_3G.uploadThroughput / 1000).toFixed(1)} kB/s up`,
+    );
   } finally {
     for (const stop of stops.reverse()) await stop();
   }
