@@ -40,8 +40,11 @@ const READY_PROBE = `window.addEventListener('mueang:ready', () => { window.__fr
 
 interface Request {
   url: string;
-  /** Epoch ms the request was sent. */
+  /** Epoch ms the request was sent, and its response's last byte came. */
   sentAt: number;
+  doneAt: number;
+  /** Wall clock minus CDP's monotonic clock, in ms, to place `doneAt`. */
+  clockOffset: number;
   /** Bytes received over the wire (headers and the body as encoded), once it finished. */
   bytes: number;
   encoding: string;
@@ -49,6 +52,8 @@ interface Request {
 
 interface Run {
   ms: number;
+  /** Navigation start, epoch ms. */
+  start: number;
   /** Requests sent before the frame. */
   before: Request[];
 }
@@ -65,7 +70,16 @@ async function measure(browser: Browser, base: string, page: (typeof PAGES)[numb
     // Through CDP: Playwright's own events say nothing of bytes on the wire or throttling.
     const cdp = await context.newCDPSession(tab);
     const requests = new Map<string, Request>();
-    cdp.on('Network.requestWillBeSent', (e) => requests.set(e.requestId, { url: e.request.url, sentAt: e.wallTime * 1000, bytes: 0, encoding: '' }));
+    cdp.on('Network.requestWillBeSent', (e) =>
+      requests.set(e.requestId, {
+        url: e.request.url,
+        sentAt: e.wallTime * 1000,
+        doneAt: Number.NaN,
+        clockOffset: (e.wallTime - e.timestamp) * 1000,
+        bytes: 0,
+        encoding: '',
+      }),
+    );
     cdp.on('Network.responseReceived', (e) => {
       const request = requests.get(e.requestId);
       const headers = Object.fromEntries(Object.entries(e.response.headers).map(([k, v]) => [k.toLowerCase(), v]));
@@ -73,7 +87,9 @@ async function measure(browser: Browser, base: string, page: (typeof PAGES)[numb
     });
     cdp.on('Network.loadingFinished', (e) => {
       const request = requests.get(e.requestId);
-      if (request) request.bytes = e.encodedDataLength;
+      if (!request) return;
+      request.bytes = e.encodedDataLength;
+      request.doneAt = e.timestamp * 1000 + request.clockOffset;
     });
     await cdp.send('Network.enable');
     if (throttled) await cdp.send('Network.emulateNetworkConditions', FAST_3G);
@@ -82,8 +98,9 @@ async function measure(browser: Browser, base: string, page: (typeof PAGES)[numb
     const [start, frameAt] = await tab.evaluate(() => [performance.timeOrigin, (window as unknown as { __frameAt: number }).__frameAt]);
     // Let what was already on its way finish, so its bytes are counted.
     await tab.waitForLoadState('networkidle').catch(() => undefined);
-    const before = [...requests.values()].filter((r) => r.sentAt <= frameAt).sort((a, b) => a.sentAt - b.sentAt);
-    return { ms: frameAt - start, before };
+    // Data URLs (MapLibre's control icons) cost nothing on the wire.
+    const before = [...requests.values()].filter((r) => r.sentAt <= frameAt && !r.url.startsWith('data:')).sort((a, b) => a.sentAt - b.sentAt);
+    return { ms: frameAt - start, start, before };
   } finally {
     await context.close();
   }
@@ -136,10 +153,11 @@ async function main(): Promise<void> {
           measured.map((r) => (r.ms / 1000).toFixed(2)).join(', '),
         ]);
         if (!throttled) {
-          console.log(`\n${page.name} (${page.path}): requests before the first frame`);
+          console.log(`\n${page.name} (${page.path}): requests before the first frame at ${ms.toFixed(0)} ms (sent → done, ms from navigation start)`);
           for (const r of typical.before) {
             const url = new URL(r.url);
-            console.log(`  ${kb(r.bytes).padStart(7)} ${(r.encoding || 'identity').padEnd(8)} ${url.pathname}${url.search}`);
+            const when = `${(r.sentAt - typical.start).toFixed(0)} → ${(r.doneAt - typical.start).toFixed(0)}`;
+            console.log(`  ${when.padStart(12)} ${kb(r.bytes).padStart(7)} ${(r.encoding || 'identity').padEnd(8)} ${url.pathname}${url.search}`);
           }
         }
       }
