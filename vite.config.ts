@@ -1,15 +1,51 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { brotliCompress, constants, gzip } from 'node:zlib';
+import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 import { TimedLast } from './tests/support/sequencer.ts';
 
 const repoRoot = fileURLToPath(new URL('.', import.meta.url));
 
+/**
+ * Writes `x.br` (brotli, quality 11) and `x.gz` (gzip, level 9) beside every text file of the
+ * build, once, so the server sends them by the client's Accept-Encoding without compressing
+ * anything per request (server/app.ts, serveStatic's `precompressed`). Skips files under 1 KB
+ * and the manifest, which only scripts read.
+ */
+function precompress(): Plugin {
+  const brotli = promisify(brotliCompress);
+  const gzipAsync = promisify(gzip);
+  let outDir = '';
+  return {
+    name: 'mueang-precompress',
+    apply: 'build',
+    configResolved: (config) => {
+      outDir = config.build.outDir.startsWith('/') ? config.build.outDir : join(config.root, config.build.outDir);
+    },
+    async writeBundle(_options, bundle) {
+      const files = Object.keys(bundle).filter((name) => /\.(js|mjs|css|html|svg|json|wasm)$/.test(name) && !name.startsWith('.vite/'));
+      await Promise.all(
+        files.map(async (name) => {
+          const path = join(outDir, name);
+          const bytes = await readFile(path);
+          if (bytes.byteLength < 1024) return;
+          const params = { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.byteLength };
+          await Promise.all([writeFile(`${path}.br`, await brotli(bytes, { params })), writeFile(`${path}.gz`, await gzipAsync(bytes, { level: 9 }))]);
+        }),
+      );
+    },
+  };
+}
+
 export default defineConfig({
   root: 'web',
   // With root at web/, Vite would otherwise look for .env files there; keep them beside package.json.
   envDir: repoRoot,
-  plugins: [react()],
+  plugins: [react(), precompress()],
   build: {
     outDir: '../dist/web',
     emptyOutDir: true,

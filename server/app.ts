@@ -2,7 +2,6 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
-import { serveStatic } from '@hono/node-server/serve-static';
 import { auditRoutes } from './audit/routes.ts';
 import { csrfProtection, identify } from './auth/middleware.ts';
 import { authRoutes } from './auth/routes.ts';
@@ -15,6 +14,8 @@ import { floodContactRoutes } from './flood/contactRoutes.ts';
 import { floodRoutes } from './flood/routes.ts';
 import { liveRoutes } from './live/routes.ts';
 import type { ApiError } from './http/errors.ts';
+import { compressResponses } from './http/compress.ts';
+import { staticFiles } from './http/staticFiles.ts';
 import { refuseNulCharacters } from './http/validate.ts';
 import { parcelRoutes } from './parcels/routes.ts';
 import { planRoutes } from './plan/routes.ts';
@@ -90,6 +91,7 @@ export function createApp(db: Db, services: Services, options: { webRoot?: strin
     c.set('tiles', services.tiles);
     await next();
   });
+  app.use('/api/*', compressResponses);
   app.use('/api/*', identify);
   app.use('/api/*', csrfProtection);
   app.use('/api/*', refuseNulCharacters);
@@ -97,9 +99,11 @@ export function createApp(db: Db, services: Services, options: { webRoot?: strin
   app.all('/api/*', (c) => c.json<ApiError>({ error: `no such endpoint: ${c.req.method} ${c.req.path}` }, 404));
   if (options.webRoot) {
     const root = options.webRoot;
-    app.use('/*', serveStatic({ root }));
+    app.use('/*', staticFiles(root));
+    // A missing asset is an old build's: no app in its place (it would be cached for a year).
+    app.get('/assets/*', (c) => c.text('not found', 404));
     // A reload on a client-side route still gets the app.
-    app.get('*', serveStatic({ root, path: 'index.html' }));
+    app.get('*', staticFiles(root, 'index.html'));
   }
   app.onError((error, c) => {
     if (error instanceof HTTPException) {

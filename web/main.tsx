@@ -1,6 +1,7 @@
 import './map/shell.css';
 import { lazy, StrictMode, Suspense, type ComponentType } from 'react';
 import { createRoot } from 'react-dom/client';
+import { api } from './api/client.ts';
 import { AuthProvider } from './auth/AuthProvider.tsx';
 import { LanguageProvider } from './i18n/LanguageProvider.tsx';
 import { PATHS, redirectOldLinks, usePath } from './router.tsx';
@@ -43,6 +44,21 @@ function Pages() {
 }
 
 redirectOldLinks();
+
+/**
+ * The reference data a page's first frame draws, asked for now, while the page's chunk and the
+ * map library are still downloading: the map would otherwise ask only once it has loaded, a round
+ * trip or two later (over half a second each on a slow mobile network). The answers wait in the
+ * client's shared reference cache for the components that draw them; a failure is theirs to
+ * report when they ask again.
+ */
+function requestReferenceData(path: string): void {
+  const early: (() => Promise<unknown>)[] = [api.boundary, api.basemap, api.zones];
+  if (path === PATHS.city) early.push(() => api.communities(), api.plan);
+  if (path === PATHS.plan) early.push(api.plan);
+  for (const load of early) load().catch(() => undefined);
+}
+requestReferenceData(window.location.pathname.replace(/(.)\/+$/, '$1'));
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html must contain <div id="root">');

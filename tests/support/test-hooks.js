@@ -22,10 +22,12 @@
     });
   on('mueang:page', () => {
     status.ready = false;
+    status.readyAt = undefined;
     status.layers = empty();
   });
   on('mueang:ready', () => {
     status.ready = true;
+    status.readyAt = performance.now();
   });
   on('mueang:layers', (detail) => {
     status.layers = { ...detail };

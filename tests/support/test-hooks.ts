@@ -12,6 +12,8 @@ type CountedLayer = 'zones' | 'communities' | 'projects' | 'trucks' | 'sensors' 
 export interface MueangStatus {
   /** The current page's first complete picture has been drawn. */
   ready: boolean;
+  /** When it was (`performance.now()`), to tell what was fetched before it from what came after. */
+  readyAt?: number;
   /** Features loaded per thematic layer of the current page, whether or not switched on. */
   layers: Record<CountedLayer, number>;
   /** Requests that failed, so a test that times out on `ready` can say why. */

@@ -7,6 +7,7 @@ import { SensorsLayer } from '../flood/SensorsLayer.tsx';
 import { CityBase } from '../map/CityBase.tsx';
 import { DeckOverlay } from '../map/deck/DeckOverlay.tsx';
 import { CITY_ZOOM, MapView } from '../map/MapView.tsx';
+import { useFirstFrameDrawn } from '../map/readiness.ts';
 import { selectionKey, type Selection } from '../map/selection.ts';
 import { ParcelsLayer, parcelDetailForZoom } from '../parcels/ParcelsLayer.tsx';
 import { ProjectsLayer } from '../plan/ProjectsLayer.tsx';
@@ -40,6 +41,8 @@ export function CityPage() {
   /** Bumped after a project is saved, so the layer shows the change. */
   const [projectsVersion, setProjectsVersion] = useState(0);
 
+  // Parcels are never waited for (REQUIRES): their tiles come after the first frame, not before it.
+  const firstFrameDrawn = useFirstFrameDrawn();
   const boundary = useResource('boundary', () => api.boundary(), { perViewer: false });
   const cityExtent = boundary.data?.bbox ?? null;
 
@@ -65,7 +68,9 @@ export function CityPage() {
         <DeckOverlay onSelect={setSelection}>
           <ZonesLayer visible={visibility.zones} />
           <CommunitiesLayer visible={visibility.communities} />
-          <ParcelsLayer visible={visibility.parcels} detail={parcelDetailForZoom(zoom)} selectedId={selectedParcelId} extent={cityExtent} />
+          {firstFrameDrawn && (
+            <ParcelsLayer visible={visibility.parcels} detail={parcelDetailForZoom(zoom)} selectedId={selectedParcelId} extent={cityExtent} />
+          )}
           <ProjectsLayer visible={visibility.projects} filter={projectFilter} version={projectsVersion} />
           <SensorsLayer visible={visibility.sensors} />
           <TrucksLayer visible={visibility.trucks} />

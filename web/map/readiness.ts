@@ -13,6 +13,8 @@
  * `mueang:select` (detail: `{ kind, id, found }`) is the one listened to: it opens a loaded
  * feature's details as a click would (see web/map/selection.ts).
  */
+import { useSyncExternalStore } from 'react';
+
 export type CountedLayer = 'zones' | 'communities' | 'projects' | 'trucks' | 'sensors' | 'parcels';
 
 /** What a page's first picture can wait for; parcels stream in by tile and are never waited for. */
@@ -25,6 +27,7 @@ const loaded = new Set<Source>();
 let ready = false;
 const listeners = new Set<() => void>();
 const countListeners = new Set<() => void>();
+const frameListeners = new Set<() => void>();
 /** Replaced (never mutated) on change, as `useSyncExternalStore` requires. */
 let counts: Readonly<Record<CountedLayer, number>> = NO_COUNTS;
 
@@ -40,6 +43,7 @@ export function beginPage(sources: readonly Source[]): void {
   counts = NO_COUNTS;
   delete document.documentElement.dataset.ready;
   announce('mueang:page');
+  for (const listener of frameListeners) listener();
   for (const listener of countListeners) listener();
 }
 
@@ -85,6 +89,21 @@ export function markReady(): void {
   ready = true;
   document.documentElement.dataset.ready = 'true';
   announce('mueang:ready');
+  for (const listener of frameListeners) listener();
+}
+
+function subscribeFrame(listener: () => void): () => void {
+  frameListeners.add(listener);
+  return () => frameListeners.delete(listener);
+}
+
+/**
+ * Whether the current page's first complete frame is drawn. What that frame does not show
+ * (parcel tiles, a choropleth for another zoom) is fetched only after it, so that it does not
+ * compete with what the frame waits for, on a slow network or a busy CPU.
+ */
+export function useFirstFrameDrawn(): boolean {
+  return useSyncExternalStore(subscribeFrame, () => ready);
 }
 
 /** A page's map exists (the test hooks use it to move the view and find places on screen). */

@@ -22,8 +22,14 @@ export function PlanMap({ state }: { state: PlanState }) {
   const { lang } = useLanguage();
   // Counted for the page's readiness like the city map's zones.
   const zones = useLayerData('zones', 'zones', () => api.zones()).data;
-  const communities = useResource('communities', () => api.communities(), { perViewer: false }).data;
-  const { measure, classes, showCommunities, zone: selectedZone } = state;
+  const { measure, classes, showCommunities, communitiesWanted, zone: selectedZone } = state;
+  const communities = useResource(
+    communitiesWanted ? 'communities' : 'communities-later',
+    () => (communitiesWanted ? api.communities() : Promise.resolve(null)),
+    {
+      perViewer: false,
+    },
+  ).data;
 
   const zoneValue = useMemo(() => new Map((state.byZone.data ?? []).map((row) => [row.key, row[measure]])), [state.byZone.data, measure]);
   const communityValue = useMemo(() => new Map((state.byCommunity.data ?? []).map((row) => [row.key, row[measure]])), [state.byCommunity.data, measure]);

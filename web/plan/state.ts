@@ -1,6 +1,7 @@
 import { useCallback, useMemo, useState } from 'react';
 import { api, type EvaluationGrouping, type EvaluationRow } from '../api/client.ts';
 import { useResource, type Resource } from '../api/useResource.ts';
+import { useFirstFrameDrawn } from '../map/readiness.ts';
 import { quantileClasses, type Classes } from './classify.ts';
 
 /** The measures the choropleth can be coloured by (official count ratios, and money). */
@@ -50,7 +51,10 @@ export function usePlanState(zoom: number) {
    */
   const fy = fyChoice ?? (plan.data ? plan.data.fiscal_years.at(-1) : null);
   const byZone = useEvaluation('zone', fy, version);
-  const byCommunity = useEvaluation('community', fy, version);
+  const showCommunities = zoom > COMMUNITY_ZOOM;
+  // The communities' choropleth is for a closer zoom: fetched after the first frame, unless opened there.
+  const communitiesWanted = useFirstFrameDrawn() || showCommunities;
+  const byCommunity = useEvaluation('community', communitiesWanted ? fy : null, version);
   const byStrategy = useEvaluation('strategy', fy, version);
   /** The clicked zone's own strategies (the sidebar shows them instead of the city's). */
   const byZoneStrategy = useEvaluation('strategy', zone !== null ? fy : null, version, zone ?? undefined);
@@ -60,7 +64,6 @@ export function usePlanState(zoom: number) {
     fy !== null ? api.evaluationChecks({ fy }, signal) : Promise.resolve(null),
   );
 
-  const showCommunities = zoom > COMMUNITY_ZOOM;
   const mapRows = showCommunities ? byCommunity.data : byZone.data;
   const classes: Classes | null = useMemo(() => (mapRows ? quantileClasses(mapRows.map((row) => row[measure])) : null), [mapRows, measure]);
 
@@ -89,6 +92,7 @@ export function usePlanState(zoom: number) {
     findings: checks.data?.findings ?? null,
     error: plan.error ?? byZone.error ?? checks.error,
     showCommunities,
+    communitiesWanted,
     classes,
     kpi,
   };
