@@ -51,14 +51,10 @@ export function parcelRoutes() {
           'Cache-Control': viewer.kind === 'public' ? 'public, max-age=60' : 'private, no-store',
           Vary: 'Cookie',
         };
-        // A client that has these bytes already (same ETag) is told so, without them.
-        if (
-          c.req
-            .header('If-None-Match')
-            ?.split(/\s*,\s*/)
-            .includes(tile.etag)
-        )
-          return c.body(null, 304, headers);
+        // A client that has these bytes already (same ETag) is told so, without them. The
+        // comparison is weak (RFC 9110 §13.1.2): a compressed answer carries the tag as W/"…".
+        const known = c.req.header('If-None-Match')?.split(/\s*,\s*/) ?? [];
+        if (known.some((tag) => tag === '*' || tag.replace(/^W\//, '') === tile.etag)) return c.body(null, 304, headers);
         return c.body(tile.bytes, 200, { ...headers, 'Content-Type': 'application/vnd.mapbox-vector-tile' });
       })
   );
