@@ -9,10 +9,18 @@ export async function notify(tx: Queryable, channel: string, payload: string): P
   await tx.query('SELECT pg_notify($1, $2)', [channel, payload]);
 }
 
+const statements = new Map<string, Statement>();
+
 /**
  * A statement to prepare once per connection (see Statement). Only for fixed texts of hot
- * paths: each distinct text is one prepared statement on every pooled connection.
+ * paths: each distinct text is one prepared statement on every pooled connection, and is named
+ * (hashed) once per process, not at every request.
  */
 export function statement(text: string): Statement {
-  return { text, name: `mueang_${createHash('sha1').update(text).digest('hex').slice(0, 16)}` };
+  let found = statements.get(text);
+  if (!found) {
+    found = { text, name: `mueang_${createHash('sha1').update(text).digest('hex').slice(0, 16)}` };
+    statements.set(text, found);
+  }
+  return found;
 }

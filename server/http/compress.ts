@@ -24,6 +24,8 @@ const brotli = promisify(brotliCompress);
 const gzipAsync = promisify(gzip);
 
 export type Encoding = 'br' | 'gzip';
+/** Encoded bytes, as zlib gives them. */
+export type Encoded = Awaited<ReturnType<typeof gzipAsync>>;
 
 /**
  * The encoding to answer with: brotli when the client takes it, else gzip, else none. Honours
@@ -39,6 +41,16 @@ export function chooseEncoding(acceptEncoding: string | undefined): Encoding | n
   }
   const accepts = (encoding: Encoding) => (quality.get(encoding) ?? quality.get('*') ?? 0) > 0;
   return accepts('br') ? 'br' : accepts('gzip') ? 'gzip' : null;
+}
+
+/**
+ * `body` in `encoding`, or null when it is too small to be worth it. For a handler that keeps
+ * what it encoded (the tile cache) as much as for the middleware below.
+ */
+export async function encodeBody(body: Uint8Array, encoding: Encoding): Promise<Encoded | null> {
+  if (body.byteLength < MIN_BYTES) return null;
+  if (encoding === 'gzip') return gzipAsync(body);
+  return brotli(body, { params: { [constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY, [constants.BROTLI_PARAM_SIZE_HINT]: body.byteLength } });
 }
 
 /** Sent whenever the answer could have been encoded differently, so caches keep one per encoding. */
@@ -67,14 +79,10 @@ export const compressResponses: MiddlewareHandler = async (c, next) => {
   // Weak for whoever could get an encoded body, the 304s included, so revalidation matches.
   const etag = c.res.headers.get('ETag');
   if (etag?.startsWith('"')) c.res.headers.set('ETag', `W/${etag}`);
+  // A handler that encoded its own body (the tile cache keeps encoded tiles) is left alone.
   if (c.req.method === 'HEAD' || !c.res.body || c.res.headers.has('Content-Encoding')) return;
   const body = new Uint8Array(await c.res.arrayBuffer());
-  const encoded =
-    body.byteLength < MIN_BYTES
-      ? null
-      : encoding === 'br'
-        ? await brotli(body, { params: { [constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY, [constants.BROTLI_PARAM_SIZE_HINT]: body.byteLength } })
-        : await gzipAsync(body);
+  const encoded = await encodeBody(body, encoding);
   // The body was read: hand on a fresh response either way, with the old one's status and headers.
   c.res = new Response(encoded ?? body, c.res);
   if (!encoded) return;

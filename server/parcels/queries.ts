@@ -153,14 +153,6 @@ const blockFeaturesSql = `
   FROM parcel_blocks b
   WHERE b.geom && ${NEAR_TILE} AND ($4::int[] IS NULL OR b.zone_id = ANY($4))`;
 
-/** Statements by text, so each is hashed once per process, not once per request. */
-const statements = new Map<string, Statement>();
-function prepared(text: string): Statement {
-  const found = statements.get(text) ?? statement(text);
-  statements.set(text, found);
-  return found;
-}
-
 type TileAt = { z: number; x: number; y: number; minZoom: number };
 
 const tileParams = (view: ParcelView, { z, x, y, minZoom }: TileAt) => (z < minZoom ? [z, x, y, view.zones] : [z, x, y, view.zones, pixelAt(z)]);
@@ -170,7 +162,7 @@ const tileParams = (view: ParcelView, { z, x, y, minZoom }: TileAt) => (z < minZ
  * exactly the server's SQL.
  */
 export function parcelTileStatement(view: ParcelView, tile: TileAt): { statement: Statement; params: unknown[] } {
-  return { statement: prepared(tile.z < tile.minZoom ? BLOCK_TILE_SQL : parcelTileSql(view)), params: tileParams(view, tile) };
+  return { statement: statement(tile.z < tile.minZoom ? BLOCK_TILE_SQL : parcelTileSql(view)), params: tileParams(view, tile) };
 }
 
 /**

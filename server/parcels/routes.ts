@@ -3,8 +3,10 @@ import { z } from 'zod';
 import { parcelAttributes, viewKey, zoneScope, type Viewer } from '../auth/policy.ts';
 import type { Env } from '../env.ts';
 import { badRequest } from '../http/errors.ts';
+import { chooseEncoding } from '../http/compress.ts';
 import { bbox, integer, validate } from '../http/validate.ts';
 import { parcelsInBbox, parcelTile, type ParcelView } from './queries.ts';
+import { encodedTile } from './tileCache.ts';
 
 const MAX_PAGE = 5000;
 const MAX_ZOOM = 22;
@@ -55,7 +57,11 @@ export function parcelRoutes() {
         // comparison is weak (RFC 9110 §13.1.2): a compressed answer carries the tag as W/"…".
         const known = c.req.header('If-None-Match')?.split(/\s*,\s*/) ?? [];
         if (known.some((tag) => tag === '*' || tag.replace(/^W\//, '') === tile.etag)) return c.body(null, 304, headers);
-        return c.body(tile.bytes, 200, { ...headers, 'Content-Type': 'application/vnd.mapbox-vector-tile' });
+        const encoding = chooseEncoding(c.req.header('Accept-Encoding'));
+        const encoded = encoding && (await encodedTile(tile, encoding));
+        const type = { 'Content-Type': 'application/vnd.mapbox-vector-tile' };
+        if (!encoded) return c.body(tile.bytes, 200, { ...headers, ...type });
+        return c.body(encoded, 200, { ...headers, ...type, 'Content-Encoding': encoding });
       })
   );
 }

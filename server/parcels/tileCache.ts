@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/index.ts';
 import { logError } from '../failures.ts';
+import { type Encoded, type Encoding, encodeBody } from '../http/compress.ts';
 import { parcelMinZoom } from './queries.ts';
 
 /** The channel the parcels' triggers (migration 012) NOTIFY the changed area on, in 3857 metres. */
@@ -11,10 +12,20 @@ const BUFFER_SHARE = 64 / 4096;
 
 type Area = readonly [number, number, number, number];
 
-/** A tile as served: its bytes and their ETag. */
+/**
+ * A tile as served: its bytes, their ETag, and the bytes in each encoding once a client asked
+ * for it, so a warm tile is compressed once, not at every request.
+ */
 interface ServedTile {
   bytes: Uint8Array<ArrayBuffer>;
   etag: string;
+  encoded: Partial<Record<Encoding, Promise<Encoded | null>>>;
+}
+
+/** The tile's bytes in `encoding` (null: too small to encode), made at the first request for them. */
+export function encodedTile(tile: ServedTile, encoding: Encoding): Promise<Encoded | null> {
+  tile.encoded[encoding] ??= encodeBody(tile.bytes, encoding);
+  return tile.encoded[encoding];
 }
 
 interface Entry {
@@ -71,7 +82,7 @@ class TileCache {
 
   /** The tile as served (with its ETag), kept unless a purge came since `generation`. */
   set(key: string, at: { z: number; x: number; y: number }, bytes: Uint8Array<ArrayBuffer>, generation: number): ServedTile {
-    const tile = { bytes, etag: `"${createHash('sha1').update(bytes).digest('base64url')}"` };
+    const tile: ServedTile = { bytes, etag: `"${createHash('sha1').update(bytes).digest('base64url')}"`, encoded: {} };
     if (generation !== this.generation) return tile;
     this.entries.delete(key);
     this.entries.set(key, { tile, ...at, madeAt: this.now() });
