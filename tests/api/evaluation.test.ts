@@ -3,13 +3,13 @@ import type { InferRequestType } from 'hono/client';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import type { BodyOf } from '../../web/api/core.ts';
 import { Client, expectBody } from '../support/client.ts';
+import { type ProjectGeometry, testProject } from '../support/projects.ts';
 
 const engines = inject('engines');
 
 type Api = Client['api'];
 type Query = InferRequestType<Api['evaluation']['$get']>['query'];
 type Row = BodyOf<Awaited<ReturnType<Api['evaluation']['$get']>>>['rows'][number];
-type NewProject = InferRequestType<Api['projects']['$post']>['json'];
 
 /** The plan's evaluation as a client may read it, and the checks of its figures. */
 const evaluationOf = (client: Client, query: Query) => expectBody(client.api.evaluation.$get({ query }));
@@ -154,18 +154,8 @@ describe.each(engines)('plan evaluation on $engine', ({ url }) => {
 describe.each(engines)('projects without a place, or outside the city, on $engine', ({ engine, url }) => {
   let planner: Client;
   const prefix = `NP-${engine === 'postgis' ? 'P' : 'E'}${Date.now() % 1e6}`;
-  const project = (code: string, budget: number, geometry?: NewProject['geometry']): NewProject => ({
-    code: `${prefix}-${code}`,
-    fiscal_year: 2564,
-    strategy_id: 'S4',
-    division_id: 'engineering',
-    name_th: `ทดสอบ ${code}`,
-    name_en: `test ${code}`,
-    stage: 'plan',
-    budget,
-    as_of: '2021-01-15',
-    ...(geometry !== undefined && { geometry }),
-  });
+  const project = (code: string, budget: number, geometry?: ProjectGeometry) =>
+    testProject({ prefix, fiscalYear: 2564, asOf: '2021-01-15' }, code, budget, geometry);
   const byZone = async () => {
     const { rows, total } = await evaluationOf(new Client(url), { fy: '2564', by: 'zone' });
     const of = (key: string | null) => rows.find((r) => r.key === key) ?? { plan_count: 0, budget: 0 };

@@ -1,8 +1,8 @@
-import type { InferRequestType } from 'hono/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Db } from '../../server/db/index.ts';
 import { openSeededApp, type AppUnderTest } from '../support/app.ts';
 import { expectBody, type Client } from '../support/client.ts';
+import { type NewProject, type ProjectGeometry, testProject } from '../support/projects.ts';
 
 /**
  * Each project's community and zone shares are stored (`project_shares`) and kept by the database
@@ -13,9 +13,6 @@ import { expectBody, type Client } from '../support/client.ts';
  */
 const engines = inject('engines');
 
-type Api = Client['api'];
-type NewProject = InferRequestType<Api['projects']['$post']>['json'];
-type Geometry = NonNullable<NewProject['geometry']>;
 interface Share {
   community_id: number | null;
   zone_id: number | null;
@@ -25,7 +22,7 @@ interface Share {
 const HEADER = 'รหัสโครงการ,ปีงบประมาณ,ยุทธศาสตร์,ชื่อโครงการ,หน่วยงาน,งบประมาณตามแผน,อนุมัติงบประมาณ,ลงนามสัญญา,เบิกจ่าย,ข้อมูล ณ วันที่,ลองจิจูด,ละติจูด';
 const base64 = (text: string) => Buffer.from(text).toString('base64');
 /** The rectangle from (x0, y0) to (x1, y1), in degrees. */
-const box = (x0: number, y0: number, x1: number, y1: number): Geometry => ({
+const box = (x0: number, y0: number, x1: number, y1: number): ProjectGeometry => ({
   type: 'Polygon',
   coordinates: [
     [
@@ -46,19 +43,9 @@ describe.each(engines)('stored project shares on $engine', (target) => {
   let inZone: Map<number, { community: number; at: [number, number] }>;
   // FY2563 holds only what these tests create.
   const prefix = `SH-${target.engine === 'postgis' ? 'P' : 'E'}`;
-  const project = (code: string, budget: number, geometry?: Geometry): NewProject => ({
-    code: `${prefix}-${code}`,
-    fiscal_year: 2563,
-    strategy_id: 'S4',
-    division_id: 'engineering',
-    name_th: `ทดสอบ ${code}`,
-    name_en: `test ${code}`,
-    stage: 'plan',
-    budget,
-    as_of: '2020-01-15',
-    ...(geometry !== undefined && { geometry }),
-  });
-  const pointIn = (zone: number): Geometry => ({ type: 'Point', coordinates: inZone.get(zone)!.at });
+  const project = (code: string, budget: number, geometry?: ProjectGeometry) =>
+    testProject({ prefix, fiscalYear: 2563, asOf: '2020-01-15' }, code, budget, geometry);
+  const pointIn = (zone: number): ProjectGeometry => ({ type: 'Point', coordinates: inZone.get(zone)!.at });
   const rowsBy = async (by: 'zone' | 'community') => (await expectBody(app.client().api.evaluation.$get({ query: { fy: '2563', by } }))).rows;
   /** The FY2563 evaluation by zone or community, as a lookup by key (null: "no place"). */
   const evaluation = async (by: 'zone' | 'community') => {
