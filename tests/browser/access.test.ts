@@ -164,11 +164,13 @@ describe.runIf(chromiumAvailable)('access control in Chromium', () => {
 
     expect(await page.evaluate((id) => window.__mueang!.select!('project', id), zone1[0]!.id)).toBe(true);
     const edit = page.getByTestId('edit-project');
-    await expect.poll(() => edit.isVisible()).toBe(true);
+    // The details open on the next render; with the API suites beside it, a software-GL frame can
+    // hold the page's thread past the poll's default second (CI once).
+    await expect.poll(() => edit.isVisible(), { timeout: 10_000 }).toBe(true);
     expect(await edit.innerText()).toBe('แก้ไข');
     await edit.click();
     const form = page.getByTestId('project-edit-form');
-    await expect.poll(() => form.isVisible()).toBe(true);
+    await expect.poll(() => form.isVisible(), { timeout: 10_000 }).toBe(true);
     const fields = await form.locator('[data-field]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-field')));
     expect(fields).toEqual(['stage', 'as_of']);
     await form.getByRole('button', { name: 'ยกเลิก' }).click();
