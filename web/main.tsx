@@ -46,7 +46,7 @@ function Pages() {
 redirectOldLinks();
 
 /**
- * The reference data a page's first frame draws, asked for now, while the page's chunk and the
+ * The reference data a page's first frame draws (and on the city map, its live layers), asked for now, while the page's chunk and the
  * map library are still downloading: the map would otherwise ask only once it has loaded, a round
  * trip or two later (over half a second each on a slow mobile network). The answers wait in the
  * client's shared reference cache for the components that draw them; a failure is theirs to
@@ -54,7 +54,10 @@ redirectOldLinks();
  */
 function requestReferenceData(path: string): void {
   const early: (() => Promise<unknown>)[] = [api.boundary, api.basemap, api.zones];
-  if (path === PATHS.city) early.push(() => api.communities(), api.plan);
+  if (path === PATHS.city) {
+    early.push(() => api.communities(), api.plan);
+    api.requestCityLayers();
+  }
   if (path === PATHS.plan) early.push(api.plan);
   for (const load of early) load().catch(() => undefined);
 }

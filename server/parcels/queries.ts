@@ -139,17 +139,23 @@ function parcelTileSql(view: ParcelView): string {
           FROM f) AS t`;
 }
 
+/**
+ * A block's feature id, the same in every tile that holds a piece of it, so a client counts it
+ * once: its z18 cell and its zone (a cell on a zone's edge is one block per zone).
+ */
+const BLOCK_ID = '((b.x::int8 << 18 | b.y) << 4 | coalesce(b.zone_id, 0))';
+
 /** The blocks tile's statement on PostGIS: $1–$3 the tile, $4 the view's zones. */
 const BLOCK_TILE_SQL = `
-  SELECT ST_AsMVT(t, '${BLOCK_LAYER}', ${EXTENT}, 'geom') AS mvt
-  FROM (SELECT b.land_use, b.parcels,
+  SELECT ST_AsMVT(t, '${BLOCK_LAYER}', ${EXTENT}, 'geom', 'id') AS mvt
+  FROM (SELECT ${BLOCK_ID} AS id, b.land_use, b.parcels,
                ST_AsMVTGeom(b.geom, ST_TileEnvelope($1, $2, $3), ${EXTENT}, ${BUFFER}, true) AS geom
         FROM parcel_blocks b
         WHERE b.geom && ${NEAR_TILE} AND ($4::int[] IS NULL OR b.zone_id = ANY($4))) AS t`;
 
 /** The same rows as GeoJSON in WGS84, for the embedded engine, which encodes tiles in Node. */
 const blockFeaturesSql = `
-  SELECT b.land_use, b.parcels, ST_Transform(b.geom, 4326) AS geom
+  SELECT ${BLOCK_ID} AS id, b.land_use, b.parcels, ST_Transform(b.geom, 4326) AS geom
   FROM parcel_blocks b
   WHERE b.geom && ${NEAR_TILE} AND ($4::int[] IS NULL OR b.zone_id = ANY($4))`;
 

@@ -43,6 +43,8 @@ describe.runIf(chromiumAvailable)('what the first frame does not need is not fet
       ['/api/auth/me', '/api/basemap', '/api/boundary', '/api/communities', '/api/plan', '/api/projects', '/api/sensors', '/api/trucks', '/api/zones'].sort(),
     );
     expect(scripts.filter((chunk) => STAFF_PAGE_CHUNKS.includes(chunk))).toEqual(['CityPage']);
+    // Every layer is MapLibre's own: deck.gl's shaders would cost seconds to compile in software.
+    expect(scripts).not.toContain('deck');
   });
 
   it('plan view (/plan): the zones’ figures; the communities’ choropleth (a closer zoom) only after the frame', async () => {
@@ -54,6 +56,7 @@ describe.runIf(chromiumAvailable)('what the first frame does not need is not fet
     }
     expect(api.some((path) => path.startsWith('/api/evaluation?') && path.includes('by=zone'))).toBe(true);
     expect(scripts.filter((chunk) => STAFF_PAGE_CHUNKS.includes(chunk))).toEqual(['PlanPage']);
+    expect(scripts).not.toContain('deck');
     // Then the communities come, so zooming in finds them loaded.
     await page.waitForFunction(() => performance.getEntriesByType('resource').some((e) => e.name.includes('by=community')), undefined, { timeout: 30_000 });
   });

@@ -187,6 +187,18 @@ export function subscribeSession(listener: () => void): () => void {
   return () => sessionListeners.delete(listener);
 }
 
+/**
+ * Live layers' first answers, asked for before the page's code has even loaded (web/main.tsx):
+ * each is handed to the first caller that asks for the same, later callers fetch afresh.
+ */
+const earlyAnswers = new Map<string, Promise<unknown>>();
+
+function firstOr<T>(key: string, request: () => Promise<T>): Promise<T> {
+  const early = earlyAnswers.get(key) as Promise<T> | undefined;
+  earlyAnswers.delete(key);
+  return early ?? request();
+}
+
 export function getSession(): SessionState {
   return session;
 }
@@ -195,7 +207,10 @@ export function getSession(): SessionState {
 function remember(me: Me): Me {
   const previous = session.me;
   const changed = previous !== null && previous.user?.id !== me.user?.id;
-  if (changed) referenceCache.clear();
+  if (changed) {
+    referenceCache.clear();
+    earlyAnswers.clear();
+  }
   adoptedToken = null;
   session = { me, generation: session.generation + (changed ? 1 : 0) };
   for (const listener of sessionListeners) listener();
@@ -251,21 +266,24 @@ export const api = {
   forgetPlan: () => {
     referenceCache.delete('/api/plan');
   },
-  projects: (q: ProjectQuery = {}, signal?: AbortSignal) =>
-    readJson(
-      client.projects.$get(
-        {
-          query: {
-            fy: str(q.fy),
-            strategy: str(q.strategy),
-            zone: str(q.zone),
-            stage: q.stage,
-            bbox: q.bbox?.join(','),
+  projects: (q: ProjectQuery = {}, signal?: AbortSignal) => {
+    const request = () =>
+      readJson(
+        client.projects.$get(
+          {
+            query: {
+              fy: str(q.fy),
+              strategy: str(q.strategy),
+              zone: str(q.zone),
+              stage: q.stage,
+              bbox: q.bbox?.join(','),
+            },
           },
-        },
-        { init: { signal } },
-      ),
-    ),
+          { init: { signal } },
+        ),
+      );
+    return Object.values(q).every((v) => v === undefined) ? firstOr('projects', request) : request();
+  },
   evaluation: (q: { plan?: string; fy?: number; by: EvaluationGrouping; zone?: number }, signal?: AbortSignal) =>
     readJson(client.evaluation.$get({ query: { plan: q.plan, fy: str(q.fy), by: q.by, zone: str(q.zone) } }, { init: { signal } })),
   /** Links, not fetches: the browser downloads the CSV and opens the printable Form 2 itself. */
@@ -277,8 +295,18 @@ export const api = {
   },
   evaluationChecks: (q: { plan?: string; fy?: number } = {}, signal?: AbortSignal) =>
     readJson(client.evaluation.checks.$get({ query: { plan: q.plan, fy: str(q.fy) } }, { init: { signal } })),
-  trucks: (signal?: AbortSignal) => readJson(client.trucks.$get(undefined, { init: { signal } })),
-  sensors: (signal?: AbortSignal) => readJson(client.sensors.$get(undefined, { init: { signal } })),
+  trucks: (signal?: AbortSignal) => firstOr('trucks', () => readJson(client.trucks.$get(undefined, { init: { signal } }))),
+  sensors: (signal?: AbortSignal) => firstOr('sensors', () => readJson(client.sensors.$get(undefined, { init: { signal } }))),
+  /** Asks now for the city map's live layers, for their first reader (see earlyAnswers). */
+  requestCityLayers: () => {
+    const requests = { projects: () => api.projects(), sensors: () => api.sensors(), trucks: () => api.trucks() };
+    for (const [key, request] of Object.entries(requests)) {
+      const answer = request();
+      // The reader sees a failure; this copy of it is only kept from being reported as unhandled.
+      answer.catch(() => undefined);
+      earlyAnswers.set(key, answer);
+    }
+  },
 
   /** Parcels in a box, with the attributes the viewer may see; one page. */
   parcels: (bbox: readonly [number, number, number, number], signal?: AbortSignal) =>

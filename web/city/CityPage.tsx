@@ -5,11 +5,11 @@ import { useResource } from '../api/useResource.ts';
 import { StaffShell } from '../auth/StaffShell.tsx';
 import { SensorsLayer } from '../flood/SensorsLayer.tsx';
 import { CityBase } from '../map/CityBase.tsx';
-import { DeckOverlay } from '../map/deck/DeckOverlay.tsx';
 import { CITY_ZOOM, MapView } from '../map/MapView.tsx';
+import { Picking } from '../map/Picking.tsx';
 import { useFirstFrameDrawn } from '../map/readiness.ts';
 import { selectionKey, type Selection } from '../map/selection.ts';
-import { ParcelsLayer, parcelDetailForZoom } from '../parcels/ParcelsLayer.tsx';
+import { ParcelsLayer } from '../parcels/ParcelsLayer.tsx';
 import { ProjectsLayer } from '../plan/ProjectsLayer.tsx';
 import { TrucksLayer } from '../waste/TrucksLayer.tsx';
 import { CommunitiesLayer } from './CommunitiesLayer.tsx';
@@ -65,17 +65,14 @@ export function CityPage() {
     <StaffShell className="page-city">
       <MapView requires={REQUIRES} onZoomChange={setZoom}>
         <CityBase />
-        <DeckOverlay onSelect={setSelection}>
-          <ZonesLayer visible={visibility.zones} />
-          <CommunitiesLayer visible={visibility.communities} />
-          {firstFrameDrawn && (
-            <ParcelsLayer visible={visibility.parcels} detail={parcelDetailForZoom(zoom)} selectedId={selectedParcelId} extent={cityExtent} />
-          )}
-          <ProjectsLayer visible={visibility.projects} filter={projectFilter} version={projectsVersion} />
-          <SensorsLayer visible={visibility.sensors} />
-          <TrucksLayer visible={visibility.trucks} />
-          <SelectionLayer selection={selection} />
-        </DeckOverlay>
+        <ZonesLayer visible={visibility.zones} />
+        <CommunitiesLayer visible={visibility.communities} />
+        {firstFrameDrawn && <ParcelsLayer visible={visibility.parcels} selectedId={selectedParcelId} extent={cityExtent} />}
+        <ProjectsLayer visible={visibility.projects} filter={projectFilter} version={projectsVersion} />
+        <SensorsLayer visible={visibility.sensors} />
+        <TrucksLayer visible={visibility.trucks} />
+        <SelectionLayer selection={selection} />
+        <Picking onSelect={setSelection} />
       </MapView>
       <LayerSwitcher visibility={visibility} onToggle={toggleLayer} zoom={zoom} projectFilter={projectFilter} onProjectFilter={setProjectFilter} />
       {selection && <DetailsPanel key={selectionKey(selection)} selection={selection} onClose={() => setSelection(null)} onProjectSaved={onProjectSaved} />}

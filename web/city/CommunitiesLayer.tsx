@@ -1,8 +1,6 @@
-import { useMemo } from 'react';
-import { GeoJsonLayer } from '@deck.gl/layers';
-import { api, type CommunityProps } from '../api/client.ts';
-import { UNDER_ROADS } from '../map/baseStyle.ts';
-import { useDeckLayers } from '../map/deck/DeckOverlay.tsx';
+import type { FeatureCollection } from 'geojson';
+import { api } from '../api/client.ts';
+import { useGeoJsonLayers } from '../map/useMapLayers.ts';
 import { useLayerData } from '../map/useLayerData.ts';
 
 /**
@@ -11,30 +9,15 @@ import { useLayerData } from '../map/useLayerData.ts';
  */
 export function CommunitiesLayer({ visible }: { visible: boolean }) {
   const { data } = useLayerData('communities', 'communities', () => api.communities());
-
-  const layers = useMemo(
-    () =>
-      data
-        ? [
-            new GeoJsonLayer<CommunityProps>({
-              ...UNDER_ROADS,
-              id: 'communities',
-              data: data.features,
-              visible,
-              pickable: true,
-              filled: true,
-              stroked: true,
-              getFillColor: [0, 0, 0, 0],
-              getLineColor: [72, 80, 92, 120],
-              lineWidthUnits: 'pixels',
-              getLineWidth: 1,
-              autoHighlight: true,
-              highlightColor: [255, 255, 255, 70],
-            }),
-          ]
-        : null,
-    [data, visible],
+  useGeoJsonLayers(
+    'communities',
+    (data as FeatureCollection | null) ?? null,
+    [
+      { id: 'communities', type: 'fill', paint: { 'fill-color': '#000000', 'fill-opacity': 0 } },
+      { id: 'communities-outline', type: 'line', paint: { 'line-color': 'rgba(72, 80, 92, 0.47)', 'line-width': 1 } },
+    ],
+    'communities',
+    { visible, pick: 'community' },
   );
-  useDeckLayers('communities', layers);
   return null;
 }

@@ -1,66 +1,48 @@
-import { useMemo } from 'react';
-import { GeoJsonLayer } from '@deck.gl/layers';
-import { api, type ZoneFeature, type ZoneProps } from '../api/client.ts';
-import { UNDER_ROADS } from '../map/baseStyle.ts';
-import { useDeckLayers } from '../map/deck/DeckOverlay.tsx';
-import { hexToRgba, zoneColor } from '../map/palette.ts';
+import type { FeatureCollection } from 'geojson';
+import { api, type ZoneFeature } from '../api/client.ts';
+import { byProperty } from '../map/expressions.ts';
+import { ZONE_COLORS } from '../map/palette.ts';
+import { useGeoJsonLayers } from '../map/useMapLayers.ts';
 import { useLayerData } from '../map/useLayerData.ts';
 import { ZoneLabels } from './ZoneLabels.tsx';
+
+const ZONE_COLOR = byProperty('id', ZONE_COLORS, '#9aa0a6');
 
 /**
  * The four municipal zones: the coarsest frame of reference, so a soft tint under everything
  * and a firm edge drawn above the parcels and roads, which would otherwise swallow it.
- * `faint` (the flood maps): only a thin edge and a whisper of tint, no labels and no picking,
+ * `faint` (the flood desk): only a thin edge and a whisper of tint, no labels and no picking,
  * so the zones orient without competing with the alert colours.
  */
 export function ZonesLayer({ visible, faint = false }: { visible: boolean; faint?: boolean }) {
   const { data } = useLayerData('zones', 'zones', () => api.zones());
   const features = data?.features as ZoneFeature[] | undefined;
+  const id = faint ? 'zones-faint' : 'zones';
 
-  const fill = useMemo(
-    () =>
-      features
-        ? [
-            new GeoJsonLayer<ZoneProps>({
-              ...UNDER_ROADS,
-              id: 'zones',
-              data: features,
-              visible,
-              pickable: !faint,
-              filled: true,
-              stroked: false,
-              getFillColor: (f) => hexToRgba(zoneColor(f.properties.id), faint ? 22 : 56),
-              updateTriggers: { getFillColor: faint },
-            }),
-          ]
-        : null,
-    [features, visible, faint],
+  useGeoJsonLayers(
+    `${id}-fill`,
+    (data as FeatureCollection | null) ?? null,
+    [{ id, type: 'fill', paint: { 'fill-color': ZONE_COLOR, 'fill-opacity': faint ? 0.09 : 0.22 } }],
+    'zones',
+    {
+      visible,
+      pick: faint ? undefined : 'zone',
+    },
   );
-
-  const outline = useMemo(
-    () =>
-      features
-        ? [
-            new GeoJsonLayer<ZoneProps>({
-              id: 'zone-outlines',
-              data: features,
-              visible,
-              pickable: false,
-              filled: false,
-              stroked: true,
-              getLineColor: (f) => hexToRgba(zoneColor(f.properties.id), faint ? 150 : 235),
-              lineWidthUnits: 'pixels',
-              getLineWidth: faint ? 1.5 : 2.5,
-              lineJointRounded: true,
-              updateTriggers: { getLineColor: faint, getLineWidth: faint },
-            }),
-          ]
-        : null,
-    [features, visible, faint],
+  useGeoJsonLayers(
+    `${id}-edge`,
+    (data as FeatureCollection | null) ?? null,
+    [
+      {
+        id: `${id}-outline`,
+        type: 'line',
+        layout: { 'line-join': 'round' },
+        paint: { 'line-color': ZONE_COLOR, 'line-opacity': faint ? 0.6 : 0.92, 'line-width': faint ? 1.5 : 2.5 },
+      },
+    ],
+    'zone-outlines',
+    { visible },
   );
-
-  useDeckLayers('zones', fill);
-  useDeckLayers('zone-outlines', outline);
 
   return features ? <ZoneLabels zones={features} visible={visible && !faint} /> : null;
 }

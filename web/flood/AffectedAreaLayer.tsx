@@ -1,36 +1,35 @@
 import { useMemo } from 'react';
-import { GeoJsonLayer } from '@deck.gl/layers';
-import type { Feature, Geometry } from 'geojson';
-import { useDeckLayers } from '../map/deck/DeckOverlay.tsx';
-import { hexToRgba } from '../map/palette.ts';
-import { SEVERITY_RANK, severityColor, type AffectedArea } from './alerts.ts';
+import type { Feature, FeatureCollection } from 'geojson';
+import { byProperty } from '../map/expressions.ts';
+import { SENSOR_LEVEL_COLORS } from '../map/palette.ts';
+import { useGeoJsonLayers } from '../map/useMapLayers.ts';
+import { SEVERITY_RANK, type AffectedArea } from './alerts.ts';
+
+const SEVERITY_COLOR = byProperty('severity', SENSOR_LEVEL_COLORS, '#888');
 
 /**
- * Where the water of one or more alerts would go, tinted by severity under the sensors. Not
- * pickable: a click there is meant for the sensor or the map below.
+ * Where the water of one or more alerts would go, tinted by severity under the sensors: the
+ * desk's and the public page's. Not pickable: a click there is meant for the sensor or the map below.
  */
 export function AffectedAreaLayer({ areas }: { areas: AffectedArea[] }) {
-  const layers = useMemo(() => {
-    if (areas.length === 0) return null;
-    // The route's area is GeoJSON as it arrives over JSON (bbox as number[], not a tuple).
-    // The worst drawn last, so where areas overlap the red shows.
-    const features = [...areas]
-      .sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity])
-      .map((a) => ({ type: 'Feature', geometry: a.area, properties: a }) as Feature<Geometry, AffectedArea>);
-    return [
-      new GeoJsonLayer<AffectedArea>({
-        id: 'flood-area',
-        data: features,
-        pickable: false,
-        filled: true,
-        stroked: true,
-        getFillColor: (f) => hexToRgba(severityColor(f.properties.severity), 56),
-        getLineColor: (f) => hexToRgba(severityColor(f.properties.severity), 230),
-        lineWidthUnits: 'pixels',
-        getLineWidth: 2,
-      }),
-    ];
-  }, [areas]);
-  useDeckLayers('flood-area', layers);
+  const data = useMemo<FeatureCollection>(
+    () => ({
+      type: 'FeatureCollection',
+      // The worst drawn last, so where areas overlap the red shows.
+      features: [...areas]
+        .sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity])
+        .map((a) => ({ type: 'Feature', geometry: a.area, properties: { severity: a.severity } }) as Feature),
+    }),
+    [areas],
+  );
+  useGeoJsonLayers(
+    'flood-area',
+    data,
+    [
+      { id: 'flood-area-fill', type: 'fill', paint: { 'fill-color': SEVERITY_COLOR, 'fill-opacity': 0.22 } },
+      { id: 'flood-area-line', type: 'line', paint: { 'line-color': SEVERITY_COLOR, 'line-width': 2, 'line-opacity': 0.9 } },
+    ],
+    'flood-area',
+  );
   return null;
 }

@@ -33,8 +33,8 @@ export function FloodDeskPage() {
     <StaffShell className="page-flood">
       <MapView requires={REQUIRES} onZoomChange={setZoom}>
         <CityBase frame={FRAME} />
+        <ZonesLayer visible faint />
         <DeckOverlay onSelect={onSelect}>
-          <ZonesLayer visible faint />
           <FloodDeskMap state={desk} zoom={zoom} />
         </DeckOverlay>
       </MapView>

@@ -1,9 +1,44 @@
 import { useMemo } from 'react';
-import { TextLayer } from '@deck.gl/layers';
+import { ScatterplotLayer, TextLayer } from '@deck.gl/layers';
 import { sensorLevel, type LiveSensor, type SensorFeature } from '../api/client.ts';
 import { useDeckLayers } from '../map/deck/DeckOverlay.tsx';
-import { worstLast } from './alerts.ts';
-import { sensorCircles } from './SensorsLayer.tsx';
+import { hexToRgba, SENSOR_LEVEL_COLORS, type RGBA } from '../map/palette.ts';
+import { SENSOR_RADIUS_PX, worstLast } from './alerts.ts';
+
+const WHITE: RGBA = [255, 255, 255, 255];
+/** A silent sensor is hollow: its last colour would claim a present it does not know. */
+const HOLLOW: RGBA = [255, 255, 255, 200];
+
+/**
+ * Flood sensors (siren towers and pumping sumps) as traffic-light circles in deck.gl, for the
+ * flood desk: the same colours and sizes as SensorCircles below, so every map reads the same.
+ */
+function sensorCircles(id: string, data: SensorFeature[], visible: boolean, selectedCode: string | null = null) {
+  return new ScatterplotLayer<SensorFeature>({
+    id,
+    data,
+    visible,
+    pickable: true,
+    autoHighlight: true,
+    highlightColor: [255, 255, 255, 90],
+    getPosition: (f) => f.geometry.coordinates as [number, number],
+    getFillColor: (f) => {
+      const level = sensorLevel(f.properties);
+      return level === 'offline' ? HOLLOW : hexToRgba(SENSOR_LEVEL_COLORS[level]);
+    },
+    getRadius: (f) => SENSOR_RADIUS_PX[sensorLevel(f.properties)],
+    radiusUnits: 'pixels',
+    stroked: true,
+    getLineColor: (f) => {
+      if (f.properties.code === selectedCode) return [17, 17, 17, 255];
+      const level = sensorLevel(f.properties);
+      return level === 'offline' ? hexToRgba(SENSOR_LEVEL_COLORS.offline) : WHITE;
+    },
+    lineWidthUnits: 'pixels',
+    getLineWidth: (f) => (f.properties.code === selectedCode || sensorLevel(f.properties) === 'offline' ? 3 : 2),
+    updateTriggers: { getLineColor: selectedCode, getLineWidth: selectedCode },
+  });
+}
 
 /** From this zoom every sensor is labelled; before it, only those not at "normal". */
 const ALL_LABELS_ZOOM = 14;

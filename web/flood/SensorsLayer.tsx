@@ -1,55 +1,76 @@
 import { useMemo } from 'react';
-import { ScatterplotLayer } from '@deck.gl/layers';
-import { api, sensorLevel, type SensorFeature } from '../api/client.ts';
-import { useDeckLayers } from '../map/deck/DeckOverlay.tsx';
-import { hexToRgba, SENSOR_LEVEL_COLORS, type RGBA } from '../map/palette.ts';
+import type { ExpressionSpecification } from 'maplibre-gl';
+import type { Feature, FeatureCollection, Point } from 'geojson';
+import { api, sensorLevel, type SensorLevel } from '../api/client.ts';
+import { byProperty } from '../map/expressions.ts';
+import { useGeoJsonLayers } from '../map/useMapLayers.ts';
+import { SENSOR_LEVEL_COLORS } from '../map/palette.ts';
 import { useLayerData } from '../map/useLayerData.ts';
-import { SENSOR_RADIUS_PX, worstLast } from './alerts.ts';
+import { LEVEL_ORDER, SENSOR_RADIUS_PX } from './alerts.ts';
 
 /** Readings arrive every few minutes; polling faster would only repaint the same colours. */
 const REFRESH_MS = 60_000;
 
-const WHITE: RGBA = [255, 255, 255, 255];
-/** A silent sensor is hollow: its last colour would claim a present it does not know. */
-const HOLLOW: RGBA = [255, 255, 255, 200];
+/** A sensor on MapLibre's map: where it is, and its level (which is all the circles show). */
+export type SensorPoint = Feature<Point, { id: number; code: string; level: SensorLevel }>;
+
+export const sensorPoint = (id: number, code: string, coordinates: number[], level: SensorLevel): SensorPoint => ({
+  type: 'Feature',
+  geometry: { type: 'Point', coordinates },
+  properties: { id, code, level },
+});
+
+const offline = ['==', ['get', 'level'], 'offline'] as ExpressionSpecification;
 
 /**
- * Flood sensors (siren towers and pumping sumps) as traffic-light circles: the city map's and
- * the flood desk's, so the two read the same. `id` may carry an "@suffix" (see selection.ts).
+ * The traffic-light circles on MapLibre's map, the city map's and the public page's (the flood
+ * desk's are deck.gl's, with their codes beside them: FloodSensorsLayer). Worse levels draw bigger
+ * and last; a silent sensor is hollow.
  */
-export function sensorCircles(id: string, data: SensorFeature[], visible: boolean, selectedCode: string | null = null) {
-  return new ScatterplotLayer<SensorFeature>({
-    id,
+export function SensorCircles({
+  source,
+  sensors,
+  visible = true,
+  pick,
+}: {
+  source: string;
+  sensors: SensorPoint[] | null;
+  visible?: boolean;
+  pick?: 'sensor';
+}) {
+  const data = useMemo<FeatureCollection | null>(
+    () => sensors && { type: 'FeatureCollection', features: [...sensors].sort((a, b) => LEVEL_ORDER[a.properties.level] - LEVEL_ORDER[b.properties.level]) },
+    [sensors],
+  );
+  useGeoJsonLayers(
+    source,
     data,
-    visible,
-    pickable: true,
-    autoHighlight: true,
-    highlightColor: [255, 255, 255, 90],
-    getPosition: (f) => f.geometry.coordinates as [number, number],
-    getFillColor: (f) => {
-      const level = sensorLevel(f.properties);
-      return level === 'offline' ? HOLLOW : hexToRgba(SENSOR_LEVEL_COLORS[level]);
-    },
-    getRadius: (f) => SENSOR_RADIUS_PX[sensorLevel(f.properties)],
-    radiusUnits: 'pixels',
-    stroked: true,
-    getLineColor: (f) => {
-      if (f.properties.code === selectedCode) return [17, 17, 17, 255];
-      const level = sensorLevel(f.properties);
-      return level === 'offline' ? hexToRgba(SENSOR_LEVEL_COLORS.offline) : WHITE;
-    },
-    lineWidthUnits: 'pixels',
-    getLineWidth: (f) => (f.properties.code === selectedCode || sensorLevel(f.properties) === 'offline' ? 3 : 2),
-    updateTriggers: { getLineColor: selectedCode, getLineWidth: selectedCode },
-  });
+    [
+      {
+        id: source,
+        type: 'circle',
+        paint: {
+          'circle-radius': byProperty('level', SENSOR_RADIUS_PX, 6),
+          'circle-color': ['case', offline, '#ffffff', byProperty('level', SENSOR_LEVEL_COLORS, '#888')],
+          'circle-opacity': ['case', offline, 0.8, 1],
+          'circle-stroke-color': ['case', offline, SENSOR_LEVEL_COLORS.offline, '#ffffff'],
+          'circle-stroke-width': ['case', offline, 3, 2],
+        },
+      },
+    ],
+    'sensors',
+    { visible, pick },
+  );
+  return null;
 }
 
 /** The city map's sensors, from the REST list. */
 export function SensorsLayer({ visible }: { visible: boolean }) {
   // A switched-off layer keeps what it has but stops polling; switched on, it loads at once.
   const { data } = useLayerData('sensors', 'sensors', () => api.sensors(), visible ? REFRESH_MS : undefined);
-  const sensors = useMemo(() => (data ? worstLast(data.features) : null), [data]);
-  const layers = useMemo(() => (sensors ? [sensorCircles('sensors', sensors, visible)] : null), [sensors, visible]);
-  useDeckLayers('sensors', layers);
-  return null;
+  const sensors = useMemo(
+    () => data?.features.map((f) => sensorPoint(f.properties.id, f.properties.code, f.geometry.coordinates, sensorLevel(f.properties))) ?? null,
+    [data],
+  );
+  return <SensorCircles source="sensors" sensors={sensors} visible={visible} pick="sensor" />;
 }

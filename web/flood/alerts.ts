@@ -46,7 +46,7 @@ export const RED_ARRIVALS = new Set(['opened', 'raised', 'reopened']);
  * metres every circle would hit the same minimum size at city zoom and the order would vanish.
  */
 export const SENSOR_RADIUS_PX: Record<SensorLevel, number> = { offline: 5, normal: 6, watch: 8, warning: 9.5, critical: 11 };
-const LEVEL_ORDER: Record<SensorLevel, number> = { offline: 0, normal: 1, watch: 2, warning: 3, critical: 4 };
+export const LEVEL_ORDER: Record<SensorLevel, number> = { offline: 0, normal: 1, watch: 2, warning: 3, critical: 4 };
 
 /** Draw the worst last so an alert is never buried under a neighbouring "normal". */
 export function worstLast<S extends { properties: Pick<SensorProps, 'level' | 'offline'> }>(features: S[]): S[] {

@@ -48,6 +48,9 @@ export function MapView({ requires, children, onZoomChange }: MapViewProps) {
       pitchWithRotate: false,
       touchPitch: false,
       attributionControl: { compact: true },
+      // Nothing here fades in: each frame of a fade is a full redraw, costly on a phone's GPU
+      // (and seconds in a software renderer), and a dashboard's symbols should just be there.
+      fadeDuration: 0,
     });
     map.touchZoomRotate.disableRotation();
     map.addControl(new NavigationControl({ showCompass: false }), 'bottom-right');

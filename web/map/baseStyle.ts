@@ -32,6 +32,22 @@ const BOUNDARY_LINE: LayerSpecification = {
   },
 };
 
+/**
+ * Where each page's own layers go in the stack: one empty marker layer per slot, bottom to top,
+ * and a layer put in a slot is inserted just below its marker (web/map/useMapLayers.ts). Areas
+ * (zone tints, the plan's choropleth, communities, parcels) lie under the city's roads, as on any
+ * street map; edges, projects, sensors, trucks and the selection lie above them.
+ */
+const UNDER_ROADS_SLOTS = ['zones', 'choropleth', 'communities', 'parcels'] as const;
+const ABOVE_ROADS_SLOTS = ['zone-outlines', 'choropleth-outlines', 'projects', 'flood-area', 'sensors', 'trucks', 'selection'] as const;
+export type MapSlot = (typeof UNDER_ROADS_SLOTS)[number] | (typeof ABOVE_ROADS_SLOTS)[number];
+
+export const slotMarker = (slot: MapSlot) => `slot:${slot}`;
+
+/** A marker draws nothing: a hidden background layer. */
+const markers = (slots: readonly MapSlot[]): LayerSpecification[] =>
+  slots.map((slot) => ({ id: slotMarker(slot), type: 'background', layout: { visibility: 'none' } }));
+
 const OFFLINE_LAYERS: LayerSpecification[] = [
   {
     id: 'background',
@@ -51,6 +67,7 @@ const OFFLINE_LAYERS: LayerSpecification[] = [
     filter: ['==', ['get', 'kind'], 'lake'],
     paint: { 'fill-color': BASE_COLORS.water, 'fill-outline-color': BASE_COLORS.waterOutline },
   },
+  ...markers(UNDER_ROADS_SLOTS),
   {
     id: 'city-roads-casing',
     type: 'line',
@@ -79,6 +96,7 @@ const OFFLINE_LAYERS: LayerSpecification[] = [
     },
   },
   BOUNDARY_LINE,
+  ...markers(ABOVE_ROADS_SLOTS),
 ];
 
 /** Style with empty city sources; `CityBase` fills them once the API answers. */
@@ -96,18 +114,12 @@ export function offlineStyle(): StyleSpecification {
 
 /**
  * A remote style replaces the city base layers, but the municipal limit is still worth seeing.
- * Must run before the deck.gl overlay is added so the outline stays under the thematic layers.
+ * A remote style has its own layer ids, so there the slots simply go on top of it, in order.
+ * Runs before the page's layers are added, so the outline stays under them.
  */
 export function addBoundaryToRemoteStyle(map: MapLibreMap): void {
   if (!map.getSource(BOUNDARY_SOURCE)) map.addSource(BOUNDARY_SOURCE, emptySource());
   if (!map.getSource(BASEMAP_SOURCE)) map.addSource(BASEMAP_SOURCE, emptySource());
   if (!map.getLayer(BOUNDARY_LINE.id)) map.addLayer(BOUNDARY_LINE);
+  for (const marker of markers([...UNDER_ROADS_SLOTS, ...ABOVE_ROADS_SLOTS])) if (!map.getLayer(marker.id)) map.addLayer(marker);
 }
-
-/**
- * Area layers (zone tints, communities, parcels) go under the city's roads in the offline style,
- * as on any street map. deck.gl's interleaved mode reads `beforeId` at runtime, but it is not in
- * the layer prop types, hence the untyped spread. A remote style has its own layer ids, so there
- * the areas simply go on top.
- */
-export const UNDER_ROADS: object = REMOTE_STYLE_URL ? {} : { beforeId: 'city-roads-casing' };

@@ -1,4 +1,3 @@
-import type { PickingInfo } from '@deck.gl/core';
 import type { Feature, Geometry } from 'geojson';
 import type { CommunityFeature, ParcelTileProps, ProjectFeature, SensorFeature, TruckFeature, ZoneFeature } from '../api/client.ts';
 
@@ -13,30 +12,27 @@ export type Selection =
 
 export type FeatureKind = Selection['kind'];
 
-const KIND_BY_LAYER_ID: Record<string, FeatureKind> = {
-  zones: 'zone',
-  communities: 'community',
-  parcels: 'parcel',
-  projects: 'project',
-  trucks: 'truck',
-  sensors: 'sensor',
+const LAYER_OF_KIND: Record<FeatureKind, string> = {
+  zone: 'zones',
+  community: 'communities',
+  parcel: 'parcels',
+  project: 'projects',
+  truck: 'trucks',
+  sensor: 'sensors',
 };
 
-/**
- * deck.gl reports the top-level layer of a pick even when a sub-layer drew the pixel (MVT tiles,
- * GeoJSON parts), so the layer id alone says what was clicked.
- */
-export function selectionFromPick(info: PickingInfo): Selection | null {
-  const kind = info.layer ? kindOfLayerId(info.layer.id) : undefined;
-  const object = info.object as Feature | undefined;
-  if (!kind || !object || typeof object !== 'object' || !('properties' in object)) return null;
-  return { kind, feature: object } as Selection;
+/** The map's layers a click can select something on, by layer id (web/map/picking.ts reads it). */
+const pickable = new Map<string, FeatureKind>();
+
+/** Registers a map layer as picking features of `kind`; returns the undo. */
+export function registerPickable(layerId: string, kind: FeatureKind): () => void {
+  pickable.set(layerId, kind);
+  return () => {
+    if (pickable.get(layerId) === kind) pickable.delete(layerId);
+  };
 }
 
-/** Top-level deck.gl layer ids that are not literally the layer's name (parcels: one id per viewer). */
-function kindOfLayerId(id: string): FeatureKind | undefined {
-  return KIND_BY_LAYER_ID[id.split('@')[0]!];
-}
+export const pickableLayers = () => pickable;
 
 /**
  * The features of each GeoJSON layer currently loaded, by layer name, so a feature can be
@@ -51,8 +47,7 @@ export function registerSelectable(layer: string, features: Feature[] | null): v
 
 /** A loaded feature of a GeoJSON layer as a selection, or null if this viewer has none such loaded. */
 export function findSelectable(kind: FeatureKind, id: number | string): Selection | null {
-  const layer = Object.keys(KIND_BY_LAYER_ID).find((name) => KIND_BY_LAYER_ID[name] === kind);
-  const feature = layer ? selectable.get(layer)?.find((f) => String(f.properties?.id) === String(id)) : undefined;
+  const feature = selectable.get(LAYER_OF_KIND[kind])?.find((f) => String(f.properties?.id) === String(id));
   return feature ? ({ kind, feature } as Selection) : null;
 }
 

@@ -1,176 +1,107 @@
-import { useCallback, useEffect, useMemo, useRef } from 'react';
-import { MVTLayer } from '@deck.gl/geo-layers';
-import type { _Tile2DHeader as Tile2DHeader } from '@deck.gl/geo-layers';
-import { MVTLoader } from '@loaders.gl/mvt';
-import type { BinaryFeatureCollection } from '@loaders.gl/schema';
-import type { Feature } from 'geojson';
-import { PARCEL_TILES_MAX_ZOOM, PARCEL_TILES_MIN_ZOOM, PARCEL_TILES_URL, type LandUse, type ParcelTileProps } from '../api/client.ts';
-import type { BoundaryCollection } from '../api/client.ts';
+import { useEffect, useMemo } from 'react';
+import type { ExpressionSpecification, MapSourceDataEvent, VectorSourceSpecification } from 'maplibre-gl';
+import { PARCEL_TILES_MAX_ZOOM, PARCEL_TILES_MIN_ZOOM, PARCEL_TILES_URL, type BoundaryCollection } from '../api/client.ts';
 import { useViewerGeneration } from '../api/useResource.ts';
-import { UNDER_ROADS } from '../map/baseStyle.ts';
-import { useDeckLayers } from '../map/deck/DeckOverlay.tsx';
-import { hexToRgba, LAND_USE_COLORS } from '../map/palette.ts';
+import { byProperty, cssColor } from '../map/expressions.ts';
+import { useMap } from '../map/MapContext.ts';
+import { LAND_USE_COLORS, SELECTION_COLOR } from '../map/palette.ts';
 import { reportCount } from '../map/readiness.ts';
+import { useMapLayers } from '../map/useMapLayers.ts';
 
-/**
- * MVTLayer's default loader (`MVTWorkerLoader`) can only parse inside a Web Worker that
- * loaders.gl fetches from unpkg.com, which an offline network does not have. So: the loader that
- * can also parse on the main thread (`MVTLoader`), and `core.worker: false`, the switch
- * `canParseWithWorker` actually reads. (`mvt.workerUrl: null` alone would still fall back to the
- * CDN URL, and `worker: false` without `MVTLoader` fails with "no parser found".)
- */
-const PARSE_ON_MAIN_THREAD = { core: { worker: false } };
-const MAIN_THREAD_LOADERS = [MVTLoader];
+/** Below this the city is a few pixels wide: no tiles are asked for. */
+export const PARCELS_VISIBLE_FROM_ZOOM = PARCEL_TILES_MIN_ZOOM;
 
-type ParcelTile = Feature[] | BinaryFeatureCollection;
-
-/**
- * The parcels one parsed tile stands for, for either of the two shapes the loader can return:
- * one per parcel feature, a block's count for a block.
- */
-function countTileParcels(content: ParcelTile | null): number {
-  if (!content) return 0;
-  if (Array.isArray(content)) return content.reduce((sum, f) => sum + (Number(f.properties?.parcels) || 1), 0);
-  let count = 0;
-  for (const part of [content.points, content.lines, content.polygons]) {
-    if (!part) continue;
-    // Binary tiles keep numbers apart, one value per vertex: a feature's count is at its first vertex.
-    const counts = part.numericProps.parcels?.value;
-    const ids = part.featureIds.value;
-    if (!counts) {
-      count += part.properties.length;
-      continue;
-    }
-    for (let i = 0; i < ids.length; i++) if (i === 0 || ids[i] !== ids[i - 1]) count += Number(counts[i]);
-  }
-  return count;
-}
-
-function landUseColor(landUse: LandUse | undefined, alpha: number) {
-  return hexToRgba((landUse && LAND_USE_COLORS[landUse]) || LAND_USE_COLORS.vacant, alpha);
-}
-
-/**
- * What a tile feature is: a parcel, or (below the parcels' zoom, which the server sets from how
- * dense the parcels are) a block of about 150 m with its parcels' dominant land use and count.
- */
-type TileProps = ParcelTileProps | { land_use: LandUse; parcels: number; parcel_no?: undefined };
-const isBlock = (p: TileProps) => p.parcel_no === undefined;
-
-/** Blocks are a summary fill without outlines: a little stronger than the parcels' whisper. */
-const BLOCK_FILL = 110;
-const NO_LINE: [number, number, number, number] = [0, 0, 0, 0];
-
-/**
- * deck.gl picks the tile zoom by rounding, so z12 tiles are used from zoom 11.5; below that the
- * city is a few pixels wide. (With an `extent`, `minZoom` alone would keep loading z12 tiles at
- * any zoom.)
- */
-export const PARCELS_VISIBLE_FROM_ZOOM = PARCEL_TILES_MIN_ZOOM - 0.5;
-
+const LAND_USE = byProperty('land_use', LAND_USE_COLORS, LAND_USE_COLORS.vacant);
 /**
  * Parcels get more ink as they get bigger on screen: at city scale tens of thousands of outlines
  * would be a grey mesh over everything, at street scale the lines are what people look for.
  */
-export type ParcelDetail = 0 | 1 | 2;
-
-export function parcelDetailForZoom(zoom: number): ParcelDetail {
-  return zoom < 14 ? 0 : zoom < 15.5 ? 1 : 2;
-}
-
-const STYLE_BY_DETAIL: Record<ParcelDetail, { fill: number; line: number; width: number }> = {
-  0: { fill: 42, line: 38, width: 0.5 },
-  1: { fill: 60, line: 90, width: 0.75 },
-  2: { fill: 72, line: 150, width: 1 },
-};
+const byDetail = (city: number, district: number, street: number) => ['step', ['zoom'], city, 14, district, 15.5, street] as unknown as ExpressionSpecification;
 
 interface ParcelsLayerProps {
   visible: boolean;
-  detail: ParcelDetail;
-  /** The selected parcel, highlighted across tile edges by its id. */
+  /** The selected parcel, outlined across tile edges by its id. */
   selectedId: number | null;
   /** Don't ask for tiles outside the municipality: they would all be empty. */
   extent: BoundaryCollection['bbox'] | null;
 }
 
 /**
- * Land parcels, streamed as vector tiles because there are far too many for GeoJSON. Tiles below
- * the parcels' zoom carry blocks instead, so the city view fetches a few small tiles of blocks
- * and no parcel; the same URL answers both, and the server alone knows where parcels start.
+ * Land parcels, streamed as vector tiles because there are far too many for GeoJSON, drawn by
+ * MapLibre from the tiles as they come. Tiles below the parcels' zoom carry blocks (layer
+ * `parcel_blocks`: each block's dominant land use and parcel count) instead, so the city view
+ * fetches a few small tiles of blocks and no parcel; the same URL answers both, and the server
+ * alone knows where parcels start.
  *
- * The same tile URL answers with more attributes for some viewers (owners and tax for the tax
- * office), so a new viewer gets a new layer: a new `id` makes deck.gl drop every tile of the
- * previous one at once (none of it stays on screen or pickable), and the `v` in the URL keeps
- * the browser from answering from its cache.
+ * The tiles differ by viewer (zone scope), so a new viewer gets a new source: its id and the `v`
+ * in the URL change, none of the previous viewer's tiles stays on screen or in the browser's cache.
  */
-export function ParcelsLayer({ visible, detail, selectedId, extent }: ParcelsLayerProps) {
+export function ParcelsLayer({ visible, selectedId, extent }: ParcelsLayerProps) {
+  const map = useMap();
   const generation = useViewerGeneration();
-  const tileCounts = useRef(new Map<string, number>());
-  const generationRef = useRef(generation);
+  const source = `parcels@${generation}`;
+  const spec = useMemo<VectorSourceSpecification>(
+    () => ({
+      type: 'vector',
+      tiles: [`${window.location.origin}${PARCEL_TILES_URL}?v=${generation}`],
+      minzoom: PARCEL_TILES_MIN_ZOOM,
+      maxzoom: PARCEL_TILES_MAX_ZOOM,
+      ...(extent ? { bounds: extent.slice(0, 4) as [number, number, number, number] } : {}),
+    }),
+    [generation, extent],
+  );
 
-  const publish = useCallback(() => {
-    let total = 0;
-    for (const count of tileCounts.current.values()) total += count;
-    reportCount('parcels', total);
-  }, []);
+  useMapLayers(
+    // The extent is known once the boundary is in; until then there is no source to ask.
+    extent ? source : `${source}:waiting`,
+    extent ? spec : { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
+    extent
+      ? [
+          // Blocks are a summary fill without outlines: a little stronger than the parcels' whisper.
+          { id: `${source}:blocks`, type: 'fill', 'source-layer': 'parcel_blocks', paint: { 'fill-color': LAND_USE, 'fill-opacity': 0.43 } },
+          { id: `${source}:fill`, type: 'fill', 'source-layer': 'parcels', paint: { 'fill-color': LAND_USE, 'fill-opacity': byDetail(0.16, 0.24, 0.28) } },
+          {
+            id: `${source}:outline`,
+            type: 'line',
+            'source-layer': 'parcels',
+            paint: { 'line-color': 'rgb(96, 92, 86)', 'line-opacity': byDetail(0.15, 0.35, 0.59), 'line-width': byDetail(0.5, 0.75, 1) },
+          },
+          {
+            id: `${source}:selected`,
+            type: 'line',
+            'source-layer': 'parcels',
+            filter: ['==', ['id'], -1],
+            paint: { 'line-color': cssColor(SELECTION_COLOR), 'line-width': 3 },
+          },
+        ]
+      : [],
+    'parcels',
+    { visible, pick: 'parcel' },
+  );
 
   useEffect(() => {
-    // Tiles of the previous viewer's layer are gone with it.
-    generationRef.current = generation;
-    tileCounts.current.clear();
-    publish();
-  }, [generation, publish]);
+    // The layers are there once the extent is (see above).
+    if (extent && map.getLayer(`${source}:selected`)) map.setFilter(`${source}:selected`, ['==', ['id'], selectedId ?? -1]);
+  }, [map, source, selectedId, extent]);
 
-  const onTileLoad = useCallback(
-    (tile: Tile2DHeader<ParcelTile>) => {
-      if (generationRef.current !== generation) return;
-      tileCounts.current.set(tile.id, countTileParcels(tile.content));
-      publish();
-    },
-    [publish, generation],
-  );
+  // How many parcels are loaded (a block counts for its parcels): each feature once, though
+  // tiles repeat the ones on their edges.
+  useEffect(() => {
+    const count = (event?: MapSourceDataEvent) => {
+      if (event && (event.sourceId !== source || !event.isSourceLoaded)) return;
+      if (!map.getSource(source)) return reportCount('parcels', 0);
+      const parcels = new Set(map.querySourceFeatures(source, { sourceLayer: 'parcels' }).map((f) => f.id));
+      const blocks = new Map(map.querySourceFeatures(source, { sourceLayer: 'parcel_blocks' }).map((f) => [f.id, Number(f.properties.parcels) || 0]));
+      let total = parcels.size;
+      for (const n of blocks.values()) total += n;
+      reportCount('parcels', total);
+    };
+    count();
+    map.on('sourcedata', count);
+    return () => {
+      map.off('sourcedata', count);
+    };
+  }, [map, source]);
 
-  const onTileUnload = useCallback(
-    (tile: Tile2DHeader<ParcelTile>) => {
-      if (generationRef.current !== generation) return;
-      tileCounts.current.delete(tile.id);
-      publish();
-    },
-    [publish, generation],
-  );
-
-  const layers = useMemo(() => {
-    const style = STYLE_BY_DETAIL[detail];
-    return [
-      new MVTLayer<TileProps>({
-        ...UNDER_ROADS,
-        id: `parcels@${generation}`,
-        data: `${PARCEL_TILES_URL}?v=${generation}`,
-        minZoom: PARCEL_TILES_MIN_ZOOM,
-        visibleMinZoom: PARCELS_VISIBLE_FROM_ZOOM,
-        maxZoom: PARCEL_TILES_MAX_ZOOM,
-        extent: extent ?? undefined,
-        loaders: MAIN_THREAD_LOADERS,
-        loadOptions: PARSE_ON_MAIN_THREAD,
-        visible,
-        pickable: true,
-        highlightedFeatureId: selectedId,
-        autoHighlight: true,
-        highlightColor: [255, 255, 255, 110],
-        filled: true,
-        stroked: true,
-        getFillColor: (f) => landUseColor(f.properties.land_use, isBlock(f.properties) ? BLOCK_FILL : style.fill),
-        getLineColor: (f) => (isBlock(f.properties) ? NO_LINE : [96, 92, 86, style.line]),
-        lineWidthUnits: 'pixels',
-        getLineWidth: style.width,
-        // A block is no parcel: a click on one selects nothing (true: handled, not passed on).
-        onClick: (info) => Boolean(info.object && isBlock((info.object as { properties: TileProps }).properties)),
-        updateTriggers: { getFillColor: detail, getLineColor: detail },
-        onTileLoad,
-        onTileUnload,
-      }),
-    ];
-  }, [visible, detail, selectedId, extent, onTileLoad, onTileUnload, generation]);
-  useDeckLayers('parcels', layers);
   return null;
 }

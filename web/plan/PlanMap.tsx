@@ -1,22 +1,21 @@
 import { useEffect, useMemo, useRef } from 'react';
-import { GeoJsonLayer } from '@deck.gl/layers';
-import { api, type CommunityProps, type ZoneFeature, type ZoneProps } from '../api/client.ts';
+import type { Feature, FeatureCollection } from 'geojson';
+import { api, type ZoneFeature } from '../api/client.ts';
 import { useResource } from '../api/useResource.ts';
 import { formatNumber } from '../i18n/format.ts';
 import { useLanguage } from '../i18n/LanguageProvider.tsx';
 import { localName } from '../i18n/strings.ts';
-import { UNDER_ROADS } from '../map/baseStyle.ts';
-import { useDeckLayers } from '../map/deck/DeckOverlay.tsx';
+import { cssColor } from '../map/expressions.ts';
 import { useLayerData } from '../map/useLayerData.ts';
+import { useGeoJsonLayers } from '../map/useMapLayers.ts';
 import { useZoneMarkers } from '../map/useZoneMarkers.ts';
-import { hexToRgba, SELECTION_COLOR } from '../map/palette.ts';
+import { SELECTION_COLOR } from '../map/palette.ts';
 import { colorOf, textColorOn } from './classify.ts';
 import type { PlanState } from './state.ts';
 
 /**
- * The choropleth of the plan page, through the map's own deck.gl slots: the four zones
- * (or, zoomed in, the 95 communities) filled by the chosen measure, zone edges on top, and each
- * zone's value as a label. Layer ids end in "@exec" so a click still reads as a zone/community.
+ * The choropleth of the plan page: the four zones (or, zoomed in, the 95 communities) filled by
+ * the chosen measure, zone edges on top, and each zone's value as a label.
  */
 export function PlanMap({ state }: { state: PlanState }) {
   const { lang } = useLanguage();
@@ -34,67 +33,53 @@ export function PlanMap({ state }: { state: PlanState }) {
   const zoneValue = useMemo(() => new Map((state.byZone.data ?? []).map((row) => [row.key, row[measure]])), [state.byZone.data, measure]);
   const communityValue = useMemo(() => new Map((state.byCommunity.data ?? []).map((row) => [row.key, row[measure]])), [state.byCommunity.data, measure]);
 
-  const fills = useMemo(() => {
-    if (!zones) return null;
-    const layers = [];
-    layers.push(
-      new GeoJsonLayer<ZoneProps>({
-        ...UNDER_ROADS,
-        id: 'zones@exec',
-        data: zones.features,
-        pickable: true,
-        filled: true,
-        stroked: false,
-        visible: !showCommunities,
-        getFillColor: (f) => hexToRgba(colorOf(classes, zoneValue.get(String(f.properties.id))), 215),
-        updateTriggers: { getFillColor: [classes, zoneValue] },
-      }),
-    );
-    if (communities) {
-      layers.push(
-        new GeoJsonLayer<CommunityProps>({
-          ...UNDER_ROADS,
-          id: 'communities@exec',
-          data: communities.features,
-          pickable: true,
-          filled: true,
-          stroked: true,
-          visible: showCommunities,
-          getFillColor: (f) => hexToRgba(colorOf(classes, communityValue.get(String(f.properties.id))), 215),
-          getLineColor: [60, 64, 72, 140],
-          lineWidthUnits: 'pixels',
-          getLineWidth: 1,
-          autoHighlight: true,
-          highlightColor: [255, 255, 255, 70],
-          updateTriggers: { getFillColor: [classes, communityValue] },
-        }),
-      );
-    }
-    return layers;
-  }, [zones, communities, showCommunities, classes, zoneValue, communityValue]);
-
-  const outlines = useMemo(
+  // The colours are worked out here, by the classes the legend shows, for the map to paint.
+  const zoneFills = useMemo(
     () =>
-      zones
-        ? [
-            new GeoJsonLayer<ZoneProps>({
-              id: 'zone-outlines@exec',
-              data: zones.features,
-              pickable: false,
-              filled: false,
-              stroked: true,
-              getLineColor: (f) => (f.properties.id === selectedZone ? SELECTION_COLOR : [40, 44, 52, 220]),
-              lineWidthUnits: 'pixels',
-              getLineWidth: (f) => (f.properties.id === selectedZone ? 4 : 2),
-              updateTriggers: { getLineColor: selectedZone, getLineWidth: selectedZone },
-            }),
-          ]
-        : null,
-    [zones, selectedZone],
+      zones &&
+      coloured(zones.features, (f) => ({ color: colorOf(classes, zoneValue.get(String(f.properties.id))), selected: f.properties.id === selectedZone })),
+    [zones, classes, zoneValue, selectedZone],
+  );
+  const communityFills = useMemo(
+    () => communities && coloured(communities.features, (f) => ({ color: colorOf(classes, communityValue.get(String(f.properties.id))) })),
+    [communities, classes, communityValue],
   );
 
-  useDeckLayers('choropleth', fills);
-  useDeckLayers('choropleth-outlines', outlines);
+  useGeoJsonLayers(
+    'zones@exec',
+    zoneFills,
+    [{ id: 'zones@exec', type: 'fill', paint: { 'fill-color': ['get', 'color'], 'fill-opacity': 0.84 } }],
+    'choropleth',
+    {
+      visible: !showCommunities,
+      pick: 'zone',
+    },
+  );
+  useGeoJsonLayers(
+    'communities@exec',
+    communityFills,
+    [
+      { id: 'communities@exec', type: 'fill', paint: { 'fill-color': ['get', 'color'], 'fill-opacity': 0.84 } },
+      { id: 'communities@exec-outline', type: 'line', paint: { 'line-color': 'rgba(60, 64, 72, 0.55)', 'line-width': 1 } },
+    ],
+    'choropleth',
+    { visible: showCommunities, pick: 'community' },
+  );
+  useGeoJsonLayers(
+    'zone-outlines@exec',
+    zoneFills,
+    [
+      {
+        id: 'zone-outlines@exec',
+        type: 'line',
+        paint: {
+          'line-color': ['case', ['get', 'selected'], cssColor(SELECTION_COLOR), 'rgba(40, 44, 52, 0.86)'],
+          'line-width': ['case', ['get', 'selected'], 4, 2],
+        },
+      },
+    ],
+    'choropleth-outlines',
+  );
 
   return zones ? (
     <ExecZoneLabels
@@ -104,6 +89,11 @@ export function PlanMap({ state }: { state: PlanState }) {
       onSelect={state.setZone}
     />
   ) : null;
+}
+
+/** The features with what the map paints them by added to their properties. */
+function coloured<F extends Feature>(features: F[], paint: (feature: F) => Record<string, unknown>): FeatureCollection {
+  return { type: 'FeatureCollection', features: features.map((f) => ({ ...f, properties: { ...f.properties, ...paint(f) } })) };
 }
 
 /** Zone name and value as HTML markers (the offline style has no glyphs); a click opens the zone. */

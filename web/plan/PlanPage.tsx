@@ -2,8 +2,8 @@ import './plan.css';
 import { useCallback, useEffect, useState } from 'react';
 import { StaffShell } from '../auth/StaffShell.tsx';
 import { CityBase } from '../map/CityBase.tsx';
-import { DeckOverlay } from '../map/deck/DeckOverlay.tsx';
 import { CITY_ZOOM, MapView } from '../map/MapView.tsx';
+import { Picking } from '../map/Picking.tsx';
 import { reportLoaded } from '../map/readiness.ts';
 import type { Selection } from '../map/selection.ts';
 import { PlanMap } from './PlanMap.tsx';
@@ -39,9 +39,8 @@ export function PlanPage() {
     <StaffShell className="page-plan">
       <MapView requires={REQUIRES} onZoomChange={setZoom}>
         <CityBase frame={FRAME} />
-        <DeckOverlay onSelect={onSelect}>
-          <PlanMap state={plan} />
-        </DeckOverlay>
+        <PlanMap state={plan} />
+        <Picking onSelect={onSelect} />
       </MapView>
       <PlanControls state={plan} onImported={plan.refresh} />
       <PlanSidebar state={plan} />

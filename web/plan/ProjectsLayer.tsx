@@ -1,9 +1,14 @@
 import { useMemo } from 'react';
-import { GeoJsonLayer } from '@deck.gl/layers';
-import { api, type ProjectProps, type ProjectQuery, projectStage } from '../api/client.ts';
-import { useDeckLayers } from '../map/deck/DeckOverlay.tsx';
-import { hexToRgba, STAGE_COLORS } from '../map/palette.ts';
+import type { ExpressionSpecification } from 'maplibre-gl';
+import type { FeatureCollection } from 'geojson';
+import { api, type ProjectQuery, projectStage } from '../api/client.ts';
+import { byProperty } from '../map/expressions.ts';
+import { STAGE_COLORS } from '../map/palette.ts';
+import { useGeoJsonLayers } from '../map/useMapLayers.ts';
 import { useLayerData } from '../map/useLayerData.ts';
+
+const STAGE_COLOR = byProperty('stage', STAGE_COLORS, STAGE_COLORS.plan);
+const geometryIs = (...types: string[]) => ['in', ['geometry-type'], ['literal', types]] as unknown as ExpressionSpecification;
 
 /**
  * Plan projects are points (a pump), lines (a drain, a road) or areas (a park), coloured by how
@@ -13,37 +18,45 @@ export function ProjectsLayer({ visible, filter, version }: { visible: boolean; 
   // `version` changes when a project was edited here; the viewer is added by useResource.
   const key = `projects?fy=${filter.fy ?? ''}&strategy=${filter.strategy ?? ''}#${version}`;
   const { data } = useLayerData('projects', key, (signal) => api.projects(filter, signal));
-
-  const layers = useMemo(
+  // The stage is worked out here (a project without one reads as planned), for the map to colour by.
+  const staged = useMemo<FeatureCollection | null>(
     () =>
-      data
-        ? [
-            new GeoJsonLayer<ProjectProps>({
-              id: 'projects',
-              data: data.features,
-              visible,
-              pickable: true,
-              autoHighlight: true,
-              highlightColor: [255, 214, 10, 200],
-              filled: true,
-              stroked: true,
-              pointType: 'circle',
-              // Area projects get a light wash so they never hide the parcels they sit on.
-              getFillColor: (f) => hexToRgba(STAGE_COLORS[projectStage(f.properties)], f.geometry.type === 'Point' ? 235 : 70),
-              getLineColor: (f) => (f.geometry.type === 'Point' ? [255, 255, 255, 230] : hexToRgba(STAGE_COLORS[projectStage(f.properties)], 235)),
-              lineWidthUnits: 'pixels',
-              getLineWidth: (f) => (f.geometry.type === 'Point' ? 1.5 : f.geometry.type.includes('Line') ? 3.5 : 2),
-              lineCapRounded: true,
-              lineJointRounded: true,
-              pointRadiusUnits: 'meters',
-              getPointRadius: 45,
-              pointRadiusMinPixels: 4,
-              pointRadiusMaxPixels: 9,
-            }),
-          ]
-        : null,
-    [data, visible],
+      data && {
+        type: 'FeatureCollection',
+        features: data.features.map((f) => ({ ...f, properties: { id: f.properties.id, stage: projectStage(f.properties) } })),
+      },
+    [data],
   );
-  useDeckLayers('projects', layers);
+
+  useGeoJsonLayers(
+    'projects',
+    staged,
+    [
+      // Area projects get a light wash so they never hide the parcels they sit on.
+      { id: 'projects-area', type: 'fill', filter: geometryIs('Polygon', 'MultiPolygon'), paint: { 'fill-color': STAGE_COLOR, 'fill-opacity': 0.27 } },
+      {
+        id: 'projects-line',
+        type: 'line',
+        filter: geometryIs('LineString', 'MultiLineString', 'Polygon', 'MultiPolygon'),
+        layout: { 'line-cap': 'round', 'line-join': 'round' },
+        paint: { 'line-color': STAGE_COLOR, 'line-opacity': 0.92, 'line-width': ['case', geometryIs('Polygon', 'MultiPolygon'), 2, 3.5] },
+      },
+      {
+        id: 'projects-point',
+        type: 'circle',
+        filter: geometryIs('Point', 'MultiPoint'),
+        paint: {
+          'circle-color': STAGE_COLOR,
+          'circle-opacity': 0.92,
+          // About 45 m across on the ground, never smaller than a fingertip's target nor bigger than a coin.
+          'circle-radius': ['interpolate', ['exponential', 2], ['zoom'], 12, 4, 15, 9],
+          'circle-stroke-color': 'rgba(255, 255, 255, 0.9)',
+          'circle-stroke-width': 1.5,
+        },
+      },
+    ],
+    'projects',
+    { visible, pick: 'project' },
+  );
   return null;
 }

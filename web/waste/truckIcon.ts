@@ -2,22 +2,14 @@ import type { TruckStatus } from '../api/client.ts';
 import { TRUCK_STATUS_COLORS } from '../map/palette.ts';
 
 /**
- * Truck icons are painted here on a canvas at start-up instead of loading an icon atlas: there is
- * no CDN to load one from, and one atlas per status colour keeps the halo white while the body is
- * coloured (a single masked icon would tint both).
+ * Truck icons are painted here on a canvas at start-up instead of loading a sprite: there is no
+ * CDN to load one from, and one icon per status colour keeps the halo white while the body is
+ * coloured (a single SDF icon would tint both).
  */
 
-const SIZE = 64;
-
-export interface TruckAtlas {
-  /**
-   * The painted canvas itself, handed to deck.gl as the icon atlas. Not a `data:` URL: deck.gl
-   * would fetch() that, and the server's Content-Security-Policy (`connect-src 'self'`) refuses
-   * fetches of `data:` URLs, which left the trucks undrawn.
-   */
-  image: HTMLCanvasElement;
-  mapping: Record<string, { x: number; y: number; width: number; height: number; anchorY: number; mask: boolean }>;
-}
+/** Painted at 64 px and shown at 24–36 (TrucksLayer), so they stay crisp on a phone's dense screen. */
+export const TRUCK_ICON_PIXELS = 64;
+const SIZE = TRUCK_ICON_PIXELS;
 
 function roundedRect(ctx: CanvasRenderingContext2D, x: number, y: number, w: number, h: number, r: number) {
   ctx.beginPath();
@@ -30,9 +22,9 @@ function roundedRect(ctx: CanvasRenderingContext2D, x: number, y: number, w: num
 }
 
 /** A truck seen from above, nose up (north), so rotating by the heading points it where it drives. */
-function drawTruck(ctx: CanvasRenderingContext2D, ox: number, color: string) {
-  const cab = { x: ox + 21, y: 6, w: 22, h: 15 };
-  const body = { x: ox + 19, y: 23, w: 26, h: 36 };
+function drawTruck(ctx: CanvasRenderingContext2D, color: string) {
+  const cab = { x: 21, y: 6, w: 22, h: 15 };
+  const body = { x: 19, y: 23, w: 26, h: 36 };
 
   // White halo first, so the icon stays readable on zone tints, parcels and water alike.
   ctx.lineJoin = 'round';
@@ -69,19 +61,18 @@ function drawTruck(ctx: CanvasRenderingContext2D, ox: number, color: string) {
   }
 }
 
-let atlas: TruckAtlas | null = null;
-
-export function truckAtlas(statuses: readonly TruckStatus[]): TruckAtlas {
-  if (atlas) return atlas;
+/** One icon per status, nose up (north), as pixels MapLibre's `addImage` takes. */
+export function truckIcons(statuses: readonly TruckStatus[]): Map<TruckStatus, ImageData> {
+  const icons = new Map<TruckStatus, ImageData>();
   const canvas = document.createElement('canvas');
-  canvas.width = SIZE * statuses.length;
+  canvas.width = SIZE;
   canvas.height = SIZE;
-  const ctx = canvas.getContext('2d');
-  const mapping: TruckAtlas['mapping'] = {};
-  statuses.forEach((status, i) => {
-    if (ctx) drawTruck(ctx, i * SIZE, TRUCK_STATUS_COLORS[status]);
-    mapping[status] = { x: i * SIZE, y: 0, width: SIZE, height: SIZE, anchorY: SIZE / 2, mask: false };
-  });
-  atlas = { image: canvas, mapping };
-  return atlas;
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
+  if (!ctx) return icons;
+  for (const status of statuses) {
+    ctx.clearRect(0, 0, SIZE, SIZE);
+    drawTruck(ctx, TRUCK_STATUS_COLORS[status]);
+    icons.set(status, ctx.getImageData(0, 0, SIZE, SIZE));
+  }
+  return icons;
 }

@@ -1,32 +1,27 @@
 import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
 import { MapLibreOverlay } from '@deck.gl/maplibre';
-import type { LayersList } from '@deck.gl/core';
+import type { LayersList, PickingInfo } from '@deck.gl/core';
+import type { Feature } from 'geojson';
 import { useMap } from '../MapContext.ts';
-import { findSelectable, selectionFromPick, type FeatureKind, type Selection } from '../selection.ts';
+import { answerSelectRequests } from '../Picking.tsx';
+import type { Selection } from '../selection.ts';
 
 /**
- * deck.gl draws layers in array order, so this list *is* the visual stacking:
- * zones under communities under parcels under projects under sensors and trucks.
- * Zone edges get their own slot above the parcels (and the roads) so the four zones stay
- * readable at parcel zoom. The selection outline goes last so it is never hidden.
+ * deck.gl draws what the offline map style cannot: text (the flood desk's sensor codes: the style
+ * has no glyphs) and, with them, the desk's live sensors. Everything else is MapLibre's own
+ * (web/map/useMapLayers.ts), which costs far less to draw: deck.gl's shaders are ten times the
+ * size of MapLibre's, and a software renderer takes a second or more to compile each.
+ * In interleaved mode deck.gl draws above MapLibre's layers, in this order.
  */
-const DECK_SLOTS = [
-  'zones',
-  'communities',
-  'parcels',
-  'zone-outlines',
-  'projects',
-  'sensors',
-  'trucks',
-  // The plan page's choropleth (web/plan/).
-  'choropleth',
-  'choropleth-outlines',
-  // The flood desk (web/flood/): an alert's affected area under the live sensors.
-  'flood-area',
-  'flood-sensors',
-  'selection',
-] as const;
+const DECK_SLOTS = ['flood-sensors'] as const;
 type DeckSlot = (typeof DECK_SLOTS)[number];
+
+/** deck.gl reports the top-level layer of a pick; its id before any "@" says what it is. */
+function selectionFromPick(info: PickingInfo): Selection | null {
+  const object = info.object as Feature | undefined;
+  if (!info.layer?.id.startsWith('sensors') || !object || !('properties' in object)) return null;
+  return { kind: 'sensor', feature: object } as Selection;
+}
 
 /** Put (or with null, take away) the deck.gl layer(s) that one feature component owns. */
 type SetDeckLayers = (slot: DeckSlot, layers: LayersList | null) => void;
@@ -86,18 +81,11 @@ export function DeckOverlay({ children, onSelect }: DeckOverlayProps) {
     };
     map.on('click', onClick);
 
-    // Opens a loaded feature's details as a click on it would (the browser tests' `select`).
-    const onSelectRequest = (event: Event) => {
-      const detail = (event as CustomEvent<{ kind: FeatureKind; id: number | string; found?: boolean }>).detail;
-      const selection = findSelectable(detail.kind, detail.id);
-      detail.found = selection !== null;
-      if (selection) onSelectRef.current(selection);
-    };
-    window.addEventListener('mueang:select', onSelectRequest);
+    const stopAnswering = answerSelectRequests((selection) => onSelectRef.current(selection));
 
     setOverlay(deck);
     return () => {
-      window.removeEventListener('mueang:select', onSelectRequest);
+      stopAnswering();
       map.off('click', onClick);
       map.removeControl(deck);
       setOverlay(null);
