@@ -1,6 +1,6 @@
 import type { FeatureCollection } from 'geojson';
 import { api, type ZoneFeature } from '../api/client.ts';
-import { byProperty } from '../map/expressions.ts';
+import { areaPaint, byProperty } from '../map/expressions.ts';
 import { ZONE_COLORS } from '../map/palette.ts';
 import { useGeoJsonLayers } from '../map/useMapLayers.ts';
 import { useLayerData } from '../map/useLayerData.ts';
@@ -22,7 +22,7 @@ export function ZonesLayer({ visible, faint = false }: { visible: boolean; faint
   useGeoJsonLayers(
     `${id}-fill`,
     (data as FeatureCollection | null) ?? null,
-    [{ id, type: 'fill', paint: { 'fill-color': ZONE_COLOR, 'fill-opacity': faint ? 0.09 : 0.22 } }],
+    [{ id, type: 'fill', paint: areaPaint(ZONE_COLOR, faint ? 0.09 : 0.22) }],
     'zones',
     {
       visible,

@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import type { Feature, FeatureCollection } from 'geojson';
-import { byProperty } from '../map/expressions.ts';
+import { areaPaint, byProperty } from '../map/expressions.ts';
 import { SENSOR_LEVEL_COLORS } from '../map/palette.ts';
 import { useGeoJsonLayers } from '../map/useMapLayers.ts';
 import { SEVERITY_RANK, type AffectedArea } from './alerts.ts';
@@ -26,7 +26,7 @@ export function AffectedAreaLayer({ areas }: { areas: AffectedArea[] }) {
     'flood-area',
     data,
     [
-      { id: 'flood-area-fill', type: 'fill', paint: { 'fill-color': SEVERITY_COLOR, 'fill-opacity': 0.22 } },
+      { id: 'flood-area-fill', type: 'fill', paint: areaPaint(SEVERITY_COLOR, 0.22) },
       { id: 'flood-area-line', type: 'line', paint: { 'line-color': SEVERITY_COLOR, 'line-width': 2, 'line-opacity': 0.9 } },
     ],
     'flood-area',

@@ -5,7 +5,7 @@ import { useResource } from '../api/useResource.ts';
 import { formatNumber } from '../i18n/format.ts';
 import { useLanguage } from '../i18n/LanguageProvider.tsx';
 import { localName } from '../i18n/strings.ts';
-import { cssColor } from '../map/expressions.ts';
+import { areaPaint, cssColor } from '../map/expressions.ts';
 import { useLayerData } from '../map/useLayerData.ts';
 import { useGeoJsonLayers } from '../map/useMapLayers.ts';
 import { useZoneMarkers } from '../map/useZoneMarkers.ts';
@@ -45,21 +45,15 @@ export function PlanMap({ state }: { state: PlanState }) {
     [communities, classes, communityValue],
   );
 
-  useGeoJsonLayers(
-    'zones@exec',
-    zoneFills,
-    [{ id: 'zones@exec', type: 'fill', paint: { 'fill-color': ['get', 'color'], 'fill-opacity': 0.84 } }],
-    'choropleth',
-    {
-      visible: !showCommunities,
-      pick: 'zone',
-    },
-  );
+  useGeoJsonLayers('zones@exec', zoneFills, [{ id: 'zones@exec', type: 'fill', paint: areaPaint(['get', 'color'], 0.84) }], 'choropleth', {
+    visible: !showCommunities,
+    pick: 'zone',
+  });
   useGeoJsonLayers(
     'communities@exec',
     communityFills,
     [
-      { id: 'communities@exec', type: 'fill', paint: { 'fill-color': ['get', 'color'], 'fill-opacity': 0.84 } },
+      { id: 'communities@exec', type: 'fill', paint: areaPaint(['get', 'color'], 0.84) },
       { id: 'communities@exec-outline', type: 'line', paint: { 'line-color': 'rgba(60, 64, 72, 0.55)', 'line-width': 1 } },
     ],
     'choropleth',
@@ -69,14 +63,9 @@ export function PlanMap({ state }: { state: PlanState }) {
     'zone-outlines@exec',
     zoneFills,
     [
-      {
-        id: 'zone-outlines@exec',
-        type: 'line',
-        paint: {
-          'line-color': ['case', ['get', 'selected'], cssColor(SELECTION_COLOR), 'rgba(40, 44, 52, 0.86)'],
-          'line-width': ['case', ['get', 'selected'], 4, 2],
-        },
-      },
+      // Two layers of fixed paint rather than one that varies by zone: see web/map/expressions.ts.
+      { id: 'zone-outlines@exec', type: 'line', filter: ['!', ['get', 'selected']], paint: { 'line-color': 'rgba(40, 44, 52, 0.86)', 'line-width': 2 } },
+      { id: 'zone-outlines@exec-selected', type: 'line', filter: ['get', 'selected'], paint: { 'line-color': cssColor(SELECTION_COLOR), 'line-width': 4 } },
     ],
     'choropleth-outlines',
   );
