@@ -98,8 +98,8 @@ interface ParcelsLayerProps {
  * the parcels' zoom carry blocks instead, so the city view fetches a few small tiles of blocks
  * and no parcel; the same URL answers both, and the server alone knows where parcels start.
  *
- * The same tile URL answers with more attributes for some viewers (owners and tax for the tax
- * office), so a new viewer gets a new layer: a new `id` makes deck.gl drop every tile of the
+ * The same tile URL answers with other parcels for some viewers (those of their zones only), so
+ * a new viewer gets a new layer: a new `id` makes deck.gl drop every tile of the
  * previous one at once (none of it stays on screen or pickable), and the `v` in the URL keeps
  * the browser from answering from its cache.
  */
