@@ -10,9 +10,11 @@
  * | planner   | read, create, edit every field  | read, public attributes     |       |                |
  * | engineer  | read, edit stage and as-of date | read, public attributes     |       |                |
  * | disaster  | read                            | read, public attributes     |       |                |
- * | tax       | read                            | read, owners and tax        |       |                |
- * | auditor   | read                            | read, owners and tax        | read  |                |
- * | admin     | read, create, edit every field  | read, owners and tax        | read  | manage         |
+ * | tax       | read                            | read, owners and tax (1)    |       |                |
+ * | auditor   | read                            | read, owners and tax (1)    | read  |                |
+ * | admin     | read, create, edit every field  | read, owners and tax (1)    | read  | manage         |
+ *
+ * (1) In lists and one parcel at a time; vector tiles carry the public attributes to everyone.
  *
  * A user scoped to zones sees and changes projects and parcels in those zones only.
  * Waste trucks and flood sensors are public; only their own devices write their data.
@@ -55,13 +57,31 @@ export function inScope(viewer: Viewer, zoneId: number | null): boolean {
 }
 
 const PUBLIC_PARCEL_ATTRIBUTES = ['id', 'parcel_no', 'land_use', 'area_m2', 'zone_id', 'community_id'] as const;
-const PERSONAL_PARCEL_ATTRIBUTES = ['owner_name', 'national_id', 'assessed_value', 'tax_due'] as const;
-export type ParcelAttribute = (typeof PUBLIC_PARCEL_ATTRIBUTES)[number] | (typeof PERSONAL_PARCEL_ATTRIBUTES)[number];
-
 /** Owner names, national IDs, values and tax due are personal data under the PDPA. */
+export const PERSONAL_PARCEL_ATTRIBUTES = ['owner_name', 'national_id', 'assessed_value', 'tax_due'] as const;
+type PersonalParcelAttribute = (typeof PERSONAL_PARCEL_ATTRIBUTES)[number];
+export type ParcelAttribute = (typeof PUBLIC_PARCEL_ATTRIBUTES)[number] | PersonalParcelAttribute;
+/** What a vector tile may carry: never personal data, which a browser or proxy could keep in bulk. */
+export type ParcelTileAttribute = Exclude<ParcelAttribute, PersonalParcelAttribute>;
+
+const isPersonal = (attribute: ParcelAttribute): attribute is PersonalParcelAttribute => (PERSONAL_PARCEL_ATTRIBUTES as readonly string[]).includes(attribute);
+
+/** The parcel attributes the viewer may see, one parcel at a time or in lists. */
 export function parcelAttributes(viewer: Viewer): readonly ParcelAttribute[] {
   return isOneOf(viewer, ['tax', 'auditor', 'admin']) ? [...PUBLIC_PARCEL_ATTRIBUTES, ...PERSONAL_PARCEL_ATTRIBUTES] : PUBLIC_PARCEL_ATTRIBUTES;
 }
+
+/**
+ * The parcel attributes the viewer's vector tiles carry: what the map draws and picks by, of
+ * what they may see. Personal data comes one parcel at a time (GET /api/parcels/:id), recorded
+ * in the audit trail, never in a tile.
+ */
+export function parcelTileAttributes(viewer: Viewer): readonly ParcelTileAttribute[] {
+  return parcelAttributes(viewer).filter((attribute): attribute is ParcelTileAttribute => !isPersonal(attribute));
+}
+
+/** Whether the viewer sees personal data of parcels: reading one is then recorded in the audit trail. */
+export const seesPersonalParcelData = (viewer: Viewer) => parcelAttributes(viewer).some(isPersonal);
 
 const PROJECT_FIELDS = [
   'name_th',
@@ -137,15 +157,6 @@ export const canManageFloodContact = (viewer: Viewer, chainZones: readonly (numb
 export const canCreateProjects = (viewer: Viewer) => isOneOf(viewer, ['planner', 'admin']);
 export const canReadAudit = (viewer: Viewer) => isOneOf(viewer, ['auditor', 'admin']);
 export const canManageAccess = (viewer: Viewer) => isOneOf(viewer, ['admin']);
-
-/**
- * Two viewers with the same key see exactly the same data, so a cached tile or response may be
- * shared between them, and only between them.
- */
-export function viewKey(viewer: Viewer): string {
-  const zones = zoneScope(viewer);
-  return `${parcelAttributes(viewer).length}:${zones ? zones.join(',') : '*'}`;
-}
 
 /** What the web app may offer this viewer: it hides what the server would refuse anyway. */
 export function permissions(viewer: Viewer) {

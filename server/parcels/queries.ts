@@ -1,7 +1,7 @@
-import type { FeatureCollection, Polygon } from 'geojson';
+import type { Feature, FeatureCollection, Polygon } from 'geojson';
 import { geoJSONToTile } from '@maplibre/geojson-vt';
 import { fromGeojsonVt } from '@maplibre/vt-pbf';
-import type { ParcelAttribute } from '../auth/policy.ts';
+import type { ParcelAttribute, ParcelTileAttribute } from '../auth/policy.ts';
 import type { Db, Queryable } from '../db/index.ts';
 import { queryFeatures } from '../db/geojson.ts';
 import { statement } from '../db/sql.ts';
@@ -44,9 +44,15 @@ export interface ParcelView {
   zones: number[] | null;
 }
 
+/** What one viewer's vector tiles carry: no personal data (the type keeps it out), in their zones. */
+export interface ParcelTileView extends ParcelView {
+  attributes: readonly ParcelTileAttribute[];
+}
+
 /**
- * The parcels a view may see, with the attributes it may see, shared by the REST list and the
- * vector tiles. `zonesParam` is the number of the parameter that carries the zone scope.
+ * The parcels a view may see, with the attributes it may see, shared by the REST list, one
+ * parcel and the vector tiles. `zonesParam` is the number of the parameter that carries the zone
+ * scope.
  */
 function parcelSelect(view: ParcelView, where: string, zonesParam: number): string {
   const columns = view.attributes.map((a) => `${COLUMNS[a]} AS ${a}`).join(', ');
@@ -74,6 +80,17 @@ export async function parcelsInBbox(db: Queryable, view: ParcelView, bbox: Bbox,
   return { type: 'FeatureCollection', features, next: more ? (features.at(-1)?.properties.id ?? null) : null };
 }
 
+type ParcelFeature = Feature<Polygon, ParcelProperties>;
+
+/**
+ * One parcel with the view's attributes, or null when there is none with this id in the view's
+ * zones: a parcel outside them is as absent as one that does not exist.
+ */
+export async function parcelById(db: Queryable, view: ParcelView, id: number): Promise<ParcelFeature | null> {
+  const fc = await queryFeatures<Polygon, ParcelProperties>(db, parcelSelect(view, 'p.id = $1', 2), [id, view.zones]);
+  return fc.features[0] ?? null;
+}
+
 // ——— Vector tiles ———
 
 const PARCEL_LAYER = 'parcels';
@@ -85,8 +102,8 @@ const WORLD = 40_075_016.685578488;
 /** How wide the web app draws a tile (deck.gl's default tile size). */
 const TILE_PIXELS = 512;
 /**
- * The most parcels a tile may hold: about 47 bytes each with the public attributes, so a tile
- * stays under 150 KB. The parcels' min zoom is the lowest zoom where no tile holds more.
+ * The most parcels a tile may hold: about 47 bytes each with the attributes tiles carry, so a
+ * tile stays under 150 KB. The parcels' min zoom is the lowest zoom where no tile holds more.
  */
 const PARCELS_PER_TILE = 3000;
 
@@ -121,8 +138,9 @@ const BIG_ENOUGH = 'ST_Area(p.geom_3857) >= $5::float8 * $5::float8';
 /**
  * The parcel tile's statement on PostGIS, for a view: $1–$3 the tile, $4 the view's zones, $5 the
  * pixel size. Shapes are simplified by a pixel in map units before they are cut and encoded.
+ * Without the owners: no tile carries them.
  */
-function parcelTileSql(view: ParcelView): string {
+function parcelTileSql(view: ParcelTileView): string {
   const attributes = view.attributes
     .filter((a) => a !== 'id')
     .map((a) => `f.${a}`)
@@ -131,7 +149,6 @@ function parcelTileSql(view: ParcelView): string {
     WITH f AS (
       SELECT ${view.attributes.map((a) => `${COLUMNS[a]} AS ${a}`).join(', ')}, p.geom_3857 AS geom
       FROM parcels p
-      LEFT JOIN owners o ON o.id = p.owner_id
       WHERE p.geom_3857 && ${NEAR_TILE} AND ${BIG_ENOUGH} AND ($4::int[] IS NULL OR p.zone_id = ANY($4)))
     SELECT ST_AsMVT(t, '${PARCEL_LAYER}', ${EXTENT}, 'geom', 'id') AS mvt
     FROM (SELECT f.id, ${attributes},
@@ -161,24 +178,24 @@ const blockFeaturesSql = `
 
 type TileAt = { z: number; x: number; y: number; minZoom: number };
 
-const tileParams = (view: ParcelView, { z, x, y, minZoom }: TileAt) => (z < minZoom ? [z, x, y, view.zones] : [z, x, y, view.zones, pixelAt(z)]);
+const tileParams = (view: ParcelTileView, { z, x, y, minZoom }: TileAt) => (z < minZoom ? [z, x, y, view.zones] : [z, x, y, view.zones, pixelAt(z)]);
 
 /**
  * A tile's prepared statement on PostGIS and its parameters. Exported so the benchmark runs
  * exactly the server's SQL.
  */
-export function parcelTileStatement(view: ParcelView, tile: TileAt): { statement: Statement; params: unknown[] } {
+export function parcelTileStatement(view: ParcelTileView, tile: TileAt): { statement: Statement; params: unknown[] } {
   return { statement: statement(tile.z < tile.minZoom ? BLOCK_TILE_SQL : parcelTileSql(view)), params: tileParams(view, tile) };
 }
 
 /**
  * A Mapbox Vector Tile for a view: from the parcels' min zoom on, layer `parcels` with the view's
- * attributes and `id` as the feature id; below it (down to BLOCKS_MIN_ZOOM), layer
+ * tile attributes and `id` as the feature id; below it (down to BLOCKS_MIN_ZOOM), layer
  * `parcel_blocks`, each block's dominant land use and parcel count. On PostGIS, `ST_AsMVT` encodes
  * it where the data is, in one prepared statement; the embedded engine is built without protobuf,
  * so there the same rows' GeoJSON is cut and encoded in Node.
  */
-export async function parcelTile(db: Queryable, engine: Db['engine'], view: ParcelView, tile: TileAt): Promise<Uint8Array<ArrayBuffer>> {
+export async function parcelTile(db: Queryable, engine: Db['engine'], view: ParcelTileView, tile: TileAt): Promise<Uint8Array<ArrayBuffer>> {
   const { z, x, y, minZoom } = tile;
   if (z < BLOCKS_MIN_ZOOM) return new Uint8Array();
   if (engine === 'postgis') {

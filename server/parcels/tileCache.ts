@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Db } from '../db/index.ts';
 import { logError } from '../failures.ts';
 import { type Encoded, type Encoding, encodeBody } from '../http/compress.ts';
-import { parcelMinZoom } from './queries.ts';
+import { parcelMinZoom, type ParcelTileView } from './queries.ts';
 
 /** The channel the parcels' triggers (migration 012) NOTIFY the changed area on, in 3857 metres. */
 const TILES_CHANNEL = 'mueang_tiles';
@@ -46,8 +46,8 @@ function touches(entry: Entry, [minX, minY, maxX, maxY]: Area): boolean {
 
 /**
  * Recently made tiles, kept for a minute or until the parcels under them change. The key starts
- * with the access policy's view key, so a tile made for one kind of viewer (say, with owner
- * names) is only ever served to viewers who may see exactly the same data.
+ * with what the tile carries (its attributes and zones), so a tile is shared by every viewer who
+ * sees exactly the same in it (the public and the tax office, say) and by no one else.
  */
 class TileCache {
   private readonly entries = new Map<string, Entry>();
@@ -63,8 +63,8 @@ class TileCache {
     private readonly now = () => Date.now(),
   ) {}
 
-  static key(viewKey: string, z: number, x: number, y: number): string {
-    return `${viewKey}|${z}/${x}/${y}`;
+  static key(view: ParcelTileView, z: number, x: number, y: number): string {
+    return `${view.attributes.join(',')}:${view.zones ? view.zones.join(',') : '*'}|${z}/${x}/${y}`;
   }
 
   get(key: string): ServedTile | undefined {
@@ -148,8 +148,8 @@ export class ParcelTiles {
   }
 
   /** The tile of a view, from the cache or made by `make` (given the parcels' min zoom). */
-  async tile(viewKey: string, at: { z: number; x: number; y: number }, make: (minZoom: number) => Promise<Uint8Array<ArrayBuffer>>) {
-    const key = TileCache.key(viewKey, at.z, at.x, at.y);
+  async tile(view: ParcelTileView, at: { z: number; x: number; y: number }, make: (minZoom: number) => Promise<Uint8Array<ArrayBuffer>>) {
+    const key = TileCache.key(view, at.z, at.x, at.y);
     const hit = this.cache.get(key);
     if (hit) return hit;
     const generation = this.cache.generation;

@@ -8,6 +8,8 @@ const engines = inject('engines');
 const PUBLIC_PARCEL = ['area_m2', 'community_id', 'id', 'land_use', 'parcel_no', 'zone_id'];
 const PERSONAL = ['assessed_value', 'national_id', 'owner_name', 'tax_due'];
 const WITH_PERSONAL = [...PUBLIC_PARCEL, ...PERSONAL].sort();
+/** What every viewer's tiles carry: the id is the feature id, and personal data is in no tile. */
+const TILE_ATTRIBUTES = PUBLIC_PARCEL.filter((a) => a !== 'id');
 
 type Who = 'public' | 'admin' | 'executive' | 'planner' | 'engineer' | 'engineer-z1' | 'disaster' | 'tax' | 'auditor';
 const EVERYONE: Who[] = ['public', 'admin', 'executive', 'planner', 'engineer', 'engineer-z1', 'disaster', 'tax', 'auditor'];
@@ -145,13 +147,23 @@ describe.each(engines)('access policy on $engine', ({ url }) => {
   type Project = BodyOf<Awaited<ReturnType<Client['api']['projects']['$get']>>>['features'][number];
   let zone1: Project;
   let zone2: Project;
+  /** Parcels with an owner, one in zone 1 and one in zone 2. */
+  let parcel1: number;
+  let parcel2: number;
   const id = (project: Project) => ({ id: String(project.properties.id) });
+  const parcelOf = (client: Client, parcel: number | string) => client.api.parcels[':id'].$get({ param: { id: String(parcel) } });
 
   beforeAll(async () => {
     for (const who of EVERYONE) clients[who] = who === 'public' ? new Client(url) : await Client.signIn(url, who);
     const list = async (zone: number) => (await expectBody(clients.public.api.projects.$get({ query: { fy: '2561', zone: String(zone) } }))).features;
     zone1 = (await list(1))[0]!;
     zone2 = (await list(2))[0]!;
+    const owned = async (zone: number, bbox: string) => {
+      const parcels = (await expectBody(clients.tax.api.parcels.$get({ query: { bbox, limit: '500' } }))).features;
+      return parcels.find((f) => f.properties.zone_id === zone && f.properties.owner_name)!.properties.id;
+    };
+    parcel1 = await owned(1, '102.8425,16.4145,102.8450,16.4165');
+    parcel2 = await owned(2, '102.8335,16.4315,102.8345,16.4325');
   });
 
   describe.each(EVERYONE)('%s', (who) => {
@@ -164,7 +176,7 @@ describe.each(engines)('access policy on $engine', ({ url }) => {
       expect(me.user?.username ?? 'public').toBe(who);
     });
 
-    it('sees parcel attributes by role, in lists and in tiles', async () => {
+    it('sees parcel attributes by role in lists and one parcel at a time, and no personal data in tiles', async () => {
       const page = await expectBody(client().api.parcels.$get({ query: { bbox: '102.83,16.43,102.84,16.44', limit: '5' } }));
       for (const feature of page.features) expect(Object.keys(feature.properties).sort()).toEqual(expected.parcels);
       const tile = await client().api.tiles.parcels[':z'][':x'][':y'].$get({ param: tileParam(CENTRE_TILE) });
@@ -173,8 +185,26 @@ describe.each(engines)('access policy on $engine', ({ url }) => {
       expect(layer.length).toBeGreaterThan(100);
       const keys = new Set<string>();
       for (let i = 0; i < layer.length; i++) for (const key of Object.keys(layer.feature(i).properties)) keys.add(key);
-      expect([...keys].sort()).toEqual(expected.parcels.filter((a) => a !== 'id'));
+      expect([...keys].sort()).toEqual(TILE_ATTRIBUTES);
       expect(tile.headers.get('cache-control')).toBe(who === 'public' ? 'public, max-age=60' : 'private, no-store');
+
+      const one = parcelOf(client(), parcel1);
+      expect((await one).headers.get('cache-control')).toBe('private, no-store');
+      const parcel = await expectBody(one);
+      expect(parcel).toMatchObject({ type: 'Feature', geometry: { type: 'Polygon' }, properties: { id: parcel1, zone_id: 1 } });
+      expect(Object.keys(parcel.properties).sort()).toEqual(expected.parcels);
+      if (expected.parcels.includes('owner_name')) expect(parcel.properties.owner_name).toEqual(expect.any(String));
+    });
+
+    it('opens a parcel outside its zones as one that does not exist', async () => {
+      const outside = parcelOf(client(), parcel2);
+      if (expected.projectsZones === 'all') {
+        expect((await outside).status).toBe(200);
+        return;
+      }
+      const refused = await expectBody(outside, 404);
+      expect(refused.error).toBe(`no parcel ${parcel2}`);
+      expect(await expectBody(parcelOf(client(), 2 ** 31 - 1), 404)).toEqual({ error: `no parcel ${2 ** 31 - 1}` });
     });
 
     it('lists the projects of its zones only', async () => {
@@ -215,17 +245,39 @@ describe.each(engines)('access policy on $engine', ({ url }) => {
     });
   });
 
-  it('serves each viewer its own tile, whatever was asked before', async () => {
-    const param = tileParam(tileAt(102.8395, 16.4285, 16));
-    const keysOf = async (client: Client) => {
-      const layer = decodeTile(await (await client.api.tiles.parcels[':z'][':x'][':y'].$get({ param })).arrayBuffer()).layers.parcels!;
-      return Object.keys(layer.feature(0).properties);
+  it('shares a tile between viewers who see the same in it, and with no one else', async () => {
+    // A tile across the edge of zones 1 and 2.
+    const param = tileParam(tileAt(102.8395, 16.4285, 15));
+    const tileOf = async (client: Client) => {
+      const response = await client.api.tiles.parcels[':z'][':x'][':y'].$get({ param });
+      return { etag: response.headers.get('etag'), layer: decodeTile(await response.arrayBuffer()).layers.parcels! };
     };
-    // Tax first, so a cache keyed only by tile would hand the owners to the public next.
-    expect(await keysOf(clients.tax)).toContain('owner_name');
-    expect(await keysOf(clients.public)).not.toContain('owner_name');
-    expect(await keysOf(clients.executive)).not.toContain('owner_name');
-    expect(await keysOf(clients.auditor)).toContain('owner_name');
+    // Tax first: were it keyed as before, by role, the public's tile would be another one.
+    const tax = await tileOf(clients.tax);
+    const everyone = await tileOf(clients.public);
+    expect(tax.etag).toBe(everyone.etag);
+    for (let i = 0; i < tax.layer.length; i++) for (const key of PERSONAL) expect(tax.layer.feature(i).properties).not.toHaveProperty(key);
+    // The zone-scoped viewer's tile holds their zone's parcels only: not the one everyone gets.
+    const zoneOne = await tileOf(clients['engineer-z1']);
+    expect(zoneOne.etag).not.toBe(everyone.etag);
+    expect(zoneOne.layer.length).toBeLessThan(everyone.layer.length);
+  });
+
+  it('answers a bad parcel id with 400, naming it', async () => {
+    for (const bad of ['abc', '0', '1.5', String(2 ** 31)]) expect((await expectBody(parcelOf(clients.tax, bad), 400)).field, bad).toBe('id');
+  });
+
+  it('records who read a parcel’s personal data, and which parcel, in the audit trail', async () => {
+    const latest = async () => (await expectBody(clients.auditor.api.audit.$get({ query: { limit: '1' } })))[0]!;
+    const before = await latest();
+    await expectBody(parcelOf(clients.tax, parcel1));
+    const entry = await latest();
+    expect(entry.id).toBeGreaterThan(before.id);
+    expect(entry).toMatchObject({ actor_kind: 'user', actor_name: 'tax', action: 'view', entity: 'parcel', entity_id: String(parcel1) });
+    // Reading no personal data records nothing.
+    await expectBody(parcelOf(clients.planner, parcel1));
+    await expectBody(parcelOf(clients.public, parcel1));
+    expect((await latest()).id).toBe(entry.id);
   });
 
   it('records every write in the audit trail, with who, what, before and after', async () => {

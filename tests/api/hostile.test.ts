@@ -156,6 +156,7 @@ describe.each(engines)('hostile input on $engine', ({ url }) => {
     it('in path parameters', async () => {
       for (const payload of INJECTIONS) {
         expect((await send(auditor, 'GET', `projects/${encodeURIComponent(payload)}`)).status).toBe(400);
+        expect((await send(auditor, 'GET', `parcels/${encodeURIComponent(payload)}`)).status).toBe(400);
         expect((await send(auditor, 'GET', `tiles/parcels/15/${encodeURIComponent(payload)}/1.mvt`)).status).toBe(400);
       }
     });

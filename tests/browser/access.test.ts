@@ -101,21 +101,45 @@ describe.runIf(chromiumAvailable)('access control in Chromium', () => {
       await page.mouse.click(x, y);
     };
 
-    await expect
-      .poll(
-        async () => {
-          await clickParcel();
-          return (await details(page).isVisible()) ? details(page).getAttribute('data-kind') : 'no panel';
-        },
-        { timeout: 20_000, interval: 500 },
-      )
-      .toBe('parcel');
-
+    const selectParcel = () =>
+      expect
+        .poll(
+          async () => {
+            await clickParcel();
+            return (await details(page).isVisible()) ? details(page).getAttribute('data-kind') : 'no panel';
+          },
+          { timeout: 20_000, interval: 500 },
+        )
+        .toBe('parcel');
+    // The owner and tax rows come from the parcel's own request (tiles carry none): held back
+    // here until the panel has said it is loading them.
+    const oneParcel = (url: URL) => /^\/api\/parcels\/\d+$/.test(url.pathname);
+    let release = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await page.route(oneParcel, async (route) => {
+      await released;
+      await route.continue();
+    });
+    await selectParcel();
+    await expect.poll(() => page.getByTestId('parcel-personal-loading').isVisible()).toBe(true);
+    release();
+    await expect.poll(() => details(page).locator('[data-field=owner_name]').innerText(), { timeout: 10_000 }).toContain(parcel.owner);
+    await page.unroute(oneParcel);
     const text = await details(page).innerText();
-    expect(text).toContain(parcel.owner);
     expect(text).toContain('เลขประจำตัวประชาชน');
     expect(text).toContain('ราคาประเมิน');
     expect(text).toContain('ภาษีที่ต้องชำระ');
+    expect(await page.getByTestId('parcel-personal-loading').count()).toBe(0);
+
+    // A request that fails says so, in place of the rows.
+    await details(page).locator('button.close').click();
+    await page.route(oneParcel, (route) => route.fulfill({ status: 503, contentType: 'application/json', body: '{"error":"database unavailable"}' }));
+    await selectParcel();
+    await expect.poll(() => page.getByTestId('parcel-personal-error').isVisible(), { timeout: 10_000 }).toBe(true);
+    expect(await details(page).locator('[data-field=owner_name]').count()).toBe(0);
+    await page.unroute(oneParcel);
 
     await signOut(page);
     // The open panel is fetched again for the public (or closed); click the parcel if it is.

@@ -6,6 +6,7 @@
  * server fails `tsc` here, and nothing is declared twice.
  */
 import type { InferRequestType, InferResponseType } from 'hono/client';
+import { PERSONAL_PARCEL_ATTRIBUTES } from '../../server/auth/policy.ts';
 import { BANDS } from '../../server/flood/rules.ts';
 import { LAND_USES } from '../../server/parcels/landUse.ts';
 import { STAGES } from '../../server/plan/stages.ts';
@@ -21,7 +22,7 @@ const client = apiClient('', (input, init) => sessionFetch(input, init));
 
 export { ApiError };
 /** The server's own lists (legends, filters and forms show them in this order). */
-export { STAGES, TRUCK_STATUSES, LAND_USES };
+export { STAGES, TRUCK_STATUSES, LAND_USES, PERSONAL_PARCEL_ATTRIBUTES };
 
 /** The body a route sends with 200 OK. */
 type Ok<Endpoint> = InferResponseType<Endpoint, 200>;
@@ -56,8 +57,10 @@ type TruckProps = TruckFeature['properties'];
 export type SensorProps = SensorFeature['properties'];
 /** A parcel as the REST list describes it. */
 type ParcelProps = Ok<typeof client.parcels.$get>['features'][number]['properties'];
-/** A parcel in the vector tiles: the same attributes, with `id` as the feature id instead. */
-export type ParcelTileProps = Omit<ParcelProps, 'id'>;
+/** A parcel in the vector tiles: the attributes but personal data, with `id` as the feature id instead. */
+export type ParcelTileProps = Omit<ParcelProps, 'id' | (typeof PERSONAL_PARCEL_ATTRIBUTES)[number]>;
+/** One parcel with everything the viewer may see of it (`GET /api/parcels/:id`). */
+export type ParcelDetail = Ok<(typeof client.parcels)[':id']['$get']>;
 
 /** Who is signed in (or `user: null`), what they may do, and the CSRF token of their session. */
 export type Me = Ok<typeof client.auth.me.$get>;
@@ -311,6 +314,8 @@ export const api = {
   /** Parcels in a box, with the attributes the viewer may see; one page. */
   parcels: (bbox: readonly [number, number, number, number], signal?: AbortSignal) =>
     readJson(client.parcels.$get({ query: { bbox: bbox.join(','), limit: '200' } }, { init: { signal } })),
+  /** One parcel with the viewer's attributes, owners and tax included for those who may see them. */
+  parcel: (id: number, signal?: AbortSignal) => readJson(client.parcels[':id'].$get({ param: { id: String(id) } }, { init: { signal } })),
   project: (id: number, signal?: AbortSignal) => readJson(client.projects[':id'].$get({ param: { id: String(id) } }, { init: { signal } })),
   updateProject: (id: number, change: ProjectChange) => readJson(client.projects[':id'].$patch({ param: { id: String(id) }, json: change })),
   /** All or nothing: a refused file throws an ApiError with every problem in `problems`. */

@@ -20,6 +20,7 @@ const ACTIONS = {
   update: 'audit.do.update',
   revoke: 'audit.do.revoke',
   ingest: 'audit.do.ingest',
+  view: 'audit.do.view',
 } as const satisfies Record<string, MessageKey>;
 
 const ENTITIES = {
@@ -29,6 +30,7 @@ const ENTITIES = {
   device: 'audit.on.device',
   truck_positions: 'audit.on.truck_positions',
   sensor_readings: 'audit.on.sensor_readings',
+  parcel: 'audit.on.parcel',
 } as const satisfies Record<string, MessageKey>;
 
 const ACTOR_KINDS = { user: 'audit.kind.user', device: 'audit.kind.device', system: 'audit.kind.system' } as const satisfies Record<

@@ -1,4 +1,4 @@
-import type { Permissions, ProjectField, Role } from '../api/client.ts';
+import { PERSONAL_PARCEL_ATTRIBUTES, type Permissions, type ProjectField, type Role } from '../api/client.ts';
 import type { Lang, MessageKey } from '../i18n/strings.ts';
 
 /** What the public may do, until the server has said who this is (and if it cannot be reached). */
@@ -20,6 +20,11 @@ export function zoneScopeLabel(zones: readonly number[] | null, lang: Lang): str
   const list = zones.join(', ');
   if (lang === 'th') return `เขต ${list}`;
   return `${zones.length === 1 ? 'Zone' : 'Zones'} ${list}`;
+}
+
+/** Whether the viewer sees parcels' owners and tax: then the details panel fetches them for a parcel. */
+export function seesParcelPersonalData(permissions: Permissions): boolean {
+  return PERSONAL_PARCEL_ATTRIBUTES.some((attribute) => (permissions.parcels.attributes as readonly string[]).includes(attribute));
 }
 
 /**

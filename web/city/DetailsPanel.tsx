@@ -1,10 +1,11 @@
-import { Fragment, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { api, type ProjectFeature } from '../api/client.ts';
 import { useResource } from '../api/useResource.ts';
 import { useLanguage } from '../i18n/LanguageProvider.tsx';
 import type { Selection } from '../map/selection.ts';
-import { canEditProject } from '../auth/access.ts';
+import { canEditProject, seesParcelPersonalData } from '../auth/access.ts';
 import { useAuth } from '../auth/AuthProvider.tsx';
+import { parcelPersonalRows } from '../parcels/describe.ts';
 import { describe, type DetailRow, type Gazetteer } from './describe.ts';
 import { ProjectEditForm } from '../plan/ProjectEditForm.tsx';
 import { Panel } from '../map/Shell.tsx';
@@ -24,14 +25,47 @@ function useGazetteer(): Gazetteer {
   );
 }
 
-/** Rows cut where a row starts a titled section. */
-function groups(rows: DetailRow[]): { title?: DetailRow['section']; rows: DetailRow[] }[] {
-  const result: { title?: DetailRow['section']; rows: DetailRow[] }[] = [{ rows: [] }];
-  for (const row of rows) {
-    if (row.section) result.push({ title: row.section, rows: [] });
-    result.at(-1)!.rows.push(row);
-  }
-  return result.filter((group) => group.rows.length > 0);
+function DetailRows({ rows }: { rows: DetailRow[] }) {
+  const { t } = useLanguage();
+  return (
+    <dl>
+      {rows.map((row) => (
+        <div key={row.label} className="details-row" data-field={row.field}>
+          <dt>{t(row.label)}</dt>
+          <dd>
+            {row.color && <span className="swatch swatch-dot" style={{ background: row.color }} aria-hidden="true" />}
+            {row.value}
+            {row.note && <span className="details-note">{row.note}</span>}
+          </dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+/**
+ * A parcel's owner and tax rows, fetched for this parcel alone: tiles carry no personal data, and
+ * the server records who read whose.
+ */
+function ParcelPersonalSection({ id }: { id: number }) {
+  const { t, lang } = useLanguage();
+  const parcel = useResource(`parcel:${id}`, (signal) => api.parcel(id, signal));
+  return (
+    <>
+      <h3 className="details-section">{t('details.personal')}</h3>
+      {parcel.data ? (
+        <DetailRows rows={parcelPersonalRows(parcel.data.properties, lang)} />
+      ) : parcel.error ? (
+        <p className="form-error" role="alert" data-testid="parcel-personal-error">
+          {t('details.personal.error')}
+        </p>
+      ) : (
+        <p className="details-loading" role="status" data-testid="parcel-personal-loading">
+          {t('details.personal.loading')}
+        </p>
+      )}
+    </>
+  );
 }
 
 interface DetailsPanelProps {
@@ -50,6 +84,7 @@ export function DetailsPanel({ selection, onClose, onProjectSaved }: DetailsPane
   const d = describe(selection, gazetteer, lang, t);
   // What a role may not do is not offered at all; the server checks again anyway.
   const editable = selection.kind === 'project' && canEditProject(permissions, selection.feature.properties.zone_id);
+  const personal = selection.kind === 'parcel' && seesParcelPersonalData(permissions) ? Number(selection.feature.id) : null;
 
   return (
     <Panel className="details-panel" testId="details-panel" data-kind={selection.kind} style={{ borderTopColor: d.accent }} aria-label={t('details.title')}>
@@ -94,24 +129,9 @@ export function DetailsPanel({ selection, onClose, onProjectSaved }: DetailsPane
           }}
         />
       ) : (
-        groups(d.rows).map((group, index) => (
-          <Fragment key={group.title ?? index}>
-            {group.title && <h3 className="details-section">{t(group.title)}</h3>}
-            <dl data-section={group.title}>
-              {group.rows.map((row) => (
-                <div key={row.label} className="details-row" data-field={row.field}>
-                  <dt>{t(row.label)}</dt>
-                  <dd>
-                    {row.color && <span className="swatch swatch-dot" style={{ background: row.color }} aria-hidden="true" />}
-                    {row.value}
-                    {row.note && <span className="details-note">{row.note}</span>}
-                  </dd>
-                </div>
-              ))}
-            </dl>
-          </Fragment>
-        ))
+        <DetailRows rows={d.rows} />
       )}
+      {personal !== null && <ParcelPersonalSection key={personal} id={personal} />}
     </Panel>
   );
 }

@@ -15,7 +15,6 @@ import {
 import { localName, type Lang, type MessageKey } from '../i18n/strings.ts';
 import { LAND_USE_COLORS, SENSOR_LEVEL_COLORS, STAGE_COLORS, TRUCK_STATUS_COLORS, zoneColor } from '../map/palette.ts';
 import type { Selection } from '../map/selection.ts';
-import { parcelPersonalRows } from '../parcels/describe.ts';
 
 /** Names for the ids that features carry (zone_id, strategy_id…), loaded once and shared. */
 export interface Gazetteer {
@@ -31,8 +30,6 @@ export interface DetailRow {
   color?: string;
   /** Secondary text under the value (e.g. "5 minutes ago"). */
   note?: string;
-  /** Starts a titled group of rows (personal data, say). */
-  section?: MessageKey;
   /** For tests and styling: which attribute the row shows. */
   field?: string;
 }
@@ -104,7 +101,6 @@ export function describe(selection: Selection, g: Gazetteer, lang: Lang, t: T): 
           { label: 'field.area', value: formatLandArea(p.area_m2, lang) },
           { label: 'field.zone', value: zoneName(g, p.zone_id, lang), color: zoneColor(p.zone_id) },
           { label: 'field.community', value: communityName(g, p.community_id, lang) },
-          ...parcelPersonalRows(p, lang),
         ],
       };
     }

@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
 import type { Geometry } from 'geojson';
-import { api, ApiError, type ParcelTileProps } from '../api/client.ts';
+import { api, ApiError, PERSONAL_PARCEL_ATTRIBUTES, type ParcelTileProps } from '../api/client.ts';
 import { useViewerGeneration } from '../api/useResource.ts';
 import type { Selection } from '../map/selection.ts';
 
@@ -44,9 +44,11 @@ async function reloadSelection(selection: Selection, signal: AbortSignal): Promi
         const page = await api.parcels(box, signal);
         const found = page.features.find((f) => f.properties.id === id);
         if (!found) return null;
-        // As the tiles carry it: the id as the feature id, empty attributes left out.
+        // As the tiles carry it: the id as the feature id, empty attributes and personal data left
+        // out (the details panel fetches that for the parcel itself).
         const { id: _id, ...rest } = found.properties;
-        const properties = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== null)) as ParcelTileProps;
+        const personal: readonly string[] = PERSONAL_PARCEL_ATTRIBUTES;
+        const properties = Object.fromEntries(Object.entries(rest).filter(([k, v]) => v !== null && !personal.includes(k))) as ParcelTileProps;
         return { kind: 'parcel', feature: { type: 'Feature', id, geometry: found.geometry, properties } };
       }
       default:
