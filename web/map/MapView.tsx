@@ -67,22 +67,27 @@ export function MapView({ requires, children, onZoomChange }: MapViewProps) {
     });
 
     // Ready = every required source reported, then a frame drawn with all of it: `idle` means
-    // MapLibre drew with every source loaded (deck.gl draws inside MapLibre's frame), and the
-    // two animation frames after it let a layer set in the same commit reach the screen.
+    // MapLibre drew with every source loaded and nothing is moving, and the animation frame
+    // after it comes once that frame has reached the screen.
     let armed = false;
     const tryReady = () => {
       if (armed || !styleLoaded || !allRequiredLoaded()) return;
       armed = true;
-      map.once('idle', () => requestAnimationFrame(() => requestAnimationFrame(() => markReady())));
+      map.once('idle', () => requestAnimationFrame(() => markReady()));
       map.triggerRepaint();
     };
     const stopListening = onLoadProgress(tryReady);
 
-    map.once('load', () => {
-      styleLoaded = true;
+    // The page's layers are added as soon as the style is, not after the map's first frame
+    // (`load`): the first frames then draw the page's data as it comes, instead of an empty
+    // city first. Each frame counts where the GPU is slow.
+    map.once('style.load', () => {
       if (REMOTE_STYLE_URL && !map.getLayer('city-boundary-line')) addBoundaryToRemoteStyle(map);
       setMap(map);
       announceMap(map);
+    });
+    map.once('load', () => {
+      styleLoaded = true;
       tryReady();
     });
 

@@ -40,49 +40,50 @@ export function ParcelsLayer({ visible, selectedId, extent }: ParcelsLayerProps)
   const map = useMap();
   const generation = useViewerGeneration();
   const source = `parcels@${generation}`;
-  const spec = useMemo<VectorSourceSpecification>(
-    () => ({
-      type: 'vector',
-      tiles: [`${window.location.origin}${PARCEL_TILES_URL}?v=${generation}`],
-      minzoom: PARCEL_TILES_MIN_ZOOM,
-      maxzoom: PARCEL_TILES_MAX_ZOOM,
-      ...(extent ? { bounds: extent.slice(0, 4) as [number, number, number, number] } : {}),
-    }),
+  // Until the extent is known (the boundary comes first) there is nothing to ask for.
+  const spec = useMemo<VectorSourceSpecification | null>(
+    () =>
+      extent
+        ? {
+            type: 'vector',
+            tiles: [`${window.location.origin}${PARCEL_TILES_URL}?v=${generation}`],
+            minzoom: PARCEL_TILES_MIN_ZOOM,
+            maxzoom: PARCEL_TILES_MAX_ZOOM,
+            bounds: extent.slice(0, 4) as [number, number, number, number],
+          }
+        : null,
     [generation, extent],
   );
 
   useMapLayers(
-    // The extent is known once the boundary is in; until then there is no source to ask.
-    extent ? source : `${source}:waiting`,
-    extent ? spec : { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
-    extent
-      ? [
-          // Blocks are a summary fill without outlines: a little stronger than the parcels' whisper.
-          { id: `${source}:blocks`, type: 'fill', 'source-layer': 'parcel_blocks', paint: { 'fill-color': LAND_USE, 'fill-opacity': 0.43 } },
-          { id: `${source}:fill`, type: 'fill', 'source-layer': 'parcels', paint: { 'fill-color': LAND_USE, 'fill-opacity': byDetail(0.16, 0.24, 0.28) } },
-          {
-            id: `${source}:outline`,
-            type: 'line',
-            'source-layer': 'parcels',
-            paint: { 'line-color': 'rgb(96, 92, 86)', 'line-opacity': byDetail(0.15, 0.35, 0.59), 'line-width': byDetail(0.5, 0.75, 1) },
-          },
-          {
-            id: `${source}:selected`,
-            type: 'line',
-            'source-layer': 'parcels',
-            filter: ['==', ['id'], -1],
-            paint: { 'line-color': cssColor(SELECTION_COLOR), 'line-width': 3 },
-          },
-        ]
-      : [],
+    source,
+    spec,
+    [
+      // Blocks are a summary fill without outlines: a little stronger than the parcels' whisper.
+      { id: `${source}:blocks`, type: 'fill', 'source-layer': 'parcel_blocks', paint: { 'fill-color': LAND_USE, 'fill-opacity': 0.43 } },
+      { id: `${source}:fill`, type: 'fill', 'source-layer': 'parcels', paint: { 'fill-color': LAND_USE, 'fill-opacity': byDetail(0.16, 0.24, 0.28) } },
+      {
+        id: `${source}:outline`,
+        type: 'line',
+        'source-layer': 'parcels',
+        paint: { 'line-color': 'rgb(96, 92, 86)', 'line-opacity': byDetail(0.15, 0.35, 0.59), 'line-width': byDetail(0.5, 0.75, 1) },
+      },
+      {
+        id: `${source}:selected`,
+        type: 'line',
+        'source-layer': 'parcels',
+        filter: ['==', ['id'], -1],
+        paint: { 'line-color': cssColor(SELECTION_COLOR), 'line-width': 3 },
+      },
+    ],
     'parcels',
     { visible, pick: 'parcel' },
   );
 
   useEffect(() => {
-    // The layers are there once the extent is (see above).
-    if (extent && map.getLayer(`${source}:selected`)) map.setFilter(`${source}:selected`, ['==', ['id'], selectedId ?? -1]);
-  }, [map, source, selectedId, extent]);
+    // The layers are there once the spec is (see above).
+    if (spec && map.getLayer(`${source}:selected`)) map.setFilter(`${source}:selected`, ['==', ['id'], selectedId ?? -1]);
+  }, [map, source, selectedId, spec]);
 
   // How many parcels are loaded (a block counts for its parcels): each feature once, though
   // tiles repeat the ones on their edges.
