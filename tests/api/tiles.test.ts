@@ -127,6 +127,38 @@ describe.each(engines)('parcel tiles on $engine', (target) => {
     expect(await ids(15)).not.toContain(id);
   });
 
+  it('cuts a parcel across a tile edge at each tile’s buffer, its exterior wound as the spec says', async () => {
+    // A square about 100 m wide, centred on the edge between two z16 tiles of one row: each tile
+    // holds its part up to 64 units (of 4096) past the edge, as ST_AsMVTGeom cuts it on PostGIS.
+    const n = 2 ** 16;
+    const west = tileAt(CITY_CENTRE[0] + 0.004, CITY_CENTRE[1] - 0.004, 16);
+    const east = { ...west, x: west.x + 1 };
+    const edge = (east.x / n) * 360 - 180;
+    const middle = (Math.atan(Math.sinh(Math.PI * (1 - (2 * (west.y + 0.5)) / n))) * 180) / Math.PI;
+    const id = await insertParcel(app, [edge - 0.0005, middle - 0.0005], 0.001, 'across-an-edge-1');
+    const part = async (at: At) => (await layerOf(anyone, at)).features.find((f) => f.id === id);
+    await until('the new parcel in both tiles', async () => Boolean((await part(west)) && (await part(east))), PURGE_WITHIN_MS);
+    const [westPart, eastPart] = [(await part(west))!, (await part(east))!];
+    expect(westPart.properties.land_use).toBe('commercial');
+    expect(eastPart.properties.land_use).toBe('commercial');
+    const rings = [westPart.loadGeometry(), eastPart.loadGeometry()];
+    for (const parts of rings) {
+      expect(parts).toHaveLength(1);
+      // The surveyor's formula in tile coordinates (y down): an exterior ring's area is positive.
+      const ring = parts[0]!;
+      const area = ring.reduce((sum, p, i) => sum + p.x * ring[(i + 1) % ring.length]!.y - ring[(i + 1) % ring.length]!.x * p.y, 0);
+      expect(area).toBeGreaterThan(0);
+    }
+    const xs = rings.map(([ring]) => ring!.map((p) => p.x));
+    expect(Math.max(...xs[0]!)).toBe(4096 + 64);
+    expect(Math.min(...xs[0]!)).toBeLessThan(4096 - 64);
+    expect(Math.min(...xs[1]!)).toBe(-64);
+    expect(Math.max(...xs[1]!)).toBeGreaterThan(64);
+    // The same rows of the grid on both sides.
+    const ys = rings.map(([ring]) => ring!.map((p) => p.y));
+    expect([Math.min(...ys[1]!), Math.max(...ys[1]!)]).toEqual([Math.min(...ys[0]!), Math.max(...ys[0]!)]);
+  });
+
   it('drops a cached tile as soon as a parcel in it changes, not when the cache expires', async () => {
     const at = tileAt(...CITY_CENTRE, 16);
     const before = await layerOf(anyone, at);
