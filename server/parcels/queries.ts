@@ -1,6 +1,4 @@
 import type { Feature, FeatureCollection, Polygon } from 'geojson';
-import { geoJSONToTile } from '@maplibre/geojson-vt';
-import { fromGeojsonVt } from '@maplibre/vt-pbf';
 import type { ParcelAttribute, ParcelTileAttribute } from '../auth/policy.ts';
 import type { Db, Queryable } from '../db/index.ts';
 import { queryFeatures } from '../db/geojson.ts';
@@ -8,6 +6,7 @@ import { statement } from '../db/sql.ts';
 import type { Statement } from '../db/types.ts';
 import type { Bbox } from '../http/validate.ts';
 import type { LandUse } from './landUse.ts';
+import { encodeTile, type TileRows } from './mvt.ts';
 import { BLOCKS_MIN_ZOOM, DETAIL_ZOOM } from './tileZooms.ts';
 
 /** A parcel as the most trusted viewer sees it; others get a subset of these attributes. */
@@ -131,7 +130,6 @@ export async function parcelMinZoom(db: Queryable): Promise<number> {
 
 /** Shapes near the tile: its envelope widened by the tile buffer, so shapes crossing the edge are kept. */
 const NEAR_TILE = `ST_TileEnvelope($1, $2, $3, margin => ${BUFFER / EXTENT})`;
-const IN_TILE_4326 = `p.geom && ST_Transform(${NEAR_TILE}, 4326)`;
 /** Parcels that cover less than a pixel ($5 is the pixel's size in map units) are not drawn. */
 const BIG_ENOUGH = 'ST_Area(p.geom_3857) >= $5::float8 * $5::float8';
 
@@ -170,9 +168,23 @@ const BLOCK_TILE_SQL = `
         FROM parcel_blocks b
         WHERE b.geom && ${NEAR_TILE} AND ($4::int[] IS NULL OR b.zone_id = ANY($4))) AS t`;
 
-/** The same rows as GeoJSON in WGS84, for the embedded engine, which encodes tiles in Node. */
-const blockFeaturesSql = `
-  SELECT ${BLOCK_ID} AS id, b.land_use, b.parcels, ST_Transform(b.geom, 4326) AS geom
+/**
+ * The embedded engine's statements (it has no protobuf, so no ST_AsMVT): the same rows, their
+ * attributes as JSON and their shapes (simplified as on PostGIS) as TWKB in web Mercator, for
+ * mvt.ts to cut and encode. Nothing here calls ST_Transform: its first call in a new PGlite
+ * loads PROJ, and a server's first tile waited for it.
+ */
+function parcelRowsSql(view: ParcelTileView): string {
+  return `
+    SELECT json_agg(json_build_array(${view.attributes.map((a) => COLUMNS[a]).join(', ')}))::text AS attributes,
+           encode(ST_AsTWKB(ST_Collect(ST_Simplify(p.geom_3857, $5::float8, true)), 6), 'base64') AS shapes
+    FROM parcels p
+    WHERE p.geom_3857 && ${NEAR_TILE} AND ${BIG_ENOUGH} AND ($4::int[] IS NULL OR p.zone_id = ANY($4))`;
+}
+
+const BLOCK_ROWS_SQL = `
+  SELECT json_agg(json_build_array(${BLOCK_ID}, b.land_use, b.parcels))::text AS attributes,
+         encode(ST_AsTWKB(ST_Collect(b.geom), 6), 'base64') AS shapes
   FROM parcel_blocks b
   WHERE b.geom && ${NEAR_TILE} AND ($4::int[] IS NULL OR b.zone_id = ANY($4))`;
 
@@ -193,10 +205,10 @@ export function parcelTileStatement(view: ParcelTileView, tile: TileAt): { state
  * tile attributes and `id` as the feature id; below it (down to BLOCKS_MIN_ZOOM), layer
  * `parcel_blocks`, each block's dominant land use and parcel count. On PostGIS, `ST_AsMVT` encodes
  * it where the data is, in one prepared statement; the embedded engine is built without protobuf,
- * so there the same rows' GeoJSON is cut and encoded in Node.
+ * so there the same rows are cut and encoded in Node (mvt.ts).
  */
 export async function parcelTile(db: Queryable, engine: Db['engine'], view: ParcelTileView, tile: TileAt): Promise<Uint8Array<ArrayBuffer>> {
-  const { z, x, y, minZoom } = tile;
+  const { z, minZoom } = tile;
   if (z < BLOCKS_MIN_ZOOM) return new Uint8Array();
   if (engine === 'postgis') {
     const { statement, params } = parcelTileStatement(view, tile);
@@ -204,16 +216,9 @@ export async function parcelTile(db: Queryable, engine: Db['engine'], view: Parc
     return row ? new Uint8Array(row.mvt) : new Uint8Array();
   }
   const blocks = z < minZoom;
-  const select = blocks ? blockFeaturesSql : parcelSelect(view, `${IN_TILE_4326} AND ${BIG_ENOUGH}`, 4);
-  const fc = await queryFeatures<Polygon, Record<string, unknown>>(db, select, tileParams(view, tile));
-  if (fc.features.length === 0) return new Uint8Array();
-  // `id` becomes the feature id and leaves the attributes, as ST_AsMVT's feature_id_name does.
-  const features = fc.features.map(({ geometry, properties: { id, ...attributes } }) => ({
-    type: 'Feature' as const,
-    id: id as number | undefined,
-    geometry,
-    properties: attributes,
-  }));
-  const encoded = geoJSONToTile({ type: 'FeatureCollection', features }, z, x, y, { extent: EXTENT, buffer: BUFFER, clip: true, maxZoom: z });
-  return new Uint8Array(fromGeojsonVt({ [blocks ? BLOCK_LAYER : PARCEL_LAYER]: encoded }, { version: 2, extent: EXTENT }));
+  const [rows] = await db.query<TileRows>(blocks ? BLOCK_ROWS_SQL : parcelRowsSql(view), tileParams(view, tile));
+  const layer = blocks
+    ? { name: BLOCK_LAYER, attributes: ['id', 'land_use', 'parcels'], id: 'id' }
+    : { name: PARCEL_LAYER, attributes: view.attributes, id: 'id' };
+  return encodeTile(rows, layer, tile, { extent: EXTENT, buffer: BUFFER });
 }

@@ -68,8 +68,24 @@ describe.each(engines)('parcel tiles on $engine', (target) => {
       for (const f of features) {
         expect(LAND_USES).toContain(f.properties.land_use);
         expect(f.properties.parcels).toBeGreaterThan(0);
-        expect(f.id).toBeUndefined();
+        expect(f.id).toBeGreaterThan(0);
       }
+      // A block has one id in every tile that holds a piece of it (here, in the tile's buffer),
+      // so the map counts its parcels once.
+      expect(new Set(features.map((f) => f.id)).size).toBe(features.length);
+      const at = tileAt(...CITY_CENTRE, z);
+      const shared = [];
+      for (const [dx, dy] of [
+        [1, 0],
+        [-1, 0],
+        [0, 1],
+        [0, -1],
+      ] as const) {
+        const next = await layerOf(anyone, { ...at, x: at.x + dx, y: at.y + dy });
+        shared.push(...next.features.filter((f) => features.some((g) => g.id === f.id)));
+      }
+      expect(shared.length, `z${z}: blocks in a tile and its neighbours`).toBeGreaterThan(0);
+      for (const f of shared) expect(features.find((g) => g.id === f.id)?.properties).toEqual(f.properties);
     }
     const parcels = await layerOf(anyone, tileAt(...CITY_CENTRE, 15));
     expect(parcels.name).toBe('parcels');
@@ -142,6 +158,38 @@ describe.each(engines)('parcel tiles on $engine', (target) => {
     const ids = async (z: number) => (await layerOf(anyone, tileAt(...corner, z))).features.map((f) => f.id);
     await until('the new parcel in its z16 tile', async () => (await ids(16)).includes(id), PURGE_WITHIN_MS);
     expect(await ids(15)).not.toContain(id);
+  });
+
+  it('cuts a parcel across a tile edge at each tile’s buffer, its exterior wound as the spec says', async () => {
+    // A square about 100 m wide, centred on the edge between two z16 tiles of one row: each tile
+    // holds its part up to 64 units (of 4096) past the edge, as ST_AsMVTGeom cuts it on PostGIS.
+    const n = 2 ** 16;
+    const west = tileAt(CITY_CENTRE[0] + 0.004, CITY_CENTRE[1] - 0.004, 16);
+    const east = { ...west, x: west.x + 1 };
+    const edge = (east.x / n) * 360 - 180;
+    const middle = (Math.atan(Math.sinh(Math.PI * (1 - (2 * (west.y + 0.5)) / n))) * 180) / Math.PI;
+    const id = await insertParcel(app, [edge - 0.0005, middle - 0.0005], 0.001, 'across-an-edge-1');
+    const part = async (at: At) => (await layerOf(anyone, at)).features.find((f) => f.id === id);
+    await until('the new parcel in both tiles', async () => Boolean((await part(west)) && (await part(east))), PURGE_WITHIN_MS);
+    const [westPart, eastPart] = [(await part(west))!, (await part(east))!];
+    expect(westPart.properties.land_use).toBe('commercial');
+    expect(eastPart.properties.land_use).toBe('commercial');
+    const rings = [westPart.loadGeometry(), eastPart.loadGeometry()];
+    for (const parts of rings) {
+      expect(parts).toHaveLength(1);
+      // The surveyor's formula in tile coordinates (y down): an exterior ring's area is positive.
+      const ring = parts[0]!;
+      const area = ring.reduce((sum, p, i) => sum + p.x * ring[(i + 1) % ring.length]!.y - ring[(i + 1) % ring.length]!.x * p.y, 0);
+      expect(area).toBeGreaterThan(0);
+    }
+    const xs = rings.map(([ring]) => ring!.map((p) => p.x));
+    expect(Math.max(...xs[0]!)).toBe(4096 + 64);
+    expect(Math.min(...xs[0]!)).toBeLessThan(4096 - 64);
+    expect(Math.min(...xs[1]!)).toBe(-64);
+    expect(Math.max(...xs[1]!)).toBeGreaterThan(64);
+    // The same rows of the grid on both sides.
+    const ys = rings.map(([ring]) => ring!.map((p) => p.y));
+    expect([Math.min(...ys[1]!), Math.max(...ys[1]!)]).toEqual([Math.min(...ys[0]!), Math.max(...ys[0]!)]);
   });
 
   it('drops a cached tile as soon as a parcel in it changes, not when the cache expires', async () => {
