@@ -102,6 +102,19 @@ describe.runIf(chromiumAvailable)('the city map (/) in Chromium', () => {
     await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
     const details = page.getByTestId('details-panel');
     await expect.poll(async () => (await details.isVisible()) && (await details.innerText()).trim().length > 0, { timeout: 10_000 }).toBe(true);
+
+    // A truck is an HTML marker of its own over the map: a click on it opens that truck. The
+    // one nearest the middle, clear of the side panels.
+    const trucks = await page.locator('.truck-marker').all();
+    const distance = async (t: (typeof trucks)[number]) => {
+      const b = (await t.boundingBox())!;
+      return Math.hypot(b.x + b.width / 2 - (box.x + box.width / 2), b.y + b.height / 2 - (box.y + box.height / 2));
+    };
+    const distances = await Promise.all(trucks.map(distance));
+    const truck = trucks[distances.indexOf(Math.min(...distances))]!;
+    const code = (await truck.getAttribute('aria-label'))!;
+    await truck.click();
+    await expect.poll(async () => details.innerText(), { timeout: 10_000 }).toContain(code);
   });
 
   it('moves between pages by the header links without reloading, and old ?view= links land on the new paths', async () => {

@@ -70,7 +70,7 @@ export function CityPage() {
         {firstFrameDrawn && <ParcelsLayer visible={visibility.parcels} selectedId={selectedParcelId} extent={cityExtent} />}
         <ProjectsLayer visible={visibility.projects} filter={projectFilter} version={projectsVersion} />
         <SensorsLayer visible={visibility.sensors} />
-        <TrucksLayer visible={visibility.trucks} />
+        <TrucksLayer visible={visibility.trucks} onSelect={setSelection} />
         <SelectionLayer selection={selection} />
         <Picking onSelect={setSelection} />
       </MapView>

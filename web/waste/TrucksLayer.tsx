@@ -1,62 +1,85 @@
-import { useEffect, useMemo } from 'react';
-import type { ExpressionSpecification } from 'maplibre-gl';
-import type { FeatureCollection } from 'geojson';
-import { api, TRUCK_STATUSES } from '../api/client.ts';
+import './trucks.css';
+import { useEffect, useRef } from 'react';
+import { Marker } from 'maplibre-gl';
+import { api, type TruckFeature } from '../api/client.ts';
 import { useMap } from '../map/MapContext.ts';
-import { useGeoJsonLayers } from '../map/useMapLayers.ts';
+import type { Selection } from '../map/selection.ts';
 import { useLayerData } from '../map/useLayerData.ts';
-import { TRUCK_ICON_PIXELS, truckIcons } from './truckIcon.ts';
+import { paintTruck } from './truckIcon.ts';
 
 /** GPS positions come in about every half minute; matching that keeps the map honest. */
 const REFRESH_MS = 30_000;
 
-const iconName = (status: string) => `truck-${status}`;
-/** A status this build has no icon for shows as at the depot. */
-const ICON = ['coalesce', ['image', ['concat', 'truck-', ['get', 'status']]], ['image', iconName('depot')]] as unknown as ExpressionSpecification;
-/** 24 px across at city scale, 36 px in the streets (the icons are drawn at 64). */
-const ICON_SIZE = ['interpolate', ['linear'], ['zoom'], 12, 24 / TRUCK_ICON_PIXELS, 16, 36 / TRUCK_ICON_PIXELS] as unknown as ExpressionSpecification;
+interface TruckMarker {
+  marker: Marker;
+  canvas: HTMLCanvasElement;
+  feature: TruckFeature;
+  painted: string | null;
+}
 
-/** Waste-collection trucks, pointing the way they drive and coloured by what they are doing. */
-export function TrucksLayer({ visible }: { visible: boolean }) {
+/**
+ * Waste-collection trucks, pointing the way they drive and coloured by what they are doing: an
+ * HTML marker each, as the zone labels are, rather than a MapLibre symbol layer. A few dozen
+ * markers cost the page nothing, where a symbol layer costs a shader program and a round trip
+ * to MapLibre's worker for its icons: half a second of the city map's first frame in a
+ * software renderer.
+ */
+export function TrucksLayer({ visible, onSelect }: { visible: boolean; onSelect: (selection: Selection) => void }) {
   const map = useMap();
   // A switched-off layer keeps what it has but stops polling; switched on, it loads at once.
   const { data } = useLayerData('trucks', 'trucks', () => api.trucks(), visible ? REFRESH_MS : undefined);
+  const markers = useRef(new Map<number, TruckMarker>());
+  const onSelectRef = useRef(onSelect);
+  onSelectRef.current = onSelect;
 
   useEffect(() => {
-    for (const [status, icon] of truckIcons(TRUCK_STATUSES)) if (!map.hasImage(iconName(status))) map.addImage(iconName(status), icon);
-  }, [map]);
+    const current = new Set<number>();
+    for (const feature of data?.features ?? []) {
+      const { id, code, status, heading_deg } = feature.properties;
+      current.add(id);
+      let truck = markers.current.get(id);
+      if (!truck) {
+        const element = document.createElement('button');
+        element.type = 'button';
+        element.className = 'truck-marker';
+        element.setAttribute('aria-label', code);
+        const canvas = document.createElement('canvas');
+        element.append(canvas);
+        element.addEventListener('click', (event) => {
+          // The map under the marker must not take the click for a click on itself.
+          event.stopPropagation();
+          const clicked = markers.current.get(id);
+          if (clicked) onSelectRef.current({ kind: 'truck', feature: clicked.feature });
+        });
+        truck = { marker: new Marker({ element, rotationAlignment: 'map' }).setLngLat([0, 0]).addTo(map), canvas, feature, painted: null };
+        markers.current.set(id, truck);
+      }
+      truck.feature = feature;
+      // Compass headings, clockwise from north, as MapLibre turns markers.
+      truck.marker.setLngLat(feature.geometry.coordinates as [number, number]).setRotation(heading_deg ?? 0);
+      if (truck.painted !== status) {
+        paintTruck(truck.canvas, status);
+        truck.painted = status;
+      }
+    }
+    for (const [id, truck] of markers.current) {
+      if (current.has(id)) continue;
+      truck.marker.remove();
+      markers.current.delete(id);
+    }
+  }, [map, data]);
 
-  const positions = useMemo<FeatureCollection | null>(
-    () =>
-      data && {
-        type: 'FeatureCollection',
-        features: data.features.map((f) => ({
-          ...f,
-          properties: { id: f.properties.id, status: f.properties.status, heading: f.properties.heading_deg ?? 0 },
-        })),
-      },
-    [data],
+  useEffect(() => {
+    for (const { marker } of markers.current.values()) marker.getElement().hidden = !visible;
+  }, [visible, data]);
+
+  useEffect(
+    () => () => {
+      for (const { marker } of markers.current.values()) marker.remove();
+      markers.current.clear();
+    },
+    [],
   );
-  useGeoJsonLayers(
-    'trucks',
-    positions,
-    [
-      {
-        id: 'trucks',
-        type: 'symbol',
-        layout: {
-          'icon-image': ICON,
-          'icon-size': ICON_SIZE,
-          // Compass headings, clockwise from north, as MapLibre turns icons on the map.
-          'icon-rotate': ['get', 'heading'],
-          'icon-rotation-alignment': 'map',
-          'icon-allow-overlap': true,
-          'icon-ignore-placement': true,
-        },
-      },
-    ],
-    'trucks',
-    { visible, pick: 'truck' },
-  );
+
   return null;
 }

@@ -2,14 +2,12 @@ import type { TruckStatus } from '../api/client.ts';
 import { TRUCK_STATUS_COLORS } from '../map/palette.ts';
 
 /**
- * Truck icons are painted here on a canvas at start-up instead of loading a sprite: there is no
- * CDN to load one from, and one icon per status colour keeps the halo white while the body is
- * coloured (a single SDF icon would tint both).
+ * Truck icons are painted here on a canvas instead of loading a sprite: there is no CDN to load
+ * one from, and painting each status's colour keeps the halo white while the body is coloured.
  */
 
-/** Painted at 64 px and shown at 24–36 (TrucksLayer), so they stay crisp on a phone's dense screen. */
-export const TRUCK_ICON_PIXELS = 64;
-const SIZE = TRUCK_ICON_PIXELS;
+/** Painted at 64 px and shown at 30 (trucks.css), so they stay crisp on a phone's dense screen. */
+const SIZE = 64;
 
 function roundedRect(ctx: CanvasRenderingContext2D, x: number, y: number, w: number, h: number, r: number) {
   ctx.beginPath();
@@ -61,18 +59,12 @@ function drawTruck(ctx: CanvasRenderingContext2D, color: string) {
   }
 }
 
-/** One icon per status, nose up (north), as pixels MapLibre's `addImage` takes. */
-export function truckIcons(statuses: readonly TruckStatus[]): Map<TruckStatus, ImageData> {
-  const icons = new Map<TruckStatus, ImageData>();
-  const canvas = document.createElement('canvas');
+/** Paints a truck of this status on the canvas, nose up (north). */
+export function paintTruck(canvas: HTMLCanvasElement, status: TruckStatus): void {
   canvas.width = SIZE;
   canvas.height = SIZE;
-  const ctx = canvas.getContext('2d', { willReadFrequently: true });
-  if (!ctx) return icons;
-  for (const status of statuses) {
-    ctx.clearRect(0, 0, SIZE, SIZE);
-    drawTruck(ctx, TRUCK_STATUS_COLORS[status]);
-    icons.set(status, ctx.getImageData(0, 0, SIZE, SIZE));
-  }
-  return icons;
+  const ctx = canvas.getContext('2d');
+  if (!ctx) return;
+  ctx.clearRect(0, 0, SIZE, SIZE);
+  drawTruck(ctx, TRUCK_STATUS_COLORS[status]);
 }
