@@ -31,6 +31,8 @@ export function TrucksLayer({ visible, onSelect }: { visible: boolean; onSelect:
   const markers = useRef(new Map<number, TruckMarker>());
   const onSelectRef = useRef(onSelect);
   onSelectRef.current = onSelect;
+  const visibleRef = useRef(visible);
+  visibleRef.current = visible;
 
   useEffect(() => {
     const current = new Set<number>();
@@ -43,6 +45,7 @@ export function TrucksLayer({ visible, onSelect }: { visible: boolean; onSelect:
         element.type = 'button';
         element.className = 'truck-marker';
         element.setAttribute('aria-label', code);
+        element.hidden = !visibleRef.current;
         const canvas = document.createElement('canvas');
         element.append(canvas);
         element.addEventListener('click', (event) => {
@@ -71,7 +74,7 @@ export function TrucksLayer({ visible, onSelect }: { visible: boolean; onSelect:
 
   useEffect(() => {
     for (const { marker } of markers.current.values()) marker.getElement().hidden = !visible;
-  }, [visible, data]);
+  }, [visible]);
 
   useEffect(
     () => () => {
