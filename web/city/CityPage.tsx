@@ -8,7 +8,7 @@ import { CityBase } from '../map/CityBase.tsx';
 import { CITY_ZOOM, MapView } from '../map/MapView.tsx';
 import { Picking } from '../map/Picking.tsx';
 import { useFirstFrameDrawn } from '../map/readiness.ts';
-import { selectionKey, type Selection } from '../map/selection.ts';
+import { LAYER_OF_KIND, selectionKey, type Selection } from '../map/selection.ts';
 import { ParcelsLayer } from '../parcels/ParcelsLayer.tsx';
 import { ProjectsLayer } from '../plan/ProjectsLayer.tsx';
 import { TrucksLayer } from '../waste/TrucksLayer.tsx';
@@ -19,15 +19,6 @@ import { LayerSwitcher } from './LayerSwitcher.tsx';
 import { ALL_VISIBLE, type ThematicLayer, type Visibility } from './layers.ts';
 import { SelectionLayer } from './SelectionLayer.tsx';
 import { ZonesLayer } from './ZonesLayer.tsx';
-
-const LAYER_OF_KIND: Record<Selection['kind'], ThematicLayer> = {
-  zone: 'zones',
-  community: 'communities',
-  parcel: 'parcels',
-  project: 'projects',
-  truck: 'trucks',
-  sensor: 'sensors',
-};
 
 /** Everything the city map's first complete picture needs; parcels stream in by tile. */
 const REQUIRES = ['boundary', 'basemap', 'zones', 'communities', 'projects', 'trucks', 'sensors'] as const;

@@ -1,4 +1,5 @@
 import type { Feature, Geometry } from 'geojson';
+import type { CountedLayer } from './readiness.ts';
 import type { CommunityFeature, ParcelTileProps, ProjectFeature, SensorFeature, TruckFeature, ZoneFeature } from '../api/client.ts';
 
 /** What the details panel can show: one picked feature and which kind of thing it is. */
@@ -12,7 +13,8 @@ export type Selection =
 
 export type FeatureKind = Selection['kind'];
 
-const LAYER_OF_KIND: Record<FeatureKind, string> = {
+/** The layer (as counted, switched and registered) each kind of feature belongs to. */
+export const LAYER_OF_KIND: Record<FeatureKind, CountedLayer> = {
   zone: 'zones',
   community: 'communities',
   parcel: 'parcels',
@@ -21,7 +23,7 @@ const LAYER_OF_KIND: Record<FeatureKind, string> = {
   sensor: 'sensors',
 };
 
-/** The map's layers a click can select something on, by layer id (web/map/picking.ts reads it). */
+/** The map's layers a click can select something on, by layer id (web/map/Picking.tsx reads it). */
 const pickable = new Map<string, FeatureKind>();
 
 /** Registers a map layer as picking features of `kind`; returns the undo. */
