@@ -10,16 +10,19 @@ import { PATHS, redirectOldLinks, usePath } from './router.tsx';
  * Each page is a chunk of its own, loaded when its path is opened: the public flood page
  * brings neither deck.gl nor any staff code, the plan page none of the city's layers.
  */
-const page = (load: () => Promise<{ default: ComponentType }>) => lazy(load);
-const CityPage = page(() => import('./city/CityPage.tsx').then((m) => ({ default: m.CityPage })));
-const PlanPage = page(() => import('./plan/PlanPage.tsx').then((m) => ({ default: m.PlanPage })));
-const FloodDeskPage = page(() => import('./flood/FloodDeskPage.tsx').then((m) => ({ default: m.FloodDeskPage })));
-const PublicFloodPage = page(() => import('./flood/PublicFloodPage.tsx').then((m) => ({ default: m.PublicFloodPage })));
+const loaders = {
+  [PATHS.city]: () => import('./city/CityPage.tsx').then((m) => ({ default: m.CityPage })),
+  [PATHS.plan]: () => import('./plan/PlanPage.tsx').then((m) => ({ default: m.PlanPage })),
+  [PATHS.flood]: () => import('./flood/FloodDeskPage.tsx').then((m) => ({ default: m.FloodDeskPage })),
+  [PATHS.floodPublic]: () => import('./flood/PublicFloodPage.tsx').then((m) => ({ default: m.PublicFloodPage })),
+} satisfies Record<string, () => Promise<{ default: ComponentType }>>;
 
+const CityPage = lazy(loaders[PATHS.city]);
+const PublicFloodPage = lazy(loaders[PATHS.floodPublic]);
 const STAFF_PAGES: Record<string, ComponentType> = {
   [PATHS.city]: CityPage,
-  [PATHS.plan]: PlanPage,
-  [PATHS.flood]: FloodDeskPage,
+  [PATHS.plan]: lazy(loaders[PATHS.plan]),
+  [PATHS.flood]: lazy(loaders[PATHS.flood]),
 };
 
 function Pages() {
@@ -61,7 +64,15 @@ function requestReferenceData(path: string): void {
   if (path === PATHS.plan) early.push(api.plan);
   for (const load of early) load().catch(() => undefined);
 }
-requestReferenceData(window.location.pathname.replace(/(.)\/+$/, '$1'));
+/**
+ * The opened page's code is asked for first, before its data: a browser opens at most six
+ * connections to a server, and the page's chunks queued behind eight data requests (measured on
+ * the city map: asked for at 0.75 s, arrived at 2.1 s, after the data), while the data waits in
+ * the cache for the page anyway. React's lazy() later gets the same module, already loading.
+ */
+const openedPath = window.location.pathname.replace(/(.)\/+$/, '$1');
+(loaders[openedPath as keyof typeof loaders] ?? loaders[PATHS.city])().catch(() => undefined);
+requestReferenceData(openedPath);
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html must contain <div id="root">');

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { appBase as base, browserSuite, chromiumAvailable } from '../support/browser.ts';
+import { appBase as base, browserSuite, chromiumAvailable, waitForStatus } from '../support/browser.ts';
 
 /**
  * What each page fetches before its first complete frame, from the page's own Resource Timing
@@ -9,6 +9,9 @@ import { appBase as base, browserSuite, chromiumAvailable } from '../support/bro
  * or never. An eager fetch added anywhere shows up here.
  */
 async function fetchedBeforeFirstFrame(page: Page): Promise<{ api: string[]; scripts: string[] }> {
+  // A request enters Resource Timing when it completes: one sent before the frame may still be
+  // on its way (the city map's plan outline, for the layer panel, which the frame does not wait for).
+  await page.waitForLoadState('networkidle');
   const before = await page.evaluate(() => {
     const readyAt = window.__mueang?.readyAt ?? 0;
     return performance
@@ -69,5 +72,44 @@ describe.runIf(chromiumAvailable)('what the first frame does not need is not fet
       api.join(' '),
     ).toBe(true);
     expect(scripts.filter((chunk) => chunk === 'deck' || STAFF_PAGE_CHUNKS.includes(chunk))).toEqual([]);
+  });
+});
+
+/** The map's canvas as the page shows it: MapView hides it until the first complete frame. */
+const canvasVisibility = (page: Page) => page.evaluate(() => getComputedStyle(document.querySelector('.maplibregl-canvas') as Element).visibility);
+
+describe.runIf(chromiumAvailable)('the map is shown complete, not drawn layer by layer', () => {
+  const browser = browserSuite();
+
+  it('keeps the canvas hidden while a layer is still coming, and shows it with the first complete frame', async () => {
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const { page } = await browser.open(base(), {
+      ready: false,
+      before: (context) =>
+        context.route('**/api/trucks', async (route) => {
+          await held;
+          await route.continue();
+        }),
+    });
+    await waitForStatus(page, 'every layer but the trucks', (s) => s.layers.projects > 0 && s.layers.sensors > 0 && s.layers.zones > 0);
+    expect(await canvasVisibility(page)).toBe('hidden');
+    release();
+    await waitForStatus(page, 'the first complete frame', (s) => s.ready);
+    expect(await canvasVisibility(page)).toBe('visible');
+  });
+
+  it('shows what it has at once when a layer fails, rather than nothing', async () => {
+    const { page } = await browser.open(base(), {
+      ready: false,
+      before: (context) => context.route('**/api/trucks', (route) => route.fulfill({ status: 503, contentType: 'application/json', body: '{"error":"down"}' })),
+    });
+    await waitForStatus(page, 'the failure', (s) => s.errors.some((e) => e.startsWith('trucks')));
+    await page.waitForFunction(() => getComputedStyle(document.querySelector('.maplibregl-canvas') as Element).visibility === 'visible', undefined, {
+      timeout: 5000,
+    });
+    expect(await page.evaluate(() => window.__mueang?.ready)).toBe(false);
   });
 });

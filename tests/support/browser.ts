@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, inject, onTestFinished } from 'vitest';
 import { DEMO_PASSWORD } from '../../server/auth/passwords.ts';
 import { Client } from './client.ts';
@@ -48,6 +48,10 @@ export interface OpenOptions {
    * the sign-in itself, or about a change of person in an open page, use the dialog instead.
    */
   as?: string;
+  /** Set up the context before the page loads (intercept a request, say). */
+  before?: (context: BrowserContext) => Promise<void>;
+  /** Wait for the page's first complete frame (the default); false: only for the page's `load`. */
+  ready?: boolean;
 }
 
 interface OpenPage {
@@ -77,7 +81,7 @@ export function browserSuite() {
     /** Loads `url` in a new context and waits for the page's readiness signal (its first complete map). */
     async open(url: string, options: OpenOptions = {}): Promise<OpenPage> {
       if (!chromiumRun) throw new Error('the browser did not start');
-      const { viewport = { width: 1280, height: 800 }, phone = false, as } = options;
+      const { viewport = { width: 1280, height: 800 }, phone = false, as, before, ready = true } = options;
       const context = await chromiumRun.browser.newContext({ viewport, ...(phone ? { isMobile: true, hasTouch: true, deviceScaleFactor: 1 } : {}) });
       onTestFinished(() => context.close());
       await context.addInitScript(TEST_HOOKS);
@@ -86,13 +90,14 @@ export function browserSuite() {
         const [name, value] = ((await Client.signIn(origin, as)).sessionCookie ?? '').split('=') as [string, string];
         await context.addCookies([{ name, value, url: origin, httpOnly: true, sameSite: 'Lax' }]);
       }
+      await before?.(context);
       const page = await context.newPage();
       const problems: string[] = [];
       const requests: string[] = [];
       page.on('pageerror', (error) => problems.push(error.message));
       page.on('request', (request) => requests.push(request.url()));
       await page.goto(url, { waitUntil: 'load' });
-      await waitForReady(page, problems);
+      if (ready) await waitForReady(page, problems);
       const apiPaths = () => requests.map((r) => new URL(r).pathname).filter((p) => p.startsWith('/api/'));
       return { page, problems, requests, apiPaths };
     },

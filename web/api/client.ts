@@ -140,10 +140,30 @@ export interface ProjectQuery {
  */
 const referenceCache = new Map<string, Promise<unknown>>();
 
+/**
+ * The answers that have come, by the promise that brought them: a promise cannot be asked
+ * whether it has settled, and a page whose data was asked for early (web/main.tsx) should draw
+ * it in its first render, not one commit and one map frame later (web/api/useResource.ts).
+ */
+const answers = new WeakMap<Promise<unknown>, unknown>();
+
+function remembered<P extends Promise<unknown>>(promise: P): P {
+  promise.then(
+    (value) => answers.set(promise, value),
+    () => undefined,
+  );
+  return promise;
+}
+
+/** The answer `promise` brought, if it has already come (see `answers`). */
+export function answerOf<T>(promise: Promise<T>): { value: T } | undefined {
+  return answers.has(promise) ? { value: answers.get(promise) as T } : undefined;
+}
+
 function reference<R extends Parameters<typeof readJson>[0]>(key: string, request: () => R): ReturnType<typeof readJson<Awaited<R>>> {
   let pending = referenceCache.get(key) as ReturnType<typeof readJson<Awaited<R>>> | undefined;
   if (!pending) {
-    pending = readJson(request());
+    pending = remembered(readJson(request()));
     referenceCache.set(key, pending);
     // A failure must not be remembered, or a reload of the panel could never recover.
     pending.catch(() => referenceCache.delete(key));
@@ -304,7 +324,7 @@ export const api = {
   requestCityLayers: () => {
     const requests = { projects: () => api.projects(), sensors: () => api.sensors(), trucks: () => api.trucks() };
     for (const [key, request] of Object.entries(requests)) {
-      const answer = request();
+      const answer = remembered(request());
       // The reader sees a failure; this copy of it is only kept from being reported as unhandled.
       answer.catch(() => undefined);
       earlyAnswers.set(key, answer);

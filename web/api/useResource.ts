@@ -1,5 +1,5 @@
-import { useEffect, useState, useSyncExternalStore } from 'react';
-import { getSession, subscribeSession } from './client.ts';
+import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { answerOf, getSession, subscribeSession } from './client.ts';
 
 export interface Resource<T> {
   data: T | null;
@@ -36,8 +36,19 @@ export function useResource<T>(key: string, load: (signal: AbortSignal) => Promi
   const { refreshMs, perViewer = true } = options;
   const generation = useViewerGeneration();
   const fullKey = perViewer ? `${key}@${generation}` : key;
+  // The first request is made while rendering, not in the effect: when its answer is already
+  // in the client (asked for early by web/main.tsx, or reference data another reader loaded),
+  // the first render draws it. On the city map that saved the map a frame per layer.
+  const [first] = useState(() => {
+    const controller = new AbortController();
+    const promise = load(controller.signal);
+    return { key: fullKey, controller, promise, answer: answerOf(promise) };
+  });
   // Tagged with the key it was loaded for: one person's data is never shown to the next.
-  const [state, setState] = useState<Resource<T> & { key: string | null }>({ data: null, error: null, key: null });
+  const [state, setState] = useState<Resource<T> & { key: string | null }>(() =>
+    first.answer ? { data: first.answer.value, error: null, key: fullKey } : { data: null, error: null, key: null },
+  );
+  const firstUsed = useRef(false);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: `load` is usually an inline arrow; `fullKey` is the declared identity of the request.
   useEffect(() => {
@@ -45,8 +56,12 @@ export function useResource<T>(key: string, load: (signal: AbortSignal) => Promi
     let cancelled = false;
 
     const run = () => {
-      controller = new AbortController();
-      load(controller.signal).then(
+      // The request made while rendering serves the first run for its key, once.
+      const reuse = !firstUsed.current && first.key === fullKey;
+      firstUsed.current = true;
+      controller = reuse ? first.controller : new AbortController();
+      if (reuse && first.answer) return;
+      (reuse ? first.promise : load(controller.signal)).then(
         (data) => {
           if (!cancelled) setState({ data, error: null, key: fullKey });
         },
