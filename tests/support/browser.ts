@@ -49,7 +49,7 @@ export interface OpenOptions {
    */
   as?: string;
   /** Set up the context before the page loads (intercept a request, say). */
-  before?: (context: BrowserContext) => Promise<void>;
+  before?: (context: BrowserContext) => Promise<unknown>;
   /** Wait for the page's first complete frame (the default); false: only for the page's `load`. */
   ready?: boolean;
 }
