@@ -26,7 +26,7 @@
  * canManageFloodChain).
  */
 
-export const ROLES = ['admin', 'executive', 'planner', 'engineer', 'disaster', 'tax', 'auditor'] as const;
+export const ROLES = ['admin', 'executive', 'planner', 'engineer', 'chief_engineer', 'director', 'disaster', 'tax', 'auditor'] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface User {

@@ -127,6 +127,8 @@ const th = {
   'role.disaster': 'เจ้าหน้าที่ภัยพิบัติ',
   'role.tax': 'เจ้าหน้าที่ภาษี',
   'role.auditor': 'ผู้ตรวจสอบ',
+  'role.chief_engineer': 'หัวหน้าฝ่ายแผนงานและก่อสร้าง',
+  'role.director': 'ผู้อำนวยการสำนักการช่าง',
 
   'details.personal': 'ข้อมูลผู้ถือกรรมสิทธิ์และภาษี (ข้อมูลส่วนบุคคล)',
   'details.personal.loading': 'กำลังโหลด…',
@@ -547,6 +549,8 @@ const en: Record<MessageKey, string> = {
   'role.disaster': 'Disaster officer',
   'role.tax': 'Tax officer',
   'role.auditor': 'Auditor',
+  'role.chief_engineer': 'Chief engineer',
+  'role.director': 'Director of engineering',
 
   'details.personal': 'Owner and tax (personal data)',
   'details.personal.loading': 'Loading…',
