@@ -10,18 +10,22 @@ const SCOPE = '/sites';
 /**
  * Makes the site workspace installable and able to open offline: its manifest is named only on
  * its own pages, and its service worker is registered from here alone. In development (Vite's
- * server) there is no built worker.
+ * server) there is neither: the build makes them.
  */
 export function installWorkspace(): void {
-  if (!document.querySelector(`link[rel=manifest]`)) {
+  if (!import.meta.env.PROD) return;
+  if (!document.querySelector('link[rel=manifest]')) {
     const link = document.createElement('link');
     link.rel = 'manifest';
     link.href = MANIFEST;
     document.head.append(link);
   }
-  if (import.meta.env.PROD && 'serviceWorker' in navigator) {
+  if ('serviceWorker' in navigator) {
     navigator.serviceWorker.register(SERVICE_WORKER, { scope: SCOPE }).catch((error: unknown) => console.error('service worker:', error));
   }
+  // The outbox holds writes not yet on the server: the browser must not evict it to free space
+  // (it may still refuse; an installed app is usually granted).
+  navigator.storage?.persist?.().catch(() => undefined);
   forgetSitesOfOtherPeople();
 }
 
