@@ -6,6 +6,7 @@ import { brotliCompress, constants, gzip } from 'node:zlib';
 import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
+import { sitesPwa } from './scripts/lib/pwa.ts';
 import { TimedLast } from './tests/support/sequencer.ts';
 
 const repoRoot = fileURLToPath(new URL('.', import.meta.url));
@@ -71,7 +72,7 @@ export default defineConfig({
   root: 'web',
   // With root at web/, Vite would otherwise look for .env files there; keep them beside package.json.
   envDir: repoRoot,
-  plugins: [react(), precompress(), preloadMapLibre()],
+  plugins: [react(), sitesPwa(), precompress(), preloadMapLibre()],
   build: {
     outDir: '../dist/web',
     emptyOutDir: true,

@@ -36,6 +36,7 @@ const PAGES = [
   { path: '/plan', src: 'plan/PlanPage.tsx', budgetKb: 405 },
   { path: '/flood', src: 'flood/FloodDeskPage.tsx', budgetKb: 650 },
   { path: '/flood/public', src: 'flood/PublicFloodPage.tsx', budgetKb: 400 },
+  { path: '/sites', src: 'sites/SitesPage.tsx', budgetKb: 100 },
 ] as const;
 
 /** Strings only staff code contains (its test ids): none may be in the public page's chunks. */

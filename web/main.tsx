@@ -15,6 +15,7 @@ const loaders = {
   [PATHS.plan]: () => import('./plan/PlanPage.tsx').then((m) => ({ default: m.PlanPage })),
   [PATHS.flood]: () => import('./flood/FloodDeskPage.tsx').then((m) => ({ default: m.FloodDeskPage })),
   [PATHS.floodPublic]: () => import('./flood/PublicFloodPage.tsx').then((m) => ({ default: m.PublicFloodPage })),
+  [PATHS.sites]: () => import('./sites/SitesPage.tsx').then((m) => ({ default: m.SitesPage })),
 } satisfies Record<string, () => Promise<{ default: ComponentType }>>;
 
 const CityPage = lazy(loaders[PATHS.city]);
@@ -23,6 +24,7 @@ const STAFF_PAGES: Record<string, ComponentType> = {
   [PATHS.city]: CityPage,
   [PATHS.plan]: lazy(loaders[PATHS.plan]),
   [PATHS.flood]: lazy(loaders[PATHS.flood]),
+  [PATHS.sites]: lazy(loaders[PATHS.sites]),
 };
 
 function Pages() {
@@ -36,7 +38,7 @@ function Pages() {
     );
   }
   // The server answers every unknown path with this app; an unknown one shows the city map.
-  const Page = STAFF_PAGES[path] ?? CityPage;
+  const Page = STAFF_PAGES[pagePath(path)] ?? CityPage;
   return (
     <AuthProvider>
       <Suspense fallback={null}>
@@ -47,6 +49,11 @@ function Pages() {
 }
 
 redirectOldLinks();
+
+/** The page a path belongs to: a site's own page (`/sites/12`) is the site workspace's. */
+function pagePath(path: string): string {
+  return path.startsWith(`${PATHS.sites}/`) ? PATHS.sites : path;
+}
 
 /**
  * The reference data a page's first frame draws (and on the city map, its live layers), asked for now, while the page's chunk and the
@@ -71,7 +78,7 @@ function requestReferenceData(path: string): void {
  * the cache for the page anyway. React's lazy() later gets the same module, already loading.
  */
 const openedPath = window.location.pathname.replace(/(.)\/+$/, '$1');
-(loaders[openedPath as keyof typeof loaders] ?? loaders[PATHS.city])().catch(() => undefined);
+(loaders[pagePath(openedPath) as keyof typeof loaders] ?? loaders[PATHS.city])().catch(() => undefined);
 requestReferenceData(openedPath);
 
 const root = document.getElementById('root');

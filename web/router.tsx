@@ -1,10 +1,10 @@
 import { useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from 'react';
 
 /**
- * A router of our own on the History API: four pages need no library. Links are real
+ * A router of our own on the History API: five pages need no library. Links are real
  * `<a href>` (open in a new tab, copy the address); a plain left click moves without a reload.
  */
-export const PATHS = { city: '/', plan: '/plan', flood: '/flood', floodPublic: '/flood/public' } as const;
+export const PATHS = { city: '/', plan: '/plan', flood: '/flood', floodPublic: '/flood/public', sites: '/sites' } as const;
 type PagePath = (typeof PATHS)[keyof typeof PATHS];
 
 const NAVIGATE = 'mueang:navigate';

@@ -259,8 +259,8 @@ function requestPath(input: RequestInfo | URL): string {
   return new URL(url, window.location.href).pathname;
 }
 
-/** The one place where the session meets `fetch`. */
-async function sessionFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+/** The one place where the session meets `fetch` (the site outbox sends its writes through it too). */
+export async function sessionFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
   let request = init;
   if (UNSAFE_METHODS.has(requestMethod(input, init))) {
     const headers = new Headers(init?.headers);

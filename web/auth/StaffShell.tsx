@@ -15,6 +15,8 @@ const TABS = [
   ['executive', PATHS.plan],
   ['flood', PATHS.flood],
 ] as const;
+/** The site workspace is staff work: its tab shows once someone is signed in. */
+const STAFF_TABS = [['sites', PATHS.sites]] as const;
 
 /**
  * The staff pages' frame: the header with the page tabs, the account corner and the language
@@ -22,7 +24,7 @@ const TABS = [
  */
 export function StaffShell({ className, children }: { className: string; children: ReactNode }) {
   const { t } = useLanguage();
-  const { permissions } = useAuth();
+  const { permissions, user } = useAuth();
   const path = usePath();
   const [auditOpen, setAuditOpen] = useState(false);
   const showAudit = auditOpen && permissions.audit.read;
@@ -36,7 +38,7 @@ export function StaffShell({ className, children }: { className: string; childre
     <>
       <h1 data-testid="app-title">Mueang · เทศบาลนครขอนแก่น</h1>
       <nav className="view-tabs" data-testid="view-switch">
-        {TABS.map(([view, href]) => (
+        {[...TABS, ...(user ? STAFF_TABS : [])].map(([view, href]) => (
           <Link
             key={view}
             href={href}
