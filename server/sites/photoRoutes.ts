@@ -135,20 +135,23 @@ export const photoRoutes = new Hono<Env>()
           throw apiError(409, `inspection ${id} already has ${locked.photos} photos, the most one may have (PHOTOS_PER_INSPECTION)`);
         }
         await putPhotoFiles(c.var.photos, sha256, processed.contentType, { original: bytes, thumb: processed.thumb, display: processed.display });
-        const row = await photos.insertPhoto(tx, {
-          id: client_id,
-          inspection_id: id,
-          sha256,
-          content_type: processed.contentType,
-          bytes: bytes.byteLength,
-          width: processed.width,
-          height: processed.height,
-          taken_at: exif.takenAt ?? device.taken_at ?? null,
-          lon: fromExif ? exif.lon : fromDevice ? (device.lon ?? null) : null,
-          lat: fromExif ? exif.lat : fromDevice ? (device.lat ?? null) : null,
-          bearing: fromExif ? exif.bearing : fromDevice && device.bearing !== undefined ? device.bearing % 360 : null,
-          position_source: fromExif ? 'exif' : fromDevice ? 'device' : null,
-        });
+        await photos.insertPhotos(tx, [
+          {
+            id: client_id,
+            inspection_id: id,
+            sha256,
+            content_type: processed.contentType,
+            bytes: bytes.byteLength,
+            width: processed.width,
+            height: processed.height,
+            taken_at: exif.takenAt ?? device.taken_at ?? null,
+            lon: fromExif ? exif.lon : fromDevice ? (device.lon ?? null) : null,
+            lat: fromExif ? exif.lat : fromDevice ? (device.lat ?? null) : null,
+            bearing: fromExif ? exif.bearing : fromDevice && device.bearing !== undefined ? device.bearing % 360 : null,
+            position_source: fromExif ? 'exif' : fromDevice ? 'device' : null,
+          },
+        ]);
+        const row = (await photos.photo(tx, client_id))!;
         const { zone_id: _zone, ...after } = row;
         await recordAudit(tx, actorOf(c), { action: 'create', entity: 'photo', entityId: client_id, after });
         return { row, created: true };

@@ -1,5 +1,5 @@
 import exifr from 'exifr';
-import sharp, { type Metadata } from 'sharp';
+import sharp, { type Metadata, type Raw } from 'sharp';
 
 const PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
 export type PhotoType = (typeof PHOTO_TYPES)[number];
@@ -105,10 +105,14 @@ export async function readExif(bytes: Uint8Array): Promise<PhotoExif> {
   };
 }
 
-/** A resized copy, turned upright by its EXIF orientation, as a JPEG with no metadata at all. */
-function resized(bytes: Uint8Array, edge: number): Promise<Buffer> {
+/**
+ * A resized copy (`size`'s long edge at most), turned upright by its EXIF orientation, as a JPEG
+ * with no metadata at all. `raw`: `bytes` are pixels, of that shape, not an encoded image.
+ */
+export function resizedCopy(bytes: Uint8Array, size: keyof typeof SIZES, raw?: Raw): Promise<Buffer> {
+  const edge = SIZES[size];
   return (
-    sharp(bytes, { limitInputPixels: MAX_PIXELS, failOn: 'error' })
+    sharp(bytes, { limitInputPixels: MAX_PIXELS, failOn: 'error', ...(raw ? { raw } : {}) })
       .rotate()
       .resize(edge, edge, { fit: 'inside', withoutEnlargement: true })
       // Transparent PNG and WebP areas become white, not black, in a JPEG.
@@ -142,9 +146,9 @@ export async function processPhoto(bytes: Uint8Array): Promise<ProcessedPhoto> {
   let thumb: Buffer;
   let display: Buffer;
   try {
-    display = await resized(bytes, SIZES.display);
+    display = await resizedCopy(bytes, 'display');
     // From the display copy, already upright and small: the original is decoded once.
-    thumb = await resized(display, SIZES.thumb);
+    thumb = await resizedCopy(display, 'thumb');
   } catch {
     // A header that parses over data that does not decode (truncated, corrupt): not an image either.
     throw new NotAPhoto(`body: ${contentType} that does not decode (truncated or damaged)`);

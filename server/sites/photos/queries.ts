@@ -76,31 +76,36 @@ export interface NewPhoto {
   position_source: 'exif' | 'device' | null;
 }
 
-/** Records a photo; its distance from the site's works is the database's (site_distance_m), measured now. */
-export async function insertPhoto(tx: Queryable, values: NewPhoto): Promise<PhotoRow> {
+/**
+ * Records photos (one upload's, or the demo's all at once: one statement either way); each one's
+ * distance from its site's works is the database's (site_distance_m), measured now.
+ */
+export async function insertPhotos(tx: Queryable, rows: readonly NewPhoto[]): Promise<void> {
+  const column = <K extends keyof NewPhoto>(key: K) => rows.map((row) => row[key]);
   await tx.query(
-    `WITH place AS (
-       SELECT CASE WHEN $9::float8 IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint($9::float8, $10::float8), 4326) END AS geom)
-     INSERT INTO photos (id, inspection_id, sha256, content_type, bytes, width, height, taken_at, geom, bearing, position_source, distance_m)
-     SELECT $1, $2, $3, $4, $5, $6, $7, $8::timestamptz, place.geom, $11, $12,
-            CASE WHEN place.geom IS NULL THEN NULL ELSE site_distance_m(i.project_id, place.geom) END
-       FROM place, inspections i WHERE i.id = $2`,
+    `INSERT INTO photos (id, inspection_id, sha256, content_type, bytes, width, height, taken_at, geom, bearing, position_source, distance_m)
+     SELECT t.id, t.inspection_id, t.sha256, t.content_type, t.bytes, t.width, t.height, t.taken_at, g.geom, t.bearing, t.position_source,
+            CASE WHEN g.geom IS NULL THEN NULL ELSE site_distance_m(i.project_id, g.geom) END
+       FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::int[], $6::int[], $7::int[], $8::timestamptz[],
+                   $9::float8[], $10::float8[], $11::real[], $12::text[])
+            AS t(id, inspection_id, sha256, content_type, bytes, width, height, taken_at, lon, lat, bearing, position_source)
+       CROSS JOIN LATERAL (SELECT CASE WHEN t.lon IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint(t.lon, t.lat), 4326) END AS geom) g
+       JOIN inspections i ON i.id = t.inspection_id`,
     [
-      values.id,
-      values.inspection_id,
-      values.sha256,
-      values.content_type,
-      values.bytes,
-      values.width,
-      values.height,
-      values.taken_at,
-      values.lon,
-      values.lat,
-      values.bearing,
-      values.position_source,
+      column('id'),
+      column('inspection_id'),
+      column('sha256'),
+      column('content_type'),
+      column('bytes'),
+      column('width'),
+      column('height'),
+      column('taken_at'),
+      column('lon'),
+      column('lat'),
+      column('bearing'),
+      column('position_source'),
     ],
   );
-  return (await photo(tx, values.id))!;
 }
 
 /** An inspection as the demo photos draw it: its site's name and kind of works, and a point on them. */
@@ -143,12 +148,12 @@ export async function replacePhotoFile(db: Queryable, id: string, file: { sha256
   await db.query(`UPDATE photos SET sha256 = $2, bytes = $3, width = $4, height = $5 WHERE id = $1`, [id, file.sha256, file.bytes, file.width, file.height]);
 }
 
-/** How far each point is from a site's works (site_distance_m), in the order given. */
-export async function distancesFromSite(db: Queryable, projectId: number, points: readonly (readonly [number, number])[]): Promise<number[]> {
+/** How far each point is from its site's works (site_distance_m), in the order given. */
+export async function distancesFromSites(db: Queryable, points: readonly { site: number; lon: number; lat: number }[]): Promise<number[]> {
   const rows = await db.query<{ distance_m: number }>(
-    `SELECT site_distance_m($1, ST_SetSRID(ST_MakePoint(t.lon, t.lat), 4326)) AS distance_m
-       FROM unnest($2::float8[], $3::float8[]) WITH ORDINALITY AS t(lon, lat, n) ORDER BY t.n`,
-    [projectId, points.map(([lon]) => lon), points.map(([, lat]) => lat)],
+    `SELECT site_distance_m(t.site, ST_SetSRID(ST_MakePoint(t.lon, t.lat), 4326)) AS distance_m
+       FROM unnest($1::int[], $2::float8[], $3::float8[]) WITH ORDINALITY AS t(site, lon, lat, n) ORDER BY t.n`,
+    [points.map((p) => p.site), points.map((p) => p.lon), points.map((p) => p.lat)],
   );
   return rows.map((row) => row.distance_m);
 }
