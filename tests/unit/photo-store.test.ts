@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readConfig } from '../../server/config.ts';
 import { FileStore, S3Store, signV4, type PhotoStore } from '../../server/sites/photos/store.ts';
 
 // AWS's published examples of SigV4 for S3 ("Examples: Signature Calculations in AWS Signature
@@ -153,5 +154,43 @@ describe('the S3 store', () => {
     const store = new S3Store({ ...settings, secretAccessKey: 'wrong' });
     await expect(store.put(KEY, BYTES, 'image/jpeg')).rejects.toThrow(/PUT .* answered 403/);
     await expect(store.has(KEY)).rejects.toThrow(/HEAD .* answered 403/);
+  });
+});
+
+describe('the photo settings', () => {
+  const S3 = {
+    PHOTO_STORE: 's3',
+    S3_ENDPOINT: 'http://127.0.0.1:9000',
+    S3_BUCKET: 'photos',
+    S3_ACCESS_KEY_ID: 'id',
+    S3_SECRET_ACCESS_KEY: 'secret',
+  };
+
+  it('keeps photos under DATA_DIR/photos with the contract’s limits by default', () => {
+    expect(readConfig({ DATA_DIR: '/srv/mueang' }).photos).toEqual({
+      store: { kind: 'file', root: '/srv/mueang/photos' },
+      maxBytes: 15 * 1024 * 1024,
+      perInspection: 12,
+      farMetres: 150,
+    });
+    expect(readConfig({ PHOTO_MAX_BYTES: '1000', PHOTOS_PER_INSPECTION: '3', PHOTO_FAR_M: '80' }).photos).toMatchObject({
+      maxBytes: 1000,
+      perInspection: 3,
+      farMetres: 80,
+    });
+  });
+
+  it('takes an S3 bucket only with every setting it needs', () => {
+    expect(readConfig(S3).photos.store).toEqual({
+      kind: 's3',
+      endpoint: 'http://127.0.0.1:9000',
+      bucket: 'photos',
+      region: 'us-east-1',
+      accessKeyId: 'id',
+      secretAccessKey: 'secret',
+    });
+    expect(() => readConfig({ ...S3, S3_SECRET_ACCESS_KEY: '' })).toThrow(/PHOTO_STORE=s3 needs S3_SECRET_ACCESS_KEY/);
+    expect(() => readConfig({ ...S3, S3_ENDPOINT: 'minio:9000' })).toThrow(/S3_ENDPOINT must be an http\(s\) URL/);
+    expect(() => readConfig({ PHOTO_STORE: 'ftp' })).toThrow(/PHOTO_STORE must be "file" or "s3"/);
   });
 });
