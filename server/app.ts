@@ -19,6 +19,8 @@ import { staticFiles } from './http/staticFiles.ts';
 import { refuseNulCharacters } from './http/validate.ts';
 import { parcelRoutes } from './parcels/routes.ts';
 import { planRoutes } from './plan/routes.ts';
+import { isPhotoUpload } from './sites/photos/paths.ts';
+import { photoRoutes } from './sites/photoRoutes.ts';
 import { wasteRoutes } from './waste/routes.ts';
 
 /** Larger bodies are refused with 413 before they are read: a batch of 5,000 readings fits. */
@@ -46,7 +48,8 @@ const api = new Hono<Env>()
   .route('/', liveRoutes)
   .route('/', parcelRoutes())
   .route('/', deviceRoutes)
-  .route('/', auditRoutes);
+  .route('/', auditRoutes)
+  .route('/', photoRoutes);
 
 /** The API's type, for the web app's typed client (`hc<ApiType>`). */
 export type ApiType = typeof api;
@@ -74,13 +77,12 @@ export function createApp(db: Db, services: Services, options: { webRoot?: strin
       referrerPolicy: 'same-origin',
     }),
   );
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) => c.json<ApiError>({ error: `body: larger than ${MAX_BODY_BYTES} bytes`, field: 'body' }, 413),
-    }),
-  );
+  const jsonBodyLimit = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: (c) => c.json<ApiError>({ error: `body: larger than ${MAX_BODY_BYTES} bytes`, field: 'body' }, 413),
+  });
+  // A photo's upload has a limit of its own (PHOTO_MAX_BYTES), applied by its route.
+  app.use('/api/*', (c, next) => (isPhotoUpload(c.req.method, c.req.path) ? next() : jsonBodyLimit(c, next)));
   app.use('/api/*', async (c, next) => {
     c.set('db', db);
     c.set('settings', settings);
@@ -89,6 +91,7 @@ export function createApp(db: Db, services: Services, options: { webRoot?: strin
     c.set('flood', services.flood);
     c.set('live', services.live);
     c.set('tiles', services.tiles);
+    c.set('photos', services.photos);
     await next();
   });
   app.use('/api/*', compressResponses);

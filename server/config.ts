@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { viaPgBouncer } from './db/index.ts';
 import { parseAllowHosts } from './flood/notify/outbound.ts';
+import type { S3Settings } from './sites/photos/store.ts';
 
 type Mode = 'demo' | 'production';
 
@@ -44,6 +45,19 @@ export interface Config {
     /** Readings older than this many days are refused: each month of them would be a new partition. */
     readingsHorizonDays: number;
   };
+  /** Site photos (issue 12): where their files go, and the limits on uploads. */
+  photos: PhotoConfig;
+}
+
+export interface PhotoConfig {
+  /** file: content-addressed under `<DATA_DIR>/photos`; s3: an S3-compatible bucket. */
+  store: { kind: 'file'; root: string } | ({ kind: 's3' } & S3Settings);
+  /** Larger uploads are refused (413) while they are read. */
+  maxBytes: number;
+  /** Photos one inspection may hold; the next is refused (409). */
+  perInspection: number;
+  /** A photo taken further than this from its site's works is flagged `far`. */
+  farMetres: number;
 }
 
 const REPO = resolve(new URL('..', import.meta.url).pathname);
@@ -96,6 +110,36 @@ function databaseUrls(env: NodeJS.ProcessEnv) {
   return { databaseUrl, databaseReadUrl, databaseListenUrl };
 }
 
+/** PHOTO_STORE=s3 needs every S3_ setting but the region: a half-configured bucket fails at start, not at the first upload. */
+function photoConfig(env: NodeJS.ProcessEnv, dataDir: string): PhotoConfig {
+  const kind = env.PHOTO_STORE || 'file';
+  let store: PhotoConfig['store'];
+  if (kind === 'file') store = { kind, root: resolve(dataDir, 'photos') };
+  else if (kind === 's3') {
+    const required = (name: string) => {
+      const value = env[name];
+      if (!value) throw new Error(`PHOTO_STORE=s3 needs ${name}`);
+      return value;
+    };
+    const endpoint = required('S3_ENDPOINT');
+    if (!/^https?:\/\/[^/]+/.test(endpoint)) throw new Error(`S3_ENDPOINT must be an http(s) URL, got "${endpoint}"`);
+    store = {
+      kind,
+      endpoint,
+      bucket: required('S3_BUCKET'),
+      region: env.S3_REGION || 'us-east-1',
+      accessKeyId: required('S3_ACCESS_KEY_ID'),
+      secretAccessKey: required('S3_SECRET_ACCESS_KEY'),
+    };
+  } else throw new Error(`PHOTO_STORE must be "file" or "s3", got "${kind}"`);
+  return {
+    store,
+    maxBytes: Math.floor(number('PHOTO_MAX_BYTES', 15 * 1024 * 1024, env)) || 15 * 1024 * 1024,
+    perInspection: Math.floor(number('PHOTOS_PER_INSPECTION', 12, env)) || 12,
+    farMetres: number('PHOTO_FAR_M', 150, env),
+  };
+}
+
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const { databaseUrl, databaseReadUrl, databaseListenUrl } = databaseUrls(env);
   // The embedded engine is for trying the product; a database server is for running it.
@@ -106,13 +150,14 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (clock === 'manual' && mode === 'production') throw new Error('MUEANG_CLOCK=manual is for drills and tests: not in production mode');
   const port = number('PORT', 8080, env);
   const host = env.HOST ?? '127.0.0.1';
+  const dataDir = resolve(env.DATA_DIR ?? resolve(REPO, '.data'));
   return {
     port,
     host,
     databaseUrl,
     databaseReadUrl,
     databaseListenUrl,
-    dataDir: resolve(env.DATA_DIR ?? resolve(REPO, '.data')),
+    dataDir,
     mode,
     parcelScale: number('PARCEL_SCALE', 1, env) || 1,
     webRoot: resolve(env.WEB_ROOT ?? resolve(REPO, 'dist/web')),
@@ -137,5 +182,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       outboundAllowHosts: parseAllowHosts(env.OUTBOUND_ALLOW_HOSTS),
       readingsHorizonDays: number('READINGS_HORIZON_DAYS', 365, env) || 365,
     },
+    photos: photoConfig(env, dataDir),
   };
 }

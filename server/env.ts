@@ -7,6 +7,8 @@ import type { FloodDesk } from './flood/desk.ts';
 import type { FloodEvent } from './flood/live.ts';
 import type { LiveHub } from './live/hub.ts';
 import type { ParcelTiles } from './parcels/tileCache.ts';
+import type { PhotoConfig } from './config.ts';
+import type { PhotoStore } from './sites/photos/store.ts';
 
 /** What the request handlers need from the configuration. */
 export interface Settings {
@@ -18,6 +20,8 @@ export interface Settings {
   lineChannelSecret: string | null;
   /** Flood desk settings the routes apply: see Config.flood. */
   flood: { outboundAllowHosts: readonly string[]; readingsHorizonDays: number };
+  /** Limits on site photos: see Config.photos. */
+  photos: Omit<PhotoConfig, 'store'>;
 }
 
 /** What runs for as long as the process does, beside the requests. */
@@ -33,6 +37,8 @@ export interface Services {
   live: LiveHub<FloodEvent>;
   /** This process's parcel tiles, dropped where parcels change (in any process). */
   tiles: ParcelTiles;
+  /** Where site photos' files are (Config.photos.store). */
+  photos: PhotoStore;
 }
 
 /** What every request handler can reach through `c.var`. */

@@ -13,6 +13,8 @@ import { startFloodDesk } from './flood/desk.ts';
 import { floodEventLoader } from './flood/live.ts';
 import { openLiveHub } from './live/hub.ts';
 import { ParcelTiles } from './parcels/tileCache.ts';
+import { seedSitePhotos } from './sites/photos/seed.ts';
+import { FileStore, S3Store, type PhotoStore } from './sites/photos/store.ts';
 
 /** Production mode's refusal of demo credentials: the process says why and ends. */
 export class StartRefused extends Error {}
@@ -36,6 +38,8 @@ export async function openMueang(config: Config): Promise<Mueang> {
   const steps = stopwatch();
   // A demo's new embedded database starts from the image `npm run build` made, which holds the demo
   // data at the default scale; production never gets it (nor any other generated data).
+  const { store: storeConfig, ...photoLimits } = config.photos;
+  const photos: PhotoStore = storeConfig.kind === 's3' ? new S3Store(storeConfig) : new FileStore(storeConfig.root);
   const image = config.mode === 'demo' && config.parcelScale === 1 ? readDemoImage : undefined;
   const db = await steps.time('database', () =>
     openDatabase({ url: config.databaseUrl, listenUrl: config.databaseListenUrl, dataDir: join(config.dataDir, 'pglite'), image }),
@@ -47,6 +51,8 @@ export async function openMueang(config: Config): Promise<Mueang> {
       const now = clock.now();
       if (await steps.time('demo data', () => seedDemoData(db, { now, parcelScale: config.parcelScale }))) console.log('seeded the Khon Kaen demo data');
       await steps.time('demo accounts', () => ensureDemoAccounts(db));
+      const drawn = await steps.time('demo photos', () => seedSitePhotos(db, photos));
+      if (drawn) console.log(`drew ${drawn} demo site photos`);
       console.log(`demo mode: sign in as admin, executive, planner, engineer, engineer-z1, disaster, tax or auditor, password "${DEMO_PASSWORD}"`);
     } else {
       const problem = await demoCredentialProblem(db);
@@ -89,8 +95,9 @@ export async function openMueang(config: Config): Promise<Mueang> {
     },
     lineChannelSecret: config.flood.line.channelSecret,
     flood: { outboundAllowHosts: config.flood.outboundAllowHosts, readingsHorizonDays: config.flood.readingsHorizonDays },
+    photos: photoLimits,
   };
-  const app = createApp(db, { clock, reads, flood, live, tiles }, { webRoot: config.webRoot, settings });
+  const app = createApp(db, { clock, reads, flood, live, tiles, photos }, { webRoot: config.webRoot, settings });
   return {
     app,
     db,

@@ -6,6 +6,7 @@ import { createMiddleware } from 'hono/factory';
 import type { Actor } from '../audit/queries.ts';
 import type { Env } from '../env.ts';
 import { apiError } from '../http/errors.ts';
+import { isPhotoUpload } from '../sites/photos/paths.ts';
 import { PUBLIC, type Viewer } from './policy.ts';
 import { touchSession } from './queries.ts';
 
@@ -93,8 +94,14 @@ export const csrfProtection = createMiddleware<Env>(async (c, next) => {
     }
     if (c.req.header('sec-fetch-site') === 'cross-site') throw apiError(403, 'cross-site request refused');
     // Only JSON bodies: an HTML form on another site can send form data or text, never JSON.
+    // Nor an image type, which the photo upload takes (see isPhotoUpload).
     const hasBody = Number(c.req.header('content-length') ?? 0) > 0 || c.req.header('transfer-encoding') !== undefined;
-    if (hasBody && !/^application\/json\s*(;|$)/i.test(c.req.header('content-type') ?? '')) {
+    const type = c.req.header('content-type') ?? '';
+    if (isPhotoUpload(c.req.method, c.req.path)) {
+      if (!/^image\/(jpeg|png|webp)\s*(;|$)/i.test(type)) {
+        throw apiError(415, 'body: send the photo with Content-Type image/jpeg, image/png or image/webp', 'body');
+      }
+    } else if (hasBody && !/^application\/json\s*(;|$)/i.test(type)) {
       throw apiError(415, 'body: send JSON with Content-Type: application/json', 'body');
     }
     if (getCookie(c, SESSION_COOKIE) && c.var.session && c.req.header(CSRF_HEADER) !== c.var.session.csrfToken) {
