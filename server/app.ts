@@ -19,6 +19,7 @@ import { staticFiles } from './http/staticFiles.ts';
 import { refuseNulCharacters } from './http/validate.ts';
 import { parcelRoutes } from './parcels/routes.ts';
 import { planRoutes } from './plan/routes.ts';
+import { siteRoutes } from './sites/routes.ts';
 import { wasteRoutes } from './waste/routes.ts';
 
 /** Larger bodies are refused with 413 before they are read: a batch of 5,000 readings fits. */
@@ -40,6 +41,7 @@ const api = new Hono<Env>()
   .route('/', authRoutes)
   .route('/', cityRoutes)
   .route('/', planRoutes)
+  .route('/', siteRoutes)
   .route('/', wasteRoutes)
   .route('/', floodRoutes)
   .route('/', floodContactRoutes)

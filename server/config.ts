@@ -44,6 +44,17 @@ export interface Config {
     /** Readings older than this many days are refused: each month of them would be a new partition. */
     readingsHorizonDays: number;
   };
+  sites: SiteSettings;
+}
+
+/** When a construction site counts as late or in need of a visit, and a photo as taken far from it. */
+export interface SiteSettings {
+  /** A site behind its planned curve by at least this many points is late. */
+  latePoints: number;
+  /** A site not visited for this many days comes next after the late ones. */
+  staleDays: number;
+  /** A photo taken further than this (metres) from its site's works is flagged. */
+  photoFarM: number;
 }
 
 const REPO = resolve(new URL('..', import.meta.url).pathname);
@@ -136,6 +147,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       capSender: env.CAP_SENDER || 'flood-desk@khonkaencity.go.th',
       outboundAllowHosts: parseAllowHosts(env.OUTBOUND_ALLOW_HOSTS),
       readingsHorizonDays: number('READINGS_HORIZON_DAYS', 365, env) || 365,
+    },
+    sites: {
+      latePoints: number('SITES_LATE_POINTS', 10, env),
+      staleDays: number('SITES_STALE_DAYS', 14, env),
+      photoFarM: number('PHOTO_FAR_M', 150, env),
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { Clock } from './clock.ts';
+import type { SiteSettings } from './config.ts';
 import type { Db, Queryable } from './db/index.ts';
 import type { Viewer } from './auth/policy.ts';
 import type { Device } from './devices/queries.ts';
@@ -18,6 +19,7 @@ export interface Settings {
   lineChannelSecret: string | null;
   /** Flood desk settings the routes apply: see Config.flood. */
   flood: { outboundAllowHosts: readonly string[]; readingsHorizonDays: number };
+  sites: SiteSettings;
 }
 
 /** What runs for as long as the process does, beside the requests. */
