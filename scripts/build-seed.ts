@@ -17,8 +17,9 @@ if (demoImageIsCurrent()) {
   const db = await openEmbedded(null);
   try {
     await migrate(db);
-    await seedLastingDemoData(db);
+    // The accounts first: the demo data's inspections are the demo engineer's.
     await ensureDemoAccounts(db);
+    await seedLastingDemoData(db);
     // The planner's statistics and all-visible pages ship in the image, not made again by a first start.
     await db.exec('VACUUM ANALYZE');
     const tarball = await db.dump();

@@ -21,6 +21,7 @@ import { parcelRoutes } from './parcels/routes.ts';
 import { planRoutes } from './plan/routes.ts';
 import { isPhotoUpload } from './sites/photos/paths.ts';
 import { photoRoutes } from './sites/photoRoutes.ts';
+import { siteRoutes } from './sites/routes.ts';
 import { wasteRoutes } from './waste/routes.ts';
 
 /** Larger bodies are refused with 413 before they are read: a batch of 5,000 readings fits. */
@@ -42,6 +43,7 @@ const api = new Hono<Env>()
   .route('/', authRoutes)
   .route('/', cityRoutes)
   .route('/', planRoutes)
+  .route('/', siteRoutes)
   .route('/', wasteRoutes)
   .route('/', floodRoutes)
   .route('/', floodContactRoutes)

@@ -47,6 +47,7 @@ export interface Config {
   };
   /** Site photos (issue 12): where their files go, and the limits on uploads. */
   photos: PhotoConfig;
+  sites: SiteSettings;
 }
 
 export interface PhotoConfig {
@@ -58,6 +59,14 @@ export interface PhotoConfig {
   perInspection: number;
   /** A photo taken further than this from its site's works is flagged `far`. */
   farMetres: number;
+}
+
+/** When a construction site counts as late or in need of a visit, and a photo as taken far from it. */
+export interface SiteSettings {
+  /** A site behind its planned curve by at least this many points is late. */
+  latePoints: number;
+  /** A site not visited for this many days comes next after the late ones. */
+  staleDays: number;
 }
 
 const REPO = resolve(new URL('..', import.meta.url).pathname);
@@ -183,5 +192,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       readingsHorizonDays: number('READINGS_HORIZON_DAYS', 365, env) || 365,
     },
     photos: photoConfig(env, dataDir),
+    sites: {
+      latePoints: number('SITES_LATE_POINTS', 10, env),
+      staleDays: number('SITES_STALE_DAYS', 14, env),
+    },
   };
 }

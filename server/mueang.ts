@@ -49,11 +49,14 @@ export async function openMueang(config: Config): Promise<Mueang> {
     if (applied.length) console.log(`migrations applied: ${applied.join(', ')}`);
     if (config.mode === 'demo') {
       const now = clock.now();
-      if (await steps.time('demo data', () => seedDemoData(db, { now, parcelScale: config.parcelScale }))) console.log('seeded the Khon Kaen demo data');
+      // The accounts first: the demo data's inspections are the demo engineer's.
       await steps.time('demo accounts', () => ensureDemoAccounts(db));
+      if (await steps.time('demo data', () => seedDemoData(db, { now, parcelScale: config.parcelScale }))) console.log('seeded the Khon Kaen demo data');
       const drawn = await steps.time('demo photos', () => seedSitePhotos(db, photos));
       if (drawn) console.log(`drew ${drawn} demo site photos`);
-      console.log(`demo mode: sign in as admin, executive, planner, engineer, engineer-z1, disaster, tax or auditor, password "${DEMO_PASSWORD}"`);
+      console.log(
+        `demo mode: sign in as admin, executive, planner, engineer, engineer-z1, chief_engineer, director, disaster, tax or auditor, password "${DEMO_PASSWORD}"`,
+      );
     } else {
       const problem = await demoCredentialProblem(db);
       if (problem) throw new StartRefused(`production mode refuses to start: ${problem}`);
@@ -96,6 +99,7 @@ export async function openMueang(config: Config): Promise<Mueang> {
     lineChannelSecret: config.flood.line.channelSecret,
     flood: { outboundAllowHosts: config.flood.outboundAllowHosts, readingsHorizonDays: config.flood.readingsHorizonDays },
     photos: photoLimits,
+    sites: config.sites,
   };
   const app = createApp(db, { clock, reads, flood, live, tiles, photos }, { webRoot: config.webRoot, settings });
   return {

@@ -3,18 +3,23 @@
  * its answers into SQL (which rows: a zone filter; which attributes: a column list), so REST
  * lists, vector tiles and anything pushed live later show a person the same things.
  *
- * | role      | projects                        | parcels                     | audit | users, devices |
- * |-----------|---------------------------------|-----------------------------|-------|----------------|
- * | public    | read                            | read, public attributes     |       |                |
- * | executive | read                            | read, public attributes     |       |                |
- * | planner   | read, create, edit every field  | read, public attributes     |       |                |
- * | engineer  | read, edit stage and as-of date | read, public attributes     |       |                |
- * | disaster  | read                            | read, public attributes     |       |                |
- * | tax       | read                            | read, owners and tax (1)    |       |                |
- * | auditor   | read                            | read, owners and tax (1)    | read  |                |
- * | admin     | read, create, edit every field  | read, owners and tax (1)    | read  | manage         |
+ * | role           | projects                        | parcels                  | sites (2)                              | audit | users, devices |
+ * |----------------|---------------------------------|--------------------------|----------------------------------------|-------|----------------|
+ * | public         | read                            | read, public attributes  | read                                   |       |                |
+ * | executive      | read                            | read, public attributes  | read                                   |       |                |
+ * | planner        | read, create, edit every field  | read, public attributes  | read, edit planned curve               |       |                |
+ * | engineer       | read, edit stage and as-of date | read, public attributes  | read, record inspections, close defects|       |                |
+ * | chief_engineer | read                            | read, public attributes  | read, review (3), edit curve, close    |       |                |
+ * | director       | read                            | read, public attributes  | read, review (3)                       |       |                |
+ * | disaster       | read                            | read, public attributes  | read                                   |       |                |
+ * | tax            | read                            | read, owners and tax (1) | read                                   |       |                |
+ * | auditor        | read                            | read, owners and tax (1) | read                                   | read  |                |
+ * | admin          | read, create, edit every field  | read, owners and tax (1) | read, record, edit curve, close        | read  | manage         |
  *
  * (1) In lists and one parcel at a time; vector tiles carry the public attributes to everyone.
+ * (2) Construction sites and their inspections; photo originals (with EXIF) only to engineer,
+ *     chief_engineer, director, auditor and admin. (3) At the review step that names their role
+ *     (inspection_review_steps): the chief engineer first, the director for large contracts.
  *
  * A user scoped to zones sees and changes projects and parcels in those zones only.
  * Waste trucks and flood sensors are public; only their own devices write their data.
@@ -173,6 +178,28 @@ export const canCreateProjects = (viewer: Viewer) => isOneOf(viewer, ['planner',
 export const canReadAudit = (viewer: Viewer) => isOneOf(viewer, ['auditor', 'admin']);
 export const canManageAccess = (viewer: Viewer) => isOneOf(viewer, ['admin']);
 
+/** Record inspections of construction sites (in the site's zone: canRecordInspection); only their author changes one. */
+export const canRecordSomeInspections = (viewer: Viewer) => isOneOf(viewer, ['engineer', 'admin']);
+export const canRecordInspection = (viewer: Viewer, zoneId: number | null) => canRecordSomeInspections(viewer) && inScope(viewer, zoneId);
+
+/** The roles that review inspections at some step (inspection_review_steps names which, step by step). */
+export const REVIEWER_ROLES: readonly Role[] = ['chief_engineer', 'director'];
+/** Decide at a review step: the viewer holds the step's role, in the site's zone. */
+export const canReviewStep = (viewer: Viewer, stepRole: string, zoneId: number | null) =>
+  viewer.kind === 'user' && viewer.role === stepRole && REVIEWER_ROLES.includes(viewer.role) && inScope(viewer, zoneId);
+
+/** Change a site's planned progress curve. */
+export const canEditSomeSitePlans = (viewer: Viewer) => isOneOf(viewer, ['planner', 'chief_engineer', 'admin']);
+export const canEditSitePlan = (viewer: Viewer, zoneId: number | null) => canEditSomeSitePlans(viewer) && inScope(viewer, zoneId);
+
+/** Close a defect found at an inspection, once it is fixed. */
+export const canCloseSomeDefects = (viewer: Viewer) => isOneOf(viewer, ['engineer', 'chief_engineer', 'admin']);
+export const canCloseDefect = (viewer: Viewer, zoneId: number | null) => canCloseSomeDefects(viewer) && inScope(viewer, zoneId);
+
+/** A photo's original bytes carry EXIF (where and when, the device): evidence for these roles only. */
+const canReadSomePhotoOriginals = (viewer: Viewer) => isOneOf(viewer, ['engineer', 'chief_engineer', 'director', 'auditor', 'admin']);
+export const canReadPhotoOriginal = (viewer: Viewer, zoneId: number | null) => canReadSomePhotoOriginals(viewer) && inScope(viewer, zoneId);
+
 /** What the web app may offer this viewer: it hides what the server would refuse anyway. */
 export function permissions(viewer: Viewer) {
   return {
@@ -183,5 +210,12 @@ export function permissions(viewer: Viewer) {
     audit: { read: canReadAudit(viewer) },
     alerts: { handle: canHandleSomeAlerts(viewer), full: viewer.kind === 'user' },
     access: { manage: canManageAccess(viewer) },
+    sites: {
+      record: canRecordSomeInspections(viewer),
+      review: isOneOf(viewer, REVIEWER_ROLES),
+      edit_plan: canEditSomeSitePlans(viewer),
+      close_defects: canCloseSomeDefects(viewer),
+      photo_originals: canReadSomePhotoOriginals(viewer),
+    },
   };
 }

@@ -3,6 +3,7 @@ import type { Db, Queryable } from '../db/index.ts';
 import { seedFlood } from '../flood/seed.ts';
 import { seedParcels } from '../parcels/seed.ts';
 import { seedPlan } from '../plan/seed.ts';
+import { seedSites } from '../sites/seed.ts';
 import { seedWaste } from '../waste/seed.ts';
 
 export interface SeedOptions {
@@ -15,6 +16,7 @@ export interface SeedOptions {
 /**
  * Fills an empty database with the Khon Kaen demo data, in one transaction: a half-seeded city
  * is never left behind. Returns false, and changes nothing, if the demo data is already there.
+ * The demo accounts come first (ensureDemoAccounts): the construction sites' inspections are theirs.
  *
  * A database made from the prebuilt image (server/seed/image.ts) already holds the part that does
  * not depend on the moment of seeding; what does (the trucks' last two hours, the sensors' last
@@ -41,9 +43,13 @@ export async function seedLastingDemoData(db: Db): Promise<void> {
 async function seedLasting(tx: Queryable, parcelScale: number): Promise<boolean> {
   await tx.query('LOCK TABLE municipality IN EXCLUSIVE MODE');
   const [existing] = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM municipality');
-  if ((existing?.n ?? 0) > 0) return false;
-  await seedCity(tx);
-  await seedPlan(tx);
-  await seedParcels(tx, parcelScale);
-  return true;
+  const fresh = (existing?.n ?? 0) === 0;
+  if (fresh) {
+    await seedCity(tx);
+    await seedPlan(tx);
+    await seedParcels(tx, parcelScale);
+  }
+  // Sites came later than the rest (issue 12): a demo database seeded before them gets them now.
+  const sites = await seedSites(tx);
+  return fresh || sites;
 }

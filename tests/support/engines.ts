@@ -47,8 +47,8 @@ async function migrated(options: { url?: string; dataDir: string | null }): Prom
 async function seeded(options: { url?: string; dataDir: string | null }): Promise<void> {
   const db = await openDatabase(options);
   try {
-    await seedDemoData(db, { now: new Date(), parcelScale: 1 });
     await ensureDemoAccounts(db);
+    await seedDemoData(db, { now: new Date(), parcelScale: 1 });
   } finally {
     await db.close();
   }

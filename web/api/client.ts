@@ -108,6 +108,14 @@ export const LIVE_URL = '/api/live';
 /** The public Atom feed of CAP 1.2 warnings; a link, not a fetch. */
 export const CAP_FEED_URL = `/api${client.flood.cap.$path()}`;
 
+/** Construction sites (server/sites/routes.ts). `GET /api/sites` answers a list, or with `format=geojson` a FeatureCollection. */
+type SitesAnswer = Ok<typeof client.sites.$get>;
+type SiteList = Extract<SitesAnswer, { sites: unknown }>;
+type SiteCollection = Extract<SitesAnswer, { type: 'FeatureCollection' }>;
+/** The body of `PUT /api/sites/{id}/inspections/{client_id}` and of `POST /api/inspections/{id}/review`. */
+type InspectionInput = InferRequestType<(typeof client.sites)[':id']['inspections'][':client_id']['$put']>['json'];
+type ReviewInput = InferRequestType<(typeof client.inspections)[':id']['review']['$post']>['json'];
+
 export type Stage = NonNullable<ProjectProps['stage']>;
 /**
  * A project's e-Plan stage. Projects of a plan without stages (the integrity plan reports a
@@ -379,6 +387,28 @@ export const api = {
   /** Replaces one chain (`city`: the default every zone without its own uses); answers every chain. */
   saveEscalationChain: (zone: 'city' | number, steps: ChainStepInput[]) =>
     readJson(client.flood.chains[':zone'].$put({ param: { zone: String(zone) }, json: { steps } })),
+
+  /** Sites in the viewer's zones, what needs attention first. */
+  sites: async (signal?: AbortSignal): Promise<SiteList> => {
+    const body = await readJson(client.sites.$get({ query: { format: 'json' } }, { init: { signal } }));
+    if (!('sites' in body)) throw new Error('GET /api/sites answered something other than a list of sites');
+    return body;
+  },
+  /** The same sites as a FeatureCollection, for maps. */
+  sitesGeoJson: async (signal?: AbortSignal): Promise<SiteCollection> => {
+    const body = await readJson(client.sites.$get({ query: { format: 'geojson' } }, { init: { signal } }));
+    if (!('features' in body)) throw new Error('GET /api/sites?format=geojson answered something other than a FeatureCollection');
+    return body;
+  },
+  /** One site with its planned curve and its inspections (defects, photos, reviews), newest first. */
+  site: (id: number, signal?: AbortSignal) => readJson(client.sites[':id'].$get({ param: { id: String(id) } }, { init: { signal } })),
+  /** Written under the client's id: sent again (a lost answer), it changes nothing. 201 new, 200 the same or resubmitted. */
+  putInspection: (siteId: number, id: string, body: InspectionInput) =>
+    readJson(client.sites[':id'].inspections[':client_id'].$put({ param: { id: String(siteId), client_id: id }, json: body })),
+  review: (id: string, body: ReviewInput) => readJson(client.inspections[':id'].review.$post({ param: { id }, json: body })),
+  closeDefect: (id: string) => readJson(client.defects[':id'].$patch({ param: { id }, json: { status: 'closed' } })),
+  /** Sites, late sites and average delay per zone, for the plan evaluation. */
+  sitesSummary: (signal?: AbortSignal) => readJson(client.sites.summary.$get({ query: { by: 'zone' } }, { init: { signal } })),
 
   me: async () => remember(await readJson(client.auth.me.$get())),
   /**

@@ -10,6 +10,7 @@ export const PUBLIC_PERMISSIONS: Permissions = {
   audit: { read: false },
   alerts: { handle: false, full: false },
   access: { manage: false },
+  sites: { record: false, review: false, edit_plan: false, close_defects: false, photo_originals: false },
 };
 
 export const roleLabel = (role: Role): MessageKey => `role.${role}`;
