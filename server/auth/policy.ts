@@ -166,14 +166,6 @@ export const canManageFloodContact = (viewer: Viewer, chainZones: readonly (numb
 export const canUploadPhoto = (viewer: Viewer, inspection: { zone_id: number | null; author_id: number }) =>
   viewer.kind === 'user' && (viewer.role === 'admin' || viewer.id === inspection.author_id) && inScope(viewer, inspection.zone_id);
 
-/**
- * A photo's original keeps its EXIF (where and when, the phone's make, sometimes its owner): the
- * evidence, for the engineers, their reviewers and the auditors of the site's zone. Everyone who
- * sees the site sees the resized copies, which carry no EXIF.
- */
-export const canSeePhotoOriginal = (viewer: Viewer, zoneId: number | null) =>
-  isOneOf(viewer, ['engineer', 'chief_engineer', 'director', 'auditor', 'admin']) && inScope(viewer, zoneId);
-
 export const canCreateProjects = (viewer: Viewer) => isOneOf(viewer, ['planner', 'admin']);
 export const canReadAudit = (viewer: Viewer) => isOneOf(viewer, ['auditor', 'admin']);
 export const canManageAccess = (viewer: Viewer) => isOneOf(viewer, ['admin']);

@@ -1,3 +1,4 @@
+import { describePhoto } from './photos/meta.ts';
 import { createHash } from 'node:crypto';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
@@ -5,7 +6,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { recordAudit } from '../audit/queries.ts';
 import { actorOf, requireViewer } from '../auth/middleware.ts';
-import { canSeePhotoOriginal, canUploadPhoto, inScope, type Viewer } from '../auth/policy.ts';
+import { canReadPhotoOriginal, canUploadPhoto, inScope } from '../auth/policy.ts';
 import type { Env } from '../env.ts';
 import { apiError, type ApiError } from '../http/errors.ts';
 import { instant } from '../http/time.ts';
@@ -36,22 +37,6 @@ const deviceQuery = z
 
 const SIZE_NAMES = ['thumb', 'display', 'original'] as const;
 const photoQuery = z.object({ size: z.enum(SIZE_NAMES).default('display') });
-
-/** A photo as the API describes it to `viewer`: the original's URL only for those who may have it. */
-export interface PhotoMeta extends Omit<photos.PhotoRow, 'zone_id'> {
-  far: boolean;
-  urls: { thumb: string; display: string; original?: string };
-}
-
-function photoMeta(row: photos.PhotoRow, viewer: Viewer, farMetres: number): PhotoMeta {
-  const { zone_id, ...meta } = row;
-  const url = (size: string) => `/api/photos/${row.id}?size=${size}`;
-  return {
-    ...meta,
-    far: row.distance_m !== null && row.distance_m > farMetres,
-    urls: { thumb: url('thumb'), display: url('display'), ...(canSeePhotoOriginal(viewer, zone_id) ? { original: url('original') } : {}) },
-  };
-}
 
 /** The body, read under PHOTO_MAX_BYTES: a larger one is refused as soon as it is known to be (its length, or its bytes as they come). */
 const photoBodyLimit = (c: Context<Env>, next: () => Promise<void>) => {
@@ -107,7 +92,7 @@ export const photoRoutes = new Hono<Env>()
       const sha256 = sha256Hex(bytes);
       if (earlier) {
         resent(earlier, id, sha256);
-        return c.json(photoMeta(earlier, viewer, limits.farMetres), 200);
+        return c.json(describePhoto(viewer, earlier.zone_id, limits.farMetres, earlier), 200);
       }
 
       let processed: Awaited<ReturnType<typeof processPhoto>>;
@@ -156,7 +141,7 @@ export const photoRoutes = new Hono<Env>()
         await recordAudit(tx, actorOf(c), { action: 'create', entity: 'photo', entityId: client_id, after });
         return { row, created: true };
       });
-      return c.json(photoMeta(row, viewer, limits.farMetres), created ? 201 : 200);
+      return c.json(describePhoto(viewer, row.zone_id, limits.farMetres, row), created ? 201 : 200);
     },
   )
 
@@ -168,7 +153,7 @@ export const photoRoutes = new Hono<Env>()
     const row = await photos.photo(c.var.db, id);
     if (!row) throw apiError(404, `no photo ${id}`);
     if (!inScope(viewer, row.zone_id)) throw apiError(403, `photo ${id} is outside your zones`);
-    if (size === 'original' && !canSeePhotoOriginal(viewer, row.zone_id)) {
+    if (size === 'original' && !canReadPhotoOriginal(viewer, row.zone_id)) {
       throw viewer.kind === 'public'
         ? apiError(403, 'the original (with its EXIF) is for the engineers, reviewers and auditors; ask for size=display')
         : apiError(403, 'your role sees the resized photo, not the original (with its EXIF); ask for size=display');

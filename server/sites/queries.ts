@@ -1,3 +1,4 @@
+import type { PhotoFacts, PhotoMeta } from './photos/meta.ts';
 import type { Geometry } from 'geojson';
 import type { Queryable } from '../db/index.ts';
 import { utcIso } from '../db/sql.ts';
@@ -235,24 +236,6 @@ export interface Defect {
   closed_at: string | null;
 }
 
-export interface PhotoMeta {
-  id: string;
-  inspection_id: string;
-  sha256: string;
-  content_type: string;
-  bytes: number;
-  width: number;
-  height: number;
-  taken_at: string | null;
-  lon: number | null;
-  lat: number | null;
-  bearing: number | null;
-  position_source: 'exif' | 'device' | null;
-  distance_m: number | null;
-  far: boolean;
-  urls: { thumb: string; display: string; original?: string };
-}
-
 interface Review {
   step: number;
   reviewer: Person;
@@ -282,12 +265,9 @@ export interface Inspection {
   reviews: Review[];
 }
 
-/** The photos' rows as PhotoMeta, without `urls` (the route adds them: which sizes depends on the viewer). */
-type PhotoRow = Omit<PhotoMeta, 'urls'>;
-
 const person = (alias: string) => `json_build_object('id', ${alias}.id, 'username', ${alias}.username, 'display_name', ${alias}.display_name)`;
 
-/** Inspections of one site (or the one with `id`), newest visit first, with defects, photos and reviews. $3: the far-photo distance. */
+/** Inspections of one site (or the one with `id`), newest visit first, with defects, photos and reviews. */
 const INSPECTIONS = `
   SELECT i.id::text AS id, i.project_id, ${person('u')} AS author, ${utcIso('i.visited_at')} AS visited_at,
          i.progress_pct::float8 AS progress_pct, i.notes, i.work_done, i.weather, i.status, i.review_step,
@@ -300,8 +280,7 @@ const INSPECTIONS = `
          coalesce((SELECT json_agg(json_build_object('id', ph.id::text, 'inspection_id', ph.inspection_id::text, 'sha256', ph.sha256,
                                                      'content_type', ph.content_type, 'bytes', ph.bytes, 'width', ph.width, 'height', ph.height,
                                                      'taken_at', ${utcIso('ph.taken_at')}, 'lon', ST_X(ph.geom), 'lat', ST_Y(ph.geom),
-                                                     'bearing', ph.bearing, 'position_source', ph.position_source, 'distance_m', ph.distance_m,
-                                                     'far', coalesce(ph.distance_m > $3::float8, false))
+                                                     'bearing', ph.bearing, 'position_source', ph.position_source, 'distance_m', ph.distance_m)
                              ORDER BY ph.taken_at NULLS LAST, ph.created_at, ph.id)
                    FROM photos ph WHERE ph.inspection_id = i.id), '[]'::json) AS photos,
          coalesce((SELECT json_agg(json_build_object('step', r.step, 'reviewer', ${person('ru')}, 'decision', r.decision, 'note', r.note,
@@ -311,14 +290,14 @@ const INSPECTIONS = `
   WHERE ($1::int IS NULL OR i.project_id = $1) AND ($2::uuid IS NULL OR i.id = $2)
   ORDER BY i.visited_at DESC, i.created_at DESC`;
 
-type InspectionRow = Omit<Inspection, 'photos'> & { photos: PhotoRow[] };
+type InspectionRow = Omit<Inspection, 'photos'> & { photos: PhotoFacts[] };
 
-export async function inspections(db: Queryable, siteId: number, farM: number): Promise<InspectionRow[]> {
-  return db.query<InspectionRow>(INSPECTIONS, [siteId, null, farM]);
+export async function inspections(db: Queryable, siteId: number): Promise<InspectionRow[]> {
+  return db.query<InspectionRow>(INSPECTIONS, [siteId, null]);
 }
 
-export async function inspection(db: Queryable, id: string, farM: number): Promise<InspectionRow | undefined> {
-  const [row] = await db.query<InspectionRow>(INSPECTIONS, [null, id, farM]);
+export async function inspection(db: Queryable, id: string): Promise<InspectionRow | undefined> {
+  const [row] = await db.query<InspectionRow>(INSPECTIONS, [null, id]);
   return row;
 }
 

@@ -1,3 +1,4 @@
+import { describePhoto } from './photos/meta.ts';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { recordAudit } from '../audit/queries.ts';
@@ -7,14 +8,12 @@ import {
   canCloseSomeDefects,
   canEditSitePlan,
   canEditSomeSitePlans,
-  canReadPhotoOriginal,
   canRecordInspection,
   canRecordSomeInspections,
   canReviewStep,
   inScope,
   REVIEWER_ROLES,
   zoneScope,
-  type Viewer,
 } from '../auth/policy.ts';
 import type { Queryable } from '../db/index.ts';
 import type { Env } from '../env.ts';
@@ -65,19 +64,10 @@ const CLOCK_SKEW_MS = 5 * 60_000;
 
 const notFound = (id: number | string, what = 'site') => apiError(404, `no ${what} ${id}`);
 
-/** A photo's addresses: the original (with its EXIF) only for those who may read it. */
-function withUrls(viewer: Viewer, zoneId: number | null, photo: Omit<q.PhotoMeta, 'urls'>): q.PhotoMeta {
-  const url = (size: string) => `/api/photos/${photo.id}?size=${size}`;
-  return {
-    ...photo,
-    urls: { thumb: url('thumb'), display: url('display'), ...(canReadPhotoOriginal(viewer, zoneId) ? { original: url('original') } : {}) },
-  };
-}
-
 async function inspectionFor(db: Queryable, c: Context<Env>, id: string, zoneId: number | null): Promise<q.Inspection> {
-  const found = await q.inspection(db, id, c.var.settings.photos.farMetres);
+  const found = await q.inspection(db, id);
   if (!found) throw notFound(id, 'inspection');
-  return { ...found, photos: found.photos.map((p) => withUrls(c.var.viewer, zoneId, p)) };
+  return { ...found, photos: found.photos.map((p) => describePhoto(c.var.viewer, zoneId, c.var.settings.photos.farMetres, p)) };
 }
 
 /** An inspection as the audit trail keeps it: what was recorded and where it stands. */
@@ -99,13 +89,16 @@ async function siteDetail(db: Queryable, c: Context<Env>, id: number) {
   const summary = await q.site(db, rules, zoneScope(c.var.viewer), id);
   // Outside the viewer's zones a site is as absent as one that does not exist.
   if (!summary) throw notFound(id);
-  const [plan, inspections] = await Promise.all([q.planPoints(db, id), q.inspections(db, id, c.var.settings.photos.farMetres)]);
+  const [plan, inspections] = await Promise.all([q.planPoints(db, id), q.inspections(db, id)]);
   return {
     ...summary,
     /** The day planned_pct and lateness are for (Asia/Bangkok). */
     today: rules.today,
     plan,
-    inspections: inspections.map((i) => ({ ...i, photos: i.photos.map((p) => withUrls(c.var.viewer, summary.zone_id, p)) })),
+    inspections: inspections.map((i) => ({
+      ...i,
+      photos: i.photos.map((p) => describePhoto(c.var.viewer, summary.zone_id, c.var.settings.photos.farMetres, p)),
+    })),
   };
 }
 
@@ -295,7 +288,7 @@ export const siteRoutes = new Hono<Env>()
         }
         const next = decision === 'approve' ? ((await q.nextStep(tx, found.review_step, found.contract_value))?.step ?? null) : null;
         await q.recordReview(tx, { inspectionId: id, step: found.review_step, reviewerId: viewer.id, decision, note, next, at: c.var.clock.now() });
-        const after = await q.inspection(tx, id, c.var.settings.photos.farMetres);
+        const after = await q.inspection(tx, id);
         await recordAudit(tx, actorOf(c), {
           action: decision,
           entity: 'inspection',
