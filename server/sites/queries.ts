@@ -163,15 +163,7 @@ export async function lockSite(tx: Queryable, id: number): Promise<{ zone_id: nu
   return row;
 }
 
-export interface NewSite {
-  project_id: number;
-  contractor: string;
-  contract_no: string;
-  contract_start: string;
-  contract_end: string;
-  contract_value: number;
-  completed_on: string | null;
-}
+export type NewSite = Pick<SiteSummary, 'project_id' | 'contractor' | 'contract_no' | 'contract_start' | 'contract_end' | 'contract_value' | 'completed_on'>;
 
 /**
  * Makes a site with its default planned curve: a smoothstep S-curve (3t² − 2t³) from 0 % at the

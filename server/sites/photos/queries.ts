@@ -1,5 +1,6 @@
 import type { Queryable } from '../../db/index.ts';
 import type { PhotoType } from './image.ts';
+import type { PhotoFacts } from './meta.ts';
 
 /** What the upload needs to know of an inspection: whose it is, its zone (the site's) and its state. */
 export interface InspectionForPhotos {
@@ -11,22 +12,9 @@ export interface InspectionForPhotos {
   photos: number;
 }
 
-/** A photo's row as the API describes it (PhotoMeta but the flag and URLs, which depend on settings and viewer). */
-export interface PhotoRow {
-  id: string;
-  inspection_id: string;
-  sha256: string;
+/** A photo's row as the API describes it (describePhoto adds the flag and URLs), with the site's zone: who may see it, and its original. */
+export interface PhotoRow extends PhotoFacts {
   content_type: PhotoType;
-  bytes: number;
-  width: number;
-  height: number;
-  taken_at: string | null;
-  lon: number | null;
-  lat: number | null;
-  bearing: number | null;
-  position_source: 'exif' | 'device' | null;
-  distance_m: number | null;
-  /** The site's zone: who may see the photo, and its original. */
   zone_id: number | null;
 }
 
@@ -61,20 +49,8 @@ export async function photo(db: Queryable, id: string): Promise<PhotoRow | undef
   return row;
 }
 
-export interface NewPhoto {
-  id: string;
-  inspection_id: string;
-  sha256: string;
-  content_type: PhotoType;
-  bytes: number;
-  width: number;
-  height: number;
-  taken_at: string | null;
-  lon: number | null;
-  lat: number | null;
-  bearing: number | null;
-  position_source: 'exif' | 'device' | null;
-}
+/** What an upload (or the demo seed) records; the database adds the distance from the site. */
+export type NewPhoto = Omit<PhotoRow, 'distance_m' | 'zone_id'>;
 
 /**
  * Records photos (one upload's, or the demo's all at once: one statement either way); each one's
