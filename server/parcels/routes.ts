@@ -5,6 +5,7 @@ import { actorOf } from '../auth/middleware.ts';
 import { parcelAttributes, parcelTileAttributes, seesPersonalParcelData, zoneScope, type Viewer } from '../auth/policy.ts';
 import type { Env } from '../env.ts';
 import { apiError, badRequest } from '../http/errors.ts';
+import { clientHas } from '../http/etag.ts';
 import { chooseEncoding } from '../http/compress.ts';
 import { bbox, integer, validate } from '../http/validate.ts';
 import { parcelById, parcelsInBbox, parcelTile, type ParcelTileView, type ParcelView } from './queries.ts';
@@ -74,10 +75,8 @@ export function parcelRoutes() {
           'Cache-Control': viewer.kind === 'public' ? 'public, max-age=60' : 'private, no-store',
           Vary: 'Cookie',
         };
-        // A client that has these bytes already (same ETag) is told so, without them. The
-        // comparison is weak (RFC 9110 §13.1.2): a compressed answer carries the tag as W/"…".
-        const known = c.req.header('If-None-Match')?.split(/\s*,\s*/) ?? [];
-        if (known.some((tag) => tag === '*' || tag.replace(/^W\//, '') === tile.etag)) return c.body(null, 304, headers);
+        // A client that has these bytes already (same ETag) is told so, without them.
+        if (clientHas(c.req.header('If-None-Match'), tile.etag)) return c.body(null, 304, headers);
         const encoding = chooseEncoding(c.req.header('Accept-Encoding'));
         const encoded = encoding && (await encodedTile(tile, encoding));
         const type = { 'Content-Type': 'application/vnd.mapbox-vector-tile' };

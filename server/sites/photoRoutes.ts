@@ -1,3 +1,4 @@
+import { clientHas } from '../http/etag.ts';
 import { describePhoto } from './photos/meta.ts';
 import { createHash } from 'node:crypto';
 import type { Context } from 'hono';
@@ -160,13 +161,7 @@ export const photoRoutes = new Hono<Env>()
     }
     const etag = `"${row.sha256}-${size}"`;
     const headers = { 'Cache-Control': 'private, immutable', ETag: etag };
-    if (
-      c.req
-        .header('if-none-match')
-        ?.split(',')
-        .some((tag) => tag.trim().replace(/^W\//, '') === etag)
-    )
-      return c.body(null, 304, headers);
+    if (clientHas(c.req.header('If-None-Match'), etag)) return c.body(null, 304, headers);
     const bytes = await c.var.photos.get(photoKey(row.sha256, size));
     // A row whose file is gone is the store's failure, not the client's: answered 500 and logged.
     if (!bytes) throw new Error(`photo ${id}: no ${size} file in the store`);
