@@ -157,6 +157,29 @@ describe.each(engines)('stored project shares on $engine', (target) => {
     }
   });
 
+  /**
+   * What a change to the communities `ids` left unlike a fresh computation, around them: parcels
+   * whose community or zone is not where they lie now, and projects whose stored shares differ
+   * from community_shares. The triggers only re-place what the change can reach (migration 015).
+   */
+  const stale = async (ids: number[]) => {
+    const around = 'SELECT ST_Expand(ST_Extent(geom), 0.01) FROM communities WHERE id = ANY ($1)';
+    const [parcels] = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM parcels p LEFT JOIN LATERAL place_community(p.geom) pc ON true
+       WHERE p.geom && (${around}) AND (p.community_id IS DISTINCT FROM pc.community_id OR p.zone_id IS DISTINCT FROM pc.zone_id)`,
+      [ids],
+    );
+    const [shares] = await db.query<{ n: number }>(
+      `WITH near AS (SELECT id, geom FROM projects WHERE geom && (${around}))
+       SELECT count(*)::int AS n FROM (
+         (SELECT s.project_id, s.community_id, s.zone_id, round(s.share, 6) FROM project_shares s JOIN near ON near.id = s.project_id)
+         EXCEPT
+         (SELECT near.id, c.community_id, c.zone_id, round(c.share::numeric, 6) FROM near CROSS JOIN LATERAL community_shares(near.geom) c)) AS drift`,
+      [ids],
+    );
+    return { parcels: parcels!.n, shares: shares!.n };
+  };
+
   it("re-splits the projects a community's boundary or zone change moves", async () => {
     // A square wholly inside a community of zone 1; then the square's east half is handed to a
     // community of zone 2 (cut out of the one, added to the other, in one transaction).
@@ -179,6 +202,7 @@ describe.each(engines)('stored project shares on $engine', (target) => {
         JSON.stringify(half),
       ]);
     });
+    expect(await stale([from.community, to.community])).toEqual({ parcels: 0, shares: 0 });
     const shares = await sharesOf('split');
     expect(shares.map((s) => [s.community_id, s.zone_id])).toEqual(
       [
@@ -196,6 +220,7 @@ describe.each(engines)('stored project shares on $engine', (target) => {
 
     // A community handed to another zone takes its shares along.
     await db.query('UPDATE communities SET zone_id = 3 WHERE id = $1', [to.community]);
+    expect(await stale([from.community, to.community])).toEqual({ parcels: 0, shares: 0 });
     expect((await sharesOf('split')).map((s) => s.zone_id)).toEqual(from.community < to.community ? [1, 3] : [3, 1]);
     expect((await evaluation('zone'))('3').plan_count - now('3').plan_count).toBeGreaterThan(0.49);
   });
