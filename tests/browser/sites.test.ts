@@ -86,6 +86,25 @@ describe.runIf(chromiumAvailable)('the site workspace on a phone', () => {
     expect(problems).toEqual([]);
   });
 
+  it('opens offline with the last list the phone had, saying when it was made', async () => {
+    const { page, problems } = await browser.open(`${appBase()}/sites`, opts('engineer'));
+    const online = await rowsOf(page);
+    expect(await page.getByTestId('sites-served-at').count(), 'a fresh list says nothing of its age').toBe(0);
+    // The service worker (web/sites/sw.ts) keeps the answers of the pages it controls.
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    await page.reload();
+    await page.evaluate('window.__mueang.until((s) => s.ready)');
+    expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+
+    await page.context().setOffline(true);
+    await page.reload();
+    await page.evaluate('window.__mueang.until((s) => s.ready)');
+    expect(await rowsOf(page)).toEqual(online);
+    await page.getByTestId('sites-offline').waitFor();
+    expect(await page.getByTestId('sites-served-at').innerText()).toMatch(/^ข้อมูลเมื่อ \d{1,2} \S+ 25\d\d \d\d:\d\d น\.$/);
+    expect(problems).toEqual([]);
+  });
+
   it("draws a site's planned curve and approved points, and each photo where it was taken", async () => {
     const engineer = await signedIn('engineer');
     const sites = await siteList(engineer);

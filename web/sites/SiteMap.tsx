@@ -82,7 +82,7 @@ function SiteFeatures({ geometry, photos, onOpen }: { geometry: Geometry | null;
     const lats = all.map((p) => p[1] as number);
     const bounds: LngLatBoundsLike = [Math.min(...lons), Math.min(...lats), Math.max(...lons), Math.max(...lats)];
     // Clear of the zoom buttons in the top right corner.
-    map.fitBounds(bounds, { padding: { top: 40, right: 56, bottom: 40, left: 40 }, maxZoom: 18, animate: false });
+    map.fitBounds(bounds, { padding: { top: 30, right: 76, bottom: 30, left: 30 }, maxZoom: 18, animate: false });
   }, [map, geometry]);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: `onOpen` is the page's state setter, stable in effect.

@@ -13,7 +13,7 @@ import { InspectionItem } from './InspectionItem.tsx';
 import { PhotoTimeline, type TimelinePhoto, timelinePhotos } from './PhotoTimeline.tsx';
 import { PhotoViewer } from './PhotoViewer.tsx';
 import { SCurve } from './SCurve.tsx';
-import { DelayBadge, ProgressBars, ServedAt } from './SiteBits.tsx';
+import { DelayBadge, ProgressBars, readOnce, ServedAt } from './SiteBits.tsx';
 import type { SiteDetail, SiteInspection } from './types.ts';
 
 /** MapLibre comes with the map, after the page's text: a chunk of its own, loaded once the site is known. */
@@ -27,9 +27,11 @@ const SiteMap = lazy(() => import('./SiteMap.tsx'));
  */
 export function SitePage({ id, online, sent, onSettled }: { id: number; online: boolean; sent: number; onSettled: () => void }) {
   const { t, lang } = useLanguage();
-  const { permissions } = useAuth();
+  const { known, permissions } = useAuth();
+  // Offline, nobody can say who this is: the form is offered, and the outbox sends it under its author once they are known.
+  const mayRecord = permissions.sites.record || !known;
   const [changes, setChanges] = useState(0);
-  const detail = useResource(`site:${id}:${changes}:${sent}`, (signal) => api.site(id, signal));
+  const detail = useResource(`site:${id}:${changes}:${sent}`, (signal) => readOnce(api.site(id, signal)));
   const site = detail.data?.project_id === id ? detail.data : null;
   const [resubmit, setResubmit] = useState<SiteInspection | null>(null);
   const [viewing, setViewing] = useState<TimelinePhoto | null>(null);
@@ -54,6 +56,8 @@ export function SitePage({ id, online, sent, onSettled }: { id: number; online: 
             {t('app.error')}: {detail.error.message}
           </p>
         )}
+        {/* A site never opened on this phone has no cached answer offline: its inspection can still be recorded. */}
+        {detail.error && mayRecord && <InspectionForm site={{ id, name: fill(t('sites.site'), { id }), geometry: null }} />}
       </section>
     );
   }
@@ -99,7 +103,7 @@ export function SitePage({ id, online, sent, onSettled }: { id: number; online: 
         )}
       </section>
 
-      {permissions.sites.record && (
+      {mayRecord && (
         <InspectionForm
           key={resubmit?.id ?? 'new'}
           site={{ id: site.project_id, name, geometry, planned_pct: site.planned_pct }}
