@@ -16,8 +16,13 @@ import { SCurve } from './SCurve.tsx';
 import { DelayBadge, ProgressBars, readOnce, ServedAt } from './SiteBits.tsx';
 import type { SiteDetail, SiteInspection } from './types.ts';
 
-/** MapLibre comes with the map, after the page's text: a chunk of its own, loaded once the site is known. */
-const SiteMap = lazy(() => import('./SiteMap.tsx'));
+/**
+ * MapLibre comes with the map, after the page's text: a chunk of its own, asked for as soon as
+ * this page's code runs, so that it downloads while the site's answer is on its way.
+ */
+const loadSiteMap = () => import('./SiteMap.tsx');
+const SiteMap = lazy(loadSiteMap);
+loadSiteMap().catch(() => undefined);
 
 /**
  * One construction site: its contract, its planned curve against what was inspected, its photos
@@ -25,13 +30,31 @@ const SiteMap = lazy(() => import('./SiteMap.tsx'));
  * inspection form for those who record them. `sent` (the outbox's count of sent writes) loads
  * the site again when something recorded here has reached the server.
  */
+/**
+ * One request per site and version at a time. A site's page first renders as its chunk arrives,
+ * and a render React throws away and starts again (the outbox's count arriving meanwhile) would
+ * otherwise ask twice, and wait for the later answer (measured: 0.28 s later on this machine).
+ */
+const inFlight = new Map<string, Promise<SiteDetail>>();
+
+function loadSite(key: string, id: number): Promise<SiteDetail> {
+  let answer = inFlight.get(key);
+  if (!answer) {
+    answer = readOnce(api.site(id));
+    inFlight.set(key, answer);
+    answer.finally(() => inFlight.delete(key)).catch(() => undefined);
+  }
+  return answer;
+}
+
 export function SitePage({ id, online, sent, onSettled }: { id: number; online: boolean; sent: number; onSettled: () => void }) {
   const { t, lang } = useLanguage();
   const { known, permissions } = useAuth();
   // Offline, nobody can say who this is: the form is offered, and the outbox sends it under its author once they are known.
   const mayRecord = permissions.sites.record || !known;
   const [changes, setChanges] = useState(0);
-  const detail = useResource(`site:${id}:${changes}:${sent}`, (signal) => readOnce(api.site(id, signal)));
+  const key = `site:${id}:${changes}:${sent}`;
+  const detail = useResource(key, () => loadSite(key, id));
   const site = detail.data?.project_id === id ? detail.data : null;
   const [resubmit, setResubmit] = useState<SiteInspection | null>(null);
   const [viewing, setViewing] = useState<TimelinePhoto | null>(null);

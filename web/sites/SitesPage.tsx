@@ -17,7 +17,10 @@ installWorkspace();
  * A site's page is a chunk of its own (precached for offline use with this one, see
  * scripts/lib/pwa.ts): the list, which the engineer opens first, stays small on 3G.
  */
-const SitePage = lazy(() => import('./SitePage.tsx').then((m) => ({ default: m.SitePage })));
+const loadSitePage = () => import('./SitePage.tsx').then((m) => ({ default: m.SitePage }));
+const SitePage = lazy(loadSitePage);
+// Opened at a site's address: its chunk is asked for now, not a render and a session check later.
+if (/^\/sites\/\d+\/?$/.test(window.location.pathname)) loadSitePage().catch(() => undefined);
 
 /**
  * The site workspace (`/sites`, `/sites/{id}`), phone first: the engineer's sites, or one site,
