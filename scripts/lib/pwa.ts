@@ -4,7 +4,7 @@
  *
  * The service worker (web/sites/sw.ts, on Workbox) is bundled here with Rolldown, the bundler
  * Vite itself runs on, into one classic script `/sw.js`, with its precache list written in: the
- * app shell (index.html), the entry chunk and the site workspace's chunk, each with every chunk
+ * app shell (index.html), the entry chunk, the site workspace's chunk and a site's page chunk, each with every chunk
  * and stylesheet it imports statically. Nothing else: the map libraries (about 1.5 MB) would cost
  * an engineer on 3G minutes at the first visit for pages the workspace does not show offline.
  * vite-plugin-pwa would do the same through workbox-build (Babel, Rollup and Terser besides),
@@ -19,6 +19,8 @@ import type { Plugin, Rollup } from 'vite';
 const SW_SOURCE = fileURLToPath(new URL('../../web/sites/sw.ts', import.meta.url));
 /** The module of the site workspace's lazy chunk (web/main.tsx). */
 const PAGE_MODULE = 'web/sites/SitesPage.tsx';
+/** A site's own page, a lazy chunk of the workspace's (web/sites/SitesPage.tsx): it must open offline too. */
+const SITE_MODULE = 'web/sites/SitePage.tsx';
 
 /** The header's colour (web/map/shell.css) and the page's paper. */
 const THEME = '#2f3b2f';
@@ -146,8 +148,11 @@ export function sitesPwa(): Plugin {
         const chunks = Object.values(bundle).filter((f): f is Rollup.OutputChunk => f.type === 'chunk');
         const entry = chunks.find((c) => c.isEntry);
         const page = chunks.find((c) => c.facadeModuleId?.endsWith(PAGE_MODULE));
+        const site = chunks.find((c) => c.facadeModuleId?.endsWith(SITE_MODULE));
         const html = bundle['index.html'];
-        if (!entry || !page || html?.type !== 'asset') throw new Error(`sitesPwa: no entry chunk, no chunk for ${PAGE_MODULE} or no index.html in the build`);
+        if (!entry || !page || !site || html?.type !== 'asset') {
+          throw new Error(`sitesPwa: no entry chunk, no chunk for ${PAGE_MODULE} or ${SITE_MODULE}, or no index.html in the build`);
+        }
 
         const own: { fileName: string; source: string | Uint8Array }[] = [
           ...ICONS.map((i) => ({ fileName: i.file, source: icon(i.size, i.maskable) })),
@@ -158,7 +163,7 @@ export function sitesPwa(): Plugin {
         // Files under assets/ are named by their content's hash: a revision would say nothing more.
         const precache = [
           { url: '/index.html', revision: revision(html.source) },
-          ...[...closure(bundle, page, closure(bundle, entry))].map((file) => ({ url: `/${file}`, revision: null })),
+          ...[...closure(bundle, site, closure(bundle, page, closure(bundle, entry)))].map((file) => ({ url: `/${file}`, revision: null })),
           ...own.map((file) => ({ url: `/${file.fileName}`, revision: revision(file.source) })),
         ];
         const output = await build({

@@ -11,7 +11,7 @@ import { BANDS } from '../../server/flood/rules.ts';
 import { LAND_USES } from '../../server/parcels/landUse.ts';
 import { STAGES } from '../../server/plan/stages.ts';
 import { TRUCK_STATUSES } from '../../server/waste/queries.ts';
-import { apiClient, ApiError, readJson, str } from './core.ts';
+import { apiClient, ApiError, readJson, str, type Success } from './core.ts';
 import type { FloodMessage, FloodSnapshot } from '../../server/flood/live.ts';
 
 /**
@@ -115,6 +115,23 @@ type SiteCollection = Extract<SitesAnswer, { type: 'FeatureCollection' }>;
 /** The body of `PUT /api/sites/{id}/inspections/{client_id}` and of `POST /api/inspections/{id}/review`. */
 type InspectionInput = InferRequestType<(typeof client.sites)[':id']['inspections'][':client_id']['$put']>['json'];
 type ReviewInput = InferRequestType<(typeof client.inspections)[':id']['review']['$post']>['json'];
+
+/**
+ * When the server made an answer: its `Date` header. The site workspace's service worker answers
+ * from its cache when the network is down or slow (web/sites/sw.ts), and such an answer keeps the
+ * header it came with, so the page can say how old what it shows is.
+ */
+interface Served {
+  served_at: string | null;
+}
+
+type Answer = Awaited<Parameters<typeof readJson>[0]>;
+
+async function readServed<R extends Answer>(request: Promise<R>): Promise<{ body: Success<R> } & Served> {
+  const response = await request;
+  const date = Date.parse(response.headers.get('date') ?? '');
+  return { body: await readJson(Promise.resolve(response)), served_at: Number.isNaN(date) ? null : new Date(date).toISOString() };
+}
 
 export type Stage = NonNullable<ProjectProps['stage']>;
 /**
@@ -388,11 +405,11 @@ export const api = {
   saveEscalationChain: (zone: 'city' | number, steps: ChainStepInput[]) =>
     readJson(client.flood.chains[':zone'].$put({ param: { zone: String(zone) }, json: { steps } })),
 
-  /** Sites in the viewer's zones, what needs attention first. */
-  sites: async (signal?: AbortSignal): Promise<SiteList> => {
-    const body = await readJson(client.sites.$get({ query: { format: 'json' } }, { init: { signal } }));
+  /** Sites in the viewer's zones, what needs attention first, and when the server made the list (`servedAt`). */
+  sites: async (signal?: AbortSignal): Promise<SiteList & Served> => {
+    const { body, served_at } = await readServed(client.sites.$get({ query: { format: 'json' } }, { init: { signal } }));
     if (!('sites' in body)) throw new Error('GET /api/sites answered something other than a list of sites');
-    return body;
+    return { ...body, served_at };
   },
   /** The same sites as a FeatureCollection, for maps. */
   sitesGeoJson: async (signal?: AbortSignal): Promise<SiteCollection> => {
@@ -401,7 +418,10 @@ export const api = {
     return body;
   },
   /** One site with its planned curve and its inspections (defects, photos, reviews), newest first. */
-  site: (id: number, signal?: AbortSignal) => readJson(client.sites[':id'].$get({ param: { id: String(id) } }, { init: { signal } })),
+  site: async (id: number, signal?: AbortSignal) => {
+    const { body, served_at } = await readServed(client.sites[':id'].$get({ param: { id: String(id) } }, { init: { signal } }));
+    return { ...body, served_at };
+  },
   /** Written under the client's id: sent again (a lost answer), it changes nothing. 201 new, 200 the same or resubmitted. */
   putInspection: (siteId: number, id: string, body: InspectionInput) =>
     readJson(client.sites[':id'].inspections[':client_id'].$put({ param: { id: String(siteId), client_id: id }, json: body })),

@@ -14,9 +14,10 @@ const CITY_FRAME: Frame = { top: 24, bottom: 24, left: 300, right: 60 };
 /**
  * Fills the base style's city sources (boundary, lakes, roads) and frames the municipality.
  * These are MapLibre layers rather than deck.gl ones: they are background, never picked.
- * `frame` leaves room for the page's own panels around the city.
+ * `frame` leaves room for the page's own panels around the city; `fit: false` leaves the view to
+ * the page (a construction site's map frames the site, not the city).
  */
-export function CityBase({ frame = CITY_FRAME }: { frame?: Frame }) {
+export function CityBase({ frame = CITY_FRAME, fit = true }: { frame?: Frame; fit?: boolean }) {
   const map = useMap();
   const boundary = useResource('boundary', () => api.boundary(), { perViewer: false });
   const basemap = useResource('basemap', () => api.basemap(), { perViewer: false });
@@ -28,7 +29,7 @@ export function CityBase({ frame = CITY_FRAME }: { frame?: Frame }) {
     reportLoaded('boundary');
 
     const box = boundary.data.bbox;
-    if (box) {
+    if (box && fit) {
       const { clientWidth, clientHeight } = map.getContainer();
       // Between desk and phone the side panels overlay the map anyway: don't pad it to nothing.
       // On a phone (the shell's 700 px breakpoint) the panels are bottom sheets that may take up

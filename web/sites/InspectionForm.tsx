@@ -1,14 +1,22 @@
+import type { Geometry } from 'geojson';
 import { type FormEvent, useState } from 'react';
 import { useLanguage } from '../i18n/LanguageProvider.tsx';
 import { fill } from '../i18n/strings.ts';
 import { clientId } from './ids.ts';
 import { enqueue, type NewOutboxEntry } from './outbox.ts';
+import type { SiteInspection } from './types.ts';
 
 /**
  * An inspection of one site, written into the outbox whether or not there is a network: the
  * inspection's PUT first, then one PUT per photo, each waiting for the inspection.
  */
-export function InspectionForm({ site }: { site: { id: number; name: string } }) {
+export function InspectionForm({
+  site,
+}: {
+  site: { id: number; name: string; geometry: Geometry | null; planned_pct?: number | null };
+  /** An inspection returned to its author, to edit and send again (helper B's form takes it). */
+  resubmit?: SiteInspection | undefined;
+}) {
   const { t } = useLanguage();
   const [progress, setProgress] = useState('');
   const [notes, setNotes] = useState('');
@@ -21,7 +29,7 @@ export function InspectionForm({ site }: { site: { id: number; name: string } })
     event.preventDefault();
     const inspection = clientId();
     const visitedAt = new Date().toISOString();
-    const common = { site, visitedAt };
+    const common = { site: { id: site.id, name: site.name }, visitedAt };
     const entries: NewOutboxEntry[] = [
       {
         ...common,
