@@ -1,9 +1,10 @@
 import './sites.css';
-import { useEffect, useSyncExternalStore } from 'react';
+import { useEffect, useState, useSyncExternalStore } from 'react';
+import { api } from '../api/client.ts';
 import { useAuth } from '../auth/AuthProvider.tsx';
 import { StaffShell } from '../auth/StaffShell.tsx';
 import { useLanguage } from '../i18n/LanguageProvider.tsx';
-import { fill } from '../i18n/strings.ts';
+import { fill, localName } from '../i18n/strings.ts';
 import { beginPage, markReady } from '../map/readiness.ts';
 import { usePath } from '../router.tsx';
 import { InspectionForm } from './InspectionForm.tsx';
@@ -29,13 +30,25 @@ const useOnline = () => useSyncExternalStore(subscribeOnline, () => navigator.on
  * with the sites API.
  */
 export function SitesPage() {
-  const { t } = useLanguage();
+  const { t, lang } = useLanguage();
   const { known, user } = useAuth();
   const online = useOnline();
   const outbox = useOutbox();
   const path = usePath();
   const siteId = Number(/^\/sites\/(\d+)$/.exec(path)?.[1] ?? Number.NaN);
-  const site = Number.isInteger(siteId) ? { id: siteId, name: fill(t('sites.site'), { id: siteId }) } : null;
+  const [detail, setDetail] = useState<Awaited<ReturnType<typeof api.site>> | null>(null);
+  useEffect(() => {
+    if (Number.isInteger(siteId)) api.site(siteId).then(setDetail, () => setDetail(null));
+  }, [siteId]);
+  const site = Number.isInteger(siteId)
+    ? {
+        id: siteId,
+        name: detail ? localName(detail, lang) : fill(t('sites.site'), { id: siteId }),
+        geometry: detail?.geometry ?? null,
+        planned_pct: detail?.planned_pct,
+      }
+    : null;
+  const returned = detail?.inspections.find((i) => i.status === 'returned' && i.author.id === user?.id);
 
   // No map here: the page is complete once the outbox has been read.
   useEffect(() => beginPage([]), []);
@@ -55,7 +68,7 @@ export function SitesPage() {
           </p>
         )}
         {online && known && !user && unsent > 0 && <p className="sites-note">{t('sites.signInToSend')}</p>}
-        {site && <InspectionForm site={site} />}
+        {site && <InspectionForm key={returned?.id ?? 'new'} site={site} resubmit={returned} />}
         <OutboxPanel outbox={outbox} />
       </div>
     </StaffShell>
