@@ -1,11 +1,13 @@
+import type { Geometry } from 'geojson';
 import { lazy, Suspense } from 'react';
-import type { SiteGeometry, SiteInspection } from './inspectionDraft.ts';
+import type { SiteInspection } from './inspectionDraft.ts';
 
 export interface InspectionFormProps {
   site: {
     id: number;
     name: string;
-    geometry: SiteGeometry;
+    /** The works (GeoJSON), which each photo's distance is measured to. */
+    geometry: Geometry | null;
     /** Planned % for today, shown beside the progress when given. */
     planned_pct?: number | null;
   };

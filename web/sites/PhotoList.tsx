@@ -1,9 +1,9 @@
+import type { Geometry } from 'geojson';
 import { useEffect, useState } from 'react';
 import { useLanguage } from '../i18n/LanguageProvider.tsx';
 import { formatHeading, formatMetres } from '../i18n/format.ts';
 import { fill } from '../i18n/strings.ts';
 import { FAR_METRES, type PickedPhoto } from './capture.ts';
-import type { SiteGeometry } from './inspectionDraft.ts';
 
 type Measure = typeof import('./siteDistance.ts').metresToSite;
 
@@ -27,7 +27,7 @@ function useMeasure(needed: boolean): Measure | null {
 }
 
 /** The photos picked for an inspection, before they are queued: what each shows, where it was taken, how far from the works. */
-export function PhotoList({ photos, geometry, onRemove }: { photos: PickedPhoto[]; geometry: SiteGeometry; onRemove: (id: string) => void }) {
+export function PhotoList({ photos, geometry, onRemove }: { photos: PickedPhoto[]; geometry: Geometry | null; onRemove: (id: string) => void }) {
   const measure = useMeasure(geometry !== null && photos.some((p) => p.position !== null));
   return (
     <ul className="photo-list">

@@ -1,3 +1,4 @@
+import type { Geometry } from 'geojson';
 import './sites.css';
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { api } from '../api/client.ts';
@@ -44,7 +45,8 @@ export function SitesPage() {
     ? {
         id: siteId,
         name: detail ? localName(detail, lang) : fill(t('sites.site'), { id: siteId }),
-        geometry: detail?.geometry ?? null,
+        // GeoJSON from ST_AsGeoJSON; the API's JSON typing only loses a collection's members' type.
+        geometry: (detail?.geometry ?? null) as Geometry | null,
         planned_pct: detail?.planned_pct,
       }
     : null;

@@ -6,8 +6,6 @@ export type InspectionBody = Parameters<typeof api.putInspection>[2];
 type SiteDetail = Awaited<ReturnType<typeof api.site>>;
 /** One inspection of a site's history (`GET /api/sites/{id}`). */
 export type SiteInspection = SiteDetail['inspections'][number];
-/** A site's works as the API gives them (GeoJSON). */
-export type SiteGeometry = SiteDetail['geometry'];
 export type Weather = NonNullable<InspectionBody['weather']>;
 export type Severity = NonNullable<InspectionBody['defects']>[number]['severity'];
 

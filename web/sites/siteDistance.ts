@@ -1,6 +1,5 @@
 import { distance, point, pointToLineDistance, pointToPolygonDistance } from '@turf/turf';
 import type { Feature, Geometry, Point } from 'geojson';
-import type { SiteGeometry } from './inspectionDraft.ts';
 
 const units = { units: 'meters' } as const;
 
@@ -32,7 +31,6 @@ function metresTo(here: Feature<Point>, g: Geometry): number {
  * Loaded only once a photo has a position (web/sites/PhotoList.tsx): turf stays out of the
  * workspace's first frame.
  */
-export function metresToSite(lon: number, lat: number, site: NonNullable<SiteGeometry>): number {
-  // The API's geometry is GeoJSON (ST_AsGeoJSON); its JSON typing only loses a collection's members' type.
-  return metresTo(point([lon, lat]), site as Geometry);
+export function metresToSite(lon: number, lat: number, site: Geometry): number {
+  return metresTo(point([lon, lat]), site);
 }
