@@ -252,9 +252,14 @@ describe.runIf(chromiumAvailable)('an inspection written offline at a site, agai
     const { page } = await browser.open(`${appBase()}/sites/${site.project_id}`, { viewport: PHONE, phone: true, as: 'engineer' });
     const puts = recordPuts(page);
     const form = page.getByTestId('inspection-form');
+    // The site's page offers it from its history ("edit and send again"); a page without the
+    // history opens the form with it at once.
+    const resend = page.locator(`[data-testid=inspection-item][data-inspection-id="${returned.id}"] [data-testid=inspection-edit-resend]`);
+    await page.locator(`[data-testid=inspection-form][data-resubmit="${returned.id}"], [data-testid=inspection-edit-resend]`).first().waitFor();
+    if ((await form.getAttribute('data-resubmit')) !== returned.id) await resend.tap();
     await expect.poll(() => form.getAttribute('data-resubmit'), { message: 'the form holds the returned inspection' }).toBe(returned.id);
     const note = returned.reviews.find((r) => r.decision === 'return')!.note;
-    expect(await page.getByTestId('inspection-returned-note').innerText()).toContain(note);
+    expect(await page.getByTestId('inspection-form-returned-note').innerText()).toContain(note);
     expect(await page.getByTestId('inspection-progress').inputValue()).toBe(String(returned.progress_pct));
 
     // Unchanged, it would be taken for a resend of the first write: the form says so instead.

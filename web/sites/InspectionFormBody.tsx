@@ -123,7 +123,7 @@ export function InspectionFormBody({ site, resubmit }: InspectionFormProps) {
     >
       <h2>{t(returned ? 'inspection.resubmitTitle' : 'inspection.title')}</h2>
       {returnNote && (
-        <p className="inspection-returned" data-testid="inspection-returned-note">
+        <p className="inspection-returned" data-testid="inspection-form-returned-note">
           {fill(t('inspection.returnedNote'), { name: returnNote.reviewer.display_name, note: returnNote.note })}
         </p>
       )}
