@@ -5,7 +5,8 @@
  * The service worker (web/sites/sw.ts, on Workbox) is bundled here with Rolldown, the bundler
  * Vite itself runs on, into one classic script `/sw.js`, with its precache list written in: the
  * app shell (index.html), the entry chunk, the site workspace's chunk and a site's page chunk, each with every chunk
- * and stylesheet it imports statically. Nothing else: the map libraries (about 1.5 MB) would cost
+ * and stylesheet it imports statically, and what the workspace's modules import lazily (the
+ * inspection form's photo helpers) unless it leads to a map library. Nothing else: the map libraries (about 1.5 MB) would cost
  * an engineer on 3G minutes at the first visit for pages the workspace does not show offline.
  * vite-plugin-pwa would do the same through workbox-build (Babel, Rollup and Terser besides),
  * and its glob patterns cannot say "this page's chunks".
@@ -137,6 +138,31 @@ function closure(bundle: Rollup.OutputBundle, chunk: Rollup.OutputChunk, files =
   return files;
 }
 
+/** The chunks of the map libraries: never precached (see above). */
+const MAP_CHUNKS = new Set(['maplibre', 'deck']);
+const WORKSPACE_DIR = fileURLToPath(new URL('../../web/sites/', import.meta.url));
+
+/**
+ * What the workspace's own modules import lazily, with its static imports, unless that leads to
+ * the map libraries: the form's helpers (turf for a photo's distance, exifr for a HEIC's GPS)
+ * are loaded once a photo is picked, and must be there when that happens offline.
+ */
+function lazyClosure(bundle: Rollup.OutputBundle, files: Set<string>, out = new Set<string>()): Set<string> {
+  for (const file of files) {
+    const chunk = bundle[file];
+    if (chunk?.type !== 'chunk' || !chunk.moduleIds.some((id) => id.startsWith(WORKSPACE_DIR))) continue;
+    for (const name of chunk.dynamicImports) {
+      const next = bundle[name];
+      if (next?.type !== 'chunk' || out.has(name)) continue;
+      const lazy = closure(bundle, next);
+      if ([...lazy].some((f) => MAP_CHUNKS.has((bundle[f] as Rollup.OutputChunk | undefined)?.name ?? ''))) continue;
+      for (const f of lazy) out.add(f);
+      lazyClosure(bundle, lazy, out);
+    }
+  }
+  return out;
+}
+
 export function sitesPwa(): Plugin {
   return {
     name: 'mueang-sites-pwa',
@@ -160,10 +186,12 @@ export function sitesPwa(): Plugin {
         ];
         for (const file of own) this.emitFile({ type: 'asset', ...file });
 
+        const shell = closure(bundle, site, closure(bundle, page, closure(bundle, entry)));
+        const withLazy = new Set([...shell, ...lazyClosure(bundle, shell)]);
         // Files under assets/ are named by their content's hash: a revision would say nothing more.
         const precache = [
           { url: '/index.html', revision: revision(html.source) },
-          ...[...closure(bundle, site, closure(bundle, page, closure(bundle, entry)))].map((file) => ({ url: `/${file}`, revision: null })),
+          ...[...withLazy].map((file) => ({ url: `/${file}`, revision: null })),
           ...own.map((file) => ({ url: `/${file.fileName}`, revision: revision(file.source) })),
         ];
         const output = await build({

@@ -1,7 +1,7 @@
 import type { BrowserContext, Page, Request, Route } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { appBase, browserSuite, chromiumAvailable } from '../support/browser.ts';
-import { Client } from '../support/client.ts';
+import { Client, expectBody } from '../support/client.ts';
 
 /**
  * The site workspace on a phone with a bad network (issue 12, point 3): writes go into the
@@ -9,9 +9,11 @@ import { Client } from '../support/client.ts';
  * before its photos, each in its own request and each once; a refusal stays in sight; a reload
  * resumes; the workspace opens with no network at all.
  *
- * The inspection and photo routes are not on this branch's server yet: the tests answer those
- * two URLs themselves (`context.route`), recording every request that reaches them, which is
- * what the server would see. The rest (the page, the session, the CSRF token) is the real app.
+ * The outbox's own behaviour is under test here, so the inspection and photo URLs are answered
+ * by the tests (`context.route`), recording every request that reaches them, which is what the
+ * server would see: that is how a refusal, an outage or a request cut off by a reload can be
+ * made to happen on cue. The rest (the page, the session, the CSRF token) is the real app; the
+ * same flow against the real routes is tests/browser/site-offline.test.ts.
  */
 
 const PHONE = { width: 390, height: 844 };
@@ -69,6 +71,8 @@ async function writeInspection(page: Page, photos: Buffer[]): Promise<void> {
   await page.getByTestId('inspection-progress').fill('40');
   await page.getByTestId('inspection-notes').fill('เทคอนกรีตผิวจราจรช่วงที่ 2 แล้วเสร็จ');
   await page.getByTestId('inspection-photos').setInputFiles(photos.map((buffer, i) => ({ name: `photo-${i + 1}.jpg`, mimeType: 'image/jpeg', buffer })));
+  // Each file is read (decoded, its EXIF looked for) before it joins the inspection.
+  await expect.poll(() => page.getByTestId('inspection-photo').count()).toBe(photos.length);
   await page.getByTestId('inspection-save').click();
 }
 
@@ -260,20 +264,21 @@ describe.runIf(chromiumAvailable)('the site outbox on a phone', () => {
 
   it("opens with no network once visited, with the engineer's sites and what waits to be sent; other API answers are not kept", async () => {
     const calls: Call[] = [];
-    // With the network cut, the stand-in for the sites API refuses too, as a dead network would:
+    // One of the engineer's own sites, so that its page and the list answer 200.
+    const list = await expectBody((await Client.signIn(appBase(), 'engineer-z1')).api.sites.$get({ query: { format: 'json' } }));
+    const site = 'sites' in list ? list.sites[0]?.project_id : undefined;
+    if (site === undefined) throw new Error('engineer-z1 has no site in the demo data');
+    // The sites API goes to the server until the network is cut; then it is refused here too, as
+    // a dead network would (the worker's own requests are not all covered by setOffline):
     // whatever answers then is the service worker's cache.
     let network = true;
-    const { page } = await browser.open(`${appBase()}/sites/${SITE}`, {
+    const { page } = await browser.open(`${appBase()}/sites/${site}`, {
       viewport: PHONE,
       phone: true,
       as: 'engineer-z1',
       before: async (context) => {
         await recordWrites(context, calls, { current: created });
-        // The sites API is not on this branch's server yet: its answers stand in for it.
-        await context.route(/\/api\/sites(\/\d+)?$/, (route) => {
-          if (!network) return route.abort('internetdisconnected');
-          return route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ sites: [{ project_id: SITE }] }) });
-        });
+        await context.route(/\/api\/sites(\/\d+)?$/, (route) => (network ? route.continue() : route.abort('internetdisconnected')));
       },
     });
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 30_000 });
@@ -292,7 +297,7 @@ describe.runIf(chromiumAvailable)('the site outbox on a phone', () => {
           ),
         path,
       );
-    for (const path of ['/api/sites', `/api/sites/${SITE}`, '/api/boundary', '/api/projects']) expect(await fetchStatus(path), path).toBe(200);
+    for (const path of ['/api/sites', `/api/sites/${site}`, '/api/boundary', '/api/projects']) expect(await fetchStatus(path), path).toBe(200);
 
     network = false;
     await page.context().setOffline(true);
@@ -303,7 +308,7 @@ describe.runIf(chromiumAvailable)('the site outbox on a phone', () => {
     await page.getByTestId('sites-offline').waitFor();
     await expect.poll(() => count(page, 'waiting'), { message: 'entries still waiting after an offline reload' }).toBe(2);
     expect(await fetchStatus('/api/sites'), 'the site list from the cache').toBe(200);
-    expect(await fetchStatus(`/api/sites/${SITE}`), 'a site from the cache').toBe(200);
+    expect(await fetchStatus(`/api/sites/${site}`), 'a site from the cache').toBe(200);
     expect(await fetchStatus('/api/boundary'), 'reference data from the cache').toBe(200);
     expect(await fetchStatus('/api/projects'), 'no other API answer from the cache').toBe('failed');
 
