@@ -42,37 +42,11 @@ function precompress(): Plugin {
   };
 }
 
-/**
- * Hints in index.html for what every page with a map needs but only learns it needs late: the
- * MapLibre chunk (imported by the page's lazy chunk, so asked for only once the entry has run:
- * a round trip later, over half a second on a slow mobile network) as a modulepreload, and its
- * worker script (fetched when the map is created) as a prefetch into the HTTP cache.
- */
-function preloadMapLibre(): Plugin {
-  return {
-    name: 'mueang-preload-maplibre',
-    apply: 'build',
-    transformIndexHtml: {
-      order: 'post',
-      handler(_html, { bundle }) {
-        const files = Object.values(bundle ?? {});
-        const chunk = files.find((f) => f.type === 'chunk' && f.name === 'maplibre');
-        const worker = files.find((f) => f.type === 'asset' && /maplibre-gl-worker.*\.mjs$/.test(f.fileName));
-        if (!chunk || !worker) throw new Error('preloadMapLibre: no maplibre chunk or worker in the build');
-        return [
-          { tag: 'link', attrs: { rel: 'modulepreload', crossorigin: true, href: `/${chunk.fileName}` }, injectTo: 'head' },
-          { tag: 'link', attrs: { rel: 'prefetch', href: `/${worker.fileName}` }, injectTo: 'head' },
-        ];
-      },
-    },
-  };
-}
-
 export default defineConfig({
   root: 'web',
   // With root at web/, Vite would otherwise look for .env files there; keep them beside package.json.
   envDir: repoRoot,
-  plugins: [react(), sitesPwa(), precompress(), preloadMapLibre()],
+  plugins: [react(), sitesPwa(), precompress()],
   build: {
     outDir: '../dist/web',
     emptyOutDir: true,
@@ -90,7 +64,8 @@ export default defineConfig({
             // (deck.gl imports lazily too) it would make every page load deck.gl.
             { name: 'preload', test: /preload-helper/, priority: 4 },
             { name: 'deck', test: /node_modules[\\/]@(deck\.gl|luma\.gl|loaders\.gl|math\.gl|probe\.gl)[\\/]/, priority: 3 },
-            { name: 'maplibre', test: /node_modules[\\/](maplibre-gl|@maplibre)[\\/]/, priority: 2 },
+            // Not its worker's URL (`…worker.mjs?url`, a string the entry needs: web/main.tsx).
+            { name: 'maplibre', test: /node_modules[\\/](maplibre-gl|@maplibre)[\\/][^?]*$/, priority: 2 },
             { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/, priority: 1 },
           ],
         },
