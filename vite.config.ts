@@ -42,11 +42,41 @@ function precompress(): Plugin {
   };
 }
 
+/**
+ * `map.html`: index.html with hints for what every page with a map needs but only learns it
+ * needs late: the MapLibre chunk (imported by the page's lazy chunk, so asked for only once the
+ * entry has run: a round trip later, over half a second on a slow mobile network) as a
+ * modulepreload, and its worker script (fetched when the map is created) as a prefetch into the
+ * HTTP cache. The server sends it for the pages with a map (server/app.ts); the site workspace,
+ * whose list has no map, gets index.html itself, as does its service worker's app shell: an
+ * engineer on 3G does not pay for 290 KB it does not draw.
+ */
+const MAP_PAGE = 'map.html';
+function mapPage(): Plugin {
+  return {
+    name: 'mueang-map-page',
+    apply: 'build',
+    generateBundle: {
+      // After Vite has written index.html, before the PWA plugin's app shell and the precompression read the bundle.
+      order: 'post',
+      handler(_options, bundle) {
+        const files = Object.values(bundle);
+        const chunk = files.find((f) => f.type === 'chunk' && f.name === 'maplibre');
+        const worker = files.find((f) => f.type === 'asset' && /maplibre-gl-worker.*\.mjs$/.test(f.fileName));
+        const html = bundle['index.html'];
+        if (!chunk || !worker || html?.type !== 'asset') throw new Error('mapPage: no maplibre chunk, worker or index.html in the build');
+        const hints = `<link rel="modulepreload" crossorigin href="/${chunk.fileName}">\n    <link rel="prefetch" href="/${worker.fileName}">\n  </head>`;
+        this.emitFile({ type: 'asset', fileName: MAP_PAGE, source: String(html.source).replace('</head>', hints) });
+      },
+    },
+  };
+}
+
 export default defineConfig({
   root: 'web',
   // With root at web/, Vite would otherwise look for .env files there; keep them beside package.json.
   envDir: repoRoot,
-  plugins: [react(), sitesPwa(), precompress()],
+  plugins: [react(), mapPage(), sitesPwa(), precompress()],
   build: {
     outDir: '../dist/web',
     emptyOutDir: true,
@@ -64,8 +94,7 @@ export default defineConfig({
             // (deck.gl imports lazily too) it would make every page load deck.gl.
             { name: 'preload', test: /preload-helper/, priority: 4 },
             { name: 'deck', test: /node_modules[\\/]@(deck\.gl|luma\.gl|loaders\.gl|math\.gl|probe\.gl)[\\/]/, priority: 3 },
-            // Not its worker's URL (`…worker.mjs?url`, a string the entry needs: web/main.tsx).
-            { name: 'maplibre', test: /node_modules[\\/](maplibre-gl|@maplibre)[\\/][^?]*$/, priority: 2 },
+            { name: 'maplibre', test: /node_modules[\\/](maplibre-gl|@maplibre)[\\/]/, priority: 2 },
             { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/, priority: 1 },
           ],
         },

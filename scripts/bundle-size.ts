@@ -87,13 +87,18 @@ for (const chunk of Object.values(manifest)) {
   }
 }
 
-// index.html is every path's, the site list's too: it may name only what every page loads first
-// (the entry and its imports, and their styles), no page's library (MapLibre: web/main.tsx asks
-// for it on the pages that draw a map).
+// index.html is the site workspace's (and its offline app shell): it may name only what every
+// page loads first (the entry and its imports, and their styles), no page's library (MapLibre is
+// preloaded by map.html, the other pages').
 const everyPage = new Set([...closure(entryKey)].flatMap((key) => [manifest[key]!.file, ...((manifest[key] as { css?: string[] }).css ?? [])]));
 const html = readFileSync(new URL('index.html', DIST), 'utf8');
 for (const [, file] of html.matchAll(/(?:href|src)="\/(assets\/[^"]+)"/g)) {
-  if (!everyPage.has(file as string)) failures.push(`index.html names ${file}, which not every page needs (every path gets index.html)`);
+  if (!everyPage.has(file as string)) failures.push(`index.html names ${file}, which not every page needs (the site list has no map)`);
+}
+
+const maplibre = Object.values(manifest).find((chunk) => chunk.name === 'maplibre');
+if (!maplibre || !readFileSync(new URL('map.html', DIST), 'utf8').includes(`rel="modulepreload" crossorigin href="/${maplibre.file}"`)) {
+  failures.push('map.html does not preload the MapLibre chunk');
 }
 
 if (failures.length > 0) {

@@ -1,7 +1,6 @@
 import './map/shell.css';
 import { lazy, StrictMode, Suspense, type ComponentType } from 'react';
 import { createRoot } from 'react-dom/client';
-import mapWorkerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { api } from './api/client.ts';
 import { AuthProvider } from './auth/AuthProvider.tsx';
 import { LanguageProvider } from './i18n/LanguageProvider.tsx';
@@ -73,25 +72,6 @@ function requestReferenceData(path: string): void {
   for (const load of early) load().catch(() => undefined);
 }
 /**
- * What a page with a map needs but learns late, asked for beside the page's own chunk: MapLibre
- * (imported by that chunk, so otherwise asked for only once it has come: a round trip later,
- * over half a second on a slow mobile network) and its worker script (fetched when the map is
- * created), into the HTTP cache. Not on the site workspace, whose list has no map (its site
- * page loads one lazily, after its first frame): an engineer on 3G would pay 290 KB for nothing.
- * This was a `modulepreload` in index.html, which every path gets, the workspace's too.
- */
-function requestMapLibrary(path: string): void {
-  if (pagePath(path) === PATHS.sites) return;
-  // Through the module that sets its worker up, not `import('maplibre-gl')`: that would keep every
-  // export of the library (about 6 KB gzip more), where the pages' imports let the rest be shaken out.
-  import('./map/maplibreWorker.ts').catch(() => undefined);
-  const worker = document.createElement('link');
-  worker.rel = 'prefetch';
-  worker.href = mapWorkerUrl;
-  document.head.append(worker);
-}
-
-/**
  * The opened page's code is asked for first, before its data: a browser opens at most six
  * connections to a server, and the page's chunks queued behind eight data requests (measured on
  * the city map: asked for at 0.75 s, arrived at 2.1 s, after the data), while the data waits in
@@ -99,7 +79,6 @@ function requestMapLibrary(path: string): void {
  */
 const openedPath = window.location.pathname.replace(/(.)\/+$/, '$1');
 (loaders[pagePath(openedPath) as keyof typeof loaders] ?? loaders[PATHS.city])().catch(() => undefined);
-requestMapLibrary(openedPath);
 requestReferenceData(openedPath);
 
 const root = document.getElementById('root');
