@@ -43,26 +43,30 @@ function precompress(): Plugin {
 }
 
 /**
- * Hints in index.html for what every page with a map needs but only learns it needs late: the
- * MapLibre chunk (imported by the page's lazy chunk, so asked for only once the entry has run:
- * a round trip later, over half a second on a slow mobile network) as a modulepreload, and its
- * worker script (fetched when the map is created) as a prefetch into the HTTP cache.
+ * `map.html`: index.html with hints for what every page with a map needs but only learns it
+ * needs late: the MapLibre chunk (imported by the page's lazy chunk, so asked for only once the
+ * entry has run: a round trip later, over half a second on a slow mobile network) as a
+ * modulepreload, and its worker script (fetched when the map is created) as a prefetch into the
+ * HTTP cache. The server sends it for the pages with a map (server/app.ts); the site workspace,
+ * whose list has no map, gets index.html itself, as does its service worker's app shell: an
+ * engineer on 3G does not pay for 290 KB it does not draw.
  */
-function preloadMapLibre(): Plugin {
+const MAP_PAGE = 'map.html';
+function mapPage(): Plugin {
   return {
-    name: 'mueang-preload-maplibre',
+    name: 'mueang-map-page',
     apply: 'build',
-    transformIndexHtml: {
+    generateBundle: {
+      // After Vite has written index.html, before the PWA plugin's app shell and the precompression read the bundle.
       order: 'post',
-      handler(_html, { bundle }) {
-        const files = Object.values(bundle ?? {});
+      handler(_options, bundle) {
+        const files = Object.values(bundle);
         const chunk = files.find((f) => f.type === 'chunk' && f.name === 'maplibre');
         const worker = files.find((f) => f.type === 'asset' && /maplibre-gl-worker.*\.mjs$/.test(f.fileName));
-        if (!chunk || !worker) throw new Error('preloadMapLibre: no maplibre chunk or worker in the build');
-        return [
-          { tag: 'link', attrs: { rel: 'modulepreload', crossorigin: true, href: `/${chunk.fileName}` }, injectTo: 'head' },
-          { tag: 'link', attrs: { rel: 'prefetch', href: `/${worker.fileName}` }, injectTo: 'head' },
-        ];
+        const html = bundle['index.html'];
+        if (!chunk || !worker || html?.type !== 'asset') throw new Error('mapPage: no maplibre chunk, worker or index.html in the build');
+        const hints = `<link rel="modulepreload" crossorigin href="/${chunk.fileName}">\n    <link rel="prefetch" href="/${worker.fileName}">\n  </head>`;
+        this.emitFile({ type: 'asset', fileName: MAP_PAGE, source: String(html.source).replace('</head>', hints) });
       },
     },
   };
@@ -72,7 +76,7 @@ export default defineConfig({
   root: 'web',
   // With root at web/, Vite would otherwise look for .env files there; keep them beside package.json.
   envDir: repoRoot,
-  plugins: [react(), sitesPwa(), precompress(), preloadMapLibre()],
+  plugins: [react(), mapPage(), sitesPwa(), precompress()],
   build: {
     outDir: '../dist/web',
     emptyOutDir: true,

@@ -6,8 +6,9 @@
  * From Vite's manifest (dist/web/.vite/manifest.json): the entry chunk and its static imports,
  * plus the page's lazy chunk and its static imports (what the browser must have before React
  * can draw the page; chunks loaded later, like the audit trail, do not count). Exits non-zero if
- * a page is over its budget, if the public flood page carries deck.gl or staff code, or if any
- * chunk mentions the browser tests' hooks (`__mueang`).
+ * a page is over its budget, if the public flood page carries deck.gl or staff code, if any
+ * chunk mentions the browser tests' hooks (`__mueang`), or if index.html names a file not every
+ * page needs.
  */
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
@@ -86,8 +87,24 @@ for (const chunk of Object.values(manifest)) {
   }
 }
 
+// index.html is the site workspace's (and its offline app shell): it may name only what every
+// page loads first (the entry and its imports, and their styles), no page's library (MapLibre is
+// preloaded by map.html, the other pages').
+const everyPage = new Set([...closure(entryKey)].flatMap((key) => [manifest[key]!.file, ...((manifest[key] as { css?: string[] }).css ?? [])]));
+const html = readFileSync(new URL('index.html', DIST), 'utf8');
+for (const [, file] of html.matchAll(/(?:href|src)="\/(assets\/[^"]+)"/g)) {
+  if (!everyPage.has(file as string)) failures.push(`index.html names ${file}, which not every page needs (the site list has no map)`);
+}
+
+const maplibre = Object.values(manifest).find((chunk) => chunk.name === 'maplibre');
+if (!maplibre || !readFileSync(new URL('map.html', DIST), 'utf8').includes(`rel="modulepreload" crossorigin href="/${maplibre.file}"`)) {
+  failures.push('map.html does not preload the MapLibre chunk');
+}
+
 if (failures.length > 0) {
   for (const failure of failures) console.error(`FAIL ${failure}`);
   process.exit(1);
 }
-console.log('ok: every page within budget; the public flood page carries neither deck.gl nor staff code; no test hooks in the build');
+console.log(
+  'ok: every page within budget; the public flood page carries neither deck.gl nor staff code; no test hooks in the build; index.html names only what every page needs',
+);

@@ -1,6 +1,7 @@
 /**
- * `npm run bench:frame [-- --url http://host:port] [--runs 3]`: how long the city map (/), the
- * plan view (/plan, as an executive) and the public flood map (/flood/public) take from
+ * `npm run bench:frame [-- --url http://host:port] [--runs 3] [--pages city,city-staff]`: how long
+ * the city map (/, as the public and as an executive, who also sees the late construction sites),
+ * the plan view (/plan, as an executive) and the public flood map (/flood/public) take from
  * navigation start to their first complete frame (the app's `mueang:ready`: every layer the page
  * shows drawn with its data, the map idle; web/map/readiness.ts) in Debian's headless Chromium,
  * on the machine's own network and again under Chrome's "Fast 3G" preset. Median of `runs`, each
@@ -20,11 +21,12 @@ import { startCluster } from './lib/cluster.ts';
 import { parseOptions } from './lib/options.ts';
 import { startServer } from '../tests/support/server.ts';
 
-/** The pages and who looks at them (the plan view is the executives'). */
+/** The pages and who looks at them (the plan view is the executives'); `--pages` picks some by key. */
 const PAGES = [
-  { name: 'city map', path: '/', as: undefined },
-  { name: 'plan view', path: '/plan', as: 'executive' },
-  { name: 'public flood map', path: '/flood/public', as: undefined },
+  { key: 'city', name: 'city map', path: '/', as: undefined },
+  { key: 'city-staff', name: 'city map (executive)', path: '/', as: 'executive' },
+  { key: 'plan', name: 'plan view', path: '/plan', as: 'executive' },
+  { key: 'flood-public', name: 'public flood map', path: '/flood/public', as: undefined },
 ] as const;
 
 /**
@@ -110,9 +112,13 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
 
 async function main(): Promise<void> {
-  const options = parseOptions(process.argv.slice(2), ['url', 'runs']);
+  const options = parseOptions(process.argv.slice(2), ['url', 'runs', 'pages']);
   const runs = Number(options.get('runs') ?? 3);
   if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs must be a positive whole number');
+  const keys = options.get('pages')?.split(',') ?? PAGES.map((p) => p.key);
+  const unknown = keys.filter((key) => !PAGES.some((p) => p.key === key));
+  if (unknown.length) throw new Error(`--pages: no page ${unknown.join(', ')} (pages: ${PAGES.map((p) => p.key).join(', ')})`);
+  const pages = PAGES.filter((p) => keys.includes(p.key));
   const stops: (() => Promise<void> | void)[] = [];
   try {
     let base = options.get('url');
@@ -132,11 +138,11 @@ async function main(): Promise<void> {
     stops.push(() => browser.close());
 
     // A first load that is not counted: the server's own caches and Chromium's compiled code warm.
-    for (const page of PAGES) await measure(browser, base, page, false);
+    for (const page of pages) await measure(browser, base, page, false);
 
     const rows: string[][] = [];
     for (const throttled of [false, true]) {
-      for (const page of PAGES) {
+      for (const page of pages) {
         const measured: Run[] = [];
         for (let i = 0; i < runs; i++) measured.push(await measure(browser, base, page, throttled));
         const ms = median(measured.map((r) => r.ms));

@@ -24,6 +24,9 @@ import { photoRoutes } from './sites/photoRoutes.ts';
 import { siteRoutes } from './sites/routes.ts';
 import { wasteRoutes } from './waste/routes.ts';
 
+/** The app's page for the paths that draw a map (vite.config.ts writes it beside index.html). */
+const MAP_PAGE = 'map.html';
+
 /** Larger bodies are refused with 413 before they are read: a batch of 5,000 readings fits. */
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -104,11 +107,19 @@ export function createApp(db: Db, services: Services, options: { webRoot?: strin
   app.all('/api/*', (c) => c.json<ApiError>({ error: `no such endpoint: ${c.req.method} ${c.req.path}` }, 404));
   if (options.webRoot) {
     const root = options.webRoot;
+    // The pages with a map get the app as map.html: index.html with MapLibre preloaded
+    // (vite.config.ts, mapPage); the site workspace has no map on its list, and gets index.html.
+    // A build without map.html serves index.html everywhere.
+    const shell = staticFiles(root, 'index.html');
+    const mapApp = staticFiles(root, MAP_PAGE);
+    app.get('/', mapApp);
     app.use('/*', staticFiles(root));
     // A missing asset is an old build's: no app in its place (it would be cached for a year).
     app.get('/assets/*', (c) => c.text('not found', 404));
     // A reload on a client-side route still gets the app.
-    app.get('*', staticFiles(root, 'index.html'));
+    app.get('/sites', shell);
+    app.get('/sites/*', shell);
+    app.get('*', mapApp, shell);
   }
   app.onError((error, c) => {
     if (error instanceof HTTPException) {

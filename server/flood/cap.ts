@@ -1,4 +1,5 @@
 import type { Position } from 'geojson';
+import { BANGKOK_OFFSET, bangkokWallClock } from '../clock.ts';
 import type { Affected } from './queries/area.ts';
 import type { Alert } from './queries/alerts.ts';
 
@@ -35,8 +36,7 @@ const element = (name: string, content: string | number) => `<${name}>${escapeXm
 
 /** CAP wants local time with an offset (no "Z"): Bangkok's +07:00. */
 export function capTime(iso: string): string {
-  const local = new Date(new Date(iso).getTime() + 7 * 3600_000).toISOString().slice(0, 19);
-  return `${local}+07:00`;
+  return `${bangkokWallClock(new Date(iso)).toISOString().slice(0, 19)}${BANGKOK_OFFSET}`;
 }
 
 const capIdentifier = (sender: string, alertId: number, revision: number) => `${sender}.flood.${alertId}.${revision}`;

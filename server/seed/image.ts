@@ -25,11 +25,12 @@ interface Manifest {
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 
 /**
- * A digest of what decides the image's contents: the PGlite and PostGIS builds that wrote its
- * files, and the source of the demo data and accounts with every module and data file it imports.
+ * A digest of `prefix` and the source of `entries` (paths from the repository's root) with every
+ * module and data file they import: what decides what a generator made, so that output made by
+ * other code is not used.
  */
-function recipe(): string {
-  const hash = createHash('sha256').update(`${ENGINE_BUILD}\n`);
+export function sourceDigest(prefix: string, entries: readonly string[]): string {
+  const hash = createHash('sha256').update(`${prefix}\n`);
   const seen = new Set<string>();
   const visit = (file: string) => {
     if (seen.has(file)) return;
@@ -38,9 +39,18 @@ function recipe(): string {
     hash.update(`${file.slice(REPO.length)}\n${text}\n`);
     for (const [, path] of text.matchAll(/(?:from|import)\s*\(?\s*'(\.\.?\/[^']+)'/g)) visit(resolve(dirname(file), path as string));
   };
-  for (const entry of ['server/seed/index.ts', 'server/auth/demo.ts']) visit(resolve(REPO, entry));
+  for (const entry of entries) visit(resolve(REPO, entry));
   return hash.digest('hex');
 }
+
+/** The demo data and accounts' code, as `sourceDigest` reads it. */
+export const DEMO_DATA_SOURCES = ['server/seed/index.ts', 'server/auth/demo.ts'] as const;
+
+/**
+ * A digest of what decides the image's contents: the PGlite and PostGIS builds that wrote its
+ * files, and the source of the demo data and accounts with every module and data file it imports.
+ */
+const recipe = () => sourceDigest(ENGINE_BUILD, DEMO_DATA_SOURCES);
 
 const migrations = () => readMigrations().map((m) => `${m.name} ${m.checksum}`);
 

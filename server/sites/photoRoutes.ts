@@ -37,6 +37,8 @@ const deviceQuery = z
   .refine((q) => (q.lon === undefined) === (q.lat === undefined), { message: 'lon and lat go together', path: ['lat'] });
 
 const SIZE_NAMES = ['thumb', 'display', 'original'] as const;
+/** A photo's bytes may be kept this long: a photo's id names one content forever. */
+const PHOTO_MAX_AGE_SECONDS = 365 * 86_400;
 const photoQuery = z.object({ size: z.enum(SIZE_NAMES).default('display') });
 
 /** The body, read under PHOTO_MAX_BYTES: a larger one is refused as soon as it is known to be (its length, or its bytes as they come). */
@@ -77,10 +79,9 @@ export const photoRoutes = new Hono<Env>()
       const limits = settings.photos;
 
       const inspection = await photos.inspectionForPhotos(db, id);
-      if (!inspection) throw apiError(404, `no inspection ${id}`);
-      if (!canUploadPhoto(viewer, inspection)) {
-        throw apiError(403, inScope(viewer, inspection.zone_id) ? 'only the inspection’s author adds its photos' : `inspection ${id} is outside your zones`);
-      }
+      // Outside the viewer's zones an inspection is as absent as one that does not exist (as sites are).
+      if (!inspection || !inScope(viewer, inspection.zone_id)) throw apiError(404, `no inspection ${id}`);
+      if (!canUploadPhoto(viewer, inspection)) throw apiError(403, 'only the inspection’s author adds its photos');
       if (inspection.status === 'approved') throw apiError(409, `inspection ${id} is approved: it takes no more photos`);
       const earlier = await photos.photo(db, client_id);
       // Refused before the body is read when it could only be refused after.
@@ -152,15 +153,16 @@ export const photoRoutes = new Hono<Env>()
     const { size } = c.req.valid('query');
     const { viewer } = c.var;
     const row = await photos.photo(c.var.db, id);
-    if (!row) throw apiError(404, `no photo ${id}`);
-    if (!inScope(viewer, row.zone_id)) throw apiError(403, `photo ${id} is outside your zones`);
+    // Outside the viewer's zones a photo is as absent as one that does not exist (as its site is).
+    if (!row || !inScope(viewer, row.zone_id)) throw apiError(404, `no photo ${id}`);
     if (size === 'original' && !canReadPhotoOriginal(viewer, row.zone_id)) {
       throw viewer.kind === 'public'
         ? apiError(403, 'the original (with its EXIF) is for the engineers, reviewers and auditors; ask for size=display')
         : apiError(403, 'your role sees the resized photo, not the original (with its EXIF); ask for size=display');
     }
     const etag = `"${row.sha256}-${size}"`;
-    const headers = { 'Cache-Control': 'private, immutable', ETag: etag };
+    // The bytes of an id and size never change: a year, the longest a cache is asked to keep anything.
+    const headers = { 'Cache-Control': `private, max-age=${PHOTO_MAX_AGE_SECONDS}, immutable`, ETag: etag };
     if (clientHas(c.req.header('If-None-Match'), etag)) return c.body(null, 304, headers);
     const bytes = await c.var.photos.get(photoKey(row.sha256, size));
     // A row whose file is gone is the store's failure, not the client's: answered 500 and logged.

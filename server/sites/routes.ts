@@ -15,6 +15,7 @@ import {
   REVIEWER_ROLES,
   zoneScope,
 } from '../auth/policy.ts';
+import { bangkokDate } from '../clock.ts';
 import type { Queryable } from '../db/index.ts';
 import type { Env } from '../env.ts';
 import { apiError, badRequest } from '../http/errors.ts';
@@ -50,10 +51,8 @@ const reviewBody = z
 
 const defectChange = z.object({ status: z.literal('closed') }).strict();
 
-/** Today's date in Khon Kaen (no daylight saving: UTC+7 all year), from the server's clock. */
-const bangkokDate = (now: Date) => new Date(now.getTime() + 7 * 3600_000).toISOString().slice(0, 10);
-
 const rulesOf = (c: Context<Env>): q.SiteRules => ({
+  // Today in Khon Kaen, by the server's clock (a drill may have moved it).
   today: bangkokDate(c.var.clock.now()),
   latePoints: c.var.settings.sites.latePoints,
   staleDays: c.var.settings.sites.staleDays,

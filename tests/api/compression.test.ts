@@ -100,6 +100,25 @@ describe.each(engines)('compression on $engine', ({ url }) => {
     expect((await get(url, '/assets/no-such-chunk.js', 'br')).status).toBe(404);
   });
 
+  it('preloads MapLibre on the pages with a map, and not on the site workspace, whose list has none', async () => {
+    const maplibre = Object.values(
+      JSON.parse(readFileSync(new URL('../../dist/web/.vite/manifest.json', import.meta.url), 'utf8')) as { name?: string; file: string }[],
+    ).find((chunk) => chunk.name === 'maplibre')!.file;
+    const preload = `rel="modulepreload" crossorigin href="/${maplibre}"`;
+    for (const page of ['/', '/plan', '/flood', '/flood/public', '/no-such-page']) {
+      const answer = await get(url, page, 'gzip');
+      expect(answer.status, page).toBe(200);
+      expect(decode(answer).toString(), page).toContain(preload);
+    }
+    for (const page of ['/sites', '/sites/', '/sites/117', '/index.html']) {
+      const answer = await get(url, page, 'br');
+      expect(answer.status, page).toBe(200);
+      const html = decode(answer).toString();
+      expect(html, page).toContain('<div id="root">');
+      expect(html, page).not.toContain('maplibre');
+    }
+  });
+
   it('never compresses the live stream: its first event arrives as plain text', async () => {
     const answer = await get(url, '/api/live?view=public', 'gzip, deflate, br', true);
     expect(answer.headers['content-type']).toMatch(/^text\/event-stream/);

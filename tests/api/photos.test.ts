@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import exifr from 'exifr';
@@ -7,7 +7,8 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Db } from '../../server/db/index.ts';
 import { withExif } from '../../server/sites/photos/exifWrite.ts';
-import { seedSitePhotos } from '../../server/sites/photos/seed.ts';
+import { openPrebuiltPhotos } from '../../server/sites/photos/prebuilt.ts';
+import { prebuildSitePhotos, seedSitePhotos } from '../../server/sites/photos/seed.ts';
 import { FileStore } from '../../server/sites/photos/store.ts';
 import { openApp, type AppUnderTest } from '../support/app.ts';
 import type { Client } from '../support/client.ts';
@@ -234,7 +235,7 @@ describe.each(engines)('site photos on $engine', (target) => {
         const response = await fetchPhoto(client, meta.id, size);
         expect(response.status).toBe(200);
         expect(response.headers.get('content-type')).toBe('image/jpeg');
-        expect(response.headers.get('cache-control')).toBe('private, immutable');
+        expect(response.headers.get('cache-control')).toBe('private, max-age=31536000, immutable');
         expect(response.headers.get('etag')).toBe(`"${meta.sha256}-${size}"`);
         const bytes = Buffer.from(await response.arrayBuffer());
         expect(await exifr.parse(bytes, { gps: true, tiff: true, exif: true })).toBeUndefined();
@@ -246,15 +247,25 @@ describe.each(engines)('site photos on $engine', (target) => {
     expect(cached.status).toBe(304);
   });
 
-  it("keeps a zone-1 engineer out of zone 2's photos: no upload, no original", async () => {
+  it("keeps a zone-1 engineer out of zone 2's photos: no upload, no copy, no original, as if they did not exist (as sites)", async () => {
     const theirs = await inspectionAt(app.db, zone2, 'engineer');
     const before = filesUnder(opened.photoDir);
     const refused = await upload(as.engineerZ1, theirs, randomUUID(), await picture(13));
-    expect(refused.status).toBe(403);
+    expect(refused.status).toBe(404);
+    expect(await refused.json()).toEqual({ error: `no inspection ${theirs}` });
     expect(await rowsOf(theirs)).toBe(0);
     expect(filesUnder(opened.photoDir)).toEqual(before);
     const meta = await (await upload(as.engineer, theirs, randomUUID(), withExif(await picture(14), north(zone2, 10)))).json();
-    expect((await fetchPhoto(as.engineerZ1, meta.id, 'original')).status).toBe(403);
+    // The same answer as for an id nobody ever used, and as the photo's site gives them.
+    const unknown = randomUUID();
+    for (const size of ['thumb', 'display', 'original']) {
+      const hidden = await fetchPhoto(as.engineerZ1, meta.id, size);
+      expect(hidden.status).toBe(404);
+      expect(await hidden.json()).toEqual({ error: `no photo ${meta.id}` });
+      expect(await (await fetchPhoto(as.engineerZ1, unknown, size)).json()).toEqual({ error: `no photo ${unknown}` });
+    }
+    const [site] = await app.db.query<{ project_id: number }>('SELECT project_id FROM inspections WHERE id = $1', [theirs]);
+    expect((await as.engineerZ1.raw('GET', `sites/${site!.project_id}`)).status).toBe(404);
     expect((await fetchPhoto(as.engineer, meta.id, 'original')).status).toBe(200);
     // Nor may another engineer add to an inspection that is not theirs, nor anyone to an approved one.
     const mine = await inspectionAt(app.db, zone1, 'engineer-z1');
@@ -310,7 +321,8 @@ describe.each(engines)('demo site photos on $engine', (target) => {
   it('draws 1–3 photos per inspection, with EXIF, from a fixed spot per site, one far away, and draws them the same again', async () => {
     const store = new FileStore(opened.photoDir);
     const started = performance.now();
-    const drawn = await seedSitePhotos(db, store);
+    const { drawn, copied } = await seedSitePhotos(db, store);
+    expect(copied).toBe(0);
     const seconds = (performance.now() - started) / 1000;
     const photos = await db.query<{
       id: string;
@@ -350,9 +362,52 @@ describe.each(engines)('demo site photos on $engine', (target) => {
     expect(tags.latitude).toBeCloseTo(photos[0]!.lat, 6);
 
     // Nothing to do when every file is there; a lost file is drawn again, byte for byte.
-    expect(await seedSitePhotos(db, store)).toBe(0);
+    expect(await seedSitePhotos(db, store)).toEqual({ drawn: 0, copied: 0 });
     await store.delete(photos[0]!.sha256);
-    expect(await seedSitePhotos(db, store)).toBe(1);
+    expect(await seedSitePhotos(db, store)).toEqual({ drawn: 1, copied: 0 });
     expect(Buffer.from((await store.get(photos[0]!.sha256))!).equals(Buffer.from(original!))).toBe(true);
+  });
+
+  it('copies the photos the build drew instead of drawing them, the same files and rows, and draws what the build drew from other data', async () => {
+    const rows = () =>
+      db.query<{ id: string; sha256: string; bytes: number; lon: number; lat: number; bearing: number; taken_at: string }>(
+        `SELECT id, sha256, bytes, ST_X(geom) AS lon, ST_Y(geom) AS lat, bearing, taken_at::text AS taken_at FROM photos ORDER BY id`,
+      );
+    const scratch = mkdtempSync(join(tmpdir(), 'mueang-prebuilt-'));
+    try {
+      // Drawn as a start draws them: the reference.
+      await db.query(`DELETE FROM photos`);
+      const drawnStore = new FileStore(join(scratch, 'drawn'));
+      const { drawn } = await seedSitePhotos(db, drawnStore);
+      const drawnRows = await rows();
+
+      // The build's set records nothing in the database.
+      await db.query(`DELETE FROM photos`);
+      expect(await prebuildSitePhotos(db, join(scratch, 'prebuilt'))).toBe(drawn);
+      expect(await rows()).toEqual([]);
+      const prebuilt = openPrebuiltPhotos(join(scratch, 'prebuilt'));
+      expect(prebuilt).not.toBeNull();
+
+      const copiedStore = new FileStore(join(scratch, 'copied'));
+      expect(await seedSitePhotos(db, copiedStore, prebuilt)).toEqual({ drawn: 0, copied: drawn });
+      expect(await rows()).toEqual(drawnRows);
+      expect(filesUnder(join(scratch, 'copied'))).toEqual(filesUnder(join(scratch, 'drawn')));
+      for (const file of filesUnder(join(scratch, 'drawn')).slice(0, 12)) {
+        expect(readFileSync(join(scratch, 'copied', file)).equals(readFileSync(join(scratch, 'drawn', file))), file).toBe(true);
+      }
+
+      // An inspection whose progress is not what the build drew: its photos are drawn, the rest copied.
+      const changed = inspections[0]!;
+      const ofChanged = (await db.query(`SELECT id FROM photos WHERE inspection_id = $1`, [changed])).length;
+      await db.query(`DELETE FROM photos`);
+      await db.query(`UPDATE inspections SET progress_pct = progress_pct + 1 WHERE id = $1`, [changed]);
+      expect(await seedSitePhotos(db, new FileStore(join(scratch, 'mixed')), prebuilt)).toEqual({ drawn: ofChanged, copied: drawn - ofChanged });
+      // And a set drawn by other code is not used at all.
+      const manifest = join(scratch, 'prebuilt', 'manifest.json');
+      writeFileSync(manifest, readFileSync(manifest, 'utf8').replace(/"recipe":"[0-9a-f]+"/, '"recipe":"other"'));
+      expect(openPrebuiltPhotos(join(scratch, 'prebuilt'))).toBeNull();
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
   });
 });

@@ -9,6 +9,7 @@ import { DEMO_ACCOUNTS, demoCredentialProblem, ensureDemoAccounts } from '../../
 import { DEMO_PASSWORD, hashPassword } from '../../server/auth/passwords.ts';
 import { seedDemoData } from '../../server/seed/index.ts';
 import { demoImageIsCurrent, IMAGE_DIR, readDemoImage, writeDemoImage } from '../../server/seed/image.ts';
+import { openPrebuiltPhotos } from '../../server/sites/photos/prebuilt.ts';
 import { filterTar } from '../../server/db/tar.ts';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -215,13 +216,14 @@ const STAMPED = [
   'users',
 ];
 
-// Rows no seed holds: the demo's site photos are files, drawn at a demo start (server/sites/photos/seed.ts).
+// Rows no seed holds: the demo's site photos are files, put in at a demo start (server/sites/photos/seed.ts).
 const DRAWN_AT_START = ['photos'];
 
 describe('the prebuilt demo database', () => {
   beforeAll(async () => {
     // `npm test` builds it first; this file run alone makes it when it is missing or stale.
-    if (!demoImageIsCurrent()) await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/build-seed.ts'], { cwd: REPO });
+    if (!demoImageIsCurrent() || !openPrebuiltPhotos())
+      await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/build-seed.ts'], { cwd: REPO });
   }, 300_000);
 
   it('starts a new demo server with the data seeding gives, ending now, and its demo accounts sign in', async () => {
@@ -233,11 +235,15 @@ describe('the prebuilt demo database', () => {
       await first.stop();
       expect(first.log()).toMatch(/the database was unpacked from the prebuilt image/);
       expect(first.log()).not.toMatch(/image is not used/);
+      // Its site photos are the build's, copied (scripts/build-seed.ts), not drawn again.
+      const copied = Number(/copied (\d+) demo site photos from the prebuilt set/.exec(first.log())?.[1]);
+      expect(copied).toBeGreaterThan(0);
+      expect(first.log()).not.toMatch(/drew \d+ demo site photos/);
 
       const fromImage = await tablesIn(join(dataDir, 'pglite'));
       const bySeeding = await tablesIn(join((seeded.env as { DATA_DIR: string }).DATA_DIR, 'pglite'));
       expect(Object.keys(fromImage)).toEqual(Object.keys(bySeeding));
-      expect(fromImage.photos?.rows).toBeGreaterThan(0);
+      expect(fromImage.photos?.rows).toBe(copied);
       for (const [name, table] of Object.entries(bySeeding)) {
         if (DRAWN_AT_START.includes(name)) continue;
         expect(fromImage[name]?.rows, name).toBe(table.rows);

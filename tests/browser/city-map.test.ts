@@ -47,6 +47,9 @@ describe.runIf(chromiumAvailable)('the city map (/) in Chromium', () => {
     for (const other of ['/api/evaluation', '/api/evaluation/checks', '/api/live', '/api/alerts', '/api/flood/contacts']) {
       expect(paths, other).not.toContain(other);
     }
+    // Construction sites are staff work: the public's map neither asks for them nor offers the layer.
+    expect(paths.filter((p) => p.startsWith('/api/sites'))).toEqual([]);
+    expect(await page.getByTestId('layer-toggle-sites').count()).toBe(0);
 
     const switcher = page.getByTestId('layer-switcher');
     expect(await switcher.innerText()).toMatch(/เขต/);
@@ -93,6 +96,36 @@ describe.runIf(chromiumAvailable)('the city map (/) in Chromium', () => {
     await settle(page);
     expect.soft(changedShare(full, await mapPixels(page)), 'parcels on again').toBeLessThan(0.05 / 2);
   }, 120_000);
+
+  it('shows staff the late construction sites, each with its delay and a link to its page', async () => {
+    const { page, apiPaths, problems } = await browser.open(base(), { ...CITY_VIEW, as: 'executive' });
+    const executive = await Client.signIn(base(), 'executive');
+    const body = await expectBody(executive.api.sites.$get({ query: { format: 'json' } }));
+    if (!('sites' in body)) throw new Error('GET /api/sites answered no list');
+    const { sites } = body;
+    const late = sites.filter((s) => s.late);
+    expect(late.length).toBeGreaterThan(0);
+    // The predicate runs in the page: it can close over nothing of the test's.
+    await waitForStatus(page, 'the sites', (status) => status.layers.sites > 0);
+    expect((await page.evaluate(() => window.__mueang!.layers)).sites).toBe(sites.length);
+    expect(apiPaths()).toContain('/api/sites');
+    expect(await page.getByTestId('layer-toggle-sites').isChecked()).toBe(true);
+    expect(await page.getByTestId('legend-sites').count()).toBe(1);
+
+    // The furthest behind (the list's first): its details say by how much, and lead to its page.
+    const [worst] = late;
+    expect(await page.evaluate((id) => window.__mueang!.select!('site', id), worst!.project_id)).toBe(true);
+    const details = page.getByTestId('details-panel');
+    await expect.poll(() => details.getAttribute('data-kind'), { timeout: 10_000 }).toBe('site');
+    expect(await details.locator('[data-field=site-state]').innerText()).toContain(
+      worst!.late_reason === 'behind' ? String(Math.round(worst!.delay_pts ?? 0)) : 'เกินกำหนด',
+    );
+    const link = page.getByTestId('site-link');
+    expect(await link.getAttribute('href')).toBe(`/sites/${worst!.project_id}`);
+    await link.click();
+    await page.waitForFunction((id) => window.location.pathname === `/sites/${id}`, worst!.project_id, { timeout: 10_000 });
+    expect(problems).toEqual([]);
+  });
 
   it('shows the details of a clicked feature', async () => {
     // Any feature: a smaller window draws the city below the parcels' zoom, far fewer pixels and

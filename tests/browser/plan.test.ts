@@ -79,7 +79,7 @@ describe.runIf(chromiumAvailable)('plan evaluation (/plan) in Chromium', () => {
   });
 
   it('opens a zone’s panel with its late projects on click', async () => {
-    const { page } = await browser.open(planUrl());
+    const { page, apiPaths } = await browser.open(planUrl());
     await chooseFy2561(page);
     const zone = (await zoneLabels()).find((z) => z.id === 1)!;
     const [x, y] = await at(page, zone.lon, zone.lat);
@@ -93,6 +93,38 @@ describe.runIf(chromiumAvailable)('plan evaluation (/plan) in Chromium', () => {
     const bars = page.getByTestId('exec-bars-strategy');
     await expect.poll(() => bars.getAttribute('data-zone'), { timeout: 10_000 }).toBe('1');
     expect(await bars.locator('h3').innerText()).toMatch(/รายยุทธศาสตร์ · /);
+    // The public's evaluation goes by the e-Plan rule alone: construction sites are staff work.
+    expect(apiPaths().filter((p) => p.startsWith('/api/sites'))).toEqual([]);
+    expect(await panel.getByTestId('exec-zone-sites').count()).toBe(0);
+  });
+
+  it("gives staff a zone's construction sites, and lists a project late by its site's rule or the e-Plan's, saying which", async () => {
+    const executive = (await Client.signIn(base(), 'executive')).api;
+    const list = await expectBody(executive.sites.$get({ query: { format: 'json' } }));
+    if (!('sites' in list)) throw new Error('GET /api/sites answered no list');
+    const worst = list.sites.find((s) => s.late && s.late_reason === 'behind' && s.zone_id !== null)!;
+    const zone = worst.zone_id!;
+    const summary = (await expectBody(executive.sites.summary.$get({ query: { by: 'zone' } }))).rows.find((r) => r.zone_id === zone)!;
+    const projects = (await expectBody(executive.projects.$get({ query: { fy: '2561', zone: String(zone) } }))).features;
+    const lateSites = new Set(list.sites.filter((s) => s.late).map((s) => s.project_id));
+    const late = projects.filter((f) => f.properties.late || lateSites.has(f.properties.id));
+    expect(late.length).toBeGreaterThan(projects.filter((f) => f.properties.late).length);
+
+    const { page, problems } = await browser.open(planUrl(), { as: 'executive' });
+    await chooseFy2561(page);
+    expect(await page.evaluate((id) => window.__mueang!.select!('zone', id), zone)).toBe(true);
+    const panel = page.getByTestId('exec-zone-panel');
+    await expect.poll(() => panel.getByTestId('exec-zone-sites-count').textContent(), { timeout: 15_000 }).toBe(String(summary.sites));
+    expect(await panel.getByTestId('exec-zone-sites-late').textContent()).toBe(String(summary.late));
+    expect(await panel.getByTestId('exec-zone-avg-delay').textContent()).toContain(summary.avg_delay_pts!.toFixed(1));
+    const rows = panel.getByTestId('exec-late-projects').locator('li');
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(late.length);
+    const row = panel.locator(`[data-project-id="${worst.project_id}"]`);
+    expect(await row.getAttribute('data-rules')).toMatch(/\bbehind\b/);
+    expect(await row.innerText()).toContain(`หน้างานช้ากว่าแผน ${worst.delay_pts!.toFixed(1)} จุด`);
+    const eplanOnly = late.find((f) => f.properties.late && !lateSites.has(f.properties.id));
+    if (eplanOnly) expect(await panel.locator(`[data-project-id="${eplanOnly.properties.id}"]`).getAttribute('data-rules')).toBe('eplan');
+    expect(problems).toEqual([]);
   });
 
   it('lists the validation findings, errors first, and switches to English', async () => {

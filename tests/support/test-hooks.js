@@ -1,6 +1,6 @@
 // Collects the app's DOM events into window.__mueang for the browser tests (see test-hooks.ts).
 (() => {
-  const empty = () => ({ zones: 0, communities: 0, projects: 0, trucks: 0, sensors: 0, parcels: 0 });
+  const empty = () => ({ zones: 0, communities: 0, projects: 0, sites: 0, trucks: 0, sensors: 0, parcels: 0 });
   const status = { ready: false, layers: empty(), errors: [], floodCues: 0 };
   window.__mueang = status;
   // Conditions a test waits on, checked again after every event: no polling.

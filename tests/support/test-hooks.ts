@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
  * in the production bundle. The script is plain JavaScript because it is sent as it is
  * (a function compiled by tsx would carry helpers from outside itself).
  */
-type CountedLayer = 'zones' | 'communities' | 'projects' | 'trucks' | 'sensors' | 'parcels';
+type CountedLayer = 'zones' | 'communities' | 'projects' | 'sites' | 'trucks' | 'sensors' | 'parcels';
 
 export interface MueangStatus {
   /** The current page's first complete picture has been drawn. */

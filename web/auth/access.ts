@@ -23,6 +23,12 @@ export function zoneScopeLabel(zones: readonly number[] | null, lang: Lang): str
   return `${zones.length === 1 ? 'Zone' : 'Zones'} ${list}`;
 }
 
+/**
+ * Whether the city map and the plan evaluation show construction sites: the site workspace is
+ * staff work (its tab shows once someone is signed in), so the public's pages never ask for them.
+ */
+export const showsSites = (permissions: Permissions): boolean => permissions.role !== 'public';
+
 /** Whether the viewer sees parcels' owners and tax: then the details panel fetches them for a parcel. */
 export function seesParcelPersonalData(permissions: Permissions): boolean {
   return PERSONAL_PARCEL_ATTRIBUTES.some((attribute) => (permissions.parcels.attributes as readonly string[]).includes(attribute));

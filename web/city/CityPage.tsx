@@ -2,6 +2,8 @@ import './city.css';
 import { useCallback, useState } from 'react';
 import { api, type ProjectFeature, type ProjectQuery } from '../api/client.ts';
 import { useResource } from '../api/useResource.ts';
+import { showsSites } from '../auth/access.ts';
+import { useAuth } from '../auth/AuthProvider.tsx';
 import { StaffShell } from '../auth/StaffShell.tsx';
 import { SensorsLayer } from '../flood/SensorsLayer.tsx';
 import { CityBase } from '../map/CityBase.tsx';
@@ -14,6 +16,7 @@ import { ProjectsLayer } from '../plan/ProjectsLayer.tsx';
 import { TrucksLayer } from '../waste/TrucksLayer.tsx';
 import { CommunitiesLayer } from './CommunitiesLayer.tsx';
 import { DetailsPanel } from './DetailsPanel.tsx';
+import { LateSitesLayer } from './LateSitesLayer.tsx';
 import { useSelectionFollowsViewer } from './followViewer.ts';
 import { LayerSwitcher } from './LayerSwitcher.tsx';
 import { ALL_VISIBLE, type ThematicLayer, type Visibility } from './layers.ts';
@@ -22,6 +25,9 @@ import { ZonesLayer } from './ZonesLayer.tsx';
 
 /** Everything the city map's first complete picture needs; parcels stream in by tile. */
 const REQUIRES = ['boundary', 'basemap', 'zones', 'communities', 'projects', 'trucks', 'sensors'] as const;
+
+const NOTHING_HIDDEN: readonly ThematicLayer[] = [];
+const WITHOUT_SITES: readonly ThematicLayer[] = ['sites'];
 
 /** The city map (`/`): every layer of the city, a switch for each, and the details of what is clicked. */
 export function CityPage() {
@@ -34,6 +40,8 @@ export function CityPage() {
 
   // Parcels are never waited for (REQUIRES): their tiles come after the first frame, not before it.
   const firstFrameDrawn = useFirstFrameDrawn();
+  // Staff see the construction sites too; for anyone else they are neither asked for nor offered.
+  const sites = showsSites(useAuth().permissions);
   const boundary = useResource('boundary', () => api.boundary(), { perViewer: false });
   const cityExtent = boundary.data?.bbox ?? null;
 
@@ -60,12 +68,20 @@ export function CityPage() {
         <CommunitiesLayer visible={visibility.communities} />
         {firstFrameDrawn && <ParcelsLayer visible={visibility.parcels} selectedId={selectedParcelId} extent={cityExtent} />}
         <ProjectsLayer visible={visibility.projects} filter={projectFilter} version={projectsVersion} />
+        {sites && <LateSitesLayer visible={visibility.sites} />}
         <SensorsLayer visible={visibility.sensors} />
         <TrucksLayer visible={visibility.trucks} onSelect={setSelection} />
         <SelectionLayer selection={selection} />
         <Picking onSelect={setSelection} />
       </MapView>
-      <LayerSwitcher visibility={visibility} onToggle={toggleLayer} zoom={zoom} projectFilter={projectFilter} onProjectFilter={setProjectFilter} />
+      <LayerSwitcher
+        visibility={visibility}
+        onToggle={toggleLayer}
+        zoom={zoom}
+        projectFilter={projectFilter}
+        onProjectFilter={setProjectFilter}
+        hidden={sites ? NOTHING_HIDDEN : WITHOUT_SITES}
+      />
       {selection && <DetailsPanel key={selectionKey(selection)} selection={selection} onClose={() => setSelection(null)} onProjectSaved={onProjectSaved} />}
     </StaffShell>
   );

@@ -9,6 +9,7 @@ import { parcelPersonalRows } from '../parcels/describe.ts';
 import { describe, type DetailRow, type Gazetteer } from './describe.ts';
 import { ProjectEditForm } from '../plan/ProjectEditForm.tsx';
 import { Panel } from '../map/Shell.tsx';
+import { Link, PATHS } from '../router.tsx';
 
 /** Looks up names for the ids in a feature; the requests are shared with the map layers. */
 function useGazetteer(): Gazetteer {
@@ -132,6 +133,13 @@ export function DetailsPanel({ selection, onClose, onProjectSaved }: DetailsPane
         <DetailRows rows={d.rows} />
       )}
       {personal !== null && <ParcelPersonalSection key={personal} id={personal} />}
+      {selection.kind === 'site' && (
+        <p className="details-link">
+          <Link href={`${PATHS.sites}/${selection.feature.properties.project_id}`} className="button" data-testid="site-link">
+            {t('sites.map.open')} →
+          </Link>
+        </p>
+      )}
     </Panel>
   );
 }

@@ -6,7 +6,7 @@ import { formatNumber } from '../i18n/format.ts';
 import type { MessageKey } from '../i18n/strings.ts';
 import { PARCELS_VISIBLE_FROM_ZOOM } from '../parcels/ParcelsLayer.tsx';
 import { THEMATIC_LAYERS, type ThematicLayer, type Visibility } from './layers.ts';
-import { LAND_USE_COLORS, SENSOR_LEVEL_COLORS, STAGE_COLORS, TRUCK_STATUS_COLORS, ZONE_COLORS } from '../map/palette.ts';
+import { LAND_USE_COLORS, SENSOR_LEVEL_COLORS, SITE_COLORS, STAGE_COLORS, TRUCK_STATUS_COLORS, ZONE_COLORS } from '../map/palette.ts';
 import { getCounts, subscribeCounts } from '../map/readiness.ts';
 import { Legend } from '../map/Legend.tsx';
 import { ProjectFilter } from '../plan/ProjectFilter.tsx';
@@ -16,6 +16,7 @@ const LABELS: Record<ThematicLayer, MessageKey> = {
   communities: 'layers.communities',
   parcels: 'layers.parcels',
   projects: 'layers.projects',
+  sites: 'layers.sites',
   sensors: 'layers.sensors',
   trucks: 'layers.trucks',
 };
@@ -29,9 +30,11 @@ interface LayerSwitcherProps {
   zoom: number;
   projectFilter: ProjectQuery;
   onProjectFilter: (next: ProjectQuery) => void;
+  /** Layers this viewer does not get at all (the public: construction sites): not offered. */
+  hidden: readonly ThematicLayer[];
 }
 
-export function LayerSwitcher({ visibility, onToggle, zoom, projectFilter, onProjectFilter }: LayerSwitcherProps) {
+export function LayerSwitcher({ visibility, onToggle, zoom, projectFilter, onProjectFilter, hidden }: LayerSwitcherProps) {
   const { t } = useLanguage();
   const counts = useSyncExternalStore(subscribeCounts, getCounts);
 
@@ -43,6 +46,17 @@ export function LayerSwitcher({ visibility, onToggle, zoom, projectFilter, onPro
             <ProjectFilter value={projectFilter} onChange={onProjectFilter} />
             <Legend testId="legend-projects" shape="dot" items={STAGES.map((s) => ({ key: s, color: STAGE_COLORS[s], label: t(`stage.${s}`) }))} />
           </>
+        );
+      case 'sites':
+        return (
+          <Legend
+            testId="legend-sites"
+            shape="dot"
+            items={[
+              { key: 'late', color: SITE_COLORS.late, label: t('sites.map.late') },
+              { key: 'on-time', color: SITE_COLORS.onTime, label: t('sites.map.onTime'), hollow: true },
+            ]}
+          />
         );
       case 'sensors':
         return (
@@ -81,6 +95,8 @@ export function LayerSwitcher({ visibility, onToggle, zoom, projectFilter, onPro
         return LAND_USE_COLORS.residential;
       case 'projects':
         return STAGE_COLORS.approved;
+      case 'sites':
+        return SITE_COLORS.late;
       case 'sensors':
         return SENSOR_LEVEL_COLORS.normal;
       case 'trucks':
@@ -92,7 +108,7 @@ export function LayerSwitcher({ visibility, onToggle, zoom, projectFilter, onPro
     <Panel className="layer-switcher" testId="layer-switcher" aria-label={t('layers.title')}>
       <h2>{t('layers.title')}</h2>
       <ul>
-        {DISPLAY_ORDER.map((layer) => (
+        {DISPLAY_ORDER.filter((layer) => !hidden.includes(layer)).map((layer) => (
           <li key={layer} className={visibility[layer] ? 'on' : 'off'}>
             <label className="layer-row">
               <input type="checkbox" data-testid={`layer-toggle-${layer}`} checked={visibility[layer]} onChange={(e) => onToggle(layer, e.target.checked)} />

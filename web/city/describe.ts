@@ -12,8 +12,8 @@ import {
   formatNumber,
   formatPercent,
 } from '../i18n/format.ts';
-import { localName, type Lang, type MessageKey } from '../i18n/strings.ts';
-import { LAND_USE_COLORS, SENSOR_LEVEL_COLORS, STAGE_COLORS, TRUCK_STATUS_COLORS, zoneColor } from '../map/palette.ts';
+import { fill, localName, type Lang, type MessageKey } from '../i18n/strings.ts';
+import { LAND_USE_COLORS, SENSOR_LEVEL_COLORS, SITE_COLORS, STAGE_COLORS, TRUCK_STATUS_COLORS, zoneColor } from '../map/palette.ts';
 import type { Selection } from '../map/selection.ts';
 
 /** Names for the ids that features carry (zone_id, strategy_id…), loaded once and shared. */
@@ -133,6 +133,40 @@ export function describe(selection: Selection, g: Gazetteer, lang: Lang, t: T): 
           { label: 'field.asOf', value: formatDate(p.as_of, lang) },
           { label: 'field.zone', value: zoneName(g, p.zone_id, lang), color: p.zone_id ? zoneColor(p.zone_id) : undefined },
           { label: 'field.community', value: communityName(g, p.community_id, lang) },
+        ],
+      };
+    }
+    case 'site': {
+      const p = selection.feature.properties;
+      const state =
+        p.late_reason === 'behind'
+          ? fill(t('sites.map.behind'), { n: formatNumber(p.delay_pts, 1) })
+          : p.late_reason === 'overdue'
+            ? t('sites.map.overdue')
+            : p.completed_on
+              ? t('sites.map.completed')
+              : t('sites.map.onTime');
+      const color = p.late ? SITE_COLORS.late : SITE_COLORS.onTime;
+      const pct = (value: number | null) => (value === null ? '—' : `${formatNumber(value, 1)}%`);
+      return {
+        kind: 'details.kind.site',
+        title: localName(p, lang),
+        subtitle: p.code,
+        accent: color,
+        rows: [
+          { label: 'sites.map.state', value: state, color, field: 'site-state' },
+          { label: 'sites.map.planned', value: pct(p.planned_pct) },
+          { label: 'sites.map.actual', value: pct(p.actual_pct) },
+          { label: 'sites.map.contractor', value: p.contractor },
+          { label: 'field.contract', value: formatBaht(p.contract_value, lang) },
+          { label: 'sites.map.contractEnd', value: formatDate(p.contract_end, lang) },
+          {
+            label: 'sites.map.lastInspection',
+            value: formatDate(p.last_inspection_at, lang),
+            note: p.last_inspection_at ? formatAgo(p.last_inspection_at, lang) : undefined,
+          },
+          { label: 'sites.map.openDefects', value: formatNumber(p.open_defects) },
+          { label: 'field.zone', value: zoneName(g, p.zone_id, lang), color: p.zone_id ? zoneColor(p.zone_id) : undefined },
         ],
       };
     }

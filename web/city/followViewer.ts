@@ -51,6 +51,9 @@ async function reloadSelection(selection: Selection, signal: AbortSignal): Promi
         const properties = Object.fromEntries(Object.entries(rest).filter(([k, v]) => v !== null && !personal.includes(k))) as ParcelTileProps;
         return { kind: 'parcel', feature: { type: 'Feature', id, geometry: found.geometry, properties } };
       }
+      // Sites are staff-only on the map and zone-scoped: the new viewer picks one again if they see it.
+      case 'site':
+        return null;
       default:
         return selection;
     }
@@ -76,7 +79,7 @@ export function useSelectionFollowsViewer(selection: Selection | null, setSelect
     const current = latest.current;
     if (!current) return;
     const controller = new AbortController();
-    if (current.kind === 'project' || current.kind === 'parcel') setSelection(null);
+    if (current.kind === 'project' || current.kind === 'parcel' || current.kind === 'site') setSelection(null);
     reloadSelection(current, controller.signal).then(
       (next) => {
         if (!controller.signal.aborted) setSelection(next);

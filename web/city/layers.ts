@@ -1,5 +1,5 @@
 /** The layers a person can switch on the city map, bottom to top. */
-export const THEMATIC_LAYERS = ['zones', 'communities', 'parcels', 'projects', 'sensors', 'trucks'] as const;
+export const THEMATIC_LAYERS = ['zones', 'communities', 'parcels', 'projects', 'sites', 'sensors', 'trucks'] as const;
 export type ThematicLayer = (typeof THEMATIC_LAYERS)[number];
 
 export type Visibility = Record<ThematicLayer, boolean>;
@@ -9,6 +9,7 @@ export const ALL_VISIBLE: Visibility = {
   communities: true,
   parcels: true,
   projects: true,
+  sites: true,
   sensors: true,
   trucks: true,
 };

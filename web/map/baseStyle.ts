@@ -36,10 +36,10 @@ const BOUNDARY_LINE: LayerSpecification = {
  * Where each page's own layers go in the stack: one empty marker layer per slot, bottom to top,
  * and a layer put in a slot is inserted just below its marker (web/map/useMapLayers.ts). Areas
  * (zone tints, the plan's choropleth, communities, parcels) lie under the city's roads, as on any
- * street map; edges, projects, sensors, trucks and the selection lie above them.
+ * street map; edges, projects, construction sites, sensors, trucks and the selection lie above them.
  */
 const UNDER_ROADS_SLOTS = ['zones', 'choropleth', 'communities', 'parcels'] as const;
-const ABOVE_ROADS_SLOTS = ['zone-outlines', 'choropleth-outlines', 'projects', 'flood-area', 'sensors', 'trucks', 'selection'] as const;
+const ABOVE_ROADS_SLOTS = ['zone-outlines', 'choropleth-outlines', 'projects', 'sites', 'flood-area', 'sensors', 'trucks', 'selection'] as const;
 export type MapSlot = (typeof UNDER_ROADS_SLOTS)[number] | (typeof ABOVE_ROADS_SLOTS)[number];
 
 export const slotMarker = (slot: MapSlot) => `slot:${slot}`;

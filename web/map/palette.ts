@@ -76,3 +76,13 @@ export const BASE_COLORS = {
 };
 
 export const SELECTION_COLOR: RGBA = [17, 17, 17, 255];
+
+/**
+ * Construction sites on the city map: a late one is red, ringed dark (a flood sensor's red has a
+ * white rim), an on-schedule one a quiet grey ring that stays out of the way.
+ */
+export const SITE_COLORS = {
+  late: '#e03131',
+  lateRim: '#7a0c0c',
+  onTime: '#868e96',
+};

@@ -15,12 +15,12 @@
  */
 import { useSyncExternalStore } from 'react';
 
-export type CountedLayer = 'zones' | 'communities' | 'projects' | 'trucks' | 'sensors' | 'parcels';
+export type CountedLayer = 'zones' | 'communities' | 'projects' | 'sites' | 'trucks' | 'sensors' | 'parcels';
 
 /** What a page's first picture can wait for; parcels stream in by tile and are never waited for. */
-export type Source = 'boundary' | 'basemap' | 'zones' | 'communities' | 'projects' | 'trucks' | 'sensors' | 'evaluation';
+export type Source = 'boundary' | 'basemap' | 'zones' | 'communities' | 'projects' | 'sites' | 'trucks' | 'sensors' | 'evaluation';
 
-const NO_COUNTS: Record<CountedLayer, number> = { zones: 0, communities: 0, projects: 0, trucks: 0, sensors: 0, parcels: 0 };
+const NO_COUNTS: Record<CountedLayer, number> = { zones: 0, communities: 0, projects: 0, sites: 0, trucks: 0, sensors: 0, parcels: 0 };
 
 let required: readonly Source[] = [];
 const loaded = new Set<Source>();

@@ -1,6 +1,11 @@
 import type { Feature, Geometry } from 'geojson';
 import type { CountedLayer } from './readiness.ts';
-import type { CommunityFeature, ParcelTileProps, ProjectFeature, SensorFeature, TruckFeature, ZoneFeature } from '../api/client.ts';
+import type { api, CommunityFeature, ParcelTileProps, ProjectFeature, SensorFeature, TruckFeature, ZoneFeature } from '../api/client.ts';
+
+type SiteFeature = Awaited<ReturnType<typeof api.sitesGeoJson>>['features'][number];
+
+/** A construction site on a map (one with a place): its project id also as `id`, as every selectable feature carries one. */
+export type SiteMapFeature = Feature<Geometry, SiteFeature['properties'] & { id: number }>;
 
 /** What the details panel can show: one picked feature and which kind of thing it is. */
 export type Selection =
@@ -8,6 +13,7 @@ export type Selection =
   | { kind: 'community'; feature: CommunityFeature }
   | { kind: 'parcel'; feature: Feature<Geometry, ParcelTileProps> }
   | { kind: 'project'; feature: ProjectFeature }
+  | { kind: 'site'; feature: SiteMapFeature }
   | { kind: 'truck'; feature: TruckFeature }
   | { kind: 'sensor'; feature: SensorFeature };
 
@@ -19,6 +25,7 @@ export const LAYER_OF_KIND: Record<FeatureKind, CountedLayer> = {
   community: 'communities',
   parcel: 'parcels',
   project: 'projects',
+  site: 'sites',
   truck: 'trucks',
   sensor: 'sensors',
 };

@@ -5,9 +5,11 @@ import { formatBaht, formatDate, formatNumber } from '../i18n/format.ts';
 import { useLanguage } from '../i18n/LanguageProvider.tsx';
 import { fill, localName, type Lang } from '../i18n/strings.ts';
 import { bangkokToday, currentPosting, isoDate, nextRounds, type ReportRound, type ReportSchedule } from './calendar.ts';
+import { showsSites } from '../auth/access.ts';
 import { useAuth } from '../auth/AuthProvider.tsx';
 import { classLabel, classRanges } from './classify.ts';
 import { ImportPanel } from './ImportPanel.tsx';
+import { type LateRule, lateProjects } from './lateness.ts';
 import { MEASURES, QUARTERS, type PlanState, type Measure, type Quarter } from './state.ts';
 import { Panel } from '../map/Shell.tsx';
 
@@ -186,18 +188,53 @@ function Bars({ testId, title, rows, zone }: { testId: string; title: string; ro
   );
 }
 
+/** What a late project's row says about why it is late. */
+function ruleLabel(rule: LateRule, t: ReturnType<typeof useLanguage>['t']): string {
+  if (rule.rule === 'eplan') return t('exec.late.rule.eplan');
+  if (rule.rule === 'behind') return fill(t('exec.late.rule.behind'), { n: formatNumber(rule.points, 1) });
+  return t('exec.late.rule.overdue');
+}
+
+/** The zone's construction sites: how many, how many late, and how far behind plan on average. */
+function ZoneSiteFigures({ zone, summary }: { zone: number; summary: Awaited<ReturnType<typeof api.sitesSummary>> }) {
+  const { t } = useLanguage();
+  const row = summary.rows.find((r) => r.zone_id === zone);
+  return (
+    <dl className="exec-zone-figures" data-testid="exec-zone-sites">
+      <div>
+        <dt>{t('exec.zone.sites')}</dt>
+        <dd data-testid="exec-zone-sites-count">{formatNumber(row?.sites ?? 0)}</dd>
+      </div>
+      <div>
+        <dt>{t('exec.zone.sitesLate')}</dt>
+        <dd data-testid="exec-zone-sites-late" className={row?.late ? 'exec-zone-late' : undefined}>
+          {formatNumber(row?.late ?? 0)}
+        </dd>
+      </div>
+      <div>
+        <dt>{t('exec.zone.avgDelay')}</dt>
+        <dd data-testid="exec-zone-avg-delay">
+          {row?.avg_delay_pts === null || row?.avg_delay_pts === undefined ? '—' : fill(t('exec.zone.points'), { n: formatNumber(row.avg_delay_pts, 1) })}
+        </dd>
+      </div>
+    </dl>
+  );
+}
+
 function ZonePanel({ state, zone }: { state: PlanState; zone: number }) {
   const { t, lang } = useLanguage();
   const row = state.byZone.data?.find((r) => r.key === String(zone)) ?? null;
   const fy = state.fy;
   const projects = useResource(`exec-zone-projects?fy=${fy ?? ''}&zone=${zone}#${state.version}`, (signal) => api.projects({ fy, zone }, signal));
   const plan = useResource('plan', () => api.plan(), { perViewer: false });
+  // Construction sites are staff work (showsSites): the public's evaluation neither asks for them nor shows them.
+  const withSites = showsSites(useAuth().permissions);
+  const sites = useResource(`exec-sites#${withSites}`, (signal) => (withSites ? api.sites(signal) : Promise.resolve(null)));
+  const sitesSummary = useResource(`exec-sites-summary#${withSites}`, (signal) => (withSites ? api.sitesSummary(signal) : Promise.resolve(null)));
+  // Without the sites yet, the list waits for them rather than showing the e-Plan rule's part and then growing.
   const late = useMemo(
-    () =>
-      (projects.data?.features ?? [])
-        .filter((f) => f.properties.late)
-        .sort((a, b) => (b.properties.approved_amount ?? 0) - (a.properties.approved_amount ?? 0)),
-    [projects.data],
+    () => (projects.data && (!withSites || sites.data || sites.error) ? lateProjects(projects.data.features, sites.data) : null),
+    [projects.data, withSites, sites.data, sites.error],
   );
   const strategyName = (id: string) =>
     localName(
@@ -235,17 +272,25 @@ function ZonePanel({ state, zone }: { state: PlanState; zone: number }) {
           </div>
         </dl>
       )}
+      {sitesSummary.data && <ZoneSiteFigures zone={zone} summary={sitesSummary.data} />}
       <h4>
-        {t('exec.zone.late')} ({projects.data ? late.length : '…'})
+        {t('exec.zone.late')} ({late ? late.length : '…'})
       </h4>
-      <p className="hint">{t('exec.zone.lateHint')}</p>
-      {projects.data && late.length === 0 && <p>{t('exec.zone.noLate')}</p>}
+      <p className="hint">{t(withSites ? 'exec.zone.lateHintSites' : 'exec.zone.lateHint')}</p>
+      {late && late.length === 0 && <p>{t('exec.zone.noLate')}</p>}
       <ol className="exec-late" data-testid="exec-late-projects">
-        {late.map((f) => (
-          <li key={f.properties.id}>
+        {late?.map(({ project: f, rules }) => (
+          <li key={f.properties.id} data-project-id={f.properties.id} data-rules={rules.map((r) => r.rule).join(' ')}>
             <span className="exec-late-name">{localName(f.properties, lang)}</span>
             <span className="exec-late-meta">
               {f.properties.strategy_id} {strategyName(f.properties.strategy_id)} · {formatBaht(f.properties.approved_amount, lang)}
+            </span>
+            <span className="exec-late-rules">
+              {rules.map((rule) => (
+                <span key={rule.rule} className={`exec-late-rule exec-late-rule-${rule.rule}`} data-testid="exec-late-rule">
+                  {ruleLabel(rule, t)}
+                </span>
+              ))}
             </span>
           </li>
         ))}

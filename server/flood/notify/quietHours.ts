@@ -1,5 +1,5 @@
-/** Thailand keeps UTC+7 all year: no daylight saving, so a fixed offset is exact. */
-const BANGKOK_OFFSET_MS = 7 * 3600_000;
+import { bangkokWallClock } from '../../clock.ts';
+
 const DAY_MS = 86_400_000;
 
 /** "HH:MM[:SS]" to milliseconds after midnight. */
@@ -15,7 +15,7 @@ const timeOfDay = (hhmm: string): number => {
  */
 export function deliverAt(now: Date, severity: string, quiet: { from: string; to: string } | null): Date {
   if (!quiet || severity === 'critical') return now;
-  const local = now.getTime() + BANGKOK_OFFSET_MS;
+  const local = bangkokWallClock(now).getTime();
   const sinceMidnight = ((local % DAY_MS) + DAY_MS) % DAY_MS;
   const from = timeOfDay(quiet.from);
   const to = timeOfDay(quiet.to);

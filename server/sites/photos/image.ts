@@ -1,4 +1,5 @@
 import exifr from 'exifr';
+import { BANGKOK_OFFSET } from '../../clock.ts';
 import sharp, { type Metadata, type Raw } from 'sharp';
 
 const PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
@@ -63,7 +64,7 @@ function takenAt(dateTime: unknown, offset: unknown): string | null {
   if (typeof dateTime !== 'string') return null;
   const match = /^(\d{4}):(\d{2}):(\d{2}) (\d{2}):(\d{2}):(\d{2})/.exec(dateTime.trim());
   if (!match) return null;
-  const zone = typeof offset === 'string' && /^[+-]\d{2}:\d{2}$/.test(offset.trim()) ? offset.trim() : '+07:00';
+  const zone = typeof offset === 'string' && /^[+-]\d{2}:\d{2}$/.test(offset.trim()) ? offset.trim() : BANGKOK_OFFSET;
   const [, y, mo, d, h, mi, s] = match;
   const iso = `${y}-${mo}-${d}T${h}:${mi}:${s}${zone}`;
   return Number.isNaN(Date.parse(iso)) ? null : iso;

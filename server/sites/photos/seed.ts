@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
+import { BANGKOK_OFFSET, bangkokWallClock } from '../../clock.ts';
 import type { Db } from '../../db/index.ts';
 import { withExif } from './exifWrite.ts';
-import { readExif, resizedCopy, type PhotoExif } from './image.ts';
+import { readExif, resizedCopy } from './image.ts';
+import { PREBUILT_PHOTOS_DIR, type PrebuiltPhoto, type PrebuiltPhotos, writePrebuiltPhotos } from './prebuilt.ts';
 import { distancesFromSites, insertPhotos, inspectionsToDraw, photoFiles, replacePhotoFile, type InspectionToDraw } from './queries.ts';
 import { putPhotoFiles, type PhotoStore } from './store.ts';
 
@@ -23,8 +25,6 @@ import { putPhotoFiles, type PhotoStore } from './store.ts';
 /** Drawn in an 800×600 frame, rendered at 640×480: a phone photo's shape, and under 30 ms each with its copies. */
 const WIDTH = 640;
 const HEIGHT = 480;
-/** Bangkok time, UTC+7 all year: the demo cameras' clocks. */
-const OFFSET_HOURS = 7;
 
 type View = 'station' | 'side' | 'far';
 type Works = 'road' | 'drain' | 'building';
@@ -70,6 +70,8 @@ function offset(lon: number, lat: number, metres: number, degrees: number): [num
   return [lon + dLon, lat + dLat];
 }
 
+const round7 = (degrees: number) => Math.round(degrees * 1e7) / 1e7;
+
 const facing = (degrees: number) => (((degrees + 180) % 360) + 360) % 360;
 
 /** The photos to draw: per site, in order of visit (see the module's comment). */
@@ -96,8 +98,17 @@ async function plan(db: Db, inspections: InspectionToDraw[]): Promise<PlannedPho
     const far: [number, number] = [best.lon, best.lat];
     visits.forEach((visit, index) => {
       const at = (minutes: number) => new Date(Date.parse(visit.visited_at) + minutes * 60_000);
+      // Positions to the centimetre: the last digits of a site's point differ between PostGIS builds, the photo should not.
       const photo = (n: number, view: View, [lon, lat]: [number, number], from: number, minutes: number) =>
-        planned.push({ id: nameUuid(`demo photo ${visit.id} ${n}`), inspection: visit, view, lon, lat, bearing: facing(from), takenAt: at(minutes) });
+        planned.push({
+          id: nameUuid(`demo photo ${visit.id} ${n}`),
+          inspection: visit,
+          view,
+          lon: round7(lon),
+          lat: round7(lat),
+          bearing: facing(from),
+          takenAt: at(minutes),
+        });
       photo(0, 'station', station, around(siteId), 2);
       if (index % 2 === 1) photo(1, 'side', side, around(siteId) + 110, 6);
       if (index === visits.length - 1) photo(2, 'far', far, around(siteId) + 200, 12);
@@ -183,7 +194,8 @@ function scene(photo: PlannedPhoto): string {
       : view === 'side'
         ? `<g transform="translate(800,0) scale(-1.25,1.25) translate(80,-60)">${drawn}</g>`
         : `<rect y="250" width="800" height="350" fill="#86a35a"/><g transform="translate(330,215) scale(0.18)">${drawn}</g>`;
-  const local = new Date(photo.takenAt.getTime() + OFFSET_HOURS * 3_600_000).toISOString();
+  // The demo cameras' clocks are set to Bangkok time.
+  const local = bangkokWallClock(photo.takenAt).toISOString();
   const caption = `${local.slice(0, 10)} ${local.slice(11, 16)}  ·  ${inspection.code}  ·  ${Math.round(inspection.progress_pct)}%`;
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 800 600">
     <defs><linearGradient id="sky" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="#79b7e6"/><stop offset="1" stop-color="#e4f1fb"/></linearGradient></defs>
@@ -212,11 +224,25 @@ async function draw(photo: PlannedPhoto) {
     lat: photo.lat,
     lon: photo.lon,
     bearing: photo.bearing,
-    takenAt: { local: new Date(photo.takenAt.getTime() + OFFSET_HOURS * 3_600_000), offset: `+0${OFFSET_HOURS}:00` },
+    takenAt: { local: bangkokWallClock(photo.takenAt), offset: BANGKOK_OFFSET },
     make: 'Mueang demo',
     model: 'drawn site photo',
   });
   return { original, display, thumb };
+}
+
+/** Everything a photo is drawn from: the same fingerprint, the same files (see prebuilt.ts). */
+const fingerprint = (photo: PlannedPhoto) =>
+  createHash('sha256')
+    .update(JSON.stringify([WIDTH, HEIGHT, scene(photo), photo.lon, photo.lat, photo.bearing, photo.takenAt.toISOString()]))
+    .digest('hex');
+
+/** Draws a photo into `store`; what it is, read back as an upload reads a phone's photo. */
+async function drawInto(store: PhotoStore, photo: PlannedPhoto): Promise<PrebuiltPhoto> {
+  const files = await draw(photo);
+  const sha256 = createHash('sha256').update(files.original).digest('hex');
+  await putPhotoFiles(store, sha256, 'image/jpeg', files);
+  return { fingerprint: fingerprint(photo), sha256, bytes: files.original.byteLength, exif: await readExif(files.original) };
 }
 
 /** Runs `work` on every item, `limit` at a time (sharp's threads are the machine's cores: more only queue). */
@@ -230,15 +256,17 @@ async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T
 }
 
 /**
- * Demo mode, at every start: draws the demo inspections' photos the first time (when there are
- * inspections and no photo at all), and afterwards draws again any demo photo whose files the
- * store lacks (a database copied without its data directory, or a new store). Photos people
- * uploaded are never touched. Returns how many photos it drew.
+ * Demo mode, at every start: puts the demo inspections' photos in the store the first time (when
+ * there are inspections and no photo at all), and afterwards any demo photo whose files the
+ * store lacks (a database copied without its data directory, or a new store). Each is copied
+ * from the set `npm run build` drew (`prebuilt`) when that holds it, drawn otherwise. Photos
+ * people uploaded are never touched. Says how many photos it drew and copied.
  */
-export async function seedSitePhotos(db: Db, store: PhotoStore): Promise<number> {
+export async function seedSitePhotos(db: Db, store: PhotoStore, prebuilt: PrebuiltPhotos | null = null): Promise<{ drawn: number; copied: number }> {
+  const done = { drawn: 0, copied: 0 };
   const existing = new Map((await photoFiles(db)).map((row) => [row.id, row.sha256]));
   const inspections = await inspectionsToDraw(db);
-  if (!inspections.length) return 0;
+  if (!inspections.length) return done;
   const planned = await plan(db, inspections);
   const todo: PlannedPhoto[] = [];
   if (existing.size === 0) todo.push(...planned);
@@ -248,25 +276,23 @@ export async function seedSitePhotos(db: Db, store: PhotoStore): Promise<number>
       if (sha256 && !(await store.has(sha256))) todo.push(photo);
     });
   }
-  if (!todo.length) return 0;
-  const drawn = new Map<string, { bytes: number; exif: PhotoExif; sha256: string }>();
+  if (!todo.length) return done;
+  const stored = new Map<string, PrebuiltPhoto>();
   await eachLimited(todo, 2, async (photo) => {
-    const files = await draw(photo);
-    const sha256 = createHash('sha256').update(files.original).digest('hex');
-    await putPhotoFiles(store, sha256, 'image/jpeg', files);
-    // Read back as an upload reads a phone's photo.
-    drawn.set(photo.id, { bytes: files.original.byteLength, exif: await readExif(files.original), sha256 });
+    const copied = await prebuilt?.copyTo(store, photo.id, fingerprint(photo));
+    stored.set(photo.id, copied ?? (await drawInto(store, photo)));
+    done[copied ? 'copied' : 'drawn']++;
   });
   const fresh = todo.filter((photo) => !existing.has(photo.id));
   await db.transaction(async (tx) => {
     for (const photo of todo) {
-      const { bytes, sha256 } = drawn.get(photo.id)!;
+      const { bytes, sha256 } = stored.get(photo.id)!;
       if (existing.has(photo.id) && existing.get(photo.id) !== sha256) await replacePhotoFile(tx, photo.id, { sha256, bytes, width: WIDTH, height: HEIGHT });
     }
     await insertPhotos(
       tx,
       fresh.map((photo) => {
-        const { bytes, exif, sha256 } = drawn.get(photo.id)!;
+        const { bytes, exif, sha256 } = stored.get(photo.id)!;
         return {
           id: photo.id,
           inspection_id: photo.inspection.id,
@@ -284,5 +310,20 @@ export async function seedSitePhotos(db: Db, store: PhotoStore): Promise<number>
       }),
     );
   });
-  return todo.length;
+  return done;
+}
+
+/**
+ * `npm run build`: draws every demo photo of the demo database `db` into the prebuilt set in
+ * `dir` (prebuilt.ts), for demo starts to copy. Records nothing in `db`. Says how many it drew.
+ */
+export async function prebuildSitePhotos(db: Db, dir = PREBUILT_PHOTOS_DIR): Promise<number> {
+  const planned = await plan(db, await inspectionsToDraw(db));
+  return writePrebuiltPhotos(dir, async (store) => {
+    const photos: Record<string, PrebuiltPhoto> = {};
+    await eachLimited(planned, 2, async (photo) => {
+      photos[photo.id] = await drawInto(store, photo);
+    });
+    return photos;
+  });
 }
