@@ -21,6 +21,7 @@ describe("the plan evaluation's late projects (web/plan/lateness.ts)", () => {
   ];
   const sites = {
     today: '2026-12-01',
+    served_at: null,
     sites: [
       site(2, { late: true, late_reason: 'behind', delay_pts: 23.5 }),
       site(3, { late: true, late_reason: 'overdue', delay_pts: 4, contract_end: '2026-09-30' }),
