@@ -3,7 +3,8 @@ import { lazy, StrictMode, Suspense, type ComponentType } from 'react';
 import { createRoot } from 'react-dom/client';
 import { api } from './api/client.ts';
 import { AuthProvider } from './auth/AuthProvider.tsx';
-import { LanguageProvider } from './i18n/LanguageProvider.tsx';
+import { initialLang, LanguageProvider } from './i18n/LanguageProvider.tsx';
+import { type Lang, loadMessages } from './i18n/strings.ts';
 import { PATHS, redirectOldLinks, usePath } from './router.tsx';
 
 /**
@@ -84,10 +85,17 @@ requestReferenceData(openedPath);
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html must contain <div id="root">');
 
-createRoot(root).render(
-  <StrictMode>
-    <LanguageProvider>
-      <Pages />
-    </LanguageProvider>
-  </StrictMode>,
-);
+const opening = (lang: Lang) => loadMessages(lang).then((messages) => ({ lang, messages }));
+// A page opened in English waits for the English messages (a chunk of its own) rather than
+// showing Thai first; should they not come (offline, never cached), Thai, which is here.
+void opening(initialLang())
+  .catch(() => opening('th'))
+  .then((language) => {
+    createRoot(root).render(
+      <StrictMode>
+        <LanguageProvider opening={language}>
+          <Pages />
+        </LanguageProvider>
+      </StrictMode>,
+    );
+  });

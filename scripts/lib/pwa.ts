@@ -4,7 +4,7 @@
  *
  * The service worker (web/sites/sw.ts, on Workbox) is bundled here with Rolldown, the bundler
  * Vite itself runs on, into one classic script `/sw.js`, with its precache list written in: the
- * app shell (index.html), the entry chunk, the site workspace's chunk and a site's page chunk, each with every chunk
+ * app shell (index.html), the entry chunk, the site workspace's chunk, a site's page chunk and the English messages, each with every chunk
  * and stylesheet it imports statically, and what the workspace's modules import lazily (the
  * inspection form's photo helpers) unless it leads to a map library. Nothing else: the map libraries (about 1.5 MB) would cost
  * an engineer on 3G minutes at the first visit for pages the workspace does not show offline.
@@ -22,6 +22,8 @@ const SW_SOURCE = fileURLToPath(new URL('../../web/sites/sw.ts', import.meta.url
 const PAGE_MODULE = 'web/sites/SitesPage.tsx';
 /** A site's own page, a lazy chunk of the workspace's (web/sites/SitesPage.tsx): it must open offline too. */
 const SITE_MODULE = 'web/sites/SitePage.tsx';
+/** The English messages, loaded when someone reads in English: offline too. */
+const ENGLISH_MODULE = 'web/i18n/en.ts';
 
 /** The header's colour (web/map/shell.css) and the page's paper. */
 const THEME = '#2f3b2f';
@@ -175,9 +177,10 @@ export function sitesPwa(): Plugin {
         const entry = chunks.find((c) => c.isEntry);
         const page = chunks.find((c) => c.facadeModuleId?.endsWith(PAGE_MODULE));
         const site = chunks.find((c) => c.facadeModuleId?.endsWith(SITE_MODULE));
+        const english = chunks.find((c) => c.facadeModuleId?.endsWith(ENGLISH_MODULE));
         const html = bundle['index.html'];
-        if (!entry || !page || !site || html?.type !== 'asset') {
-          throw new Error(`sitesPwa: no entry chunk, no chunk for ${PAGE_MODULE} or ${SITE_MODULE}, or no index.html in the build`);
+        if (!entry || !page || !site || !english || html?.type !== 'asset') {
+          throw new Error(`sitesPwa: no entry chunk, no chunk for ${PAGE_MODULE}, ${SITE_MODULE} or ${ENGLISH_MODULE}, or no index.html in the build`);
         }
 
         const own: { fileName: string; source: string | Uint8Array }[] = [
@@ -186,7 +189,7 @@ export function sitesPwa(): Plugin {
         ];
         for (const file of own) this.emitFile({ type: 'asset', ...file });
 
-        const shell = closure(bundle, site, closure(bundle, page, closure(bundle, entry)));
+        const shell = closure(bundle, english, closure(bundle, site, closure(bundle, page, closure(bundle, entry))));
         const withLazy = new Set([...shell, ...lazyClosure(bundle, shell)]);
         // Files under assets/ are named by their content's hash: a revision would say nothing more.
         const precache = [

@@ -1,5 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { MESSAGES, type Lang, type MessageKey } from './strings.ts';
+import { loadMessages, type Lang, type MessageKey, type Messages } from './strings.ts';
 
 interface LanguageContextValue {
   lang: Lang;
@@ -12,7 +12,7 @@ const LanguageContext = createContext<LanguageContextValue | null>(null);
 const STORAGE_KEY = 'mueang.lang';
 
 /** `?lang=en` wins (shareable links, screenshots), then the last choice, then Thai. */
-function initialLang(): Lang {
+export function initialLang(): Lang {
   const fromUrl = new URLSearchParams(window.location.search).get('lang');
   if (fromUrl === 'th' || fromUrl === 'en') return fromUrl;
   try {
@@ -24,24 +24,34 @@ function initialLang(): Lang {
   return 'th';
 }
 
-export function LanguageProvider({ children }: { children: ReactNode }) {
-  const [lang, setLangState] = useState<Lang>(initialLang);
+/** The language a page opens in, with its messages already loaded (web/main.tsx waits for them). */
+export interface OpeningLanguage {
+  lang: Lang;
+  messages: Messages;
+}
 
-  const setLang = useCallback((next: Lang) => {
-    setLangState(next);
+export function LanguageProvider({ opening, children }: { opening: OpeningLanguage; children: ReactNode }) {
+  const [current, setCurrent] = useState<OpeningLanguage>(opening);
+
+  // The switch takes effect once the language's messages are here: never a page half in each.
+  const setLang = useCallback((lang: Lang) => {
+    loadMessages(lang)
+      .then((messages) => setCurrent({ lang, messages }))
+      .catch((error: unknown) => console.error(`the ${lang} messages could not be loaded:`, error));
     try {
-      window.localStorage.setItem(STORAGE_KEY, next);
+      window.localStorage.setItem(STORAGE_KEY, lang);
     } catch {
       // Not persisting is harmless.
     }
   }, []);
 
+  const { lang, messages } = current;
   useEffect(() => {
     // Screen readers and the browser's font fallback both use the document language.
     document.documentElement.lang = lang;
   }, [lang]);
 
-  const value = useMemo<LanguageContextValue>(() => ({ lang, setLang, t: (key) => MESSAGES[lang][key] }), [lang, setLang]);
+  const value = useMemo<LanguageContextValue>(() => ({ lang, setLang, t: (key) => messages[key] }), [lang, messages, setLang]);
   return <LanguageContext.Provider value={value}>{children}</LanguageContext.Provider>;
 }
 
