@@ -1,7 +1,8 @@
 /**
  * `npm run bench:frame [-- --url http://host:port] [--runs 3] [--pages city,city-staff]`: how long
  * the city map (/, as the public and as an executive, who also sees the late construction sites),
- * the plan view (/plan, as an executive) and the public flood map (/flood/public) take from
+ * the plan view (/plan, as an executive), the public flood map (/flood/public), and an engineer's
+ * site list (/sites) and most urgent site (/sites/{id}, with its map and photos) take from
  * navigation start to their first complete frame (the app's `mueang:ready`: every layer the page
  * shows drawn with its data, the map idle; web/map/readiness.ts) in Debian's headless Chromium,
  * on the machine's own network and again under Chrome's "Fast 3G" preset. Median of `runs`, each
@@ -27,6 +28,9 @@ const PAGES = [
   { key: 'city-staff', name: 'city map (executive)', path: '/', as: 'executive' },
   { key: 'plan', name: 'plan view', path: '/plan', as: 'executive' },
   { key: 'flood-public', name: 'public flood map', path: '/flood/public', as: undefined },
+  { key: 'sites', name: 'site list (engineer)', path: '/sites', as: 'engineer' },
+  // The site at the top of the engineer's list (the latest one); its id is asked for at the start.
+  { key: 'site', name: 'a late site (engineer)', path: '/sites/{first}', as: 'engineer' },
 ] as const;
 
 /**
@@ -60,7 +64,9 @@ interface Run {
   before: Request[];
 }
 
-async function measure(browser: Browser, base: string, page: (typeof PAGES)[number], throttled: boolean): Promise<Run> {
+type Page = Omit<(typeof PAGES)[number], 'path'> & { path: string };
+
+async function measure(browser: Browser, base: string, page: Page, throttled: boolean): Promise<Run> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   try {
     if (page.as) {
@@ -111,6 +117,16 @@ async function measure(browser: Browser, base: string, page: (typeof PAGES)[numb
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
 
+/** `{first}` in a page's path: the first site of its viewer's list. */
+async function resolvePath(base: string, page: (typeof PAGES)[number]): Promise<string> {
+  if (!page.path.includes('{first}')) return page.path;
+  const client = await Client.signIn(base, page.as ?? 'engineer');
+  const response = await client.api.sites.$get({ query: { format: 'json' } });
+  const body = await response.json();
+  if (!('sites' in body) || !body.sites[0]) throw new Error(`${page.name}: no site in the list of ${page.as}`);
+  return page.path.replace('{first}', String(body.sites[0].project_id));
+}
+
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2), ['url', 'runs', 'pages']);
   const runs = Number(options.get('runs') ?? 3);
@@ -118,7 +134,7 @@ async function main(): Promise<void> {
   const keys = options.get('pages')?.split(',') ?? PAGES.map((p) => p.key);
   const unknown = keys.filter((key) => !PAGES.some((p) => p.key === key));
   if (unknown.length) throw new Error(`--pages: no page ${unknown.join(', ')} (pages: ${PAGES.map((p) => p.key).join(', ')})`);
-  const pages = PAGES.filter((p) => keys.includes(p.key));
+  const chosen = PAGES.filter((p) => keys.includes(p.key));
   const stops: (() => Promise<void> | void)[] = [];
   try {
     let base = options.get('url');
@@ -132,6 +148,7 @@ async function main(): Promise<void> {
       base = server.url;
     }
     base = base.replace(/\/$/, '');
+    const pages: Page[] = await Promise.all(chosen.map(async (p) => ({ ...p, path: await resolvePath(base!, p) })));
     const profile = mkdtempSync(join(tmpdir(), 'mueang-frame-'));
     stops.push(() => rmSync(profile, { recursive: true, force: true }));
     const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, ignoreDefaultArgs: true, args: [...CHROMIUM_FLAGS, `--user-data-dir=${profile}`] });

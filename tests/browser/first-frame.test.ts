@@ -43,7 +43,19 @@ describe.runIf(chromiumAvailable)('what the first frame does not need is not fet
     // Parcels are never waited for: their tiles (hundreds of KB at the city view) come after.
     expect(api.filter((path) => path.startsWith('/api/tiles/'))).toEqual([]);
     expect(endpoints(api).sort()).toEqual(
-      ['/api/auth/me', '/api/basemap', '/api/boundary', '/api/communities', '/api/plan', '/api/projects', '/api/sensors', '/api/trucks', '/api/zones'].sort(),
+      // Staff also see the late construction sites.
+      [
+        '/api/auth/me',
+        '/api/basemap',
+        '/api/boundary',
+        '/api/communities',
+        '/api/plan',
+        '/api/projects',
+        '/api/sensors',
+        '/api/sites',
+        '/api/trucks',
+        '/api/zones',
+      ].sort(),
     );
     expect(scripts.filter((chunk) => STAFF_PAGE_CHUNKS.includes(chunk))).toEqual(['CityPage']);
     // Every layer is MapLibre's own: deck.gl's shaders would cost seconds to compile in software.

@@ -42,6 +42,9 @@ export function useResource<T>(key: string, load: (signal: AbortSignal) => Promi
   const [first] = useState(() => {
     const controller = new AbortController();
     const promise = load(controller.signal);
+    // A render React throws away (and starts again) leaves its request unread: offline, its
+    // failure would be an unhandled rejection. The effect that does read it still sees the failure.
+    promise.catch(() => undefined);
     return { key: fullKey, controller, promise, answer: answerOf(promise) };
   });
   // Tagged with the key it was loaded for: one person's data is never shown to the next.

@@ -62,13 +62,3 @@ export function ServedAt({ servedAt, online }: { servedAt: string | null | undef
     </p>
   );
 }
-
-/**
- * A request useResource makes while rendering: a render React throws away (the outbox's count
- * arriving meanwhile) leaves it unread, and offline its failure would be an unhandled rejection.
- * The reader that does use it still sees the failure and reports it.
- */
-export function readOnce<T>(answer: Promise<T>): Promise<T> {
-  answer.catch(() => undefined);
-  return answer;
-}

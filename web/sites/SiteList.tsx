@@ -4,7 +4,7 @@ import { useResource } from '../api/useResource.ts';
 import { useLanguage } from '../i18n/LanguageProvider.tsx';
 import { fill, localName } from '../i18n/strings.ts';
 import { Link } from '../router.tsx';
-import { bangkokDay, daysBetween, DelayBadge, ProgressBars, readOnce, ServedAt } from './SiteBits.tsx';
+import { bangkokDay, daysBetween, DelayBadge, ProgressBars, ServedAt } from './SiteBits.tsx';
 import type { SiteSummary } from './types.ts';
 
 const FILTERS = ['all', 'late', 'review'] as const;
@@ -22,7 +22,7 @@ const PASSES: Record<Filter, (site: SiteSummary) => boolean> = {
  */
 export function SiteList({ online, onSettled }: { online: boolean; onSettled: () => void }) {
   const { t } = useLanguage();
-  const list = useResource('sites', (signal) => readOnce(api.sites(signal)));
+  const list = useResource('sites', (signal) => api.sites(signal));
   const [filter, setFilter] = useState<Filter>('all');
   const [query, setQuery] = useState('');
   const settled = list.data !== null || list.error !== null;

@@ -13,7 +13,7 @@ import { InspectionItem } from './InspectionItem.tsx';
 import { PhotoTimeline, type TimelinePhoto, timelinePhotos } from './PhotoTimeline.tsx';
 import { PhotoViewer } from './PhotoViewer.tsx';
 import { SCurve } from './SCurve.tsx';
-import { DelayBadge, ProgressBars, readOnce, ServedAt } from './SiteBits.tsx';
+import { DelayBadge, ProgressBars, ServedAt } from './SiteBits.tsx';
 import type { SiteDetail, SiteInspection } from './types.ts';
 
 /**
@@ -40,7 +40,7 @@ const inFlight = new Map<string, Promise<SiteDetail>>();
 function loadSite(key: string, id: number): Promise<SiteDetail> {
   let answer = inFlight.get(key);
   if (!answer) {
-    answer = readOnce(api.site(id));
+    answer = api.site(id);
     inFlight.set(key, answer);
     answer.finally(() => inFlight.delete(key)).catch(() => undefined);
   }
