@@ -1,13 +1,12 @@
 import { useState } from 'react';
 import { api, type Role } from '../api/client.ts';
+import { useAction } from '../api/useAction.ts';
 import { useAuth } from '../auth/AuthProvider.tsx';
 import { roleLabel } from '../auth/access.ts';
 import { formatDate, formatDateTime, formatNumber } from '../i18n/format.ts';
 import { useLanguage } from '../i18n/LanguageProvider.tsx';
 import { fill } from '../i18n/strings.ts';
 import type { SiteDefect, SiteInspection } from './types.ts';
-
-const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 interface Rights {
   /** The viewer may close defects of this site. */
@@ -94,20 +93,8 @@ export function InspectionItem({
 
 function DefectRow({ defect, canClose, onChanged }: { defect: SiteDefect; canClose: boolean; onChanged: () => void }) {
   const { t, lang } = useLanguage();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const close = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await api.closeDefect(defect.id);
-      onChanged();
-    } catch (e) {
-      setError(errorText(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, run } = useAction();
+  const close = () => run(() => api.closeDefect(defect.id).then(onChanged));
   return (
     <li className={`defect defect--${defect.status}`} data-testid="defect" data-defect-id={defect.id} data-status={defect.status}>
       <span className={`severity severity--${defect.severity}`}>{t(`inspection.severity.${defect.severity}`)}</span> {defect.description}
@@ -134,24 +121,14 @@ function DefectRow({ defect, canClose, onChanged }: { defect: SiteDefect; canClo
 function ReviewActions({ inspectionId, onChanged }: { inspectionId: string; onChanged: () => void }) {
   const { t } = useLanguage();
   const [note, setNote] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, run } = useAction();
 
-  const decide = async (decision: 'approve' | 'return') => {
+  const decide = (decision: 'approve' | 'return') => {
     if (decision === 'return' && !note.trim()) {
       setError(t('review.noteRequired'));
       return;
     }
-    setBusy(true);
-    setError(null);
-    try {
-      await api.review(inspectionId, { decision, note: note.trim() });
-      onChanged();
-    } catch (e) {
-      setError(errorText(e));
-    } finally {
-      setBusy(false);
-    }
+    void run(() => api.review(inspectionId, { decision, note: note.trim() }).then(onChanged));
   };
 
   return (
@@ -161,10 +138,10 @@ function ReviewActions({ inspectionId, onChanged }: { inspectionId: string; onCh
         <textarea rows={2} value={note} data-testid="review-note" onChange={(e) => setNote(e.target.value)} />
       </label>
       <div className="review-buttons">
-        <button type="button" className="site-button" data-testid="review-approve" disabled={busy} onClick={() => void decide('approve')}>
+        <button type="button" className="site-button" data-testid="review-approve" disabled={busy} onClick={() => decide('approve')}>
           {t('review.approve')}
         </button>
-        <button type="button" className="site-button site-button--return" data-testid="review-return" disabled={busy} onClick={() => void decide('return')}>
+        <button type="button" className="site-button site-button--return" data-testid="review-return" disabled={busy} onClick={() => decide('return')}>
           {t('review.return')}
         </button>
       </div>
