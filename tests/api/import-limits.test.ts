@@ -132,10 +132,11 @@ describe.each(engines)('import limits on $engine', ({ url }) => {
     expect(result.error).toMatch(/long\.csv: more than 5,000 rows/);
     expect(elapsed, 'the refusal').toBeLessThan(2_000);
     expect(latencies.length).toBeGreaterThan(0);
-    // 300 ms, or three times the machine's own pace when it is loaded (the suites share it with
-    // the browser tests): reading the rows must not hold up the server's loop.
+    // The loop's turns between slices are counted in tests/unit/import-read.test.ts, free of the
+    // machine's noise; here, through the real server, no answer comes near a second (a read on
+    // microtasks alone held health up for the whole file), the bound the responsiveness test uses.
     const summary = `health during: ${latencies.map((l) => l.toFixed(0)).join(' ')} ms, at rest ${rest.toFixed(0)} ms`;
-    expect(Math.max(...latencies), summary).toBeLessThan(Math.max(300, 3 * rest));
+    expect(Math.max(...latencies), summary).toBeLessThan(Math.max(1000, 3 * rest));
   });
 
   it('accepts exactly 5,000 rows as far as the row count goes', async () => {
