@@ -334,7 +334,7 @@ async function run(options: Options, setup: Setup): Promise<void> {
     await db?.end();
   });
   // COPY does not create partitions: both ranges get theirs up front, so both paths find them.
-  await db?.query('SELECT ensure_reading_partitions($1, $2)', [new Date(apiStart).toISOString(), new Date(copyStart + span).toISOString()]);
+  await db?.query("SELECT ensure_monthly_partitions('sensor_readings', $1, $2)", [new Date(apiStart).toISOString(), new Date(copyStart + span).toISOString()]);
 
   console.log(
     `(a) ${fmtInt(options.readings)} readings of ${sensors.length} sensors through POST /api/readings, batches of ${options.batch}, ${options.senders} senders…`,

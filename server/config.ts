@@ -48,6 +48,32 @@ export interface Config {
   /** Site photos (issue 12): where their files go, and the limits on uploads. */
   photos: PhotoConfig;
   sites: SiteSettings;
+  waste: WasteSettings;
+}
+
+/**
+ * Waste collection (issue 13): when positions make a trip or a stop (Traccar's documented
+ * defaults), when a truck counts as offline or at the depot, and when a pickup point is served.
+ */
+export interface WasteSettings {
+  trips: {
+    /** A run of motion becomes a trip once it covers this distance… */
+    minDistanceM: number;
+    /** …or lasts this long. */
+    minDurationS: number;
+    /** A run of standing still becomes a stop once it lasts this long. */
+    minParkingS: number;
+    /** No data for this long during a trip ends it: a stop. */
+    gapS: number;
+    /** A fix faster than this is moving (Traccar's 0.01 knots). */
+    motionKmh: number;
+  };
+  /** A truck with no fix for this long is offline. */
+  offlineMinutes: number;
+  /** A truck this close to the depot is at the depot. */
+  depotRadiusM: number;
+  /** A pickup point is served when its round's truck stays within radiusM of it for dwellS. */
+  pickup: { radiusM: number; dwellS: number };
 }
 
 export interface PhotoConfig {
@@ -195,6 +221,18 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sites: {
       latePoints: number('SITES_LATE_POINTS', 10, env),
       staleDays: number('SITES_STALE_DAYS', 14, env),
+    },
+    waste: {
+      trips: {
+        minDistanceM: number('TRIP_MIN_DISTANCE_M', 500, env),
+        minDurationS: number('TRIP_MIN_DURATION_S', 300, env),
+        minParkingS: number('STOP_MIN_DURATION_S', 300, env),
+        gapS: number('STOP_GAP_S', 3600, env),
+        motionKmh: number('MOTION_MIN_SPEED_KMH', 0.0185, env),
+      },
+      offlineMinutes: number('TRUCK_OFFLINE_MINUTES', 10, env),
+      depotRadiusM: number('DEPOT_RADIUS_M', 150, env),
+      pickup: { radiusM: number('PICKUP_RADIUS_M', 30, env), dwellS: number('PICKUP_DWELL_S', 60, env) },
     },
   };
 }

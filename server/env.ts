@@ -1,5 +1,5 @@
 import type { Clock } from './clock.ts';
-import type { SiteSettings } from './config.ts';
+import type { SiteSettings, WasteSettings } from './config.ts';
 import type { Db, Queryable } from './db/index.ts';
 import type { Viewer } from './auth/policy.ts';
 import type { Device } from './devices/queries.ts';
@@ -24,6 +24,7 @@ export interface Settings {
   /** Limits on site photos: see Config.photos. */
   photos: Omit<PhotoConfig, 'store'>;
   sites: SiteSettings;
+  waste: WasteSettings;
 }
 
 /** What runs for as long as the process does, beside the requests. */

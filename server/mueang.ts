@@ -103,6 +103,7 @@ export async function openMueang(config: Config): Promise<Mueang> {
     flood: { outboundAllowHosts: config.flood.outboundAllowHosts, readingsHorizonDays: config.flood.readingsHorizonDays },
     photos: photoLimits,
     sites: config.sites,
+    waste: config.waste,
   };
   const app = createApp(db, { clock, reads, flood, live, tiles, photos }, { webRoot: config.webRoot, settings });
   return {

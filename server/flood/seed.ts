@@ -41,7 +41,7 @@ export async function seedFlood(tx: Queryable, now: Date): Promise<void> {
      FROM land z, generate_series(1, $2) AS k`,
     [sirens.length, SUMPS_PER_ZONE],
   );
-  await tx.query("SELECT ensure_reading_partitions($1::timestamptz - $2 * interval '1 hour', $1::timestamptz)", [now.toISOString(), HOURS]);
+  await tx.query("SELECT ensure_monthly_partitions('sensor_readings', $1::timestamptz - $2 * interval '1 hour', $1::timestamptz)", [now.toISOString(), HOURS]);
   await tx.query(
     `WITH story AS (
        SELECT s.*, row_number() OVER (ORDER BY s.kind DESC, seed_unit('storm' || s.code)) AS rank

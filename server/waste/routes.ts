@@ -6,7 +6,8 @@ import type { Env } from '../env.ts';
 import { THAILAND } from '../http/geometry.ts';
 import { instant, refuseFuture } from '../http/time.ts';
 import { validate } from '../http/validate.ts';
-import { insertPositions, latestTruckPositions, TRUCK_STATUSES } from './queries.ts';
+import { insertPositions } from './queries/positions.ts';
+import { latestTruckPositions } from './queries/trucks.ts';
 
 const MAX_BATCH = 5000;
 
@@ -22,7 +23,6 @@ const positionBatch = z
             lat: z.number().min(THAILAND.minLat).max(THAILAND.maxLat),
             speed_kmh: z.number().min(0).max(200),
             heading_deg: z.number().min(0).lt(360),
-            status: z.enum(TRUCK_STATUSES),
           })
           .strict(),
       )

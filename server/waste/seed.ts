@@ -18,6 +18,10 @@ export async function seedWaste(tx: Queryable, now: Date): Promise<void> {
      FROM zones z, generate_series(1, $1) AS k, LATERAL (SELECT (z.id - 1) * $1 + k AS n) AS numbering`,
     [TRUCKS_PER_ZONE],
   );
+  await tx.query("SELECT ensure_monthly_partitions('truck_positions', $1::timestamptz - $2 * interval '5 minutes', $1::timestamptz)", [
+    now.toISOString(),
+    FIXES,
+  ]);
   await tx.query(
     `WITH land AS MATERIALIZED (SELECT id, dry_land(geom) AS geom FROM zones), -- once per zone, not per truck
      rounds AS (
@@ -29,13 +33,10 @@ export async function seedWaste(tx: Queryable, now: Date): Promise<void> {
      fixes AS (
        SELECT r.*, step, r.phase + step * 0.26 AS angle
        FROM rounds r, generate_series(0, $3 - 1) AS step)
-     INSERT INTO truck_positions (truck_id, recorded_at, speed_kmh, heading_deg, status, geom)
+     INSERT INTO truck_positions (truck_id, recorded_at, speed_kmh, heading_deg, geom)
      SELECT f.id, $1::timestamptz - ($3 - 1 - f.step) * interval '5 minutes',
             CASE WHEN f.at_depot THEN 0 ELSE round((8 + 22 * seed_unit(f.id || ':' || f.step))::numeric, 1) END,
             CASE WHEN f.at_depot THEN 0 ELSE mod((degrees(f.angle)::numeric + 90), 360) END,
-            CASE WHEN f.at_depot THEN 'depot'
-                 WHEN seed_unit(f.id || ':' || f.step) < 0.55 THEN 'collecting'
-                 WHEN seed_unit(f.id || ':' || f.step) < 0.9 THEN 'driving' ELSE 'idle' END,
             CASE WHEN f.at_depot THEN ST_Project(ST_SetSRID(ST_MakePoint($4, $5), 4326)::geography, 15 * f.zone_id, radians(90 * f.zone_id))::geometry
                  ELSE ST_Project(f.centre::geography, f.radius_m, f.angle)::geometry END
      FROM fixes f`,

@@ -95,7 +95,7 @@ describe.each(engines)('city map API on $engine', ({ engine, url }) => {
     expect(new Set(trucks.map((t) => t.properties.code)).size).toBe(24);
     const times = new Set(trucks.map((t) => t.properties.recorded_at));
     expect(times.size).toBe(1); // the seeded rounds all end at the same moment
-    expect(trucks.every((t) => ['collecting', 'driving', 'idle', 'depot'].includes(t.properties.status))).toBe(true);
+    expect(trucks.every((t) => ['moving', 'stopped', 'depot', 'offline'].includes(t.properties.state))).toBe(true);
   });
 
   it('gives each sensor its latest level against its own thresholds', async () => {

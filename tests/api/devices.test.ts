@@ -45,7 +45,6 @@ describe.each(engines)('device keys on $engine', ({ url }) => {
       lat: 16.43,
       speed_kmh: 12,
       heading_deg: 90,
-      status: 'collecting' as const,
     };
     const response = await answer(truck.api['truck-positions'].$post({ json: { positions: [position] } }));
     expect(response).toMatchObject({ status: 200, body: { inserted: 1 } });

@@ -10,7 +10,7 @@ import { PERSONAL_PARCEL_ATTRIBUTES } from '../../server/auth/policy.ts';
 import { BANDS } from '../../server/flood/rules.ts';
 import { LAND_USES } from '../../server/parcels/landUse.ts';
 import { STAGES } from '../../server/plan/stages.ts';
-import { TRUCK_STATUSES } from '../../server/waste/queries.ts';
+import { TRUCK_STATES } from '../../server/waste/queries/trucks.ts';
 import { apiClient, ApiError, readJson, str, type Success } from './core.ts';
 import type { FloodMessage, FloodSnapshot } from '../../server/flood/live.ts';
 
@@ -22,7 +22,7 @@ const client = apiClient('', (input, init) => sessionFetch(input, init));
 
 export { ApiError };
 /** The server's own lists (legends, filters and forms show them in this order). */
-export { STAGES, TRUCK_STATUSES, LAND_USES, PERSONAL_PARCEL_ATTRIBUTES };
+export { STAGES, TRUCK_STATES, LAND_USES, PERSONAL_PARCEL_ATTRIBUTES };
 
 /** The body a route sends with 200 OK. */
 type Ok<Endpoint> = InferResponseType<Endpoint, 200>;
@@ -139,7 +139,7 @@ export type Stage = NonNullable<ProjectProps['stage']>;
  * status instead) have no place on the map; anywhere else they read as planned.
  */
 export const projectStage = (project: ProjectProps): Stage => project.stage ?? 'plan';
-export type TruckStatus = TruckProps['status'];
+export type TruckState = TruckProps['state'];
 export type LandUse = ParcelProps['land_use'];
 /** A sensor's level; `offline` when it has sent no reading at all or has fallen silent. */
 export type SensorLevel = NonNullable<SensorProps['level']> | 'offline';

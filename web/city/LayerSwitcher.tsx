@@ -1,12 +1,12 @@
 import { Panel } from '../map/Shell.tsx';
 import { useSyncExternalStore, type ReactNode } from 'react';
-import { LAND_USES, SENSOR_LEVELS, STAGES, TRUCK_STATUSES, type ProjectQuery } from '../api/client.ts';
+import { LAND_USES, SENSOR_LEVELS, STAGES, TRUCK_STATES, type ProjectQuery } from '../api/client.ts';
 import { useLanguage } from '../i18n/LanguageProvider.tsx';
 import { formatNumber } from '../i18n/format.ts';
 import type { MessageKey } from '../i18n/strings.ts';
 import { PARCELS_VISIBLE_FROM_ZOOM } from '../parcels/ParcelsLayer.tsx';
 import { THEMATIC_LAYERS, type ThematicLayer, type Visibility } from './layers.ts';
-import { LAND_USE_COLORS, SENSOR_LEVEL_COLORS, SITE_COLORS, STAGE_COLORS, TRUCK_STATUS_COLORS, ZONE_COLORS } from '../map/palette.ts';
+import { LAND_USE_COLORS, SENSOR_LEVEL_COLORS, SITE_COLORS, STAGE_COLORS, TRUCK_STATE_COLORS, ZONE_COLORS } from '../map/palette.ts';
 import { getCounts, subscribeCounts } from '../map/readiness.ts';
 import { Legend } from '../map/Legend.tsx';
 import { ProjectFilter } from '../plan/ProjectFilter.tsx';
@@ -68,11 +68,7 @@ export function LayerSwitcher({ visibility, onToggle, zoom, projectFilter, onPro
         );
       case 'trucks':
         return (
-          <Legend
-            testId="legend-trucks"
-            shape="square"
-            items={TRUCK_STATUSES.map((s) => ({ key: s, color: TRUCK_STATUS_COLORS[s], label: t(`truck.${s}`) }))}
-          />
+          <Legend testId="legend-trucks" shape="square" items={TRUCK_STATES.map((s) => ({ key: s, color: TRUCK_STATE_COLORS[s], label: t(`truck.${s}`) }))} />
         );
       case 'parcels':
         return zoom < PARCELS_VISIBLE_FROM_ZOOM ? (
@@ -100,7 +96,7 @@ export function LayerSwitcher({ visibility, onToggle, zoom, projectFilter, onPro
       case 'sensors':
         return SENSOR_LEVEL_COLORS.normal;
       case 'trucks':
-        return TRUCK_STATUS_COLORS.collecting;
+        return TRUCK_STATE_COLORS.moving;
     }
   };
 

@@ -13,7 +13,7 @@ import {
   formatPercent,
 } from '../i18n/format.ts';
 import { fill, localName, type Lang, type MessageKey } from '../i18n/strings.ts';
-import { LAND_USE_COLORS, SENSOR_LEVEL_COLORS, SITE_COLORS, STAGE_COLORS, TRUCK_STATUS_COLORS, zoneColor } from '../map/palette.ts';
+import { LAND_USE_COLORS, SENSOR_LEVEL_COLORS, SITE_COLORS, STAGE_COLORS, TRUCK_STATE_COLORS, zoneColor } from '../map/palette.ts';
 import type { Selection } from '../map/selection.ts';
 
 /** Names for the ids that features carry (zone_id, strategy_id…), loaded once and shared. */
@@ -176,9 +176,9 @@ export function describe(selection: Selection, g: Gazetteer, lang: Lang, t: T): 
         kind: 'details.kind.truck',
         title: localName(p, lang),
         subtitle: p.code,
-        accent: TRUCK_STATUS_COLORS[p.status],
+        accent: TRUCK_STATE_COLORS[p.state],
         rows: [
-          { label: 'field.status', value: t(`truck.${p.status}`), color: TRUCK_STATUS_COLORS[p.status] },
+          { label: 'field.status', value: t(`truck.${p.state}`), color: TRUCK_STATE_COLORS[p.state] },
           { label: 'field.plate', value: p.plate || '—' },
           { label: 'field.zone', value: zoneName(g, p.zone_id, lang), color: p.zone_id ? zoneColor(p.zone_id) : undefined },
           {

@@ -61,10 +61,10 @@ export const EN: Messages = {
   'level.critical': 'Critical',
   'level.offline': 'Offline',
 
-  'truck.collecting': 'Collecting',
-  'truck.driving': 'Driving',
-  'truck.idle': 'Idle',
+  'truck.moving': 'Moving',
+  'truck.stopped': 'Stopped',
   'truck.depot': 'At depot',
+  'truck.offline': 'Offline',
 
   'sensorKind.siren': 'Siren tower',
   'sensorKind.sump': 'Pumping sump',

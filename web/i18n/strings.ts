@@ -60,10 +60,10 @@ const th = {
   'level.critical': 'วิกฤต',
   'level.offline': 'ขาดการติดต่อ',
 
-  'truck.collecting': 'กำลังเก็บขยะ',
-  'truck.driving': 'กำลังวิ่ง',
-  'truck.idle': 'จอดพัก',
+  'truck.moving': 'กำลังวิ่ง',
+  'truck.stopped': 'จอดอยู่',
   'truck.depot': 'อยู่ที่อู่',
+  'truck.offline': 'ขาดการติดต่อ',
 
   'sensorKind.siren': 'หอเตือนภัย',
   'sensorKind.sump': 'บ่อสูบน้ำ',

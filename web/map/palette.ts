@@ -1,4 +1,4 @@
-import type { LandUse, SensorLevel, Stage, TruckStatus } from '../api/client.ts';
+import type { LandUse, SensorLevel, Stage, TruckState } from '../api/client.ts';
 
 export type RGBA = [number, number, number, number];
 
@@ -47,11 +47,11 @@ export const SENSOR_LEVEL_COLORS: Record<SensorLevel, string> = {
   offline: '#8d939a',
 };
 
-export const TRUCK_STATUS_COLORS: Record<TruckStatus, string> = {
-  collecting: '#0f8a7e',
-  driving: '#1c7ed6',
-  idle: '#e67700',
+export const TRUCK_STATE_COLORS: Record<TruckState, string> = {
+  moving: '#0f8a7e',
+  stopped: '#e67700',
   depot: '#6c737a',
+  offline: '#8d939a',
 };
 
 /** Pale, map-like land-use tints: parcels are dense, so their fill must whisper. */

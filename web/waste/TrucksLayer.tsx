@@ -37,7 +37,7 @@ export function TrucksLayer({ visible, onSelect }: { visible: boolean; onSelect:
   useEffect(() => {
     const current = new Set<number>();
     for (const feature of data?.features ?? []) {
-      const { id, code, status, heading_deg } = feature.properties;
+      const { id, code, state: status, heading_deg } = feature.properties;
       current.add(id);
       let truck = markers.current.get(id);
       if (!truck) {

@@ -1,5 +1,5 @@
-import type { TruckStatus } from '../api/client.ts';
-import { TRUCK_STATUS_COLORS } from '../map/palette.ts';
+import type { TruckState } from '../api/client.ts';
+import { TRUCK_STATE_COLORS } from '../map/palette.ts';
 
 /**
  * Truck icons are painted here on a canvas instead of loading a sprite: there is no CDN to load
@@ -60,11 +60,11 @@ function drawTruck(ctx: CanvasRenderingContext2D, color: string) {
 }
 
 /** Paints a truck of this status on the canvas, nose up (north). */
-export function paintTruck(canvas: HTMLCanvasElement, status: TruckStatus): void {
+export function paintTruck(canvas: HTMLCanvasElement, status: TruckState): void {
   canvas.width = SIZE;
   canvas.height = SIZE;
   const ctx = canvas.getContext('2d');
   if (!ctx) return;
   ctx.clearRect(0, 0, SIZE, SIZE);
-  drawTruck(ctx, TRUCK_STATUS_COLORS[status]);
+  drawTruck(ctx, TRUCK_STATE_COLORS[status]);
 }

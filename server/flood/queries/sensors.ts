@@ -71,7 +71,7 @@ export interface StoredReading {
  */
 export async function insertReadings(tx: Queryable, sensorId: number, readings: Reading[]): Promise<StoredReading[]> {
   const times = readings.map((r) => r.time);
-  await tx.query('SELECT ensure_reading_partitions(min(t), max(t)) FROM unnest($1::timestamptz[]) AS t', [times]);
+  await tx.query("SELECT ensure_monthly_partitions('sensor_readings', min(t), max(t)) FROM unnest($1::timestamptz[]) AS t", [times]);
   return tx.query<StoredReading>(
     `INSERT INTO sensor_readings (sensor_id, recorded_at, level_m, rain_mm, battery_v)
      SELECT $1, r.time, r.level_m, r.rain_mm, r.battery_v
@@ -220,7 +220,7 @@ export async function hydrograph(
 /** Drops the months of readings older than `keepMonths` whole months before `now`; returns their partitions. */
 export async function dropOldReadings(tx: Queryable, now: Date, keepMonths: number): Promise<string[]> {
   const [row] = await tx.query<{ dropped: string[] }>(
-    `SELECT drop_reading_partitions(date_trunc('month', $1::timestamptz AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' - $2 * interval '1 month') AS dropped`,
+    `SELECT drop_monthly_partitions('sensor_readings', date_trunc('month', $1::timestamptz AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' - $2 * interval '1 month') AS dropped`,
     [now.toISOString(), keepMonths],
   );
   return row?.dropped ?? [];
