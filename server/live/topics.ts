@@ -55,7 +55,10 @@ export function liveMessage(viewer: Viewer, topics: readonly TopicName[], live: 
 }
 
 /** The snapshot of the topics asked for, all read at one "now". */
-export async function liveSnapshot(topics: readonly TopicName[], context: { db: Queryable; viewer: Viewer; settings: Settings; now: Date }): Promise<LiveSnapshot> {
+export async function liveSnapshot(
+  topics: readonly TopicName[],
+  context: { db: Queryable; viewer: Viewer; settings: Settings; now: Date },
+): Promise<LiveSnapshot> {
   const parts = await Promise.all(topics.map((name) => topic(name).snapshot(context)));
   return Object.assign({ at: context.now.toISOString() }, ...parts) as LiveSnapshot;
 }

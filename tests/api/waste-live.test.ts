@@ -54,7 +54,13 @@ describe.each(engines)('waste trucks live on $engine', (target) => {
 
   beforeAll(async () => {
     copy = await copyOf(target, 'seeded', 'mueang_waste_live_test');
-    server = await startServer({ MUEANG_MODE: 'demo', MUEANG_CLOCK: 'manual', FLOOD_SWEEP_SECONDS: '0', TRUCK_OFFLINE_MINUTES: String(OFFLINE_MINUTES), ...copy.env });
+    server = await startServer({
+      MUEANG_MODE: 'demo',
+      MUEANG_CLOCK: 'manual',
+      FLOOD_SWEEP_SECONDS: '0',
+      TRUCK_OFFLINE_MINUTES: String(OFFLINE_MINUTES),
+      ...copy.env,
+    });
     admin = await Client.signIn(server.url, 'admin');
     for (const code of ['T02', 'T03', 'T04']) {
       keys.set(code, (await expectBody(admin.api.devices.$post({ json: { kind: 'truck', code } }), 201)).key);
@@ -106,14 +112,25 @@ describe.each(engines)('waste trucks live on $engine', (target) => {
 
     const moving = nextTruck(waste, 'T02');
     await post('T02', { time: new Date(now.getTime() - 20_000), at: AWAY, speed_kmh: 24.5 });
-    expect((await moving).data).toMatchObject({ code: 'T02', lon: AWAY[0], lat: AWAY[1], speed_kmh: 24.5, state: 'moving', recorded_at: new Date(now.getTime() - 20_000).toISOString().replace(/\.\d+Z$/, 'Z') });
+    expect((await moving).data).toMatchObject({
+      code: 'T02',
+      lon: AWAY[0],
+      lat: AWAY[1],
+      speed_kmh: 24.5,
+      state: 'moving',
+      recorded_at: new Date(now.getTime() - 20_000).toISOString().replace(/\.\d+Z$/, 'Z'),
+    });
 
     const atDepot = nextTruck(waste, 'T02');
     await post('T02', { time: new Date(now.getTime() - 10_000), at: DEPOT, speed_kmh: 0 });
     expect((await atDepot).data).toMatchObject({ code: 'T02', state: 'depot' });
 
     // A flood reading between two truck fixes: each stream gets its own topic's events, in order, and only those.
-    await expectBody(Client.device(server.url, keys.get('FP01') as string).api.readings.$post({ json: { readings: [{ sensor: 'FP01', time: now.toISOString(), level_m: 0.1 }] } }));
+    await expectBody(
+      Client.device(server.url, keys.get('FP01') as string).api.readings.$post({
+        json: { readings: [{ sensor: 'FP01', time: now.toISOString(), level_m: 0.1 }] },
+      }),
+    );
     const sensorIndex = flood.events.indexOf(await flood.next(eventOf('sensor', (s) => s.code === 'FP01')));
     const stopped = nextTruck(waste, 'T02');
     await post('T02', { time: now, at: AWAY, speed_kmh: 0 });
@@ -137,16 +154,20 @@ describe.each(engines)('waste trucks live on $engine', (target) => {
     expect((await truckOn('T03'))?.properties.state).toBe('moving');
   });
 
-  it.runIf(target.engine === 'postgis')('delivers a position posted to one server process to an SSE client of another on the same database', async () => {
-    second ??= await startServer({ MUEANG_MODE: 'demo', ...copy.env });
-    const onFirst = await open('?topics=waste');
-    // The second process runs on the system clock: its fix is "now" there, and the first
-    // process (whose manual clock the other tests move) judges it by its own clock.
-    const time = new Date(Date.now() - 1000);
-    const firstNow = await serverNow();
-    const expected = firstNow.getTime() - time.getTime() > OFFLINE_MINUTES * 60_000 ? 'offline' : 'moving';
-    const arrived = nextTruck(onFirst, 'T04');
-    await post('T04', { time, at: AWAY, speed_kmh: 18 }, second.url);
-    expect(truckData(await arrived)).toMatchObject({ code: 'T04', lon: AWAY[0], lat: AWAY[1], speed_kmh: 18, state: expected });
-  }, 240_000);
+  it.runIf(target.engine === 'postgis')(
+    'delivers a position posted to one server process to an SSE client of another on the same database',
+    async () => {
+      second ??= await startServer({ MUEANG_MODE: 'demo', ...copy.env });
+      const onFirst = await open('?topics=waste');
+      // The second process runs on the system clock: its fix is "now" there, and the first
+      // process (whose manual clock the other tests move) judges it by its own clock.
+      const time = new Date(Date.now() - 1000);
+      const firstNow = await serverNow();
+      const expected = firstNow.getTime() - time.getTime() > OFFLINE_MINUTES * 60_000 ? 'offline' : 'moving';
+      const arrived = nextTruck(onFirst, 'T04');
+      await post('T04', { time, at: AWAY, speed_kmh: 18 }, second.url);
+      expect(truckData(await arrived)).toMatchObject({ code: 'T04', lon: AWAY[0], lat: AWAY[1], speed_kmh: 18, state: expected });
+    },
+    240_000,
+  );
 });

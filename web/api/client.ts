@@ -13,7 +13,6 @@ import { STAGES } from '../../server/plan/stages.ts';
 import { TRUCK_STATES } from '../../server/waste/queries/trucks.ts';
 import { apiClient, ApiError, readJson, str, type Success } from './core.ts';
 import type { FloodMessage, FloodSnapshot } from '../../server/flood/live.ts';
-import type { WasteMessage, WasteSnapshot } from '../../server/waste/live.ts';
 
 /**
  * Every request the typed client makes goes through `sessionFetch` (further down): it adds the
@@ -106,10 +105,6 @@ export type LiveSnapshot = FloodSnapshot;
 export type LiveSensor = LiveSnapshot['sensors'][number];
 export type LiveMessage = FloodMessage;
 export const LIVE_URL = '/api/live';
-/** `GET /api/live?topics=waste`: the trucks in the snapshot, then a `truck` message per ingest batch. */
-export type LiveWasteSnapshot = WasteSnapshot;
-export type LiveTruck = LiveWasteSnapshot['trucks'][number];
-export type LiveWasteMessage = WasteMessage;
 /** The public Atom feed of CAP 1.2 warnings; a link, not a fetch. */
 export const CAP_FEED_URL = `/api${client.flood.cap.$path()}`;
 
