@@ -102,11 +102,17 @@ interface Plan {
 const DWELL_S = 120;
 const BREAKDOWN_S = 45 * 60;
 
-/** A truck's run along its route: drive to each pickup point, dwell there (unless it misses it), maybe break down. */
-function planRound(route: Feature<LineString>, stopsAt_m: number[], random: () => number, role: Role): { legs: Leg[]; missed: number | null } {
+/**
+ * A truck's run along its route: drive to each pickup point, dwell there (unless it misses it),
+ * maybe break down. The trouble happens early enough to be seen in a run of `runS` seconds.
+ */
+function planRound(route: Feature<LineString>, stopsAt_m: number[], random: () => number, role: Role, runS: number): { legs: Leg[]; missed: number | null } {
   const total = length(route, { units: 'meters' });
-  const missed = role === 'missed' && stopsAt_m.length > 2 ? 1 + Math.floor(random() * (stopsAt_m.length - 2)) : null;
-  const breakdownAt = role === 'breakdown' ? total * (0.3 + 0.3 * random()) : null;
+  // Where a truck gets to in the first half of the run, at about 4 m/s with its dwells.
+  const reach = Math.min(total, runS * 0.5 * 4);
+  const within = stopsAt_m.map((m, i) => ({ m, i })).filter(({ m, i }) => i > 0 && m <= reach);
+  const missed = role === 'missed' && stopsAt_m.length > 1 ? (within.length ? (within[Math.floor(random() * within.length)]?.i as number) : 1) : null;
+  const breakdownAt = role === 'breakdown' ? reach * (0.3 + 0.4 * random()) : null;
   const marks = [
     ...stopsAt_m.map((m, i) => ({ m, dwell: i === missed ? 0 : DWELL_S })),
     ...(breakdownAt === null ? [] : [{ m: breakdownAt, dwell: BREAKDOWN_S }]),
@@ -160,7 +166,7 @@ const bangkokIsoDay = () => {
   return day === 0 ? 7 : day;
 };
 
-async function castTrucks(api: Client, random: () => number): Promise<Plan[]> {
+async function castTrucks(api: Client, random: () => number, runS: number): Promise<Plan[]> {
   const trucks = (await expectBody(api.api.trucks.$get())).features;
   if (!trucks.length) throw new Error('the server has no trucks with a position');
   const rounds = await getJson<FeatureCollection<LineString, RoundProperties>>(api, '/api/waste/rounds');
@@ -195,8 +201,7 @@ async function castTrucks(api: Client, random: () => number): Promise<Plan[]> {
     const points = [...detail.points.features].sort((a, b) => a.properties.seq - b.properties.seq);
     const stopsAt_m = points.map((p) => nearestPointOnLine(route, point(p.geometry.coordinates), { units: 'meters' }).properties.location as number);
     const role = roles.get(code) ?? 'round';
-    const { legs, missed } = planRound(route, stopsAt_m, random, role);
-    const runS = legs.at(-1)?.end_s ?? 0;
+    const { legs, missed } = planRound(route, stopsAt_m, random, role, runS);
     plans.push({
       code,
       role,
@@ -204,7 +209,7 @@ async function castTrucks(api: Client, random: () => number): Promise<Plan[]> {
       route,
       home,
       legs,
-      silentAfter_s: role === 'silent' ? runS / 3 : Infinity,
+      silentAfter_s: role === 'silent' ? Math.min(runS, legs.at(-1)?.end_s ?? 0) / 3 : Infinity,
       missedPoint: missed === null ? null : `#${points[missed]?.properties.seq} ${points[missed]?.properties.name_en}`,
     });
   }
@@ -222,8 +227,8 @@ async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   const api = await Client.signIn(options.url, options.user, options.password);
   const random = seededRandom(options.seed);
-  const plans = await castTrucks(api, random);
   const runS = options.minutes * 60;
+  const plans = await castTrucks(api, random, runS);
   const realS = runS / options.speed;
   console.log(
     `trucks over ${options.url}: ${plans.length} trucks, ${options.minutes} min of driving at ${options.speed}x (${(realS / 60).toFixed(1)} min), a fix every ${options.every} s, seed ${options.seed}`,
@@ -285,6 +290,8 @@ async function main(): Promise<void> {
     }
   }
   if (interrupted) console.log('interrupted');
+  // The last fixes' events take a moment to come through.
+  await sleep(1000);
   stream?.close();
   console.log('\nsummary');
   for (const plan of plans) {
