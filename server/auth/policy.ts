@@ -142,6 +142,8 @@ export const alertZones = (viewer: Viewer): number[] | null => (viewer.kind === 
 /** Acknowledge, assign, resolve and close flood alerts (in the viewer's zones: canHandleAlerts). */
 export const canHandleSomeAlerts = (viewer: Viewer) => isOneOf(viewer, ['disaster', 'admin']);
 export const canHandleAlerts = (viewer: Viewer, zoneId: number) => canHandleSomeAlerts(viewer) && inScope(viewer, zoneId);
+/** Where the city's waste trucks are is public ("where is my truck"): the live stream asks here. */
+export const canSeeTrucks = (_viewer: Viewer) => true;
 export const canSeeFloodContacts = (viewer: Viewer) => isOneOf(viewer, ['disaster', 'admin']);
 
 /**
