@@ -8,6 +8,7 @@ import { instant, refuseFuture } from '../http/time.ts';
 import { validate } from '../http/validate.ts';
 import { insertPositions } from './queries/positions.ts';
 import { latestTruckPositions } from './queries/trucks.ts';
+import { roundRoutes } from './roundRoutes.ts';
 
 const MAX_BATCH = 5000;
 
@@ -32,6 +33,7 @@ const positionBatch = z
   .strict();
 
 export const wasteRoutes = new Hono<Env>()
+  .route('/', roundRoutes)
   .get('/trucks', async (c) => c.json(await latestTruckPositions(c.var.db)))
 
   // A truck's GPS unit writes here with its own key, and only its own positions.

@@ -71,8 +71,8 @@ export interface PlanInput {
 /** What planning needs of a round on a date: its truck and the window's bounds on that date. */
 export async function roundOn(db: Queryable, zones: number[] | null, id: number, date: string): Promise<PlanInput | undefined> {
   const [row] = await db.query<PlanInput>(
-    `SELECT r.id, r.truck_id, ($3::date + r.window_start) AT TIME ZONE 'Asia/Bangkok' AS opens,
-            ($3::date + r.window_end) AT TIME ZONE 'Asia/Bangkok' AS closes
+    `SELECT r.id, r.truck_id, (($3::date + r.window_start) AT TIME ZONE 'Asia/Bangkok')::text AS opens,
+            (($3::date + r.window_end) AT TIME ZONE 'Asia/Bangkok')::text AS closes
      FROM rounds r WHERE r.id = $1 AND ($2::int[] IS NULL OR r.zone_id = ANY ($2::int[]))`,
     [id, zones, date],
   );
