@@ -214,8 +214,7 @@ export function permissions(viewer: Viewer) {
   };
 }
 
-/** Waste collection rounds, their pickup points and plans: any signed-in staff, within their zones. */
+/** Waste collection rounds, their pickup points and plans: any signed-in staff (the queries keep to their zones). */
 export const canSeeWasteRounds = (viewer: Viewer) => viewer.kind === 'user';
-export const canSeeWasteRound = (viewer: Viewer, zoneId: number) => canSeeWasteRounds(viewer) && inScope(viewer, zoneId);
 /** The city's collection figures: by zone to everyone (the public's and executives' view); by round to staff. */
 export const canSeeWasteSummary = (viewer: Viewer, by: 'zone' | 'round') => by === 'zone' || canSeeWasteRounds(viewer);

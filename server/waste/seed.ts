@@ -30,7 +30,13 @@ const DEPOT = city.waste_depot.at as [number, number];
  * but Bang Lamphu is a generated point in its zone.
  */
 const FACILITIES: Facility[] = [
-  { zone_id: 2, kind: 'market', name_th: 'ตลาดบางลำภู', name_en: 'Bang Lamphu market', at: city.flood_sirens.find((s) => s.code === 'FP03')?.at as [number, number] },
+  {
+    zone_id: 2,
+    kind: 'market',
+    name_th: 'ตลาดบางลำภู',
+    name_en: 'Bang Lamphu market',
+    at: city.flood_sirens.find((s) => s.code === 'FP03')?.at as [number, number],
+  },
   ...(
     [
       [1, 'market', 'ตลาดสดเทศบาล 1', 'Municipal fresh market 1'],
@@ -112,7 +118,11 @@ function zoneRounds(zoneId: number, here: Candidate[]) {
   const others = sweep(rest.filter((p) => !fill.includes(p)));
   const half = Math.ceil(others.length / 2);
   const [a, b] = [others.slice(0, half), others.slice(half)];
-  const name = (k: number, th: string, en: string) => ({ code: `Z${zoneId}-R${k}`, name_th: `เขต ${zoneId} สาย ${k}: ${th}`, name_en: `Zone ${zoneId} round ${k}: ${en}` });
+  const name = (k: number, th: string, en: string) => ({
+    code: `Z${zoneId}-R${k}`,
+    name_th: `เขต ${zoneId} สาย ${k}: ${th}`,
+    name_en: `Zone ${zoneId} round ${k}: ${en}`,
+  });
   return [
     { ...name(1, 'ตลาด โรงพยาบาล วัด', 'markets, hospital and temples'), points: [...early, ...fill], days: EVERY_DAY, window: ['04:00', '07:00'] },
     { ...name(2, 'ชุมชนฝั่งที่ 1 (จ. พ. ศ.)', 'communities, first half (Mon, Wed, Fri)'), points: a, days: MON_WED_FRI, window: ['06:00', '10:00'] },
@@ -199,7 +209,13 @@ const clockSeconds = (hhmm: string) => Number(hhmm.slice(0, 2)) * 3600 + Number(
  * A truck's day on its round as keyframes (straight motion between them): out of the depot,
  * along the route at 15–30 km/h, 100–160 s at each pickup point, back to its parking place.
  */
-function driveRound(round: RoundToDrive, parking: Placed, dayStart: number, mishap: Mishap | null, random: () => number): { frames: Keyframe[]; silent: [number, number] | null } {
+function driveRound(
+  round: RoundToDrive,
+  parking: Placed,
+  dayStart: number,
+  mishap: Mishap | null,
+  random: () => number,
+): { frames: Keyframe[]; silent: [number, number] | null } {
   const route = round.route.map(([lon, lat]) => ({ lon, lat }));
   const points = round.points.map(([lon, lat]) => ({ lon, lat }));
   const speed = () => (15 + 15 * random()) / 3.6;

@@ -19,8 +19,7 @@ const DAY = '2026-03-02';
 /** Metres of latitude per degree at Khon Kaen (16.4° N), on the ellipsoid. */
 const M_PER_DEG_LAT = 110_663;
 const at = (hhmmss: string) => new Date(`${DAY}T${hhmmss}+07:00`).getTime();
-const metres = (a: number[], b: number[]) =>
-  Math.hypot(((b[0] as number) - (a[0] as number)) * 106_800, ((b[1] as number) - (a[1] as number)) * M_PER_DEG_LAT);
+const metres = (a: number[], b: number[]) => Math.hypot(((b[0] as number) - (a[0] as number)) * 106_800, ((b[1] as number) - (a[1] as number)) * M_PER_DEG_LAT);
 
 describe.each(engines)('waste rounds on $engine', ({ url, engine }) => {
   let admin: Client;
@@ -33,7 +32,10 @@ describe.each(engines)('waste rounds on $engine', ({ url, engine }) => {
   beforeAll(async () => {
     admin = await Client.signIn(url, 'admin');
     const username = `waste-z3-${engine}-${Date.now() % 1e6}`;
-    await expectBody(admin.api.users.$post({ json: { username, password: 'a long enough password', display_name: 'Zone 3 waste', role: 'executive', zones: [3] } }), 201);
+    await expectBody(
+      admin.api.users.$post({ json: { username, password: 'a long enough password', display_name: 'Zone 3 waste', role: 'executive', zones: [3] } }),
+      201,
+    );
     zone3 = await Client.signIn(url, username, 'a long enough password');
 
     rounds = await expectBody(admin.api.waste.rounds.$get());

@@ -2,7 +2,7 @@ import type { Point } from 'geojson';
 import type { Queryable } from '../../db/index.ts';
 import { queryFeatures } from '../../db/geojson.ts';
 
-export const PICKUP_STATUSES = ['served', 'late', 'missed', 'pending'] as const;
+const PICKUP_STATUSES = ['served', 'late', 'missed', 'pending'] as const;
 
 export interface PickupProperties {
   id: number;
@@ -60,7 +60,15 @@ export interface SummaryRow {
  * zone (every zone, with zeros where no round ran) or by round (in `zones`); served_pct is of the
  * points whose outcome is known (pending ones are not yet).
  */
-export async function summary(db: Queryable, rule: PickupRule, now: Date, from: string, to: string, by: 'zone' | 'round', zones: number[] | null): Promise<SummaryRow[]> {
+export async function summary(
+  db: Queryable,
+  rule: PickupRule,
+  now: Date,
+  from: string,
+  to: string,
+  by: 'zone' | 'round',
+  zones: number[] | null,
+): Promise<SummaryRow[]> {
   const rows = await db.query<SummaryRow>(
     `WITH visits AS (
        SELECT v.* FROM generate_series($1::date, $2::date, interval '1 day') AS d,

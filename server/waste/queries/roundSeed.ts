@@ -6,12 +6,6 @@ export async function hasRounds(db: Queryable): Promise<boolean> {
   return row?.yes ?? false;
 }
 
-/** Whether any truck has reported a position (the time-dependent part of the demo data). */
-export async function hasPositions(db: Queryable): Promise<boolean> {
-  const [row] = await db.query<{ yes: boolean }>('SELECT EXISTS (SELECT FROM truck_positions) AS yes');
-  return row?.yes ?? false;
-}
-
 /** `perZone` trucks in each zone; a demo database seeded before rounds existed has them already. */
 export async function insertTrucks(db: Queryable, perZone: number): Promise<void> {
   await db.query(
