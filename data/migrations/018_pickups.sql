@@ -32,23 +32,31 @@ LANGUAGE sql STABLE AS $$
            (on_day + r.window_end) AT TIME ZONE 'Asia/Bangkok' AS closes
     FROM rounds r
     WHERE extract(isodow FROM on_day)::smallint = ANY (r.days)),
-  -- The truck's fixes of the day (one primary-key range per truck), numbered in time order.
+  -- The truck's fixes of the day (one primary-key range per truck), numbered in time order, and
+  -- the cell of a grid (cells as wide as the radius) each falls in.
   fixes AS (
     SELECT d.id AS round_id, p.recorded_at, p.geom,
-           row_number() OVER (PARTITION BY d.id ORDER BY p.recorded_at) AS n
+           row_number() OVER (PARTITION BY d.id ORDER BY p.recorded_at) AS n,
+           floor(ST_X(p.geom) / (radius_m / 100000.0))::int AS cx, floor(ST_Y(p.geom) / (radius_m / 100000.0))::int AS cy
     FROM due d
     JOIN truck_positions p ON p.truck_id = d.truck_id
      AND p.recorded_at >= on_day::timestamp AT TIME ZONE 'Asia/Bangkok'
      AND p.recorded_at < (on_day + 1)::timestamp AT TIME ZONE 'Asia/Bangkok'
      AND p.recorded_at <= as_of),
-  -- Fixes near a point of their round: a box first (a degree of longitude is over 100 km here,
-  -- so radius/100000 degrees covers the radius), then the distance on the ellipsoid.
+  -- Each point in its cell and the eight around it: a fix within the radius is in one of them
+  -- (a degree is over 100 km here, so radius/100000 degrees is at least the radius either way).
+  -- An equality join on cells is a hash join, linear in the fixes, where a spatial index probe
+  -- per fix is not.
+  cells AS (
+    SELECT pp.id, pp.round_id, pp.geom,
+           floor(ST_X(pp.geom) / (radius_m / 100000.0))::int + dx AS cx, floor(ST_Y(pp.geom) / (radius_m / 100000.0))::int + dy AS cy
+    FROM pickup_points pp JOIN due d ON d.id = pp.round_id, generate_series(-1, 1) AS dx, generate_series(-1, 1) AS dy),
+  -- Fixes within the radius of a point of their round (on the ellipsoid), islands numbered.
   near AS (
-    SELECT pp.id AS point_id, f.recorded_at, f.n - row_number() OVER (PARTITION BY pp.id ORDER BY f.n) AS island
+    SELECT c.id AS point_id, f.recorded_at, f.n - row_number() OVER (PARTITION BY c.id ORDER BY f.n) AS island
     FROM fixes f
-    JOIN pickup_points pp ON pp.round_id = f.round_id
-     AND pp.geom && ST_Expand(f.geom, radius_m / 100000.0)
-     AND ST_DWithin(pp.geom::geography, f.geom::geography, radius_m)),
+    JOIN cells c ON c.round_id = f.round_id AND c.cx = f.cx AND c.cy = f.cy
+    WHERE ST_DWithin(c.geom::geography, f.geom::geography, radius_m)),
   stays AS (
     SELECT n.point_id, min(n.recorded_at) AS began,
            extract(epoch FROM max(n.recorded_at) - min(n.recorded_at))::float8 AS span_s
