@@ -5,12 +5,15 @@ ALTER TABLE basemap_features DROP CONSTRAINT basemap_features_kind_check;
 ALTER TABLE basemap_features ADD CONSTRAINT basemap_features_kind_check CHECK (kind IN ('lake', 'road', 'railway', 'street'));
 
 -- Network distances for round planning where the engine has pgRouting (a real PostGIS with the
--- package installed); the embedded engine has none and plans over straight lines.
+-- package installed); the embedded engine has none and plans over straight lines. A role that
+-- may not create it (pgRouting is not a trusted extension) plans over straight lines too.
 DO $$
 BEGIN
   IF EXISTS (SELECT FROM pg_available_extensions WHERE name = 'pgrouting') THEN
     CREATE EXTENSION IF NOT EXISTS pgrouting;
   END IF;
+EXCEPTION WHEN insufficient_privilege THEN
+  RAISE NOTICE 'pgRouting is installed but this role may not create it: round plans use straight lines';
 END $$;
 
 -- Each pickup point of the rounds scheduled on `on_day` (Bangkok), as it stands at `as_of`:
