@@ -271,9 +271,14 @@ function sample(truckId: number, frames: Keyframe[], dayStart: number, until: nu
   const last = frames[frames.length - 1] as Keyframe;
   let i = 0;
   let heading = 0;
+  const times: number[] = [];
   for (let t = dayStart; t < Math.min(dayStart + DAY_S, until + 1); t += DRIVING_EVERY_S) {
     const onDuty = frames.length > 1 && t >= first.t - 300 && t <= last.t + 300;
-    if (!onDuty && (t - dayStart) % PARKED_EVERY_S !== 0) continue;
+    if (onDuty || (t - dayStart) % PARKED_EVERY_S === 0) times.push(t);
+  }
+  // Every unit also reported at the moment of seeding: the live map opens with no truck offline.
+  if (until < dayStart + DAY_S && times[times.length - 1] !== until) times.push(until);
+  for (const t of times) {
     if (silent && t >= silent[0] && t < silent[1]) continue;
     while (i < frames.length - 2 && (frames[i + 1] as Keyframe).t <= t) i += 1;
     const a = frames[i] as Keyframe;
