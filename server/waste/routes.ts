@@ -9,6 +9,7 @@ import { validate } from '../http/validate.ts';
 import { insertPositions } from './queries/positions.ts';
 import { announceTruck } from './live.ts';
 import { trucksNow, truckRules } from './queries/trucks.ts';
+import { roundRoutes } from './roundRoutes.ts';
 
 const MAX_BATCH = 5000;
 
@@ -34,6 +35,7 @@ const positionBatch = z
 
 export const wasteRoutes = new Hono<Env>()
   .get('/trucks', async (c) => c.json(await trucksNow(c.var.db, truckRules(c.var.settings.waste, c.var.clock.now()))))
+  .route('/', roundRoutes)
 
   // A truck's GPS unit writes here with its own key, and only its own positions.
   .post('/truck-positions', requireDevice('truck'), validate('json', positionBatch), async (c) => {
