@@ -2,14 +2,20 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { ingestOwnBatch } from '../devices/ingest.ts';
 import { requireDevice } from '../devices/middleware.ts';
+import type { Queryable } from '../db/index.ts';
 import type { Env } from '../env.ts';
 import { THAILAND } from '../http/geometry.ts';
 import { instant, refuseFuture } from '../http/time.ts';
 import { validate } from '../http/validate.ts';
+import { advanceMotion } from './queries/motion.ts';
 import { insertPositions } from './queries/positions.ts';
 import { latestTruckPositions } from './queries/trucks.ts';
+import { trackRoutes } from './trackRoutes.ts';
 
 const MAX_BATCH = 5000;
+
+/** The earliest of a batch's times (any offset): where the motion may have to be reprocessed from. */
+const earliest = (items: { time: string }[]) => new Date(Math.min(...items.map((p) => Date.parse(p.time)))).toISOString();
 
 const positionBatch = z
   .object({
@@ -33,12 +39,20 @@ const positionBatch = z
 
 export const wasteRoutes = new Hono<Env>()
   .get('/trucks', async (c) => c.json(await latestTruckPositions(c.var.db)))
+  .route('/', trackRoutes)
 
   // A truck's GPS unit writes here with its own key, and only its own positions.
   .post('/truck-positions', requireDevice('truck'), validate('json', positionBatch), async (c) => {
     const { positions } = c.req.valid('json');
     refuseFuture(positions, c.var.clock.now(), 'positions');
+    const rules = c.var.settings.waste.trips;
+    // The trips and stops follow in the same transaction: a batch is stored with its consequences or not at all.
+    const insertAndAdvance = async (tx: Queryable, truckId: number, items: typeof positions) => {
+      const inserted = await insertPositions(tx, truckId, items);
+      if (inserted > 0) await advanceMotion(tx, truckId, rules, earliest(items));
+      return inserted;
+    };
     return c.json(
-      await ingestOwnBatch(c.var.db, c.var.device, { field: 'positions', owner: (p) => p.truck, items: positions, entity: 'truck_positions' }, insertPositions),
+      await ingestOwnBatch(c.var.db, c.var.device, { field: 'positions', owner: (p) => p.truck, items: positions, entity: 'truck_positions' }, insertAndAdvance),
     );
   });
