@@ -67,7 +67,8 @@ export function startFloodDesk(db: Db, clock: Clock, options: FloodDeskOptions):
         offline: await flagSilentSensors(tx, now),
         escalated: await escalateOverdue(tx, now),
         // Trucks' positions follow the readings' retention: one sweep, one rule, one place.
-        dropped: options.keepMonths > 0 ? [...(await dropOldReadings(tx, now, options.keepMonths)), ...(await dropOldPositions(tx, now, options.keepMonths))] : [],
+        dropped:
+          options.keepMonths > 0 ? [...(await dropOldReadings(tx, now, options.keepMonths)), ...(await dropOldPositions(tx, now, options.keepMonths))] : [],
       };
     });
     return { ...found, sent: await dispatch() };

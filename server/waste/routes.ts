@@ -53,6 +53,11 @@ export const wasteRoutes = new Hono<Env>()
       return inserted;
     };
     return c.json(
-      await ingestOwnBatch(c.var.db, c.var.device, { field: 'positions', owner: (p) => p.truck, items: positions, entity: 'truck_positions' }, insertAndAdvance),
+      await ingestOwnBatch(
+        c.var.db,
+        c.var.device,
+        { field: 'positions', owner: (p) => p.truck, items: positions, entity: 'truck_positions' },
+        insertAndAdvance,
+      ),
     );
   });

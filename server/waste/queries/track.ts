@@ -10,7 +10,7 @@ export interface TrackTruck {
   zone_id: number;
 }
 
-export interface Trip {
+interface Trip {
   started_at: string;
   ended_at: string;
   duration_s: number;
@@ -21,7 +21,7 @@ export interface Trip {
   to: [number, number];
 }
 
-export interface Stop {
+interface Stop {
   started_at: string;
   ended_at: string;
   duration_s: number;
