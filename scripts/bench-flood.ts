@@ -15,21 +15,19 @@
  *     plain COPY, as the ceiling; (c) the latency from POSTing a reading over a sensor's red line
  *     to the matching `alert` event on /api/live.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DEMO_PASSWORD } from '../server/auth/passwords.ts';
 import { DeviceKeys, listSensors, openLive, postReadings, type Reading, type Sensor } from './lib/api.ts';
 import { Client } from './lib/client.ts';
 import { startCluster } from './lib/cluster.ts';
+import { Cleanup, startServer } from './lib/server.ts';
 import { eventOf, type EventStream, type LiveEvent } from './lib/sse.ts';
 import { parseOptions } from './lib/options.ts';
 
-const REPO = fileURLToPath(new URL('..', import.meta.url));
 const DAY_MS = 86_400_000;
 
 interface Options {
@@ -60,68 +58,6 @@ function parseArgs(argv: string[]): Options {
 
 // ---------------------------------------------------------------------------------------------
 // What the benchmark starts, and stops again whatever ends it.
-
-interface Server {
-  url: string;
-  log: () => string;
-}
-
-/**
- * The real server on `databaseUrl`, on a free port; resolves with the address it prints. It is
- * stopped by `cleanup` from the moment it is spawned, so a Ctrl-C during its start-up stops it too.
- */
-function startServer(databaseUrl: string, cleanup: Cleanup): Promise<Server> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    cwd: REPO,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, MUEANG_MODE: 'demo', DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1' },
-  });
-  cleanup.add(() => stopServer(child));
-  let output = '';
-  const log = () => output;
-  child.stderr.on('data', (chunk) => {
-    output += chunk;
-  });
-  return new Promise((resolve, reject) => {
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
-      const match = /listening on (http:\/\/\S+?)\/?$/m.exec(output);
-      if (match?.[1]) resolve({ url: match[1], log });
-    });
-    child.on('exit', (code) => reject(new Error(`the server exited with ${code} before listening:\n${output}`)));
-  });
-}
-
-function stopServer(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-}
-
-/**
- * Cleanups run once, newest first, on a normal end, an error or Ctrl-C. Every caller waits for
- * the same run: a Ctrl-C also makes the benchmark itself fail, and that failure must not exit
- * the process while the cluster is still being stopped.
- */
-class Cleanup {
-  private readonly steps: (() => Promise<void> | void)[] = [];
-  private running: Promise<void> | null = null;
-  interrupted = false;
-  add(step: () => Promise<void> | void) {
-    this.steps.unshift(step);
-  }
-  run(): Promise<void> {
-    this.running ??= (async () => {
-      for (const step of this.steps)
-        await Promise.resolve()
-          .then(step)
-          .catch((e: unknown) => console.error(`cleanup: ${String(e)}`));
-    })();
-    return this.running;
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // The rows both ingest paths write: a calm minute-by-minute series per sensor, below every line,

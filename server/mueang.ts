@@ -52,7 +52,8 @@ export async function openMueang(config: Config): Promise<Mueang> {
       const now = clock.now();
       // The accounts first: the demo data's inspections are the demo engineer's.
       await steps.time('demo accounts', () => ensureDemoAccounts(db));
-      if (await steps.time('demo data', () => seedDemoData(db, { now, parcelScale: config.parcelScale }))) console.log('seeded the Khon Kaen demo data');
+      if (await steps.time('demo data', () => seedDemoData(db, { now, parcelScale: config.parcelScale, trips: config.waste.trips })))
+        console.log('seeded the Khon Kaen demo data');
       // From the set the build drew when there is one (server/sites/photos/prebuilt.ts): copying is 2.7 s quicker.
       const { drawn, copied } = await steps.time('demo photos', () => seedSitePhotos(db, photos, openPrebuiltPhotos()));
       if (copied) console.log(`copied ${copied} demo site photos from the prebuilt set`);

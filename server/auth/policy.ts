@@ -25,6 +25,8 @@
  * Waste trucks and flood sensors are public; only their own devices write their data.
  * Waste rounds, pickup points and their status (served, late, missed) are for signed-in staff,
  * zone-scoped users in their zones; the city's collection figures by zone are public.
+ * Waste operations (a truck's day replayed with its trips and stops): signed-in staff, in their
+ * zones (a truck's zone); out of scope answers as not found.
  *
  * Flood alerts: anyone sees the active orange and red ones, without names or notes (the public
  * warning). Signed-in staff see every alert in their zones with its timeline; disaster staff
@@ -195,6 +197,11 @@ export const canCloseDefect = (viewer: Viewer, zoneId: number | null) => canClos
 /** A photo's original bytes carry EXIF (where and when, the device): evidence for these roles only. */
 const canReadSomePhotoOriginals = (viewer: Viewer) => isOneOf(viewer, ['engineer', 'chief_engineer', 'director', 'auditor', 'admin']);
 export const canReadPhotoOriginal = (viewer: Viewer, zoneId: number | null) => canReadSomePhotoOriginals(viewer) && inScope(viewer, zoneId);
+
+/** Waste collection as it is run (trucks' tracks, trips and stops): any signed-in staff. */
+export const canReadWasteOperations = (viewer: Viewer) => viewer.kind === 'user';
+/** A truck's replayed day, in the truck's zone. */
+export const canReadTruckTrack = (viewer: Viewer, zoneId: number) => canReadWasteOperations(viewer) && inScope(viewer, zoneId);
 
 /** What the web app may offer this viewer: it hides what the server would refuse anyway. */
 export function permissions(viewer: Viewer) {

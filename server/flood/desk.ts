@@ -2,6 +2,7 @@ import type { Clock } from '../clock.ts';
 import type { Db } from '../db/index.ts';
 import { logError } from '../failures.ts';
 import { escalateOverdue } from './alerts.ts';
+import { dropOldPositions } from '../waste/queries/motion.ts';
 import { flagSilentSensors } from './engine.ts';
 import { dropOldReadings, tryTransactionLock } from './queries/sensors.ts';
 import { channelsFor, type ChannelSettings } from './notify/channels.ts';
@@ -65,7 +66,9 @@ export function startFloodDesk(db: Db, clock: Clock, options: FloodDeskOptions):
       return {
         offline: await flagSilentSensors(tx, now),
         escalated: await escalateOverdue(tx, now),
-        dropped: options.keepMonths > 0 ? await dropOldReadings(tx, now, options.keepMonths) : [],
+        // Trucks' positions follow the readings' retention: one sweep, one rule, one place.
+        dropped:
+          options.keepMonths > 0 ? [...(await dropOldReadings(tx, now, options.keepMonths)), ...(await dropOldPositions(tx, now, options.keepMonths))] : [],
       };
     });
     return { ...found, sent: await dispatch() };

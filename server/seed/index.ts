@@ -1,4 +1,5 @@
 import { seedCity } from '../city/seed.ts';
+import type { WasteSettings } from '../config.ts';
 import type { Db, Queryable } from '../db/index.ts';
 import { seedFlood } from '../flood/seed.ts';
 import { seedParcels } from '../parcels/seed.ts';
@@ -11,6 +12,8 @@ export interface SeedOptions {
   now: Date;
   /** Multiplies the number of parcels (1 ≈ 30,000), for benchmarks. */
   parcelScale: number;
+  /** The rules the trucks' trips and stops are made by (the server's configuration). */
+  trips: WasteSettings['trips'];
 }
 
 /**
@@ -30,7 +33,7 @@ export async function seedDemoData(db: Db, options: SeedOptions): Promise<boolea
     const [recent] = await tx.query<{ positions: boolean; sensors: boolean }>(
       'SELECT EXISTS (SELECT FROM truck_positions) AS positions, EXISTS (SELECT FROM sensors) AS sensors',
     );
-    if (!recent?.positions) await seedWastePositions(tx, options.now);
+    if (!recent?.positions) await seedWastePositions(tx, options.now, options.trips);
     if (!recent?.sensors) await seedFlood(tx, options.now);
     return lasting || !recent?.positions || !recent?.sensors;
   });

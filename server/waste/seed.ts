@@ -1,5 +1,7 @@
 import city from '../../data/khonkaen/city.json' with { type: 'json' };
 import type { Queryable } from '../db/index.ts';
+import type { WasteSettings } from '../config.ts';
+import { advanceMotion } from './queries/motion.ts';
 import { seededRandom } from '../seed/random.ts';
 import {
   type Candidate,
@@ -303,7 +305,7 @@ function sample(truckId: number, frames: Keyframe[], dayStart: number, until: nu
  * exceptions the README lists): zone 1 misses a point, zone 2 runs late, zone 3 breaks down,
  * zone 4's GPS unit falls silent for 65 minutes.
  */
-export async function seedWastePositions(tx: Queryable, now: Date): Promise<void> {
+export async function seedWastePositions(tx: Queryable, now: Date, trips: WasteSettings['trips']): Promise<void> {
   const until = Math.floor(now.getTime() / 1000);
   const today = new Date((until + 7 * 3600) * 1000).toISOString().slice(0, 10);
   const yesterday = new Date((until + 7 * 3600 - DAY_S) * 1000).toISOString().slice(0, 10);
@@ -344,6 +346,6 @@ export async function seedWastePositions(tx: Queryable, now: Date): Promise<void
       heading: slice(fixes.heading),
     });
   }
-  // TODO(merge): advance each truck's motion state over these positions with MOTION's
-  // advanceMotion (server/waste/queries/motion.ts), which is not on this branch yet.
+  // Trips and stops as the ingest would have made them, fix by fix.
+  for (const truck of new Set(fixes.truck)) await advanceMotion(tx, truck, trips);
 }

@@ -1,3 +1,4 @@
+import { readConfig } from '../../server/config.ts';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync, cpSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,7 +39,7 @@ describe('migrations on the embedded engine', () => {
   });
 
   it('are followed by the demo seed, once', async () => {
-    const options = { now: new Date('2026-11-21T08:00:00Z'), parcelScale: 0.25 };
+    const options = { now: new Date('2026-11-21T08:00:00Z'), parcelScale: 0.25, trips: readConfig({}).waste.trips };
     // As a demo server starts: the accounts first, the demo data's inspections are theirs.
     await ensureDemoAccounts(db);
     expect(await seedDemoData(db, options)).toBe(true);

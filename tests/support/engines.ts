@@ -1,3 +1,4 @@
+import { readConfig } from '../../server/config.ts';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,7 +49,7 @@ async function seeded(options: { url?: string; dataDir: string | null }): Promis
   const db = await openDatabase(options);
   try {
     await ensureDemoAccounts(db);
-    await seedDemoData(db, { now: new Date(), parcelScale: 1 });
+    await seedDemoData(db, { now: new Date(), parcelScale: 1, trips: readConfig({}).waste.trips });
   } finally {
     await db.close();
   }

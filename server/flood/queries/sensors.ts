@@ -219,9 +219,9 @@ export async function hydrograph(
 
 /** Drops the months of readings older than `keepMonths` whole months before `now`; returns their partitions. */
 export async function dropOldReadings(tx: Queryable, now: Date, keepMonths: number): Promise<string[]> {
-  const [row] = await tx.query<{ dropped: string[] }>(
-    `SELECT drop_monthly_partitions('sensor_readings', date_trunc('month', $1::timestamptz AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' - $2 * interval '1 month') AS dropped`,
-    [now.toISOString(), keepMonths],
-  );
+  const [row] = await tx.query<{ dropped: string[] }>(`SELECT drop_monthly_partitions('sensor_readings', retention_cutoff($1, $2)) AS dropped`, [
+    now.toISOString(),
+    keepMonths,
+  ]);
   return row?.dropped ?? [];
 }

@@ -48,21 +48,20 @@ export const truckRules = (waste: WasteSettings, now: Date): TruckRules => ({
 export const trucksNow = (db: Queryable, rules: TruckRules, truckId: number | null = null) =>
   queryFeatures<Point, TruckProperties>(
     db,
-    // TODO(lead, at MOTION's merge): read the latest fix and `moving` from truck_state (MOTION
-    // maintains it at ingest) instead of each truck's latest position and its speed.
     `
     SELECT t.id, t.code, t.plate, t.name_th, t.name_en, t.zone_id,
            to_char(p.recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS recorded_at,
            p.speed_kmh::float8 AS speed_kmh, p.heading_deg::float8 AS heading_deg,
+           -- Moving: on a trip and in motion at the latest fix. Standing a minute at a pickup point
+           -- is stopped, though not yet long enough to end the trip.
            CASE WHEN p.recorded_at < $1::timestamptz - make_interval(mins => $2::int) THEN 'offline'
                 WHEN ST_DWithin(p.geom::geography, ST_SetSRID(ST_MakePoint($4, $5), 4326)::geography, $3) THEN 'depot'
-                WHEN p.speed_kmh > $6 THEN 'moving' ELSE 'stopped' END AS state,
+                WHEN p.moving AND p.speed_kmh > $6 THEN 'moving' ELSE 'stopped' END AS state,
            CASE WHEN r.id IS NULL THEN NULL ELSE json_build_object('id', r.id, 'code', r.code) END AS round,
            p.geom
     FROM trucks t
-    JOIN LATERAL (
-      SELECT * FROM truck_positions tp WHERE tp.truck_id = t.id ORDER BY tp.recorded_at DESC LIMIT 1
-    ) AS p ON true
+    -- The latest fix and the motion streak, kept at ingest: no scan of the positions.
+    JOIN truck_state p ON p.truck_id = t.id
     CROSS JOIN LATERAL (SELECT $1::timestamptz AT TIME ZONE 'Asia/Bangkok' AS local) AS bangkok
     LEFT JOIN LATERAL (
       -- Today's rounds not over yet: the one under way first, else the next to start.
