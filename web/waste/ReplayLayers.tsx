@@ -1,0 +1,94 @@
+import { useMemo } from 'react';
+import { TripsLayer } from '@deck.gl/geo-layers';
+import { PathLayer, ScatterplotLayer, TextLayer } from '@deck.gl/layers';
+import { useLanguage } from '../i18n/LanguageProvider.tsx';
+import { useDeckLayers } from '../map/deck/DeckOverlay.tsx';
+import type { TrackStop, TruckDay } from './api.ts';
+import { formatDuration } from './replay.ts';
+
+/** The last ten minutes driven stay lit behind the truck. */
+const TRAIL_S = 600;
+
+interface Trip {
+  path: [number, number][];
+  /** Seconds since the day's first fix: epoch seconds lose whole seconds in the GPU's 32-bit floats. */
+  timestamps: number[];
+}
+
+/**
+ * The day on the map (deck.gl, inside <DeckOverlay>): the whole route faint, the truck's trail
+ * following it (TripsLayer, `currentTime` from the slider), and each stop with its duration.
+ */
+export function ReplayLayers({ day, time }: { day: TruckDay; time: number }) {
+  const { lang } = useLanguage();
+  const { track } = day;
+  const start = track.t[0] ?? 0;
+  const trip = useMemo<Trip[]>(
+    () => [{ path: track.t.map((_, i) => [track.lon[i]!, track.lat[i]!]), timestamps: track.t.map((s) => s - start) }],
+    [track, start],
+  );
+  const base = useMemo(
+    () => [
+      new PathLayer<Trip>({
+        id: 'replay-route',
+        data: trip,
+        getPath: (d) => d.path,
+        getColor: [31, 35, 40, 90],
+        getWidth: 3,
+        widthUnits: 'pixels',
+        jointRounded: true,
+        capRounded: true,
+      }),
+      new ScatterplotLayer<TrackStop>({
+        id: 'replay-stops',
+        data: day.stops,
+        getPosition: (s) => [s.lon, s.lat],
+        getRadius: 6,
+        radiusUnits: 'pixels',
+        getFillColor: [230, 119, 0, 255],
+        stroked: true,
+        getLineColor: [255, 255, 255, 255],
+        getLineWidth: 2,
+        lineWidthUnits: 'pixels',
+      }),
+      new TextLayer<TrackStop>({
+        id: 'replay-stop-durations',
+        data: day.stops,
+        getPosition: (s) => [s.lon, s.lat],
+        getText: (s) => formatDuration(s.duration_s, lang),
+        getSize: 11,
+        getColor: [31, 35, 40, 255],
+        getTextAnchor: 'start',
+        getAlignmentBaseline: 'center',
+        getPixelOffset: [10, 0],
+        background: true,
+        getBackgroundColor: [255, 255, 255, 220],
+        backgroundPadding: [3, 1],
+        characterSet: 'auto',
+      }),
+    ],
+    [trip, day.stops, lang],
+  );
+  const layers = useMemo(
+    () => [
+      ...base,
+      new TripsLayer<Trip>({
+        id: 'replay-trail',
+        data: trip,
+        getPath: (d) => d.path,
+        getTimestamps: (d) => d.timestamps,
+        getColor: [15, 138, 126, 255],
+        getWidth: 5,
+        widthUnits: 'pixels',
+        capRounded: true,
+        jointRounded: true,
+        fadeTrail: true,
+        trailLength: TRAIL_S,
+        currentTime: time - start,
+      }),
+    ],
+    [base, trip, time, start],
+  );
+  useDeckLayers('waste-replay', layers);
+  return null;
+}
