@@ -1,10 +1,17 @@
 import { useMemo } from 'react';
 import { TripsLayer } from '@deck.gl/geo-layers';
 import { PathLayer, ScatterplotLayer, TextLayer } from '@deck.gl/layers';
-import { useLanguage } from '../i18n/LanguageProvider.tsx';
 import { useDeckLayers } from '../map/deck/DeckOverlay.tsx';
 import type { TrackStop, TruckDay } from './api.ts';
-import { formatDuration } from './replay.ts';
+
+/**
+ * A stop's duration on the map as h:mm: deck.gl's text atlas draws Thai's stacked vowels badly
+ * (the panel's stop list says it in words).
+ */
+const clock = (seconds: number) => {
+  const minutes = Math.round(seconds / 60);
+  return `${Math.floor(minutes / 60)}:${String(minutes % 60).padStart(2, '0')}`;
+};
 
 /** The last ten minutes driven stay lit behind the truck. */
 const TRAIL_S = 600;
@@ -20,7 +27,6 @@ interface Trip {
  * following it (TripsLayer, `currentTime` from the slider), and each stop with its duration.
  */
 export function ReplayLayers({ day, time }: { day: TruckDay; time: number }) {
-  const { lang } = useLanguage();
   const { track } = day;
   const start = track.t[0] ?? 0;
   const trip = useMemo<Trip[]>(
@@ -55,7 +61,7 @@ export function ReplayLayers({ day, time }: { day: TruckDay; time: number }) {
         id: 'replay-stop-durations',
         data: day.stops,
         getPosition: (s) => [s.lon, s.lat],
-        getText: (s) => formatDuration(s.duration_s, lang),
+        getText: (s) => clock(s.duration_s),
         getSize: 11,
         getColor: [31, 35, 40, 255],
         getTextAnchor: 'start',
@@ -67,7 +73,7 @@ export function ReplayLayers({ day, time }: { day: TruckDay; time: number }) {
         characterSet: 'auto',
       }),
     ],
-    [trip, day.stops, lang],
+    [trip, day.stops],
   );
   const layers = useMemo(
     () => [
