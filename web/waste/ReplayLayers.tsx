@@ -13,8 +13,8 @@ const clock = (seconds: number) => {
   return `${Math.floor(minutes / 60)}:${String(minutes % 60).padStart(2, '0')}`;
 };
 
-/** The last ten minutes driven stay lit behind the truck. */
-const TRAIL_S = 600;
+/** Everything driven so far stays lit behind the truck (a day is at most this long). */
+const TRAIL_S = 86_400;
 
 interface Trip {
   path: [number, number][];
@@ -24,7 +24,8 @@ interface Trip {
 
 /**
  * The day on the map (deck.gl, inside <DeckOverlay>): the whole route faint, the truck's trail
- * following it (TripsLayer, `currentTime` from the slider), and each stop with its duration.
+ * following it (TripsLayer, `currentTime` from the slider: the part driven so far lit), and each
+ * stop with its duration, above both.
  */
 export function ReplayLayers({ day, time }: { day: TruckDay; time: number }) {
   const { track } = day;
@@ -33,18 +34,8 @@ export function ReplayLayers({ day, time }: { day: TruckDay; time: number }) {
     () => [{ path: track.t.map((_, i) => [track.lon[i]!, track.lat[i]!]), timestamps: track.t.map((s) => s - start) }],
     [track, start],
   );
-  const base = useMemo(
+  const stops = useMemo(
     () => [
-      new PathLayer<Trip>({
-        id: 'replay-route',
-        data: trip,
-        getPath: (d) => d.path,
-        getColor: [31, 35, 40, 90],
-        getWidth: 3,
-        widthUnits: 'pixels',
-        jointRounded: true,
-        capRounded: true,
-      }),
       new ScatterplotLayer<TrackStop>({
         id: 'replay-stops',
         data: day.stops,
@@ -73,11 +64,25 @@ export function ReplayLayers({ day, time }: { day: TruckDay; time: number }) {
         characterSet: 'auto',
       }),
     ],
-    [trip, day.stops],
+    [day.stops],
+  );
+  const route = useMemo(
+    () =>
+      new PathLayer<Trip>({
+        id: 'replay-route',
+        data: trip,
+        getPath: (d) => d.path,
+        getColor: [31, 35, 40, 90],
+        getWidth: 3,
+        widthUnits: 'pixels',
+        jointRounded: true,
+        capRounded: true,
+      }),
+    [trip],
   );
   const layers = useMemo(
     () => [
-      ...base,
+      route,
       new TripsLayer<Trip>({
         id: 'replay-trail',
         data: trip,
@@ -88,12 +93,13 @@ export function ReplayLayers({ day, time }: { day: TruckDay; time: number }) {
         widthUnits: 'pixels',
         capRounded: true,
         jointRounded: true,
-        fadeTrail: true,
+        fadeTrail: false,
         trailLength: TRAIL_S,
         currentTime: time - start,
       }),
+      ...stops,
     ],
-    [base, trip, time, start],
+    [route, stops, trip, time, start],
   );
   useDeckLayers('waste-replay', layers);
   return null;

@@ -16,7 +16,7 @@ import { Link, navigate, PATHS, usePath } from '../router.tsx';
 import { wasteApi, type TruckDay } from './api.ts';
 import { DatePicker } from './DatePicker.tsx';
 import { bangkokToday, isDate } from './dates.ts';
-import { fixAt, formatDuration, SPEEDS, type Speed } from './replay.ts';
+import { type Fix, fixAt, formatDuration, SPEEDS, type Speed } from './replay.ts';
 import { ReplayLayers } from './ReplayLayers.tsx';
 import { SpeedChart } from './SpeedChart.tsx';
 import { TruckMarkers } from './TrucksLayer.tsx';
@@ -42,12 +42,32 @@ export function ReplayPage() {
 function Replay({ code, date }: { code: string; date: string }) {
   const { t } = useLanguage();
   const day = useResource(`track:${code}:${date}`, (signal) => wasteApi.track(code, date, signal));
+  const track = day.data?.track;
+  const first = track?.t[0] ?? 0;
+  const last = track?.t[track.t.length - 1] ?? first;
+  const clock = useReplayClock(first, last);
+  const fix = useMemo(() => (track ? fixAt(track, clock.time) : null), [track, clock.time]);
   return (
     <>
+      {/* One map for the page: the day's layers join it when the day arrives. */}
       <MapView requires={REQUIRES}>
         <CityBase fit={false} />
-        {day.data && <ReplayMap day={day.data} />}
+        {day.data && <ReplayMap day={day.data} time={clock.time} fix={fix} onTruck={clock.toggle} />}
       </MapView>
+      {day.data && (
+        <ReplayPanel
+          day={day.data}
+          time={clock.time}
+          first={first}
+          last={last}
+          fix={fix}
+          playing={clock.playing}
+          onPlay={clock.toggle}
+          speed={clock.speed}
+          onSpeed={clock.setSpeed}
+          onSeek={clock.seek}
+        />
+      )}
       {day.error ? (
         <Panel className="replay-panel" testId="replay-panel" sheetTitle={code}>
           <h2>{code}</h2>
@@ -59,28 +79,16 @@ function Replay({ code, date }: { code: string; date: string }) {
   );
 }
 
-/** Everything that follows the replay's clock: the map's layers, the truck and the panel. */
-function ReplayMap({ day }: { day: TruckDay }) {
-  const map = useMap();
-  const { track } = day;
-  const first = track.t[0] ?? Date.parse(day.from) / 1000;
-  const last = track.t[track.t.length - 1] ?? first;
+/**
+ * The replay's clock: the day's time being shown, moving `speed` seconds of the day per second
+ * of the reader's while playing, frame by frame, and stopping at the day's last fix.
+ */
+function useReplayClock(first: number, last: number) {
   const [time, setTime] = useState(first);
   const [playing, setPlaying] = useState(false);
+  // The day arrives after the page: the clock starts at its first fix.
+  useEffect(() => setTime(first), [first]);
   const [speed, setSpeed] = useState<Speed>(30);
-  const fix = useMemo(() => fixAt(track, time), [track, time]);
-
-  // The day's route framed once, when it arrives.
-  useEffect(() => {
-    if (track.lon.length > 0) {
-      const bounds: [number, number, number, number] = [Math.min(...track.lon), Math.min(...track.lat), Math.max(...track.lon), Math.max(...track.lat)];
-      const { clientWidth } = map.getContainer();
-      map.fitBounds(bounds, { padding: clientWidth > 800 ? FRAME : 30, maxZoom: 16, animate: false });
-    }
-    reportLoaded('trucks', track.t.length > 0 ? 1 : 0);
-  }, [map, track]);
-
-  // Playing: the clock moves `speed` seconds of the day per second of the reader's, frame by frame.
   const speedRef = useRef(speed);
   speedRef.current = speed;
   useEffect(() => {
@@ -102,8 +110,31 @@ function ReplayMap({ day }: { day: TruckDay }) {
     frame = requestAnimationFrame(step);
     return () => cancelAnimationFrame(frame);
   }, [playing, last]);
-
   const seek = useCallback((t: number) => setTime(Math.min(last, Math.max(first, t))), [first, last]);
+  const toggle = useCallback(() => {
+    // Played to the end, play starts the day again.
+    setTime((t) => (t >= last ? first : t));
+    setPlaying((p) => !p);
+  }, [first, last]);
+  return { time, playing, toggle, speed, setSpeed, seek };
+}
+
+/** The day on the map: framed once, the deck.gl layers, and the truck where it is at `time`. */
+function ReplayMap({ day, time, fix, onTruck }: { day: TruckDay; time: number; fix: Fix | null; onTruck: () => void }) {
+  const map = useMap();
+  const { track } = day;
+
+  useEffect(() => {
+    if (track.lon.length > 0) {
+      const bounds: [number, number, number, number] = [Math.min(...track.lon), Math.min(...track.lat), Math.max(...track.lon), Math.max(...track.lat)];
+      const { clientWidth, clientHeight } = map.getContainer();
+      // On a phone the panel is a sheet over the map's lower part: frame the route above it.
+      const padding = clientWidth > 800 ? FRAME : { top: 30, left: 30, right: 30, bottom: Math.round(clientHeight * 0.55) };
+      map.fitBounds(bounds, { padding, maxZoom: 16, animate: false });
+    }
+    reportLoaded('trucks', track.t.length > 0 ? 1 : 0);
+  }, [map, track]);
+
   const truck = useMemo(
     () =>
       fix
@@ -126,22 +157,7 @@ function ReplayMap({ day }: { day: TruckDay }) {
       <DeckOverlay onSelect={() => undefined}>
         <ReplayLayers day={day} time={time} />
       </DeckOverlay>
-      <TruckMarkers trucks={truck} visible labelled onSelect={() => setPlaying((p) => !p)} />
-      <ReplayPanel
-        day={day}
-        time={time}
-        first={first}
-        last={last}
-        fix={fix}
-        playing={playing}
-        onPlay={() => {
-          if (time >= last) setTime(first);
-          setPlaying((p) => !p);
-        }}
-        speed={speed}
-        onSpeed={setSpeed}
-        onSeek={seek}
-      />
+      <TruckMarkers trucks={truck} visible labelled onSelect={onTruck} />
     </>
   );
 }
@@ -151,7 +167,7 @@ interface ReplayPanelProps {
   time: number;
   first: number;
   last: number;
-  fix: ReturnType<typeof fixAt>;
+  fix: Fix | null;
   playing: boolean;
   onPlay: () => void;
   speed: Speed;
