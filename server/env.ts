@@ -5,8 +5,8 @@ import type { Viewer } from './auth/policy.ts';
 import type { Device } from './devices/queries.ts';
 import type { CapSettings } from './flood/cap.ts';
 import type { FloodDesk } from './flood/desk.ts';
-import type { FloodEvent } from './flood/live.ts';
 import type { LiveHub } from './live/hub.ts';
+import type { LiveEvent } from './live/topics.ts';
 import type { ParcelTiles } from './parcels/tileCache.ts';
 import type { PhotoConfig } from './config.ts';
 import type { PhotoStore } from './sites/photos/store.ts';
@@ -37,7 +37,7 @@ export interface Services {
    */
   reads: Queryable & Pick<Db, 'engine'>;
   flood: FloodDesk;
-  live: LiveHub<FloodEvent>;
+  live: LiveHub<LiveEvent>;
   /** This process's parcel tiles, dropped where parcels change (in any process). */
   tiles: ParcelTiles;
   /** Where site photos' files are (Config.photos.store). */

@@ -10,8 +10,8 @@ import { readDemoImage } from './seed/image.ts';
 import { seedDemoData } from './seed/index.ts';
 import { ManualClock, systemClock, type Clock } from './clock.ts';
 import { startFloodDesk } from './flood/desk.ts';
-import { floodEventLoader } from './flood/live.ts';
 import { openLiveHub } from './live/hub.ts';
+import { loadLiveEvent } from './live/topics.ts';
 import { ParcelTiles } from './parcels/tileCache.ts';
 import { openPrebuiltPhotos } from './sites/photos/prebuilt.ts';
 import { seedSitePhotos } from './sites/photos/seed.ts';
@@ -86,10 +86,6 @@ export async function openMueang(config: Config): Promise<Mueang> {
       allowHosts: config.flood.outboundAllowHosts,
     },
   });
-  const live = await steps.time('live hub', () => openLiveHub(db, floodEventLoader(db)));
-  const reads = await openReads(db, config.databaseReadUrl);
-  const tiles = await steps.time('tiles', () => ParcelTiles.open(db));
-  console.log(`start-up steps: ${steps.report()}`);
   const settings = {
     session: config.session,
     trustProxy: config.trustProxy,
@@ -105,6 +101,10 @@ export async function openMueang(config: Config): Promise<Mueang> {
     sites: config.sites,
     waste: config.waste,
   };
+  const live = await steps.time('live hub', () => openLiveHub(db, loadLiveEvent({ db, settings, clock })));
+  const reads = await openReads(db, config.databaseReadUrl);
+  const tiles = await steps.time('tiles', () => ParcelTiles.open(db));
+  console.log(`start-up steps: ${steps.report()}`);
   const app = createApp(db, { clock, reads, flood, live, tiles, photos }, { webRoot: config.webRoot, settings });
   return {
     app,

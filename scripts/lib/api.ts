@@ -3,7 +3,7 @@
  * read the sensors as a person at the desk, post readings as the city's sensors (a device key
  * each), and listen to the live stream (sse.ts). Types come from the server's routes.
  *
- * Device keys are made once per server and sensor (as admin) and kept in .data/storm-keys.json;
+ * Device keys are made once per server and device (as admin) and kept in .data/storm-keys.json;
  * a cached key the server refuses is replaced.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -21,6 +21,8 @@ const KEY_CACHE = join(REPO, '.data/storm-keys.json');
 export type Sensor = BodyOf<Awaited<ReturnType<ApiClient['sensors']['$get']>>>['features'][number]['properties'];
 /** One reading of `POST /api/readings`. */
 export type Reading = InferRequestType<ApiClient['readings']['$post']>['json']['readings'][number];
+/** One GPS fix of `POST /api/truck-positions`. */
+export type Position = InferRequestType<ApiClient['truck-positions']['$post']>['json']['positions'][number];
 
 export async function listSensors(api: Client): Promise<Sensor[]> {
   const sensors = await expectBody(api.api.sensors.$get());
@@ -30,6 +32,14 @@ export async function listSensors(api: Client): Promise<Sensor[]> {
 /** What a sensor does: POST its own readings with its own key. What was stored, or why not. */
 export async function postReadings(base: string, key: string, readings: Reading[]) {
   const response = await Client.device(base, key).api.readings.$post({ json: { readings } });
+  if (response.status === 200) return { ok: true as const, stored: await response.json() };
+  const refusal = (await response.json().catch(() => null)) as { error?: string } | null;
+  return { ok: false as const, status: response.status, error: refusal?.error ?? `HTTP ${response.status}` };
+}
+
+/** What a truck's GPS unit does: POST its own fixes with its own key. What was stored, or why not. */
+export async function postPositions(base: string, key: string, positions: Position[]) {
+  const response = await Client.device(base, key).api['truck-positions'].$post({ json: { positions } });
   if (response.status === 200) return { ok: true as const, stored: await response.json() };
   const refusal = (await response.json().catch(() => null)) as { error?: string } | null;
   return { ok: false as const, status: response.status, error: refusal?.error ?? `HTTP ${response.status}` };
@@ -46,8 +56,8 @@ function readKeyCache(): KeyCache {
 }
 
 /**
- * One device key per sensor, reused across runs against the same server (keys are shown only
- * once, and making new ones every run would pile up devices on the admin's list).
+ * One device key per sensor (or truck), reused across runs against the same server (keys are
+ * shown only once, and making new ones every run would pile up devices on the admin's list).
  */
 export class DeviceKeys {
   private readonly cache: KeyCache;
@@ -55,6 +65,7 @@ export class DeviceKeys {
   constructor(
     private readonly api: Client,
     private readonly persist = true,
+    private readonly kind: 'sensor' | 'truck' = 'sensor',
   ) {
     this.cache = persist ? readKeyCache() : {};
   }
@@ -68,9 +79,10 @@ export class DeviceKeys {
     return this.mine[code] ?? this.renew(code);
   }
 
-  /** A new key, for a sensor without one or whose cached key the server refused. */
+  /** A new key, for a device without one or whose cached key the server refused. */
   async renew(code: string): Promise<string> {
-    const { key } = await expectBody(this.api.api.devices.$post({ json: { kind: 'sensor', code, label: `storm simulator ${code}` } }), 201);
+    const label = `${this.kind === 'sensor' ? 'storm' : 'truck'} simulator ${code}`;
+    const { key } = await expectBody(this.api.api.devices.$post({ json: { kind: this.kind, code, label } }), 201);
     this.mine[code] = key;
     if (!this.persist) return key;
     mkdirSync(dirname(KEY_CACHE), { recursive: true });
@@ -80,14 +92,23 @@ export class DeviceKeys {
 
   /** Posts with the sensor's key; a cached key the server no longer knows (401) is replaced once. */
   async post(code: string, readings: Reading[]): ReturnType<typeof postReadings> {
-    const response = await postReadings(this.api.base, await this.keyFor(code), readings);
-    return !response.ok && response.status === 401 ? postReadings(this.api.base, await this.renew(code), readings) : response;
+    return this.retried(code, (key) => postReadings(this.api.base, key, readings));
+  }
+
+  /** The same for a truck's fixes. */
+  async postPositions(code: string, positions: Position[]): ReturnType<typeof postPositions> {
+    return this.retried(code, (key) => postPositions(this.api.base, key, positions));
+  }
+
+  private async retried<R extends { ok: boolean; status?: number }>(code: string, send: (key: string) => Promise<R>): Promise<R> {
+    const response = await send(await this.keyFor(code));
+    return !response.ok && response.status === 401 ? send(await this.renew(code)) : response;
   }
 }
 
 /**
- * The live stream as this session sees it, each event handed to `onEvent` as it comes; null when
- * the server has none (404).
+ * The live stream as this session sees it (`query`: its topics, e.g. `?topics=waste`), each event
+ * handed to `onEvent` as it comes; null when the server has none (404).
  */
-export const openLive = (api: Client, onEvent?: (event: LiveEvent) => void): Promise<EventStream | null> =>
-  openEventStreamIfAny(`${api.base}/api/live`, api.sessionCookie ? { cookie: api.sessionCookie } : {}, onEvent);
+export const openLive = (api: Client, onEvent?: (event: LiveEvent) => void, query = ''): Promise<EventStream | null> =>
+  openEventStreamIfAny(`${api.base}/api/live${query}`, api.sessionCookie ? { cookie: api.sessionCookie } : {}, onEvent);

@@ -3,10 +3,10 @@
  * the one reader for the tests and the scripts. Its messages are typed from the server module
  * that writes them (the typed client cannot describe a stream).
  */
-import type { FloodMessage, FloodSnapshot } from '../../server/flood/live.ts';
+import type { LiveMessage, LiveSnapshot } from '../../server/live/topics.ts';
 
-/** What `/api/live` sends: a snapshot first (and again after a gap), then every change. */
-export type LiveEvent = { event: 'snapshot'; data: FloodSnapshot } | FloodMessage;
+/** What `/api/live` sends: a snapshot first (and again after a gap), then every change of the topics asked for. */
+export type LiveEvent = { event: 'snapshot'; data: LiveSnapshot } | LiveMessage;
 export type LiveEventName = LiveEvent['event'];
 export type LiveData<Name extends LiveEventName> = Extract<LiveEvent, { event: Name }>['data'];
 

@@ -23,6 +23,8 @@
  *
  * A user scoped to zones sees and changes projects and parcels in those zones only.
  * Waste trucks and flood sensors are public; only their own devices write their data.
+ * Waste rounds, pickup points and their status (served, late, missed) are for signed-in staff,
+ * zone-scoped users in their zones; the city's collection figures by zone are public.
  *
  * Flood alerts: anyone sees the active orange and red ones, without names or notes (the public
  * warning). Signed-in staff see every alert in their zones with its timeline; disaster staff
@@ -142,6 +144,8 @@ export const alertZones = (viewer: Viewer): number[] | null => (viewer.kind === 
 /** Acknowledge, assign, resolve and close flood alerts (in the viewer's zones: canHandleAlerts). */
 export const canHandleSomeAlerts = (viewer: Viewer) => isOneOf(viewer, ['disaster', 'admin']);
 export const canHandleAlerts = (viewer: Viewer, zoneId: number) => canHandleSomeAlerts(viewer) && inScope(viewer, zoneId);
+/** Where the city's waste trucks are is public ("where is my truck"): the live stream asks here. */
+export const canSeeTrucks = (_viewer: Viewer) => true;
 export const canSeeFloodContacts = (viewer: Viewer) => isOneOf(viewer, ['disaster', 'admin']);
 
 /**
@@ -211,3 +215,8 @@ export function permissions(viewer: Viewer) {
     },
   };
 }
+
+/** Waste collection rounds, their pickup points and plans: any signed-in staff (the queries keep to their zones). */
+export const canSeeWasteRounds = (viewer: Viewer) => viewer.kind === 'user';
+/** The city's collection figures: by zone to everyone (the public's and executives' view); by round to staff. */
+export const canSeeWasteSummary = (viewer: Viewer, by: 'zone' | 'round') => by === 'zone' || canSeeWasteRounds(viewer);

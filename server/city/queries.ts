@@ -31,7 +31,7 @@ export interface CommunityProperties {
   label_lat: number;
 }
 export interface BasemapProperties {
-  kind: 'lake' | 'road' | 'railway';
+  kind: 'lake' | 'road' | 'railway' | 'street';
   name_th: string;
   name_en: string;
 }

@@ -5,10 +5,21 @@ import type { Env } from '../env.ts';
 import { z } from 'zod';
 import { PUBLIC } from '../auth/policy.ts';
 import { logError } from '../failures.ts';
-import { floodSnapshot, messageFor, type FloodEvent, type FloodSnapshot } from '../flood/live.ts';
 import { validate, viewParam } from '../http/validate.ts';
+import { liveMessage, liveSnapshot, TOPIC_NAMES, type LiveEvent, type LiveSnapshot, type TopicName } from './topics.ts';
 
 const HEARTBEAT_MS = 15_000;
+
+/** `topics=flood,waste`: which domains' snapshot parts and events the stream carries; flood when absent. */
+const topicsParam = z
+  .string()
+  .optional()
+  .transform((value, ctx) => {
+    const names = [...new Set((value ?? 'flood').split(',').map((name) => name.trim()))];
+    const unknown = names.filter((name) => !TOPIC_NAMES.includes(name as TopicName));
+    if (unknown.length) ctx.addIssue({ code: 'custom', message: `unknown topic ${unknown.join(', ')}: choose among ${TOPIC_NAMES.join(', ')}` });
+    return names as TopicName[];
+  });
 
 /**
  * Server-Sent Events: a snapshot first (so a client never waits for the next change to know
@@ -19,11 +30,12 @@ const HEARTBEAT_MS = 15_000;
  * replaces its picture with every snapshot. A stream that cannot go on (its database query or
  * write failed) ends, and the client reconnects and starts again from a snapshot.
  */
-export const liveRoutes = new Hono<Env>().get('/live', validate('query', z.object({ view: viewParam })), async (c) => {
+export const liveRoutes = new Hono<Env>().get('/live', validate('query', z.object({ view: viewParam, topics: topicsParam })), async (c) => {
   const { session, db, settings, clock, live } = c.var;
-  const viewer = c.req.valid('query').view === 'public' ? PUBLIC : c.var.viewer;
-  const read = () => floodSnapshot(db, viewer, clock.now());
-  let held: FloodEvent[] | null = [];
+  const query = c.req.valid('query');
+  const viewer = query.view === 'public' ? PUBLIC : c.var.viewer;
+  const read = () => liveSnapshot(query.topics, { db, viewer, settings, now: clock.now() });
+  let held: LiveEvent[] | null = [];
   let resyncQueued = false;
   let failed = false;
   // Writes one after another; the gate opens once the first snapshot is out.
@@ -43,11 +55,11 @@ export const liveRoutes = new Hono<Env>().get('/live', validate('query', z.objec
       });
   };
   // A viewer is told only what it may see: some events carry nothing for it.
-  const forward = async (event: FloodEvent) => {
-    const message = messageFor(viewer, event);
+  const forward = async (event: LiveEvent) => {
+    const message = liveMessage(viewer, query.topics, event);
     if (message) await write(message);
   };
-  const sendSnapshot = async (snapshot: FloodSnapshot) => {
+  const sendSnapshot = async (snapshot: LiveSnapshot) => {
     await write({ event: 'snapshot', data: snapshot, retry: 3000 });
     const missed = held ?? [];
     held = null;
@@ -67,7 +79,7 @@ export const liveRoutes = new Hono<Env>().get('/live', validate('query', z.objec
   });
   // Read before the stream opens: a database that is away answers 503 (the client retries),
   // not an empty stream.
-  let first: FloodSnapshot;
+  let first: LiveSnapshot;
   try {
     first = await read();
   } catch (error) {

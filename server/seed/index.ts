@@ -4,7 +4,7 @@ import { seedFlood } from '../flood/seed.ts';
 import { seedParcels } from '../parcels/seed.ts';
 import { seedPlan } from '../plan/seed.ts';
 import { seedSites } from '../sites/seed.ts';
-import { seedWaste } from '../waste/seed.ts';
+import { seedWasteNetwork, seedWastePositions } from '../waste/seed.ts';
 
 export interface SeedOptions {
   /** Generated readings and truck positions end at this moment. */
@@ -19,19 +19,20 @@ export interface SeedOptions {
  * The demo accounts come first (ensureDemoAccounts): the construction sites' inspections are theirs.
  *
  * A database made from the prebuilt image (server/seed/image.ts) already holds the part that does
- * not depend on the moment of seeding; what does (the trucks' last two hours, the sensors' last
+ * not depend on the moment of seeding; what does (the trucks' positions since yesterday, the sensors' last
  * day and the alerts it raised) is seeded here, at its first start, so that it ends now.
  */
 export async function seedDemoData(db: Db, options: SeedOptions): Promise<boolean> {
   return db.transaction(async (tx) => {
     const lasting = await seedLasting(tx, options.parcelScale);
-    // Trucks and sensors are never deleted: none of them means this part was never seeded.
-    const [recent] = await tx.query<{ trucks: boolean; sensors: boolean }>(
-      'SELECT EXISTS (SELECT FROM trucks) AS trucks, EXISTS (SELECT FROM sensors) AS sensors',
+    // Sensors are never deleted, nor are positions until their month is dropped: none of them
+    // means this part was never seeded.
+    const [recent] = await tx.query<{ positions: boolean; sensors: boolean }>(
+      'SELECT EXISTS (SELECT FROM truck_positions) AS positions, EXISTS (SELECT FROM sensors) AS sensors',
     );
-    if (!recent?.trucks) await seedWaste(tx, options.now);
+    if (!recent?.positions) await seedWastePositions(tx, options.now);
     if (!recent?.sensors) await seedFlood(tx, options.now);
-    return lasting || !recent?.trucks || !recent?.sensors;
+    return lasting || !recent?.positions || !recent?.sensors;
   });
 }
 
@@ -49,7 +50,9 @@ async function seedLasting(tx: Queryable, parcelScale: number): Promise<boolean>
     await seedPlan(tx);
     await seedParcels(tx, parcelScale);
   }
-  // Sites came later than the rest (issue 12): a demo database seeded before them gets them now.
+  // Sites and rounds came later than the rest (issues 12 and 13): a demo database seeded before
+  // them gets them now.
   const sites = await seedSites(tx);
-  return fresh || sites;
+  const rounds = await seedWasteNetwork(tx);
+  return fresh || sites || rounds;
 }

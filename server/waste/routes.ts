@@ -7,7 +7,9 @@ import { THAILAND } from '../http/geometry.ts';
 import { instant, refuseFuture } from '../http/time.ts';
 import { validate } from '../http/validate.ts';
 import { insertPositions } from './queries/positions.ts';
-import { latestTruckPositions } from './queries/trucks.ts';
+import { announceTruck } from './live.ts';
+import { trucksNow, truckRules } from './queries/trucks.ts';
+import { roundRoutes } from './roundRoutes.ts';
 
 const MAX_BATCH = 5000;
 
@@ -32,13 +34,24 @@ const positionBatch = z
   .strict();
 
 export const wasteRoutes = new Hono<Env>()
-  .get('/trucks', async (c) => c.json(await latestTruckPositions(c.var.db)))
+  .get('/trucks', async (c) => c.json(await trucksNow(c.var.db, truckRules(c.var.settings.waste, c.var.clock.now()))))
+  .route('/', roundRoutes)
 
   // A truck's GPS unit writes here with its own key, and only its own positions.
   .post('/truck-positions', requireDevice('truck'), validate('json', positionBatch), async (c) => {
     const { positions } = c.req.valid('json');
     refuseFuture(positions, c.var.clock.now(), 'positions');
     return c.json(
-      await ingestOwnBatch(c.var.db, c.var.device, { field: 'positions', owner: (p) => p.truck, items: positions, entity: 'truck_positions' }, insertPositions),
+      await ingestOwnBatch(
+        c.var.db,
+        c.var.device,
+        { field: 'positions', owner: (p) => p.truck, items: positions, entity: 'truck_positions' },
+        async (tx, truckId, batch) => {
+          const inserted = await insertPositions(tx, truckId, batch);
+          // Live clients hear of the truck when the batch commits (a resent batch changes nothing).
+          if (inserted) await announceTruck(tx, truckId);
+          return inserted;
+        },
+      ),
     );
   });

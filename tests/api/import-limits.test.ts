@@ -118,23 +118,21 @@ describe.each(engines)('import limits on $engine', ({ url }) => {
     planner = await Client.signIn(url, 'planner');
   });
 
-  it('refuses a 100,000-row CSV at the row limit, quickly, while health keeps answering', async () => {
+  it('refuses a 100,000-row CSV at the row limit while health keeps answering', async () => {
     const csv = longCsv(100_000);
     expect(base64(csv).length).toBeLessThan(1_000_000); // within the body limit: the rows are the problem
     const rest = await atRest(url);
-    const started = performance.now();
     const { result, latencies } = await healthWhile(
       url,
       expectBody(planner.api.projects.import.$post({ json: { format: 'csv', content: base64(csv), filename: 'long.csv' } }), 400),
     );
-    const elapsed = performance.now() - started;
     expect(result.field).toBe('content');
     expect(result.error).toMatch(/long\.csv: more than 5,000 rows/);
-    expect(elapsed, 'the refusal').toBeLessThan(2_000);
     expect(latencies.length).toBeGreaterThan(0);
-    // The loop's turns between slices are counted in tests/unit/import-read.test.ts, free of the
-    // machine's noise; here, through the real server, no answer comes near a second (a read on
-    // microtasks alone held health up for the whole file), the bound the responsiveness test uses.
+    // That the read stops at the limit, and the loop's turns between slices, are counted in
+    // tests/unit/import-read.test.ts, free of the machine's noise; here, through the real server,
+    // no answer comes near a second (a read on microtasks alone held health up for the whole
+    // file), the bound the responsiveness test uses.
     const summary = `health during: ${latencies.map((l) => l.toFixed(0)).join(' ')} ms, at rest ${rest.toFixed(0)} ms`;
     expect(Math.max(...latencies), summary).toBeLessThan(Math.max(1000, 3 * rest));
   });

@@ -68,6 +68,15 @@ const OFFLINE_LAYERS: LayerSpecification[] = [
     paint: { 'fill-color': BASE_COLORS.water, 'fill-outline-color': BASE_COLORS.waterOutline },
   },
   ...markers(UNDER_ROADS_SLOTS),
+  // Local streets (sois) under the named roads, thinner and without a casing, as street maps draw them.
+  {
+    id: 'city-streets',
+    type: 'line',
+    source: BASEMAP_SOURCE,
+    filter: ['==', ['get', 'kind'], 'street'],
+    layout: { 'line-cap': 'round', 'line-join': 'round' },
+    paint: { 'line-color': BASE_COLORS.street, 'line-width': roadWidth(0.6) },
+  },
   {
     id: 'city-roads-casing',
     type: 'line',

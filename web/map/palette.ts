@@ -72,6 +72,8 @@ export const BASE_COLORS = {
   waterOutline: '#7db3d6',
   road: '#ffffff',
   roadCasing: '#cbc3b4',
+  // Local streets: darker than the city's fill (white would vanish on it), lighter than a road's casing.
+  street: '#e2dacb',
   railway: '#8a8580',
 };
 
