@@ -92,8 +92,11 @@ export default defineConfig({
           groups: [
             // Vite's preload helper on its own: the entry needs it, and inside the deck chunk
             // (deck.gl imports lazily too) it would make every page load deck.gl.
-            { name: 'preload', test: /preload-helper/, priority: 4 },
-            { name: 'deck', test: /node_modules[\\/]@(deck\.gl|luma\.gl|loaders\.gl|math\.gl|probe\.gl)[\\/]/, priority: 3 },
+            { name: 'preload', test: /preload-helper/, priority: 5 },
+            { name: 'deck', test: /node_modules[\\/]@(deck\.gl[\\/](?!geo-layers)|luma\.gl|loaders\.gl|math\.gl|probe\.gl)/, priority: 4 },
+            // A truck's replay (TripsLayer) only: the flood desk does not pay for it. After `deck`,
+            // which has already taken what it shares with deck.gl's core.
+            { name: 'deck-geo', test: /node_modules[\\/]@deck\.gl[\\/]geo-layers[\\/]/, priority: 3 },
             { name: 'maplibre', test: /node_modules[\\/](maplibre-gl|@maplibre)[\\/]/, priority: 2 },
             { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/, priority: 1 },
           ],

@@ -17,6 +17,8 @@ const loaders = {
   [PATHS.flood]: () => import('./flood/FloodDeskPage.tsx').then((m) => ({ default: m.FloodDeskPage })),
   [PATHS.floodPublic]: () => import('./flood/PublicFloodPage.tsx').then((m) => ({ default: m.PublicFloodPage })),
   [PATHS.sites]: () => import('./sites/SitesPage.tsx').then((m) => ({ default: m.SitesPage })),
+  [PATHS.waste]: () => import('./waste/WastePage.tsx').then((m) => ({ default: m.WastePage })),
+  [PATHS.wasteReplay]: () => import('./waste/ReplayPage.tsx').then((m) => ({ default: m.ReplayPage })),
 } satisfies Record<string, () => Promise<{ default: ComponentType }>>;
 
 const CityPage = lazy(loaders[PATHS.city]);
@@ -26,6 +28,8 @@ const STAFF_PAGES: Record<string, ComponentType> = {
   [PATHS.plan]: lazy(loaders[PATHS.plan]),
   [PATHS.flood]: lazy(loaders[PATHS.flood]),
   [PATHS.sites]: lazy(loaders[PATHS.sites]),
+  [PATHS.waste]: lazy(loaders[PATHS.waste]),
+  [PATHS.wasteReplay]: lazy(loaders[PATHS.wasteReplay]),
 };
 
 function Pages() {
@@ -51,9 +55,11 @@ function Pages() {
 
 redirectOldLinks();
 
-/** The page a path belongs to: a site's own page (`/sites/12`) is the site workspace's. */
+/** The page a path belongs to: a site's own page (`/sites/12`) is the site workspace's, a truck's replay (`/waste/trucks/T-01`) the replay's. */
 function pagePath(path: string): string {
-  return path.startsWith(`${PATHS.sites}/`) ? PATHS.sites : path;
+  if (path.startsWith(`${PATHS.sites}/`)) return PATHS.sites;
+  if (path.startsWith(`${PATHS.wasteReplay}/`)) return PATHS.wasteReplay;
+  return path;
 }
 
 /**

@@ -1,10 +1,19 @@
 import { useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from 'react';
 
 /**
- * A router of our own on the History API: five pages need no library. Links are real
+ * A router of our own on the History API: seven pages need no library. Links are real
  * `<a href>` (open in a new tab, copy the address); a plain left click moves without a reload.
  */
-export const PATHS = { city: '/', plan: '/plan', flood: '/flood', floodPublic: '/flood/public', sites: '/sites' } as const;
+export const PATHS = {
+  city: '/',
+  plan: '/plan',
+  flood: '/flood',
+  floodPublic: '/flood/public',
+  sites: '/sites',
+  waste: '/waste',
+  /** A truck's day replayed: `/waste/trucks/{code}?date=YYYY-MM-DD`. */
+  wasteReplay: '/waste/trucks',
+} as const;
 type PagePath = (typeof PATHS)[keyof typeof PATHS];
 
 const NAVIGATE = 'mueang:navigate';
@@ -25,7 +34,7 @@ export function usePath(): string {
   return useSyncExternalStore(subscribe, currentPath);
 }
 
-function navigate(to: string): void {
+export function navigate(to: string): void {
   window.history.pushState(null, '', to);
   window.dispatchEvent(new Event(NAVIGATE));
 }

@@ -15,8 +15,11 @@ const TABS = [
   ['executive', PATHS.plan],
   ['flood', PATHS.flood],
 ] as const;
-/** The site workspace is staff work: its tab shows once someone is signed in. */
-const STAFF_TABS = [['sites', PATHS.sites]] as const;
+/** The site and waste workspaces are staff work: their tabs show once someone is signed in. */
+const STAFF_TABS = [
+  ['sites', PATHS.sites],
+  ['waste', PATHS.waste],
+] as const;
 
 /**
  * The staff pages' frame: the header with the page tabs, the account corner and the language

@@ -1,5 +1,5 @@
 import './city.css';
-import { useCallback, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { api, type ProjectFeature, type ProjectQuery } from '../api/client.ts';
 import { useResource } from '../api/useResource.ts';
 import { showsSites } from '../auth/access.ts';
@@ -21,6 +21,7 @@ import { useSelectionFollowsViewer } from './followViewer.ts';
 import { LayerSwitcher } from './LayerSwitcher.tsx';
 import { ALL_VISIBLE, type ThematicLayer, type Visibility } from './layers.ts';
 import { SelectionLayer } from './SelectionLayer.tsx';
+import { servedLabel, useZoneServed, WasteFigures } from './WasteFigures.tsx';
 import { ZonesLayer } from './ZonesLayer.tsx';
 
 /** Everything the city map's first complete picture needs; parcels stream in by tile. */
@@ -46,6 +47,8 @@ export function CityPage() {
   const cityExtent = boundary.data?.bbox ?? null;
 
   useSelectionFollowsViewer(selection, setSelection);
+  const served = useZoneServed(firstFrameDrawn);
+  const zoneSuffix = useMemo(() => (served ? (zone: number) => servedLabel(served.get(zone)) : undefined), [served]);
 
   const toggleLayer = useCallback((layer: ThematicLayer, on: boolean) => {
     setVisibility((v) => ({ ...v, [layer]: on }));
@@ -64,7 +67,7 @@ export function CityPage() {
     <StaffShell className="page-city">
       <MapView requires={REQUIRES} onZoomChange={setZoom}>
         <CityBase />
-        <ZonesLayer visible={visibility.zones} />
+        <ZonesLayer visible={visibility.zones} labelSuffix={zoneSuffix} />
         <CommunitiesLayer visible={visibility.communities} />
         {firstFrameDrawn && <ParcelsLayer visible={visibility.parcels} selectedId={selectedParcelId} extent={cityExtent} />}
         <ProjectsLayer visible={visibility.projects} filter={projectFilter} version={projectsVersion} />
@@ -81,6 +84,7 @@ export function CityPage() {
         projectFilter={projectFilter}
         onProjectFilter={setProjectFilter}
         hidden={sites ? NOTHING_HIDDEN : WITHOUT_SITES}
+        wasteFigures={<WasteFigures served={served} />}
       />
       {selection && <DetailsPanel key={selectionKey(selection)} selection={selection} onClose={() => setSelection(null)} onProjectSaved={onProjectSaved} />}
     </StaffShell>

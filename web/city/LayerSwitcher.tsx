@@ -32,9 +32,11 @@ interface LayerSwitcherProps {
   onProjectFilter: (next: ProjectQuery) => void;
   /** Layers this viewer does not get at all (the public: construction sites): not offered. */
   hidden: readonly ThematicLayer[];
+  /** Under the trucks' legend: pickups served per zone (web/city/WasteFigures.tsx). */
+  wasteFigures?: ReactNode;
 }
 
-export function LayerSwitcher({ visibility, onToggle, zoom, projectFilter, onProjectFilter, hidden }: LayerSwitcherProps) {
+export function LayerSwitcher({ visibility, onToggle, zoom, projectFilter, onProjectFilter, hidden, wasteFigures }: LayerSwitcherProps) {
   const { t } = useLanguage();
   const counts = useSyncExternalStore(subscribeCounts, getCounts);
 
@@ -68,7 +70,10 @@ export function LayerSwitcher({ visibility, onToggle, zoom, projectFilter, onPro
         );
       case 'trucks':
         return (
-          <Legend testId="legend-trucks" shape="square" items={TRUCK_STATES.map((s) => ({ key: s, color: TRUCK_STATE_COLORS[s], label: t(`truck.${s}`) }))} />
+          <>
+            <Legend testId="legend-trucks" shape="square" items={TRUCK_STATES.map((s) => ({ key: s, color: TRUCK_STATE_COLORS[s], label: t(`truck.${s}`) }))} />
+            {wasteFigures}
+          </>
         );
       case 'parcels':
         return zoom < PARCELS_VISIBLE_FROM_ZOOM ? (

@@ -5,8 +5,8 @@ import { localName } from '../i18n/strings.ts';
 import { zoneColor } from '../map/palette.ts';
 import { useZoneMarkers } from '../map/useZoneMarkers.ts';
 
-/** Zone names on the city map. */
-export function ZoneLabels({ zones, visible }: { zones: ZoneFeature[]; visible: boolean }) {
+/** Zone names on the city map, and after each, what `suffix` says of it (pickups served %). */
+export function ZoneLabels({ zones, visible, suffix }: { zones: ZoneFeature[]; visible: boolean; suffix?: (zone: number) => string }) {
   const { lang } = useLanguage();
   const elements = useZoneMarkers(zones, (id) => {
     const element = document.createElement('div');
@@ -20,10 +20,11 @@ export function ZoneLabels({ zones, visible }: { zones: ZoneFeature[]; visible: 
     for (const zone of zones) {
       const element = elements.current.get(zone.properties.id);
       if (!element) continue;
-      element.textContent = localName(zone.properties, lang);
+      const extra = suffix?.(zone.properties.id);
+      element.textContent = extra ? `${localName(zone.properties, lang)} · ${extra}` : localName(zone.properties, lang);
       element.hidden = !visible;
     }
-  }, [zones, lang, visible, elements]);
+  }, [zones, lang, visible, elements, suffix]);
 
   return null;
 }

@@ -14,7 +14,7 @@ const ZONE_COLOR = byProperty('id', ZONE_COLORS, '#9aa0a6');
  * `faint` (the flood desk): only a thin edge and a whisper of tint, no labels and no picking,
  * so the zones orient without competing with the alert colours.
  */
-export function ZonesLayer({ visible, faint = false }: { visible: boolean; faint?: boolean }) {
+export function ZonesLayer({ visible, faint = false, labelSuffix }: { visible: boolean; faint?: boolean; labelSuffix?: (zone: number) => string }) {
   const { data } = useLayerData('zones', 'zones', () => api.zones());
   const features = data?.features as ZoneFeature[] | undefined;
   const id = faint ? 'zones-faint' : 'zones';
@@ -44,5 +44,5 @@ export function ZonesLayer({ visible, faint = false }: { visible: boolean; faint
     { visible },
   );
 
-  return features ? <ZoneLabels zones={features} visible={visible && !faint} /> : null;
+  return features ? <ZoneLabels zones={features} visible={visible && !faint} suffix={labelSuffix} /> : null;
 }

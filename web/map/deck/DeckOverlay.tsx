@@ -8,12 +8,12 @@ import type { Selection } from '../selection.ts';
 
 /**
  * deck.gl draws what the offline map style cannot: text (the flood desk's sensor codes: the style
- * has no glyphs) and, with them, the desk's live sensors. Everything else is MapLibre's own
+ * has no glyphs) and, with them, the desk's live sensors; and a truck's replayed day (TripsLayer). Everything else is MapLibre's own
  * (web/map/useMapLayers.ts), which costs far less to draw: deck.gl's shaders are ten times the
  * size of MapLibre's, and a software renderer takes a second or more to compile each.
  * In interleaved mode deck.gl draws above MapLibre's layers, in this order.
  */
-const DECK_SLOTS = ['flood-sensors'] as const;
+const DECK_SLOTS = ['flood-sensors', 'waste-replay'] as const;
 type DeckSlot = (typeof DECK_SLOTS)[number];
 
 /** deck.gl reports the top-level layer of a pick; its id before any "@" says what it is. */
