@@ -228,8 +228,11 @@ async function run(options: Options, base: string, databaseUrl: string, cleanup:
       [0, 1, 2, 3].map(async (sender) => {
         for (const n of ingestTrucks.filter((_, k) => k % 4 === sender)) {
           const device = Client.device(base, keys.get(n) as string);
-          for (const { positions } of byTruck.get(n) ?? [])
-            inserted += (await expectBody(device.api['truck-positions'].$post({ json: { positions } }))).inserted;
+          for (const { positions } of byTruck.get(n) ?? []) {
+            // Awaited first, then added: `inserted += await …` would add to a stale total.
+            const answered = await expectBody(device.api['truck-positions'].$post({ json: { positions } }));
+            inserted += answered.inserted;
+          }
         }
       }),
     ),

@@ -44,8 +44,9 @@ export async function truckByCode(db: Queryable, code: string): Promise<TrackTru
 
 // One truck's day, all of it here: the fixes are one primary-key range of one or two monthly
 // partitions; the segments start from the last one begun by `from` (an index probe, not a scan of
-// the truck's history); each segment's distance and top speed are taken from the day's own fixes,
-// so a segment running past midnight counts only its part of the day, as the summary does.
+// the truck's history); each segment's distance and top speed are taken from its own range of the
+// day's fixes (a primary-key range each, not a filter of the whole day per segment), so a segment
+// running past midnight counts only its part of the day, as the summary does.
 const TRUCK_DAY = statement(`
   WITH fixes AS (
     SELECT p.recorded_at AS t, p.speed_kmh, p.geom,
@@ -65,9 +66,11 @@ const TRUCK_DAY = statement(`
            coalesce(g.start_geom, m.first_geom) AS from_geom, coalesce(g.end_geom, m.last_geom) AS to_geom
     FROM segments g
     CROSS JOIN LATERAL (
-      SELECT coalesce(sum(f.step) FILTER (WHERE f.t > g.s), 0) AS distance_m, coalesce(max(f.speed_kmh), 0) AS max_speed_kmh,
+      SELECT coalesce(sum(f.step), 0) AS distance_m, coalesce(max(f.speed_kmh), 0) AS max_speed_kmh,
              (array_agg(f.geom ORDER BY f.t))[1] AS first_geom, (array_agg(f.geom ORDER BY f.t DESC))[1] AS last_geom
-      FROM fixes f WHERE f.t >= g.s AND f.t <= g.e) AS m),
+      FROM (SELECT p.recorded_at AS t, p.speed_kmh, p.geom,
+                   ST_Distance((lag(p.geom) OVER (ORDER BY p.recorded_at))::geography, p.geom::geography) AS step
+            FROM truck_positions p WHERE p.truck_id = $1 AND p.recorded_at >= g.s AND p.recorded_at <= g.e) AS f) AS m),
   trips AS (
     SELECT coalesce(json_agg(json_build_object(
              'started_at', ${utcIso('s')}, 'ended_at', ${utcIso('e')},
