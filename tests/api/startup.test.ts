@@ -213,9 +213,12 @@ const STAMPED = [
   'schema_migrations',
   'sensor_readings',
   'sensor_state',
-  'truck_positions',
+  'truck_state',
   'users',
 ];
+
+// Rows of the story so far, whose number depends on the hour of seeding (the trucks' day up to now).
+const UP_TO_NOW = ['truck_positions', 'truck_segments'];
 
 // Rows no seed holds: the demo's site photos are files, put in at a demo start (server/sites/photos/seed.ts).
 const DRAWN_AT_START = ['photos'];
@@ -247,6 +250,10 @@ describe('the prebuilt demo database', () => {
       expect(fromImage.photos?.rows).toBe(copied);
       for (const [name, table] of Object.entries(bySeeding)) {
         if (DRAWN_AT_START.includes(name)) continue;
+        if (UP_TO_NOW.includes(name)) {
+          expect(fromImage[name]?.rows, name).toBeGreaterThan(0);
+          continue;
+        }
         expect(fromImage[name]?.rows, name).toBe(table.rows);
         if (!STAMPED.includes(name)) expect(fromImage[name]?.digest, name).toBe(table.digest);
       }

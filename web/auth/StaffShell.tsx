@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState, type ReactNode } from 'react';
 import { useLanguage } from '../i18n/LanguageProvider.tsx';
 import { LanguageToggle } from '../i18n/LanguageToggle.tsx';
 import { Shell } from '../map/Shell.tsx';
@@ -32,6 +32,12 @@ export function StaffShell({ className, children }: { className: string; childre
   const [auditOpen, setAuditOpen] = useState(false);
   const showAudit = auditOpen && permissions.audit.read;
 
+  // A crowded header scrolls its tabs: the page's own tab is kept in sight.
+  const tabs = useRef<HTMLElement>(null);
+  useEffect(() => {
+    tabs.current?.querySelector('[aria-current="page"]')?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  }, [path, user]);
+
   // Whoever signs in next opens the audit trail themselves.
   useEffect(() => {
     if (!permissions.audit.read) setAuditOpen(false);
@@ -40,7 +46,7 @@ export function StaffShell({ className, children }: { className: string; childre
   const header = (
     <>
       <h1 data-testid="app-title">Mueang · เทศบาลนครขอนแก่น</h1>
-      <nav className="view-tabs" data-testid="view-switch">
+      <nav ref={tabs} className="view-tabs" data-testid="view-switch">
         {[...TABS, ...(user ? STAFF_TABS : [])].map(([view, href]) => (
           <Link
             key={view}
