@@ -171,10 +171,11 @@ async function run(options: Options, base: string, databaseUrl: string, cleanup:
     `${fmtInt(Number(total))} in ${options.months}+ monthly partitions, ${(Number(bytes) / 1e9).toFixed(2)} GB with indexes`,
   ]);
 
-  // The replay's truck gets its trips and stops the way ingest makes them, over its whole history at once.
+  // The replay's truck gets its trips and stops the way ingest makes them, over its whole history
+  // at once: from the start of the fill (a demo truck's state is already past it: it rewinds).
   const replayTruck = Math.ceil(options.trucks / 2);
   const replayCode = `T${String(replayTruck).padStart(2, '0')}`;
-  const motionS = await seconds(() => advanceMotion(queryable(db), replayTruck, rules));
+  const motionS = await seconds(() => advanceMotion(queryable(db), replayTruck, rules, new Date(fillFrom).toISOString()));
   const [{ segments } = { segments: 0 }] = (
     await db.query<{ segments: number }>('SELECT count(*)::int AS segments FROM truck_segments WHERE truck_id = $1', [replayTruck])
   ).rows;

@@ -1,4 +1,4 @@
-import { useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from 'react';
+import { useSyncExternalStore, type ComponentProps, type MouseEvent } from 'react';
 
 /**
  * A router of our own on the History API: seven pages need no library. Links are real
@@ -39,7 +39,7 @@ export function navigate(to: string): void {
   window.dispatchEvent(new Event(NAVIGATE));
 }
 
-export function Link({ href, onClick, ...rest }: AnchorHTMLAttributes<HTMLAnchorElement> & { href: string }) {
+export function Link({ href, onClick, ...rest }: ComponentProps<'a'> & { href: string }) {
   const follow = (event: MouseEvent<HTMLAnchorElement>) => {
     onClick?.(event);
     // Modified clicks, other buttons and other targets keep the browser's own meaning.

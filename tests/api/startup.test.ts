@@ -206,16 +206,7 @@ async function tablesIn(dataDir: string): Promise<Record<string, { rows: number;
 }
 
 // Rows that hold the moment they were made (the accounts: also their password's salt).
-const STAMPED = [
-  'flood_alert_events',
-  'flood_alerts',
-  'flood_notifications',
-  'schema_migrations',
-  'sensor_readings',
-  'sensor_state',
-  'truck_state',
-  'users',
-];
+const STAMPED = ['flood_alert_events', 'flood_alerts', 'flood_notifications', 'schema_migrations', 'sensor_readings', 'sensor_state', 'truck_state', 'users'];
 
 // Rows of the story so far, whose number depends on the hour of seeding (the trucks' day up to now).
 const UP_TO_NOW = ['truck_positions', 'truck_segments'];

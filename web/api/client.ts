@@ -13,6 +13,8 @@ import { STAGES } from '../../server/plan/stages.ts';
 import { TRUCK_STATES } from '../../server/waste/queries/trucks.ts';
 import { apiClient, ApiError, readJson, str, type Success } from './core.ts';
 import type { FloodMessage, FloodSnapshot } from '../../server/flood/live.ts';
+import { PICKUP_STATUSES } from '../../server/waste/queries/pickups.ts';
+import type { LiveTruck, WasteSnapshot } from '../../server/waste/live.ts';
 
 /**
  * Every request the typed client makes goes through `sessionFetch` (further down): it adds the
@@ -22,7 +24,7 @@ const client = apiClient('', (input, init) => sessionFetch(input, init));
 
 export { ApiError };
 /** The server's own lists (legends, filters and forms show them in this order). */
-export { STAGES, TRUCK_STATES, LAND_USES, PERSONAL_PARCEL_ATTRIBUTES };
+export { STAGES, TRUCK_STATES, LAND_USES, PERSONAL_PARCEL_ATTRIBUTES, PICKUP_STATUSES };
 
 /** The body a route sends with 200 OK. */
 type Ok<Endpoint> = InferResponseType<Endpoint, 200>;
@@ -107,6 +109,16 @@ export type LiveMessage = FloodMessage;
 export const LIVE_URL = '/api/live';
 /** The public Atom feed of CAP 1.2 warnings; a link, not a fetch. */
 export const CAP_FEED_URL = `/api${client.flood.cap.$path()}`;
+
+/** Waste collection (server/waste): the live trucks' topic of /api/live, a truck's day, pickups and figures. */
+export type { LiveTruck, WasteSnapshot };
+export const WASTE_LIVE_URL = `${LIVE_URL}?topics=waste`;
+export type TruckDay = Ok<(typeof client.trucks)[':code']['track']['$get']>;
+export type TrackStop = TruckDay['stops'][number];
+export type PickupCollection = Ok<typeof client.waste.pickups.$get>;
+export type PickupStatus = PickupCollection['features'][number]['properties']['status'];
+export type WasteSummary = Ok<typeof client.waste.summary.$get>;
+export type SummaryRow = WasteSummary['rows'][number];
 
 /** Construction sites (server/sites/routes.ts). `GET /api/sites` answers a list, or with `format=geojson` a FeatureCollection. */
 type SitesAnswer = Ok<typeof client.sites.$get>;
@@ -344,6 +356,12 @@ export const api = {
   evaluationChecks: (q: { plan?: string; fy?: number } = {}, signal?: AbortSignal) =>
     readJson(client.evaluation.checks.$get({ query: { plan: q.plan, fy: str(q.fy) } }, { init: { signal } })),
   trucks: (signal?: AbortSignal) => firstOr('trucks', () => readJson(client.trucks.$get(undefined, { init: { signal } }))),
+  truckDay: (code: string, date: string | undefined, signal?: AbortSignal) =>
+    readJson(client.trucks[':code'].track.$get({ param: { code }, query: { date } }, { init: { signal } })),
+  pickups: (q: { date?: string; zone?: number }, signal?: AbortSignal) =>
+    readJson(client.waste.pickups.$get({ query: { date: q.date, zone: str(q.zone) } }, { init: { signal } })),
+  wasteSummary: (q: { date?: string; from?: string; by: 'zone' | 'round' }, signal?: AbortSignal) =>
+    readJson(client.waste.summary.$get({ query: { date: q.date, from: q.from, by: q.by } }, { init: { signal } })),
   sensors: (signal?: AbortSignal) => firstOr('sensors', () => readJson(client.sensors.$get(undefined, { init: { signal } }))),
   /** Asks now for the city map's live layers, for their first reader (see earlyAnswers). */
   requestCityLayers: () => {

@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useRef, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
 import { useLanguage } from '../i18n/LanguageProvider.tsx';
 import { LanguageToggle } from '../i18n/LanguageToggle.tsx';
 import { Shell } from '../map/Shell.tsx';
@@ -21,6 +21,9 @@ const STAFF_TABS = [
   ['waste', PATHS.waste],
 ] as const;
 
+/** A crowded header scrolls its tabs: the page's own tab, once it is the page's, is scrolled into sight. */
+const keepInSight = (tab: HTMLAnchorElement | null) => tab?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+
 /**
  * The staff pages' frame: the header with the page tabs, the account corner and the language
  * switch, the audit trail for those who may read it, and the note when a session ended.
@@ -32,12 +35,6 @@ export function StaffShell({ className, children }: { className: string; childre
   const [auditOpen, setAuditOpen] = useState(false);
   const showAudit = auditOpen && permissions.audit.read;
 
-  // A crowded header scrolls its tabs: the page's own tab is kept in sight.
-  const tabs = useRef<HTMLElement>(null);
-  useEffect(() => {
-    tabs.current?.querySelector('[aria-current="page"]')?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
-  }, [path, user]);
-
   // Whoever signs in next opens the audit trail themselves.
   useEffect(() => {
     if (!permissions.audit.read) setAuditOpen(false);
@@ -46,13 +43,14 @@ export function StaffShell({ className, children }: { className: string; childre
   const header = (
     <>
       <h1 data-testid="app-title">Mueang · เทศบาลนครขอนแก่น</h1>
-      <nav ref={tabs} className="view-tabs" data-testid="view-switch">
+      <nav className="view-tabs" data-testid="view-switch">
         {[...TABS, ...(user ? STAFF_TABS : [])].map(([view, href]) => (
           <Link
             key={view}
             href={href}
             className={path === href ? 'view-tab active' : 'view-tab'}
             aria-current={path === href ? 'page' : undefined}
+            ref={path === href ? keepInSight : undefined}
             data-testid={`view-${view}`}
           >
             {t(`view.${view}`)}

@@ -1,10 +1,9 @@
 import { useMemo } from 'react';
-import { api } from '../api/client.ts';
 import { useResource } from '../api/useResource.ts';
 import { formatNumber } from '../i18n/format.ts';
 import { useLanguage } from '../i18n/LanguageProvider.tsx';
 import { localName } from '../i18n/strings.ts';
-import { wasteApi, type WasteSummary } from '../waste/api.ts';
+import { api, type WasteSummary } from '../api/client.ts';
 import { bangkokToday, mondayOf } from '../waste/dates.ts';
 
 export interface ZoneServed {
@@ -22,7 +21,7 @@ export function useZoneServed(enabled: boolean): Map<number, ZoneServed> | null 
   const today = bangkokToday();
   // Not yet enabled: a request that never answers, so the hook's order stays fixed; the key changes when enabled.
   const load = (from: string) => (signal: AbortSignal) =>
-    enabled ? wasteApi.summary({ date: today, from, by: 'zone' }, signal) : new Promise<WasteSummary>(() => undefined);
+    enabled ? api.wasteSummary({ date: today, from, by: 'zone' }, signal) : new Promise<WasteSummary>(() => undefined);
   const day = useResource(`waste-city-day:${today}:${enabled}`, load(today));
   const week = useResource(`waste-city-week:${today}:${enabled}`, load(mondayOf(today)));
   return useMemo(() => {

@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import type { FeatureCollection } from 'geojson';
 import { CIRCLE_PAINT, type CircleStyle } from '../map/expressions.ts';
 import { useGeoJsonLayers } from '../map/useMapLayers.ts';
-import type { PickupCollection, PickupStatus } from './api.ts';
+import type { PickupCollection, PickupStatus } from '../api/client.ts';
 
 /**
  * A pickup point's status for the day. Served is the quiet green of a job done; late amber and

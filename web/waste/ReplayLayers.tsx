@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import { TripsLayer } from '@deck.gl/geo-layers';
 import { PathLayer, ScatterplotLayer, TextLayer } from '@deck.gl/layers';
 import { useDeckLayers } from '../map/deck/DeckOverlay.tsx';
-import type { TrackStop, TruckDay } from './api.ts';
+import type { TrackStop, TruckDay } from '../api/client.ts';
 
 /**
  * A stop's duration on the map as h:mm: deck.gl's text atlas draws Thai's stacked vowels badly

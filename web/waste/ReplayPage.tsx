@@ -13,7 +13,7 @@ import { MapView } from '../map/MapView.tsx';
 import { reportLoaded } from '../map/readiness.ts';
 import { Panel } from '../map/Shell.tsx';
 import { Link, navigate, PATHS, usePath } from '../router.tsx';
-import { wasteApi, type TruckDay } from './api.ts';
+import { api, type TruckDay } from '../api/client.ts';
 import { DatePicker } from './DatePicker.tsx';
 import { bangkokToday, isDate } from './dates.ts';
 import { type Fix, fixAt, formatDuration, SPEEDS, type Speed } from './replay.ts';
@@ -41,7 +41,7 @@ export function ReplayPage() {
 
 function Replay({ code, date }: { code: string; date: string }) {
   const { t } = useLanguage();
-  const day = useResource(`track:${code}:${date}`, (signal) => wasteApi.track(code, date, signal));
+  const day = useResource(`track:${code}:${date}`, (signal) => api.truckDay(code, date, signal));
   const track = day.data?.track;
   const first = track?.t[0] ?? 0;
   const last = track?.t[track.t.length - 1] ?? first;

@@ -1,7 +1,7 @@
 import type { MouseEvent } from 'react';
 import { formatClock, formatNumber } from '../i18n/format.ts';
 import { useLanguage } from '../i18n/LanguageProvider.tsx';
-import type { TruckDay } from './api.ts';
+import type { TruckDay } from '../api/client.ts';
 
 const W = 600;
 const H = 140;

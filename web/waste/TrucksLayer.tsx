@@ -5,7 +5,7 @@ import { api, type TruckFeature } from '../api/client.ts';
 import { useMap } from '../map/MapContext.ts';
 import type { Selection } from '../map/selection.ts';
 import { useLayerData } from '../map/useLayerData.ts';
-import type { TruckState } from './api.ts';
+import type { TruckState } from '../api/client.ts';
 import { paintTruck } from './truckIcon.ts';
 
 /** GPS positions come in about every half minute; matching that keeps the map honest. */

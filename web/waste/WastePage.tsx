@@ -1,6 +1,5 @@
 import './waste.css';
 import { useCallback, useMemo, useState } from 'react';
-import { api } from '../api/client.ts';
 import { useResource } from '../api/useResource.ts';
 import { useAuth } from '../auth/AuthProvider.tsx';
 import { StaffShell } from '../auth/StaffShell.tsx';
@@ -15,7 +14,7 @@ import { MapView } from '../map/MapView.tsx';
 import { TRUCK_STATE_COLORS } from '../map/palette.ts';
 import { Panel } from '../map/Shell.tsx';
 import { Link, navigate } from '../router.tsx';
-import { PICKUP_STATUSES, wasteApi, type LiveTruck, type PickupCollection, type SummaryRow } from './api.ts';
+import { api, PICKUP_STATUSES, type LiveTruck, type PickupCollection, type SummaryRow } from '../api/client.ts';
 import { DatePicker } from './DatePicker.tsx';
 import { replayHref, SignInPrompt } from './SignInPrompt.tsx';
 import { bangkokToday, isDate } from './dates.ts';
@@ -46,9 +45,9 @@ function Workspace() {
   });
   const [zone, setZone] = useState<number | undefined>(undefined);
   const live = useWasteLive();
-  const pickups = useResource(`waste-pickups:${date}:${zone ?? ''}`, (signal) => wasteApi.pickups({ date, zone }, signal));
-  const byZone = useResource(`waste-summary-zone:${date}`, (signal) => wasteApi.summary({ date, by: 'zone' }, signal));
-  const byRound = useResource(`waste-summary-round:${date}`, (signal) => wasteApi.summary({ date, by: 'round' }, signal));
+  const pickups = useResource(`waste-pickups:${date}:${zone ?? ''}`, (signal) => api.pickups({ date, zone }, signal));
+  const byZone = useResource(`waste-summary-zone:${date}`, (signal) => api.wasteSummary({ date, by: 'zone' }, signal));
+  const byRound = useResource(`waste-summary-round:${date}`, (signal) => api.wasteSummary({ date, by: 'round' }, signal));
 
   const trucks = useMemo(() => (zone === undefined ? live.trucks : live.trucks.filter((t) => t.zone_id === zone)), [live.trucks, zone]);
   const openReplay = useCallback((truck: LiveTruck) => navigate(replayHref(truck.code, date)), [date]);

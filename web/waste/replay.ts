@@ -1,4 +1,4 @@
-import type { TruckDay } from './api.ts';
+import type { TruckDay } from '../api/client.ts';
 
 /** Where the truck was at `t` (epoch s): between two fixes, on the straight line joining them. */
 export interface Fix {

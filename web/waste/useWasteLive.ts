@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { useViewerGeneration } from '../api/useResource.ts';
 import { useNow } from '../flood/useNow.ts';
 import { reportLoaded } from '../map/readiness.ts';
-import { WASTE_LIVE_URL, type LiveTruck, type WasteSnapshot } from './api.ts';
+import { WASTE_LIVE_URL, type LiveTruck, type WasteSnapshot } from '../api/client.ts';
 
 type LiveConnection = 'connecting' | 'live' | 'reconnecting';
 

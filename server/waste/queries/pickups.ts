@@ -2,7 +2,7 @@ import type { Point } from 'geojson';
 import type { Queryable } from '../../db/index.ts';
 import { queryFeatures } from '../../db/geojson.ts';
 
-const PICKUP_STATUSES = ['served', 'late', 'missed', 'pending'] as const;
+export const PICKUP_STATUSES = ['served', 'late', 'missed', 'pending'] as const;
 
 export interface PickupProperties {
   id: number;
