@@ -44,18 +44,22 @@ export function StaffShell({ className, children }: { className: string; childre
     <>
       <h1 data-testid="app-title">Mueang · เทศบาลนครขอนแก่น</h1>
       <nav className="view-tabs" data-testid="view-switch">
-        {[...TABS, ...(user ? STAFF_TABS : [])].map(([view, href]) => (
-          <Link
-            key={view}
-            href={href}
-            className={path === href ? 'view-tab active' : 'view-tab'}
-            aria-current={path === href ? 'page' : undefined}
-            ref={path === href ? keepInSight : undefined}
-            data-testid={`view-${view}`}
-          >
-            {t(`view.${view}`)}
-          </Link>
-        ))}
+        {[...TABS, ...(user ? STAFF_TABS : [])].map(([view, href]) => {
+          // A workspace's inner pages (a site, a truck's replay) are under its tab too.
+          const current = path === href ? 'page' : href !== '/' && path.startsWith(`${href}/`) ? 'true' : undefined;
+          return (
+            <Link
+              key={view}
+              href={href}
+              className={current ? 'view-tab active' : 'view-tab'}
+              aria-current={current}
+              ref={current ? keepInSight : undefined}
+              data-testid={`view-${view}`}
+            >
+              {t(`view.${view}`)}
+            </Link>
+          );
+        })}
       </nav>
       <div className="header-actions">
         <UserMenu auditOpen={showAudit} onToggleAudit={() => setAuditOpen((open) => !open)} />

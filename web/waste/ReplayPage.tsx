@@ -45,7 +45,10 @@ function Replay({ code, date }: { code: string; date: string }) {
   const track = day.data?.track;
   const first = track?.t[0] ?? 0;
   const last = track?.t[track.t.length - 1] ?? first;
-  const clock = useReplayClock(first, last);
+  // A truck's day is mostly standing at the depot: the replay opens where its first trip begins.
+  const firstTrip = day.data?.trips[0];
+  const opening = firstTrip ? Date.parse(firstTrip.started_at) / 1000 : first;
+  const clock = useReplayClock(first, last, opening);
   const fix = useMemo(() => (track ? fixAt(track, clock.time) : null), [track, clock.time]);
   return (
     <>
@@ -83,11 +86,11 @@ function Replay({ code, date }: { code: string; date: string }) {
  * The replay's clock: the day's time being shown, moving `speed` seconds of the day per second
  * of the reader's while playing, frame by frame, and stopping at the day's last fix.
  */
-function useReplayClock(first: number, last: number) {
-  const [time, setTime] = useState(first);
+function useReplayClock(first: number, last: number, opening: number) {
+  const [time, setTime] = useState(opening);
   const [playing, setPlaying] = useState(false);
-  // The day arrives after the page: the clock starts at its first fix.
-  useEffect(() => setTime(first), [first]);
+  // The day arrives after the page: the clock starts where it opens.
+  useEffect(() => setTime(opening), [opening]);
   const [speed, setSpeed] = useState<Speed>(30);
   const speedRef = useRef(speed);
   speedRef.current = speed;
