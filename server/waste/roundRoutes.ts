@@ -1,17 +1,15 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import city from '../../data/khonkaen/city.json' with { type: 'json' };
 import { requireViewer } from '../auth/middleware.ts';
 import { canSeeWasteRounds, canSeeWasteSummary, zoneScope } from '../auth/policy.ts';
 import { bangkokDate } from '../clock.ts';
-import type { Queryable } from '../db/index.ts';
 import type { Env } from '../env.ts';
 import { apiError, badRequest } from '../http/errors.ts';
 import { integer, validate } from '../http/validate.ts';
 import { pickups, summary } from './queries/pickups.ts';
-import { costMatrix, drivenMetres, hasPgRouting, networkLine, planStops, round, roundOn, rounds, straightMatrix } from './queries/rounds.ts';
+import { planRound } from './planning.ts';
+import { round, rounds } from './queries/rounds.ts';
 
-const DEPOT = city.waste_depot.at as [number, number];
 /** A summary over more days than this is a report, not a dashboard figure. */
 const MAX_SUMMARY_DAYS = 366;
 
@@ -19,77 +17,6 @@ const roundParam = z.object({ id: integer(1, 32_767) });
 const date = z.iso.date().optional();
 const staffOnly = requireViewer(canSeeWasteRounds, 'waste rounds are for signed-in staff');
 const notFound = (id: number) => apiError(404, `no round ${id}`, 'id');
-
-/** A tour's length: from the depot (0) through `order` and back. */
-const tourLength = (m: number[][], order: number[]) => {
-  let total = 0;
-  let at = 0;
-  for (const next of [...order, 0]) {
-    total += (m[at] as number[])[next] as number;
-    at = next;
-  }
-  return total;
-};
-
-/** Nearest neighbour from the depot, then 2-opt until no reversal shortens the tour. */
-function shortTour(m: number[][]): number[] {
-  const left = new Set(m.map((_, i) => i).slice(1));
-  const tour: number[] = [];
-  for (let at = 0; left.size > 0; ) {
-    const row = m[at] as number[];
-    const next = [...left].reduce((best, i) => ((row[i] as number) < (row[best] as number) ? i : best));
-    tour.push(next);
-    left.delete(next);
-    at = next;
-  }
-  for (let better = true; better; ) {
-    better = false;
-    for (let i = 0; i < tour.length - 1; i++) {
-      for (let j = i + 1; j < tour.length; j++) {
-        const candidate = [...tour.slice(0, i), ...tour.slice(i, j + 1).reverse(), ...tour.slice(j + 1)];
-        if (tourLength(m, candidate) < tourLength(m, tour) - 1e-6) {
-          tour.splice(0, tour.length, ...candidate);
-          better = true;
-        }
-      }
-    }
-  }
-  return tour;
-}
-
-/**
- * A shorter order for a round's points: over network distances on the street graph where the
- * database has pgRouting, over straight lines elsewhere (the embedded engine). The current order
- * is kept when nothing shorter is found.
- */
-async function planRound(db: Queryable, id: number, zones: number[] | null, on: string) {
-  const found = await roundOn(db, zones, id, on);
-  if (!found) throw notFound(id);
-  const { depot, points } = await planStops(db, id, DEPOT);
-  const stops = [depot, ...points];
-  const network = await hasPgRouting(db);
-  let m: number[][];
-  if (network) {
-    const nodes = [...new Set(stops.map((s) => s.node_id))];
-    const cost = new Map((await costMatrix(db, nodes)).map((c) => [`${c.start_vid}:${c.end_vid}`, c.agg_cost]));
-    m = stops.map((a) => stops.map((b) => (a.node_id === b.node_id ? 0 : (cost.get(`${a.node_id}:${b.node_id}`) ?? Number.POSITIVE_INFINITY))));
-  } else {
-    m = await straightMatrix(db, stops);
-  }
-  const current = points.map((_, i) => i + 1);
-  const shorter = shortTour(m);
-  const proposed = tourLength(m, shorter) < tourLength(m, current) ? shorter : current;
-  const via = [depot, ...proposed.map((i) => stops[i] as typeof depot), depot].map((s) => s.node_id).filter((n, i, all) => i === 0 || n !== all[i - 1]);
-  return {
-    engine: network ? ('pgrouting' as const) : ('nearest-neighbour' as const),
-    distance: network ? ('network' as const) : ('straight' as const),
-    order: proposed.map((i) => (stops[i] as typeof depot).id),
-    current_m: Math.round(tourLength(m, current)),
-    proposed_m: Math.round(tourLength(m, proposed)),
-    driven_m: Math.round(await drivenMetres(db, found.truck_id, found.opens, found.closes)),
-    line: network ? await networkLine(db, via) : null,
-  };
-}
 
 export const roundRoutes = new Hono<Env>()
   .get('/waste/rounds', staffOnly, async (c) => c.json(await rounds(c.var.reads, zoneScope(c.var.viewer))))

@@ -118,6 +118,13 @@ describe.runIf(chromiumAvailable)('waste collection in Chromium', () => {
       .locator('.truck-marker')
       .evaluateAll((els) => els.map((el) => `${el.getAttribute('data-truck')}:${el.getAttribute('data-state')}`));
     expect(markers.sort()).toEqual(rows.map((r) => `${r.code}:${r.state}`).sort());
+    // Each marker stands where its truck is: those at the depot (the reserves, at least, are
+    // parked within metres of each other) share one spot, not a row of one after the other.
+    const atDepot = await page
+      .locator('.truck-marker[data-state="depot"]')
+      .evaluateAll((els) => els.map((el) => el.getBoundingClientRect()).map((r) => r.x + r.width / 2));
+    expect(atDepot.length).toBeGreaterThanOrEqual(2);
+    expect(Math.max(...atDepot) - Math.min(...atDepot), 'the depot trucks spread across the map (px)').toBeLessThan(30);
 
     // The legend counts each status as the API does; the missed list is the API's missed points.
     for (const status of ['served', 'late', 'missed', 'pending']) {
