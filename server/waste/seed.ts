@@ -298,8 +298,11 @@ function sample(truckId: number, frames: Keyframe[], dayStart: number, until: nu
   }
 }
 
+/** Days of positions the demo holds: a week, so "this week" on the city map is a week of rounds. */
+const DEMO_DAYS = 7;
+
 /**
- * The trucks' positions for yesterday (whole) and today up to `now`, Bangkok days: each truck
+ * The trucks' positions for the last six days (whole) and today up to `now`, Bangkok days: each truck
  * drives its round on the round's days inside its window and is parked at the depot otherwise;
  * the reserve trucks stay there. Yesterday, one round per zone goes wrong (the scripted
  * exceptions the README lists): zone 1 misses a point, zone 2 runs late, zone 3 breaks down,
@@ -307,9 +310,10 @@ function sample(truckId: number, frames: Keyframe[], dayStart: number, until: nu
  */
 export async function seedWastePositions(tx: Queryable, now: Date, trips: WasteSettings['trips']): Promise<void> {
   const until = Math.floor(now.getTime() / 1000);
-  const today = new Date((until + 7 * 3600) * 1000).toISOString().slice(0, 10);
-  const yesterday = new Date((until + 7 * 3600 - DAY_S) * 1000).toISOString().slice(0, 10);
-  await ensurePositionPartitions(tx, new Date(bangkokMidnight(yesterday) * 1000), now);
+  const dayBefore = (k: number) => new Date((until + 7 * 3600 - k * DAY_S) * 1000).toISOString().slice(0, 10);
+  const yesterday = dayBefore(1);
+  const days = Array.from({ length: DEMO_DAYS }, (_, k) => dayBefore(DEMO_DAYS - 1 - k));
+  await ensurePositionPartitions(tx, new Date(bangkokMidnight(days[0] as string) * 1000), now);
   const rounds = await roundsToDrive(tx);
   const random = seededRandom(13_2569);
   const mishaps: Mishap[] = ['missed', 'late', 'breakdown', 'silent'];
@@ -324,7 +328,7 @@ export async function seedWastePositions(tx: Queryable, now: Date, trips: WasteS
   for (const [n, truck] of trucks.entries()) {
     const parking = { lon: DEPOT[0] + (n % 6) * 0.00008, lat: DEPOT[1] + Math.floor(n / 6) * 0.00008 };
     const round = rounds.find((r) => r.truck_id === truck.id);
-    for (const date of [yesterday, today]) {
+    for (const date of days) {
       const dayStart = bangkokMidnight(date);
       const drives = round?.days.includes(isoDay(date));
       const { frames, silent } =
