@@ -18,7 +18,7 @@ import { seededRandom } from '../server/seed/random.ts';
 import { DeviceKeys, listSensors, openLive, type Reading, type Sensor } from './lib/api.ts';
 import { Client } from './lib/client.ts';
 import type { EventStream, LiveData } from './lib/sse.ts';
-import { parseOptions } from './lib/options.ts';
+import { parseOptions, positiveNumber, serverOptions } from './lib/options.ts';
 
 /** An alert event of /api/live, as the desk's signed-in session gets it. */
 type AlertEvent = LiveData<'alert'>;
@@ -34,18 +34,12 @@ interface Options {
 
 function parseArgs(argv: string[]): Options {
   const named = parseOptions(argv, ['url', 'minutes', 'every', 'seed', 'user', 'password']);
-  const num = (name: string, fallback: number) => {
-    const value = Number(named.get(name) ?? fallback);
-    if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number`);
-    return value;
-  };
+  const num = (name: string, fallback: number) => positiveNumber(named, name, fallback);
   return {
-    url: (named.get('url') ?? 'http://127.0.0.1:8080').replace(/\/+$/, ''),
+    ...serverOptions(named, DEMO_PASSWORD),
     minutes: num('minutes', 12),
     every: num('every', 5),
     seed: Math.floor(num('seed', 1)),
-    user: named.get('user') ?? 'admin',
-    password: named.get('password') ?? DEMO_PASSWORD,
   };
 }
 

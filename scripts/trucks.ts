@@ -24,7 +24,7 @@ import { DEMO_PASSWORD } from '../server/auth/passwords.ts';
 import { seededRandom } from '../server/seed/random.ts';
 import { DeviceKeys, openLive, type Position } from './lib/api.ts';
 import { Client, expectBody } from './lib/client.ts';
-import { parseOptions } from './lib/options.ts';
+import { parseOptions, positiveNumber, serverOptions } from './lib/options.ts';
 
 interface Options {
   url: string;
@@ -38,19 +38,13 @@ interface Options {
 
 function parseArgs(argv: string[]): Options {
   const named = parseOptions(argv, ['url', 'speed', 'every', 'minutes', 'seed', 'user', 'password']);
-  const num = (name: string, fallback: number) => {
-    const value = Number(named.get(name) ?? fallback);
-    if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number`);
-    return value;
-  };
+  const num = (name: string, fallback: number) => positiveNumber(named, name, fallback);
   return {
-    url: (named.get('url') ?? 'http://127.0.0.1:8080').replace(/\/+$/, ''),
+    ...serverOptions(named, DEMO_PASSWORD),
     speed: num('speed', 1),
     every: num('every', 10),
     minutes: num('minutes', 60),
     seed: Math.floor(num('seed', 1)),
-    user: named.get('user') ?? 'admin',
-    password: named.get('password') ?? DEMO_PASSWORD,
   };
 }
 

@@ -14,3 +14,17 @@ export function parseOptions(argv: string[], allowed: readonly string[]): Map<st
   }
   return named;
 }
+
+/** `--name`'s value as a positive number, or `fallback` when it is not given. */
+export function positiveNumber(named: Map<string, string>, name: string, fallback: number): number {
+  const value = Number(named.get(name) ?? fallback);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number`);
+  return value;
+}
+
+/** The server a simulator drives and the account it signs in as (`--url`, `--user`, `--password`). */
+export const serverOptions = (named: Map<string, string>, demoPassword: string) => ({
+  url: (named.get('url') ?? 'http://127.0.0.1:8080').replace(/\/+$/, ''),
+  user: named.get('user') ?? 'admin',
+  password: named.get('password') ?? demoPassword,
+});

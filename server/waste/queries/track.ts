@@ -1,14 +1,9 @@
 import type { Queryable } from '../../db/index.ts';
 import { statement, utcIso } from '../../db/sql.ts';
+import type { TruckProperties } from './trucks.ts';
 
-export interface TrackTruck {
-  id: number;
-  code: string;
-  plate: string;
-  name_th: string;
-  name_en: string;
-  zone_id: number;
-}
+/** The truck a day belongs to: the facts of it that do not move. */
+export type TrackTruck = Pick<TruckProperties, 'id' | 'code' | 'plate' | 'name_th' | 'name_en' | 'zone_id'>;
 
 interface Trip {
   started_at: string;
