@@ -23,6 +23,10 @@ interface ParcelProperties {
   tax_due?: number;
 }
 
+/** One attribute of a parcel's owners (co-owners: comma-separated, in the register's order). */
+const OWNERS_OF = (column: string) =>
+  `(SELECT string_agg(${column}, ', ' ORDER BY o.id) FROM parcel_owners po JOIN owners o ON o.id = po.owner_id WHERE po.parcel_id = p.id)`;
+
 /** The SQL behind each attribute the access policy can grant. Fixed text: never built from input. */
 const COLUMNS: Record<ParcelAttribute, string> = {
   id: 'p.id',
@@ -31,8 +35,8 @@ const COLUMNS: Record<ParcelAttribute, string> = {
   area_m2: 'p.area_m2',
   zone_id: 'p.zone_id',
   community_id: 'p.community_id',
-  owner_name: 'o.name_th',
-  national_id: 'o.national_id::text',
+  owner_name: OWNERS_OF('o.name_th'),
+  national_id: OWNERS_OF('o.national_id::text'),
   assessed_value: 'p.assessed_value::float8',
   tax_due: 'p.tax_due::float8',
 };
@@ -58,7 +62,6 @@ function parcelSelect(view: ParcelView, where: string, zonesParam: number): stri
   return `
     SELECT ${columns}, p.geom
     FROM parcels p
-    LEFT JOIN owners o ON o.id = p.owner_id
     WHERE ${where} AND ($${zonesParam}::int[] IS NULL OR p.zone_id = ANY($${zonesParam}))`;
 }
 

@@ -67,15 +67,21 @@ export async function seedParcels(tx: Queryable, scale = 1): Promise<void> {
                 CASE u.land_use WHEN 'commercial' THEN 25000 WHEN 'mixed' THEN 18000 WHEN 'residential' THEN 10000
                                 WHEN 'public' THEN 8000 WHEN 'agricultural' THEN 1500 ELSE 6000 END)::numeric, 2) AS assessed_value
        FROM used u)
-     INSERT INTO parcels (parcel_no, land_use, area_m2, owner_id, assessed_value, tax_due, geom)
+     INSERT INTO parcels (parcel_no, land_use, area_m2, assessed_value, tax_due, geom)
      SELECT (10000 + v.n_plot)::text, v.land_use, round(v.area_m2::numeric, 1)::float8,
-            CASE WHEN v.land_use = 'public' THEN NULL ELSE 1 + floor($2 * seed_unit('owner' || v.n_plot))::int END,
             v.assessed_value,
             round(v.assessed_value * CASE v.land_use WHEN 'agricultural' THEN 0.0001 WHEN 'residential' THEN 0.0002
                                                      WHEN 'public' THEN 0 ELSE 0.003 END, 2),
             v.geom
      FROM valued v
      ORDER BY v.n_plot`,
-    [cell, owners.length],
+    [cell],
+  );
+  // Public land has no private owner; the parcel number is 10000 + its plot's number.
+  await tx.query(
+    `INSERT INTO parcel_owners (parcel_id, owner_id)
+     SELECT p.id, 1 + floor($1 * seed_unit('owner' || (p.parcel_no::int - 10000)))::int
+     FROM parcels p WHERE p.land_use <> 'public'`,
+    [owners.length],
   );
 }
