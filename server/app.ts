@@ -22,6 +22,7 @@ import { planRoutes } from './plan/routes.ts';
 import { isPhotoUpload } from './sites/photos/paths.ts';
 import { photoRoutes } from './sites/photoRoutes.ts';
 import { siteRoutes } from './sites/routes.ts';
+import { taxRoutes } from './tax/routes.ts';
 import { wasteRoutes } from './waste/routes.ts';
 
 /** The app's page for the paths that draw a map (vite.config.ts writes it beside index.html). */
@@ -52,6 +53,7 @@ const api = new Hono<Env>()
   .route('/', floodContactRoutes)
   .route('/', liveRoutes)
   .route('/', parcelRoutes())
+  .route('/', taxRoutes)
   .route('/', deviceRoutes)
   .route('/', auditRoutes)
   .route('/', photoRoutes);

@@ -16,12 +16,17 @@
  * | auditor        | read                            | read, owners and tax (1) | read                                   | read  |                |
  * | admin          | read, create, edit every field  | read, owners and tax (1) | read, record, edit curve, close        | read  | manage         |
  *
- * (1) In lists and one parcel at a time; vector tiles carry the public attributes to everyone.
+ * (1) In lists and one parcel at a time; vector tiles carry the public attributes to everyone,
+ *     and to tax roles the parcel's tax status too (never an owner, a value or an amount).
  * (2) Construction sites and their inspections; photo originals (with EXIF) only to engineer,
  *     chief_engineer, director, auditor and admin. (3) At the review step that names their role
  *     (inspection_review_steps): the chief engineer first, the director for large contracts.
  *
  * A user scoped to zones sees and changes projects and parcels in those zones only.
+ * Land and building tax (issue 14): a parcel's bills, payments, status and arrears, and a search
+ * by owner, are for tax roles (tax, auditor, admin) in their zones; tax and admin record payments
+ * and warnings and import the register. Everyone may use the tax calculator (no personal data)
+ * and read the collection figures by zone and community, never a parcel's status.
  * Waste trucks and flood sensors are public; only their own devices write their data.
  * Waste rounds, pickup points and their status (served, late, missed) are for signed-in staff,
  * zone-scoped users in their zones; the city's collection figures by zone are public.
@@ -65,11 +70,17 @@ export function inScope(viewer: Viewer, zoneId: number | null): boolean {
   return zones === null || (zoneId !== null && zones.includes(zoneId));
 }
 
-const PUBLIC_PARCEL_ATTRIBUTES = ['id', 'parcel_no', 'land_use', 'area_m2', 'zone_id', 'community_id'] as const;
+/** The tax-map code (zone-block-lot) is printed on the public tax map: public like the parcel number. */
+const PUBLIC_PARCEL_ATTRIBUTES = ['id', 'parcel_no', 'map_code', 'land_use', 'area_m2', 'zone_id', 'community_id'] as const;
 /** Owner names, national IDs, values and tax due are personal data under the PDPA. */
 export const PERSONAL_PARCEL_ATTRIBUTES = ['owner_name', 'national_id', 'assessed_value', 'tax_due'] as const;
 type PersonalParcelAttribute = (typeof PERSONAL_PARCEL_ATTRIBUTES)[number];
-export type ParcelAttribute = (typeof PUBLIC_PARCEL_ATTRIBUTES)[number] | PersonalParcelAttribute;
+/**
+ * Whether a parcel's tax is paid: the tax roles' map colours parcels by it, so their tiles carry
+ * it; the public and executives see collection figures by zone and community only.
+ */
+const TAX_PARCEL_ATTRIBUTES = ['tax_status'] as const;
+export type ParcelAttribute = (typeof PUBLIC_PARCEL_ATTRIBUTES)[number] | (typeof TAX_PARCEL_ATTRIBUTES)[number] | PersonalParcelAttribute;
 /** What a vector tile may carry: never personal data, which a browser or proxy could keep in bulk. */
 export type ParcelTileAttribute = Exclude<ParcelAttribute, PersonalParcelAttribute>;
 
@@ -77,8 +88,19 @@ const isPersonal = (attribute: ParcelAttribute): attribute is PersonalParcelAttr
 
 /** The parcel attributes the viewer may see, one parcel at a time or in lists. */
 export function parcelAttributes(viewer: Viewer): readonly ParcelAttribute[] {
-  return isOneOf(viewer, ['tax', 'auditor', 'admin']) ? [...PUBLIC_PARCEL_ATTRIBUTES, ...PERSONAL_PARCEL_ATTRIBUTES] : PUBLIC_PARCEL_ATTRIBUTES;
+  return canReadSomeTax(viewer) ? [...PUBLIC_PARCEL_ATTRIBUTES, ...TAX_PARCEL_ATTRIBUTES, ...PERSONAL_PARCEL_ATTRIBUTES] : PUBLIC_PARCEL_ATTRIBUTES;
 }
+
+/** The tax roles: a parcel's tax (bills, payments, status, arrears) and its owners, in their zones. */
+const canReadSomeTax = (viewer: Viewer) => isOneOf(viewer, ['tax', 'auditor', 'admin']);
+export const canReadTax = (viewer: Viewer, zoneId: number | null) => canReadSomeTax(viewer) && inScope(viewer, zoneId);
+/** Record payments and warning notices, assess a year, import the register: the Revenue Division's staff and admins. */
+const canWriteSomeTax = (viewer: Viewer) => isOneOf(viewer, ['tax', 'admin']);
+export const canWriteTax = (viewer: Viewer, zoneId: number | null) => canWriteSomeTax(viewer) && inScope(viewer, zoneId);
+/** The calculator works on a description, no one's data: everyone may estimate a tax. */
+export const canEstimateTax = (_viewer: Viewer) => true;
+/** Collection figures by zone and community: everyone (never a parcel's status). */
+export const canSeeTaxCollection = (_viewer: Viewer) => true;
 
 /**
  * The parcel attributes the viewer's vector tiles carry: what the map draws and picks by, of
@@ -210,6 +232,7 @@ export function permissions(viewer: Viewer) {
     zones: zoneScope(viewer),
     projects: { create: canCreateProjects(viewer), edit: projectWritableFields(viewer) },
     parcels: { attributes: parcelAttributes(viewer) },
+    tax: { read: canReadSomeTax(viewer), write: canWriteSomeTax(viewer) },
     audit: { read: canReadAudit(viewer) },
     alerts: { handle: canHandleSomeAlerts(viewer), full: viewer.kind === 'user' },
     access: { manage: canManageAccess(viewer) },

@@ -13,6 +13,8 @@ import { BLOCKS_MIN_ZOOM, DETAIL_ZOOM } from './tileZooms.ts';
 interface ParcelProperties {
   id: number;
   parcel_no: string;
+  map_code: string | null;
+  tax_status?: 'paid' | 'part_paid' | 'unpaid' | 'overdue' | 'exempt' | null;
   land_use: LandUse;
   area_m2: number;
   zone_id: number | null;
@@ -31,6 +33,7 @@ const OWNERS_OF = (column: string) =>
 const COLUMNS: Record<ParcelAttribute, string> = {
   id: 'p.id',
   parcel_no: 'p.parcel_no',
+  map_code: "p.map_zone || '-' || p.map_block || '-' || p.map_lot",
   land_use: 'p.land_use',
   area_m2: 'p.area_m2',
   zone_id: 'p.zone_id',
@@ -39,6 +42,7 @@ const COLUMNS: Record<ParcelAttribute, string> = {
   national_id: OWNERS_OF('o.national_id::text'),
   assessed_value: 'p.assessed_value::float8',
   tax_due: 'p.tax_due::float8',
+  tax_status: 'p.tax_status',
 };
 
 /** What one viewer may see of parcels, as the access policy decided it. */
