@@ -8,9 +8,14 @@ import type { Env } from '../env.ts';
 import { badRequest } from '../http/errors.ts';
 import { validate } from '../http/validate.ts';
 import { FileRefusal, type ImportError, readTable } from '../plan/import.ts';
+import { bangkokDate } from '../clock.ts';
+import { assess, type ParcelDescription } from './calc.ts';
 import { CrsRefusal, readMapLayer } from './import/geometry.ts';
 import { checkRegisterRows } from './import/register.ts';
+import { describeParcels } from './queries/bills.ts';
 import * as imports from './queries/import.ts';
+import { loadYearRules } from './queries/rates.ts';
+import { taxYearOn } from './taxYear.ts';
 
 /** The file, base64-encoded: uploads are JSON like every other write (see csrfProtection). */
 const content = z.base64().max(1_000_000);
@@ -48,6 +53,23 @@ async function writeOrRollBack<T>(db: Db, dry: boolean, work: (tx: Queryable) =>
     if (error instanceof DryRun) return error.outcome as T;
     throw error;
   }
+}
+
+/**
+ * The parcels' value and tax in the current tax year, from what the register now says: the
+ * parcel's assessed_value and tax_due follow their register. A year without rates leaves them.
+ */
+async function revalue(tx: Queryable, ids: number[], year: number): Promise<void> {
+  const rules = await loadYearRules(tx, year);
+  if (!rules) return;
+  const descriptions = await describeParcels(tx, year, ids);
+  const assessed = ids.map((id) => assess(descriptions.get(id) as ParcelDescription, rules));
+  await imports.setValues(
+    tx,
+    ids,
+    assessed.map((a) => a.value),
+    assessed.map((a) => a.tax),
+  );
 }
 
 /** The file refused for its rows or features: every problem at once, nothing imported. */

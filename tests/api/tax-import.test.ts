@@ -32,7 +32,8 @@ type Place = (typeof PLACES)[keyof typeof PLACES];
 const metresBetween = ([lon1, lat1]: number[], [lon2, lat2]: number[]) =>
   Math.hypot(((lon2 as number) - (lon1 as number)) * 111_320 * Math.cos(((lat1 as number) * Math.PI) / 180), ((lat2 as number) - (lat1 as number)) * 110_574);
 
-const valid = (n: number) => nationalId(String(3_4000_00000_000 + n).slice(0, 12));
+/** A valid national ID, different for each n. */
+const valid = (n: number) => nationalId(String(3_4000_0000_000 + n));
 
 describe.each(engines)('tax register and tax map import on $engine', ({ url }) => {
   let tax: Client;
@@ -113,10 +114,12 @@ describe.each(engines)('tax register and tax map import on $engine', ({ url }) =
 
     expect(await expectBody(importMap(tax, { format: 'shapefile', content: base64(at(PLACES.zone1)) }))).toMatchObject({ created: 0, updated: 1 });
     const moved = await parcelAt(PLACES.zone1, `98-${b}-007`);
-    expect(moved?.id).toBe(placed?.id);
+    expect(moved?.properties.id).toBe(placed?.properties.id);
     expect(metresBetween(middleOf(moved?.geometry.coordinates[0] ?? []), [PLACES.zone1.lon, PLACES.zone1.lat])).toBeLessThan(1);
     expect(moved?.properties.zone_id).toBe(1);
-    const [entry] = await expectBody(auditor.api.audit.$get({ query: { entity: 'parcel', entity_id: String(placed?.id), action: 'update', limit: '1' } }));
+    const [entry] = await expectBody(
+      auditor.api.audit.$get({ query: { entity: 'parcel', entity_id: String(placed?.properties.id), action: 'update', limit: '1' } }),
+    );
     expect(entry?.before).toMatchObject({ geometry: { type: 'Polygon' } });
   });
 
@@ -201,7 +204,7 @@ describe.each(engines)('tax register and tax map import on $engine', ({ url }) =
       const b = newBlock();
       const codes = Array.from({ length: count }, (_, k) => `98-${b}-${String(k + 1).padStart(3, '0')}`);
       await expectBody(importMap(tax, { format: 'geojson', content: geoJson(codes.map((code, k) => ({ code, rings: degreeSquare(place, 0.0003 * k) }))) }));
-      const ids = await Promise.all(codes.map(async (code) => (await parcelAt(place, code))?.id as number));
+      const ids = await Promise.all(codes.map(async (code) => (await parcelAt(place, code))?.properties.id as number));
       return { codes, ids };
     }
     const latestUpdate = async (id: number) =>
@@ -256,6 +259,10 @@ describe.each(engines)('tax register and tax map import on $engine', ({ url }) =
       expect(await send([[Number(zone), block, Number(lot), 'Malee', valid(5), 'vacant', 800, 1500, 4, '']])).toMatchObject({ updated: 1 });
       const after = (await latestUpdate(ids[0] as number))?.after;
       expect(after).toMatchObject({ land_use: 'vacant', vacant_years: 4, owners: [{ name_th: 'Malee' }], uses: [{ use: 'vacant', share: 1 }], buildings: [] });
+      // Revalued for the current tax year: 800 m² × 1,500 = 1,200,000 baht of vacant land, taxed at
+      // 0.3 % plus 0.3 % for each full 3 of its 4 vacant years: 1,200,000 × 0.6 % = 7,200 baht.
+      const parcel = await expectBody(tax.api.parcels[':id'].$get({ param: { id: String(ids[0]) } }));
+      expect(parcel.properties).toMatchObject({ assessed_value: 1_200_000, tax_due: 7200 });
     });
 
     it('refuses a file with bad rows, each by row and column, and changes nothing', async () => {

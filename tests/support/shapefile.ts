@@ -42,7 +42,7 @@ function shpAndShx(features: ShapeFeature[]): { shp: Buffer; shx: Buffer } {
     const xs = points.map((p) => p[0]);
     const ys = points.map((p) => p[1]);
     content.writeInt32LE(5, 0);
-    [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)].forEach((v, i) => content.writeDoubleLE(v, 4 + 8 * i));
+    for (const [i, v] of [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)].entries()) content.writeDoubleLE(v, 4 + 8 * i);
     content.writeInt32LE(rings.length, 36);
     content.writeInt32LE(points.length, 40);
     let start = 0;
@@ -113,7 +113,7 @@ function dbf(features: ShapeFeature[], encode: (text: string) => Buffer): Buffer
 }
 
 /** A ZIP archive of the given files, deflated, with their CRCs. */
-export function zip(files: Record<string, Buffer>): Buffer {
+function zip(files: Record<string, Buffer>): Buffer {
   const locals: Buffer[] = [];
   const central: Buffer[] = [];
   let offset = 0;

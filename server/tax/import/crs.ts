@@ -2,7 +2,7 @@
  * The coordinate systems the tax map comes in: Thai GIS layers are drawn in UTM on WGS 84, zone
  * 47N west of 102° E and 48N east of it, or exported as plain WGS 84 longitudes and latitudes.
  */
-export const IMPORT_SRIDS = [4326, 32647, 32648] as const;
+const IMPORT_SRIDS = [4326, 32647, 32648] as const;
 export type ImportSrid = (typeof IMPORT_SRIDS)[number];
 
 const isImportSrid = (n: number): n is ImportSrid => (IMPORT_SRIDS as readonly number[]).includes(n);

@@ -5,7 +5,7 @@ import { readMapCode } from './register.ts';
 import { readShapefile, type Rings } from './shapefile.ts';
 
 /** One feature of the tax map, read and checked as far as JavaScript can: the code and the shape. */
-export interface MapFeature {
+interface MapFeature {
   /** The feature's number in the layer, from 1: the `row` of its problems. */
   row: number;
   map_zone: string;

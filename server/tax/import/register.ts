@@ -6,7 +6,7 @@ import type { ImportError } from '../../plan/import.ts';
  * is found by its Thai header, its English one, or another spelling met in real files; problems
  * are reported under the file's own header.
  */
-export const REGISTER_COLUMNS = {
+const REGISTER_COLUMNS = {
   code: ['รหัสแปลง', 'code', 'map_code', 'parcel_code', 'รหัสแปลงที่ดิน'],
   zone: ['โซน', 'zone', 'map_zone'],
   block: ['บล็อก', 'block', 'map_block', 'บล็อค'],
@@ -34,7 +34,7 @@ export interface BuildingTypeName {
   name_en: string;
 }
 
-export interface RegisterBuilding {
+interface RegisterBuilding {
   use: Exclude<Use, 'vacant'>;
   building_type: string;
   floor_area_m2: number;

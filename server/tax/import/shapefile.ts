@@ -5,7 +5,7 @@ import { FileRefusal } from '../../plan/import.ts';
 export type Rings = [number, number][][];
 
 /** One record of a Shapefile: its attributes (.dbf) and its polygons (.shp), or why it has none. */
-export interface ShapeRecord {
+interface ShapeRecord {
   /** 1-based, as GIS programs number a layer's features. */
   index: number;
   attributes: Record<string, string>;

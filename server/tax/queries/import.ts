@@ -128,6 +128,15 @@ export async function writeRegister(tx: Queryable, rows: RegisterRow[], ids: num
   );
 }
 
+/** The register's current value and the current year's tax of these parcels (CALC's assessment). */
+export async function setValues(tx: Queryable, ids: number[], values: number[], taxes: number[]): Promise<void> {
+  await tx.query(
+    `UPDATE parcels p SET assessed_value = v.value, tax_due = v.tax
+     FROM unnest($1::int[], $2::numeric[], $3::numeric[]) AS v(id, value, tax) WHERE p.id = v.id`,
+    [ids, values, taxes],
+  );
+}
+
 /** A feature's shape in WGS 84 as PostGIS made it (hex EWKB, stored as is), or why it cannot be stored. */
 export interface PlacedShape {
   geom: string | null;
