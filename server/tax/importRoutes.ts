@@ -135,6 +135,7 @@ export const importRoutes = new Hono<Env>()
     const summary = await writeOrRollBack(c.var.db, dry_run, async (tx) => {
       const before = await imports.registerSnapshots(tx, ids);
       await imports.writeRegister(tx, rows, ids);
+      await revalue(tx, ids, taxYearOn(bangkokDate(c.var.clock.now())));
       const after = await imports.registerSnapshots(tx, ids);
       for (const id of ids)
         await recordAudit(tx, actorOf(c), { action: 'update', entity: 'parcel', entityId: id, before: before.get(id), after: after.get(id) });
