@@ -55,6 +55,11 @@ describe('a zipped Shapefile', () => {
       expect(layer.records[0]?.polygons).toEqual([[outer, hole]]);
     }
   });
+
+  it('is refused past 5,000 features, before their attributes are read', async () => {
+    const many = Array.from({ length: 5001 }, (_, k) => ({ rings: square(k * 10, 0, 1), attributes: { C: 'x' } }));
+    await expect(readShapefile(shapefileZip('many', many))).rejects.toThrow(/more than 5,000 features/);
+  });
 });
 
 describe('the register file', () => {

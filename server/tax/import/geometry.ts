@@ -2,7 +2,7 @@ import type { Polygon } from 'geojson';
 import { FileRefusal, type ImportError, MAX_IMPORT_ROWS } from '../../plan/import.ts';
 import { crsOfName, crsOfPrj, type ImportSrid } from './crs.ts';
 import { readMapCode } from './register.ts';
-import { readShapefile, type Rings } from './shapefile.ts';
+import { readShapefile, type Rings, tooManyFeatures } from './shapefile.ts';
 
 /** One feature of the tax map, read and checked as far as JavaScript can: the code and the shape. */
 interface MapFeature {
@@ -61,8 +61,7 @@ function collect(records: { row: number; attributes: Record<string, unknown>; po
   const features: MapFeature[] = [];
   const errors: ImportError[] = [];
   const codes = new Map<string, number>();
-  if (records.length > MAX_IMPORT_ROWS)
-    throw new FileRefusal(`more than ${MAX_IMPORT_ROWS.toLocaleString('en-US')} features; import at most ${MAX_IMPORT_ROWS.toLocaleString('en-US')} per file`);
+  if (records.length > MAX_IMPORT_ROWS) throw tooManyFeatures();
   for (const { row, attributes, polygons } of records) {
     const { code, parcel_no, column } = readAttributes(attributes);
     const codeText = code && `${code.zone}-${code.block}-${code.lot}`;

@@ -1,5 +1,5 @@
 import { inflateAll, ZipRefusal } from '../../plan/zip.ts';
-import { FileRefusal } from '../../plan/import.ts';
+import { FileRefusal, MAX_IMPORT_ROWS } from '../../plan/import.ts';
 
 /** A polygon's rings as the file gives them, in the file's own coordinates (x, y): outer ring first. */
 export type Rings = [number, number][][];
@@ -23,6 +23,10 @@ export interface Shapefile {
  * MB; a "ZIP bomb" of a few hundred KB is refused at this cap.
  */
 const MAX_UNPACKED_BYTES = 40 * 1024 * 1024;
+
+/** A layer over the row limit, as the project import refuses a long file. */
+export const tooManyFeatures = () =>
+  new FileRefusal(`more than ${MAX_IMPORT_ROWS.toLocaleString('en-US')} features; import at most ${MAX_IMPORT_ROWS.toLocaleString('en-US')} per file`);
 
 const POLYGON_TYPES = new Set([5, 15, 25]); // Polygon, PolygonZ, PolygonM: only x and y are read.
 
@@ -94,6 +98,8 @@ async function readShp(shp: Buffer): Promise<(Rings[] | { problem: string })[]> 
     const content = shp.subarray(at + 8, at + 8 + length);
     if (length < 4 || content.length < length) throw new FileRefusal(`the .shp file is damaged at record ${records.length + 1}`);
     records.push(content.readInt32LE(0) === 0 || content.length >= 44 ? polygonsOf(content) : { problem: 'the polygon record is damaged' });
+    // Given up at the row limit: a file of millions of tiny records costs no more than that.
+    if (records.length > MAX_IMPORT_ROWS) throw tooManyFeatures();
     at += 8 + length;
     // A turn of the event loop every few hundred records: other requests go on meanwhile.
     if (records.length % 500 === 0) await new Promise((resolve) => setImmediate(resolve));
@@ -120,6 +126,7 @@ function readDbf(dbf: Buffer, encoding: 'utf-8' | 'windows-874'): (Record<string
     fields.push({ name: decoder.decode(end < 0 ? raw : raw.subarray(0, end)).trim(), offset, length });
     offset += length;
   }
+  if (count > MAX_IMPORT_ROWS) throw tooManyFeatures();
   if (headerLength + count * recordLength > dbf.length) throw new FileRefusal('the .dbf file is shorter than its header says');
   const records: (Record<string, string> | null)[] = [];
   for (let r = 0; r < count; r++) {
