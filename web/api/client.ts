@@ -15,6 +15,7 @@ import { apiClient, ApiError, readJson, str, type Success } from './core.ts';
 import type { FloodMessage, FloodSnapshot } from '../../server/flood/live.ts';
 import { PICKUP_STATUSES } from '../../server/waste/queries/pickups.ts';
 import type { LiveTruck, WasteSnapshot } from '../../server/waste/live.ts';
+import { ARREARS_AGES } from '../../server/tax/queries/register.ts';
 
 /**
  * Every request the typed client makes goes through `sessionFetch` (further down): it adds the
@@ -24,7 +25,7 @@ const client = apiClient('', (input, init) => sessionFetch(input, init));
 
 export { ApiError };
 /** The server's own lists (legends, filters and forms show them in this order). */
-export { STAGES, TRUCK_STATES, LAND_USES, PERSONAL_PARCEL_ATTRIBUTES, PICKUP_STATUSES };
+export { STAGES, TRUCK_STATES, LAND_USES, PERSONAL_PARCEL_ATTRIBUTES, PICKUP_STATUSES, ARREARS_AGES };
 
 /** The body a route sends with 200 OK. */
 type Ok<Endpoint> = InferResponseType<Endpoint, 200>;
@@ -119,6 +120,16 @@ export type PickupCollection = Ok<typeof client.waste.pickups.$get>;
 export type PickupStatus = PickupCollection['features'][number]['properties']['status'];
 export type WasteSummary = Ok<typeof client.waste.summary.$get>;
 export type SummaryRow = WasteSummary['rows'][number];
+
+/** Land and building tax (server/tax): collection figures, arrears, the register's search, a parcel's tax. */
+export type TaxCollection = Ok<typeof client.tax.collection.$get>;
+export type TaxSearchQuery = { zone: string; block?: string; lot?: string } | { owner: string } | { national_id: string } | { community: number } | { lon: number; lat: number };
+export type TaxSearchAnswer = Ok<typeof client.tax.search.$get>;
+export type ParcelTax = Ok<(typeof client.parcels)[':id']['tax']['$get']>;
+export type TaxPayment = NonNullable<ParcelTax['bill']>['payments'][number];
+type TaxStatus = NonNullable<ParcelProps['tax_status']>;
+/** The legend's order: settled, in progress, not yet due, late; then the exempt. */
+export const TAX_STATUSES = ['paid', 'part_paid', 'unpaid', 'overdue', 'exempt'] as const satisfies readonly TaxStatus[];
 
 /** Construction sites (server/sites/routes.ts). `GET /api/sites` answers a list, or with `format=geojson` a FeatureCollection. */
 type SitesAnswer = Ok<typeof client.sites.$get>;
@@ -373,6 +384,31 @@ export const api = {
       earlyAnswers.set(key, answer);
     }
   },
+
+  /** Collected ÷ assessed by zone or community (everyone: never a parcel's). */
+  taxCollection: (q: { year?: number; by: 'zone' | 'community' }, signal?: AbortSignal) =>
+    readJson(client.tax.collection.$get({ query: { year: str(q.year), by: q.by, format: 'json' } }, { init: { signal } })),
+  /** Links, not fetches: the browser downloads the CSV. */
+  taxCollectionCsvUrl: (q: { year?: number; by: 'zone' | 'community' }) => `/api${client.tax.collection.$path({ query: { year: str(q.year), by: q.by, format: 'csv' } })}`,
+  taxArrears: (q: { year?: number; zone?: number }, signal?: AbortSignal) =>
+    readJson(client.tax.arrears.$get({ query: { year: str(q.year), zone: str(q.zone), format: 'json' } }, { init: { signal } })),
+  taxArrearsCsvUrl: (q: { year?: number; zone?: number }) => `/api${client.tax.arrears.$path({ query: { year: str(q.year), zone: str(q.zone), format: 'csv' } })}`,
+  /** The next part of a tax-map code to choose: zones; a zone's blocks; a block's lots. */
+  taxCodes: (q: { zone?: string; block?: string }, signal?: AbortSignal) =>
+    readJson(client.tax.codes.$get({ query: { zone: str(q.zone), block: str(q.block) } }, { init: { signal } })),
+  /** Parcels by code, owner, national ID, community or a point, with the viewer's attributes. */
+  taxSearch: (q: TaxSearchQuery, signal?: AbortSignal) =>
+    readJson(
+      client.tax.search.$get(
+        { query: Object.fromEntries(Object.entries(q).map(([key, value]) => [key, str(value as string | number)])) as Record<keyof typeof q, string> },
+        { init: { signal } },
+      ),
+    ),
+  /** A parcel's tax for a year: the calculation, the bill, its payments (tax roles; the read is audited). */
+  parcelTax: (id: number, year: number | undefined, signal?: AbortSignal) =>
+    readJson(client.parcels[':id'].tax.$get({ param: { id: String(id) }, query: { year: str(year) } }, { init: { signal } })),
+  recordTaxPayment: (billId: number, body: InferRequestType<(typeof client.tax.bills)[':id']['payments']['$post']>['json']) =>
+    readJson(client.tax.bills[':id'].payments.$post({ param: { id: String(billId) }, json: body })),
 
   /** Parcels in a box, with the attributes the viewer may see; one page. */
   parcels: (bbox: readonly [number, number, number, number], signal?: AbortSignal) =>
