@@ -57,7 +57,12 @@ function collectApiBodies(page: Page): { bodies: Promise<string>[] } {
   const seen = { bodies: [] as Promise<string>[] };
   page.on('response', (response: Response) => {
     if (!new URL(response.url()).pathname.startsWith('/api/')) return;
-    seen.bodies.push(response.body().then((b) => b.toString('latin1'), () => ''));
+    seen.bodies.push(
+      response.body().then(
+        (b) => b.toString('latin1'),
+        () => '',
+      ),
+    );
   });
   return seen;
 }
@@ -193,11 +198,14 @@ describe.runIf(chromiumAvailable)('the tax page in Chromium', () => {
     const { page, problems } = await browser.open(`${appBase()}/tax`, { ...PHONE, as: 'tax' });
     await page.getByTestId('tax-code-zone').waitFor({ state: 'attached' });
     expect(await sidewaysOverflow(page)).toBeLessThanOrEqual(0);
-    const notices = await browser.open(`${appBase()}/tax/notices/${(await mixedBlock(await Client.signIn(appBase(), 'tax'))).found.features[0]!.properties.id}`, {
-      ...PHONE,
-      as: 'tax',
-      ready: false,
-    });
+    const notices = await browser.open(
+      `${appBase()}/tax/notices/${(await mixedBlock(await Client.signIn(appBase(), 'tax'))).found.features[0]!.properties.id}`,
+      {
+        ...PHONE,
+        as: 'tax',
+        ready: false,
+      },
+    );
     await notices.page.getByTestId('notice').waitFor();
     expect(await sidewaysOverflow(notices.page)).toBeLessThanOrEqual(0);
     expect([...problems, ...notices.problems]).toEqual([]);

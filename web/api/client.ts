@@ -123,7 +123,12 @@ export type SummaryRow = WasteSummary['rows'][number];
 
 /** Land and building tax (server/tax): collection figures, arrears, the register's search, a parcel's tax. */
 export type TaxCollection = Ok<typeof client.tax.collection.$get>;
-export type TaxSearchQuery = { zone: string; block?: string; lot?: string } | { owner: string } | { national_id: string } | { community: number } | { lon: number; lat: number };
+export type TaxSearchQuery =
+  | { zone: string; block?: string; lot?: string }
+  | { owner: string }
+  | { national_id: string }
+  | { community: number }
+  | { lon: number; lat: number };
 export type TaxSearchAnswer = Ok<typeof client.tax.search.$get>;
 export type ParcelTax = Ok<(typeof client.parcels)[':id']['tax']['$get']>;
 export type TaxPayment = NonNullable<ParcelTax['bill']>['payments'][number];
@@ -389,10 +394,12 @@ export const api = {
   taxCollection: (q: { year?: number; by: 'zone' | 'community' }, signal?: AbortSignal) =>
     readJson(client.tax.collection.$get({ query: { year: str(q.year), by: q.by, format: 'json' } }, { init: { signal } })),
   /** Links, not fetches: the browser downloads the CSV. */
-  taxCollectionCsvUrl: (q: { year?: number; by: 'zone' | 'community' }) => `/api${client.tax.collection.$path({ query: { year: str(q.year), by: q.by, format: 'csv' } })}`,
+  taxCollectionCsvUrl: (q: { year?: number; by: 'zone' | 'community' }) =>
+    `/api${client.tax.collection.$path({ query: { year: str(q.year), by: q.by, format: 'csv' } })}`,
   taxArrears: (q: { year?: number; zone?: number }, signal?: AbortSignal) =>
     readJson(client.tax.arrears.$get({ query: { year: str(q.year), zone: str(q.zone), format: 'json' } }, { init: { signal } })),
-  taxArrearsCsvUrl: (q: { year?: number; zone?: number }) => `/api${client.tax.arrears.$path({ query: { year: str(q.year), zone: str(q.zone), format: 'csv' } })}`,
+  taxArrearsCsvUrl: (q: { year?: number; zone?: number }) =>
+    `/api${client.tax.arrears.$path({ query: { year: str(q.year), zone: str(q.zone), format: 'csv' } })}`,
   /** The next part of a tax-map code to choose: zones; a zone's blocks; a block's lots. */
   taxCodes: (q: { zone?: string; block?: string }, signal?: AbortSignal) =>
     readJson(client.tax.codes.$get({ query: { zone: str(q.zone), block: str(q.block) } }, { init: { signal } })),

@@ -43,8 +43,7 @@ export function ArrearsList({ year, version, onOpen }: { year: number; version: 
             const total = arrears.data?.totals[age];
             return (
               <li key={age} data-age={age}>
-                <b>{t(`tax.age.${age}`)}</b> {fill(t('tax.arrears.bills'), { count: formatNumber(total?.bills ?? 0) })} ·{' '}
-                {formatBaht(total?.owed ?? 0, lang)}
+                <b>{t(`tax.age.${age}`)}</b> {fill(t('tax.arrears.bills'), { count: formatNumber(total?.bills ?? 0) })} · {formatBaht(total?.owed ?? 0, lang)}
               </li>
             );
           })}

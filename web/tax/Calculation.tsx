@@ -33,7 +33,6 @@ export function CalculationTable({ lines, tax, testId }: { lines: readonly TaxLi
         {lines.map((line, i) => (
           <tr
             // Lines have no id of their own: their place in the calculation is what they are.
-            // biome-ignore lint/suspicious/noArrayIndexKey: see above.
             key={i}
             data-testid="tax-line"
             data-kind={line.kind}

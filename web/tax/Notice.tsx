@@ -9,7 +9,9 @@ const MUNICIPALITY = 'เทศบาลนครขอนแก่น';
 
 /** "30 เมษายน 2569": a notice writes dates in full, Buddhist-era, on the Bangkok calendar. */
 const thaiDate = (iso: string | null | undefined) =>
-  iso ? new Intl.DateTimeFormat('th-TH-u-ca-buddhist', { timeZone: 'Asia/Bangkok', day: 'numeric', month: 'long', year: 'numeric' }).format(new Date(iso)) : '—';
+  iso
+    ? new Intl.DateTimeFormat('th-TH-u-ca-buddhist', { timeZone: 'Asia/Bangkok', day: 'numeric', month: 'long', year: 'numeric' }).format(new Date(iso))
+    : '—';
 const baht = (value: number) => formatNumber(value, 2);
 
 const USE_TH: Record<string, string> = {
@@ -54,10 +56,7 @@ export function Notice({ tax }: { tax: ParcelTax }) {
       <p>
         เรียน <b data-testid="notice-owner">{owners}</b>
       </p>
-      <p>
-        ด้วย{MUNICIPALITY} ได้ประเมินภาษีที่ดินและสิ่งปลูกสร้างตามพระราชบัญญัติภาษีที่ดินและสิ่งปลูกสร้าง พ.ศ. 2562
-        สำหรับที่ดินและสิ่งปลูกสร้างของท่านดังต่อไปนี้
-      </p>
+      <p>ด้วย{MUNICIPALITY} ได้ประเมินภาษีที่ดินและสิ่งปลูกสร้างตามพระราชบัญญัติภาษีที่ดินและสิ่งปลูกสร้าง พ.ศ. 2562 สำหรับที่ดินและสิ่งปลูกสร้างของท่านดังต่อไปนี้</p>
 
       <table className="notice-facts">
         <tbody>
@@ -100,7 +99,6 @@ export function Notice({ tax }: { tax: ParcelTax }) {
         </thead>
         <tbody>
           {tax.lines.map((line, i) => (
-            // biome-ignore lint/suspicious/noArrayIndexKey: a line's place in the calculation is what it is.
             <tr key={i} data-testid="notice-line" data-amount={line.amount}>
               <td>{[line.use && USE_TH[line.use], line.kind !== 'band' && KIND_TH[line.kind]].filter(Boolean).join(': ')}</td>
               <td>
@@ -151,9 +149,8 @@ export function Notice({ tax }: { tax: ParcelTax }) {
             แล้วนำหลักฐานการโอนมาขอรับใบเสร็จรับเงิน
           </p>
           <p className="notice-small">
-            หากไม่ชำระภายในกำหนด ต้องเสียเบี้ยปรับร้อยละ 10, 20 หรือ 40 ของภาษีค้างชำระ ตามเวลาที่ชำระเทียบกับหนังสือแจ้งเตือน และเงินเพิ่มร้อยละ 1 ต่อเดือน
-            หรือเศษของเดือนของภาษีค้างชำระ (มาตรา 68 และ 70) หากเห็นว่าการประเมินไม่ถูกต้อง ยื่นคำร้องขอให้ทบทวนต่อผู้บริหารท้องถิ่นได้ภายใน 30 วัน
-            นับแต่วันที่ได้รับแจ้งการประเมิน (มาตรา 73)
+            หากไม่ชำระภายในกำหนด ต้องเสียเบี้ยปรับร้อยละ 10, 20 หรือ 40 ของภาษีค้างชำระ ตามเวลาที่ชำระเทียบกับหนังสือแจ้งเตือน และเงินเพิ่มร้อยละ 1 ต่อเดือน หรือเศษของเดือนของภาษีค้างชำระ
+            (มาตรา 68 และ 70) หากเห็นว่าการประเมินไม่ถูกต้อง ยื่นคำร้องขอให้ทบทวนต่อผู้บริหารท้องถิ่นได้ภายใน 30 วัน นับแต่วันที่ได้รับแจ้งการประเมิน (มาตรา 73)
           </p>
         </section>
       )}

@@ -24,7 +24,7 @@ export function ParcelTaxPanel({ id, year, onClose, onPaid }: { id: number; year
   const tax = useResource(`parcel-tax:${id}:${year}:${version}`, (signal) => api.parcelTax(id, year, signal));
   const data = tax.data;
   return (
-    <Panel className="tax-parcel" testId="tax-parcel" sheetTitle={data ? data.parcel.map_code ?? t('tax.parcel') : t('tax.parcel')} data-parcel={id}>
+    <Panel className="tax-parcel" testId="tax-parcel" sheetTitle={data ? (data.parcel.map_code ?? t('tax.parcel')) : t('tax.parcel')} data-parcel={id}>
       <header className="tax-parcel-header">
         <h2>
           {t('tax.parcel')} {data?.parcel.map_code}
@@ -119,7 +119,6 @@ function Register({ tax }: { tax: ParcelTax }) {
           </thead>
           <tbody>
             {description.buildings.map((b, i) => (
-              // biome-ignore lint/suspicious/noArrayIndexKey: a building's place in the parcel's list is all the description has.
               <tr key={i}>
                 <td>{t(`tax.use.${b.use}`)}</td>
                 <td className="num">{formatNumber(b.value, 2)}</td>

@@ -70,13 +70,13 @@ function CollectionView() {
 function ByToggle({ value, onChange }: { value: CollectionBy; onChange: (by: CollectionBy) => void }) {
   const { t } = useLanguage();
   return (
-    <div className="tax-toggle" role="group" aria-label={t('tax.collection.by')}>
+    <fieldset className="tax-toggle" aria-label={t('tax.collection.by')}>
       {(['zone', 'community'] as const).map((by) => (
         <button key={by} type="button" data-testid={`tax-by-${by}`} aria-pressed={value === by} onClick={() => onChange(by)}>
           {t(`tax.collection.by.${by}`)}
         </button>
       ))}
-    </div>
+    </fieldset>
   );
 }
 
@@ -104,14 +104,7 @@ function Workspace() {
         <CityBase frame={FRAME} />
         <ZonesLayer visible faint />
         <CollectionMap rows={collection.data?.rows ?? null} by={by} visible={!parcelsShown} />
-        <ParcelsLayer
-          key={paid}
-          visible
-          selectedId={selectedId}
-          extent={boundary.data?.bbox ?? null}
-          fill={STATUS_FILL}
-          onParcelsShown={setParcelsShown}
-        />
+        <ParcelsLayer key={paid} visible selectedId={selectedId} extent={boundary.data?.bbox ?? null} fill={STATUS_FILL} onParcelsShown={setParcelsShown} />
         <FoundOnMap found={found} />
         <Picking onSelect={onSelect} />
         <PointSearch onOpen={setSelectedId} />

@@ -21,7 +21,15 @@ type Mode = 'code' | 'owner' | 'community';
  * for the one before), by owner name or national ID, or by community. A click on the map where
  * no parcel is drawn (below the parcels' zoom) finds the parcel under it (PointSearch).
  */
-export function TaxSearch({ onFound, onOpen, selectedId }: { onFound: (found: Found | null) => void; onOpen: (id: number) => void; selectedId: number | null }) {
+export function TaxSearch({
+  onFound,
+  onOpen,
+  selectedId,
+}: {
+  onFound: (found: Found | null) => void;
+  onOpen: (id: number) => void;
+  selectedId: number | null;
+}) {
   const { t, lang } = useLanguage();
   const [mode, setMode] = useState<Mode>('code');
   const [zone, setZone] = useState('');
@@ -82,17 +90,24 @@ export function TaxSearch({ onFound, onOpen, selectedId }: { onFound: (found: Fo
   return (
     <section className="tax-section tax-search" data-testid="tax-search">
       <h3>{t('tax.search.title')}</h3>
-      <div className="tax-toggle" role="group" aria-label={t('tax.search.title')}>
+      <fieldset className="tax-toggle" aria-label={t('tax.search.title')}>
         {(['code', 'owner', 'community'] as const).map((m) => (
           <button key={m} type="button" aria-pressed={mode === m} data-testid={`tax-search-${m}`} onClick={() => switchMode(m)}>
             {t(`tax.search.by.${m}`)}
           </button>
         ))}
-      </div>
+      </fieldset>
       {mode === 'code' && (
         <div className="tax-code-chain">
           <CodeSelect testId="tax-code-zone" label={t('tax.code.zone')} value={zone} choices={zones.data?.choices} onChange={chooseZone} />
-          <CodeSelect testId="tax-code-block" label={t('tax.code.block')} value={block} choices={blocks.data?.choices} onChange={chooseBlock} disabled={!zone} />
+          <CodeSelect
+            testId="tax-code-block"
+            label={t('tax.code.block')}
+            value={block}
+            choices={blocks.data?.choices}
+            onChange={chooseBlock}
+            disabled={!zone}
+          />
           <CodeSelect testId="tax-code-lot" label={t('tax.code.lot')} value={lot} choices={lots.data?.choices} onChange={chooseLot} disabled={!block} />
         </div>
       )}
@@ -150,7 +165,8 @@ export function TaxSearch({ onFound, onOpen, selectedId }: { onFound: (found: Fo
   );
 }
 
-const statusColor = (status: string | null | undefined) => (status && status in TAX_STATUS_COLORS ? TAX_STATUS_COLORS[status as keyof typeof TAX_STATUS_COLORS] : '#ffffff');
+const statusColor = (status: string | null | undefined) =>
+  status && status in TAX_STATUS_COLORS ? TAX_STATUS_COLORS[status as keyof typeof TAX_STATUS_COLORS] : '#ffffff';
 
 function CodeSelect({
   testId,
