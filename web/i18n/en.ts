@@ -667,7 +667,7 @@ export const EN: Messages = {
   'tax.age.>365': 'Over a year',
   'tax.parcel': 'Parcel',
   'tax.register': 'Property register',
-  'tax.landPrice': 'Land appraisal per m²',
+  'tax.landValue': 'Land value (official appraisal)',
   'tax.exemption': 'Exemption',
   'tax.exemption.public': 'Public land',
   'tax.exemption.religious': 'Religious land',

@@ -664,7 +664,7 @@ const th = {
   'tax.age.>365': 'เกิน 1 ปี',
   'tax.parcel': 'แปลง',
   'tax.register': 'ข้อมูลทะเบียนทรัพย์สิน',
-  'tax.landPrice': 'ราคาประเมินที่ดินต่อ ตร.ม.',
+  'tax.landValue': 'มูลค่าที่ดินตามราคาประเมิน',
   'tax.exemption': 'การยกเว้น',
   'tax.exemption.public': 'ที่ดินสาธารณะ',
   'tax.exemption.religious': 'ที่ดินศาสนสถาน',

@@ -34,7 +34,7 @@ export function Notice({ tax }: { tax: ParcelTax }) {
   const { parcel, bill } = tax;
   const zone = zones.data?.features.find((z) => z.properties.id === parcel.zone_id)?.properties;
   const community = communities.data?.features.find((c) => c.properties.id === parcel.community_id)?.properties;
-  const owners = parcel.owners.map((o) => o.name).join(', ') || '—';
+  const owner = parcel.owner_name || '—';
 
   return (
     <article className="notice" data-testid="notice" data-parcel={parcel.id} data-tax={tax.tax} data-notice={bill?.notice_no ?? ''}>
@@ -54,7 +54,7 @@ export function Notice({ tax }: { tax: ParcelTax }) {
       </header>
 
       <p>
-        เรียน <b data-testid="notice-owner">{owners}</b>
+        เรียน <b data-testid="notice-owner">{owner}</b>
       </p>
       <p>ด้วย{MUNICIPALITY} ได้ประเมินภาษีที่ดินและสิ่งปลูกสร้างตามพระราชบัญญัติภาษีที่ดินและสิ่งปลูกสร้าง พ.ศ. 2562 สำหรับที่ดินและสิ่งปลูกสร้างของท่านดังต่อไปนี้</p>
 

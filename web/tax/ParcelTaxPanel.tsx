@@ -74,6 +74,16 @@ function Row({ label, children, field }: { label: MessageKey; children: ReactNod
   );
 }
 
+/**
+ * A parcel's co-owners: the register gives their names and their national IDs each as one
+ * comma-separated list, in the same order.
+ */
+function owners(parcel: ParcelTax['parcel']): { name: string; nationalId: string | null }[] {
+  if (!parcel.owner_name) return [{ name: '—', nationalId: null }];
+  const ids = parcel.national_id?.split(', ') ?? [];
+  return parcel.owner_name.split(', ').map((name, i) => ({ name, nationalId: ids[i] ?? null }));
+}
+
 /** What the register says of the parcel: code, owners, area and appraisal, uses, buildings, exemption. */
 function Register({ tax }: { tax: ParcelTax }) {
   const { t, lang } = useLanguage();
@@ -86,16 +96,14 @@ function Register({ tax }: { tax: ParcelTax }) {
           {parcel.map_code}
         </Row>
         <Row label="field.owner" field="owners">
-          {parcel.owners.length === 0
-            ? '—'
-            : parcel.owners.map((owner) => (
-                <span key={owner.national_id ?? owner.name} className="tax-owner">
-                  {owner.name} <span className="tax-meta">{formatNationalId(owner.national_id)}</span>
-                </span>
-              ))}
+          {owners(parcel).map((owner) => (
+            <span key={owner.nationalId ?? owner.name} className="tax-owner">
+              {owner.name} <span className="tax-meta">{formatNationalId(owner.nationalId)}</span>
+            </span>
+          ))}
         </Row>
         <Row label="field.area">{formatLandArea(parcel.area_m2, lang)}</Row>
-        <Row label="tax.landPrice">{formatBaht(parcel.land_price_m2, lang)}</Row>
+        <Row label="tax.landValue">{formatBaht(description.land_value, lang)}</Row>
         {description.exemption && <Row label="tax.exemption">{t(`tax.exemption.${description.exemption}`)}</Row>}
         {description.uses.length > 0 && (
           <Row label="tax.uses" field="uses">
@@ -225,7 +233,7 @@ function PaymentForm({ billId, owed, dues, onPaid }: { billId: number; owed: num
   const [amount, setAmount] = useState(String(owed));
   const [receipt, setReceipt] = useState('');
   const [instalment, setInstalment] = useState('');
-  const [recorded, setRecorded] = useState<Awaited<ReturnType<typeof api.recordTaxPayment>> | null>(null);
+  const [recorded, setRecorded] = useState<Awaited<ReturnType<typeof api.recordTaxPayment>>['payment'] | null>(null);
   const action = useAction();
 
   const submit = (event: FormEvent) => {
@@ -237,7 +245,7 @@ function PaymentForm({ billId, owed, dues, onPaid }: { billId: number; owed: num
         receipt_no: receipt.trim(),
         instalment: instalment ? Number(instalment) : undefined,
       });
-      setRecorded(answer);
+      setRecorded(answer.payment);
       setReceipt('');
       onPaid();
     });
