@@ -720,6 +720,7 @@ export const EN: Messages = {
   'tax.pay.record': 'Record',
   'tax.pay.recorded': 'Receipt {receipt} recorded: penalty {penalty}, surcharge {surcharge}',
   'tax.notice.open': 'Print the assessment notice (ภ.ด.ส.6)',
+  'tax.notice.printBatch': 'Print every notice of {code}',
   'tax.notice.one': 'Assessment notice',
   'tax.notice.batch': 'Assessment notices for {code}',
   'tax.notice.print': 'Print / save as PDF',

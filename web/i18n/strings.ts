@@ -717,6 +717,7 @@ const th = {
   'tax.pay.record': 'บันทึก',
   'tax.pay.recorded': 'บันทึกใบเสร็จ {receipt} แล้ว: เบี้ยปรับ {penalty} เงินเพิ่ม {surcharge}',
   'tax.notice.open': 'พิมพ์แบบแจ้งการประเมิน (ภ.ด.ส.6)',
+  'tax.notice.printBatch': 'พิมพ์แบบแจ้งทั้ง {code}',
   'tax.notice.one': 'แบบแจ้งการประเมินภาษี',
   'tax.notice.batch': 'แบบแจ้งการประเมินภาษี รหัส {code}',
   'tax.notice.print': 'พิมพ์ / บันทึก PDF',

@@ -10,6 +10,7 @@ import { useMap } from '../map/MapContext.ts';
 import { SELECTION_COLOR, TAX_STATUS_COLORS } from '../map/palette.ts';
 import { pickableLayers } from '../map/selection.ts';
 import { useGeoJsonLayers } from '../map/useMapLayers.ts';
+import { Link, PATHS } from '../router.tsx';
 
 /** What a search found: parcels with the attributes a tax role sees (status included). */
 export type Found = TaxSearchAnswer;
@@ -109,6 +110,16 @@ export function TaxSearch({
             disabled={!zone}
           />
           <CodeSelect testId="tax-code-lot" label={t('tax.code.lot')} value={lot} choices={lots.data?.choices} onChange={chooseLot} disabled={!block} />
+          {zone && !lot && (
+            <Link
+              className="tax-notice-link"
+              href={`${PATHS.taxNotices}?${new URLSearchParams({ zone, ...(block ? { block } : {}), year: String(year) })}`}
+              target="_blank"
+              data-testid="tax-block-notices"
+            >
+              {fill(t('tax.notice.printBatch'), { code: [zone, block].filter(Boolean).join('-') })}
+            </Link>
+          )}
         </div>
       )}
       {mode === 'owner' && (
