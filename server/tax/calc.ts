@@ -9,11 +9,11 @@
 export const TAX_USES = ['agriculture', 'residential', 'other', 'vacant'] as const;
 export type TaxUse = (typeof TAX_USES)[number];
 /** A building's use: vacant land has no buildings. */
-export type BuildingUse = Exclude<TaxUse, 'vacant'>;
+type BuildingUse = Exclude<TaxUse, 'vacant'>;
 /** The rate tables of a year (tax_rate_bands.category). */
 export type TaxCategory = 'agriculture' | 'residence_owner' | 'residence_building' | 'residential' | 'other' | 'vacant';
 /** 'owner': the owner lives there and owns the land; 'building_only': the owner's house on someone else's land. */
-export type Residence = 'owner' | 'building_only';
+type Residence = 'owner' | 'building_only';
 
 export interface RateBand {
   from: number;
@@ -53,7 +53,7 @@ export interface ParcelDescription {
   vacant_years: number;
 }
 
-export interface TaxLine {
+interface TaxLine {
   use: TaxUse | null;
   category: TaxCategory | null;
   kind: 'exempt' | 'band' | 'reduction';
