@@ -150,7 +150,7 @@ describe.runIf(chromiumAvailable)('the tax page in Chromium', () => {
       });
       const rows = page.getByTestId('tax-collection-row');
       await expect.poll(() => rows.count()).toBe(byZone.rows.length);
-      const rates = await rows.evaluateAll((els) => els.map((el) => [Number(el.getAttribute('data-id')), el.getAttribute('data-rate')]));
+      const rates = await rows.evaluateAll((els) => els.map((el) => [Number(el.getAttribute('data-id')), el.getAttribute('data-rate')] as const));
       expect(new Map(rates)).toEqual(new Map(byZone.rows.map((r) => [r.id, r.rate === null ? '' : String(r.rate)])));
 
       await page.getByTestId('tax-by-community').click();

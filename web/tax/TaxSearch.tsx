@@ -23,10 +23,12 @@ type Mode = 'code' | 'owner' | 'community';
  * no parcel is drawn (below the parcels' zoom) finds the parcel under it (PointSearch).
  */
 export function TaxSearch({
+  year,
   onFound,
   onOpen,
   selectedId,
 }: {
+  year: number;
   onFound: (found: Found | null) => void;
   onOpen: (id: number) => void;
   selectedId: number | null;
