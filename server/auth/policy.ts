@@ -92,7 +92,7 @@ export function parcelAttributes(viewer: Viewer): readonly ParcelAttribute[] {
 }
 
 /** The tax roles: a parcel's tax (bills, payments, status, arrears) and its owners, in their zones. */
-const canReadSomeTax = (viewer: Viewer) => isOneOf(viewer, ['tax', 'auditor', 'admin']);
+export const canReadSomeTax = (viewer: Viewer) => isOneOf(viewer, ['tax', 'auditor', 'admin']);
 export const canReadTax = (viewer: Viewer, zoneId: number | null) => canReadSomeTax(viewer) && inScope(viewer, zoneId);
 /** Record payments and warning notices, assess a year, import the register: the Revenue Division's staff and admins. */
 const canWriteSomeTax = (viewer: Viewer) => isOneOf(viewer, ['tax', 'admin']);
