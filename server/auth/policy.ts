@@ -95,7 +95,7 @@ export function parcelAttributes(viewer: Viewer): readonly ParcelAttribute[] {
 export const canReadSomeTax = (viewer: Viewer) => isOneOf(viewer, ['tax', 'auditor', 'admin']);
 export const canReadTax = (viewer: Viewer, zoneId: number | null) => canReadSomeTax(viewer) && inScope(viewer, zoneId);
 /** Record payments and warning notices, assess a year, import the register: the Revenue Division's staff and admins. */
-const canWriteSomeTax = (viewer: Viewer) => isOneOf(viewer, ['tax', 'admin']);
+export const canWriteSomeTax = (viewer: Viewer) => isOneOf(viewer, ['tax', 'admin']);
 export const canWriteTax = (viewer: Viewer, zoneId: number | null) => canWriteSomeTax(viewer) && inScope(viewer, zoneId);
 /** The calculator works on a description, no one's data: everyone may estimate a tax. */
 export const canEstimateTax = (_viewer: Viewer) => true;
