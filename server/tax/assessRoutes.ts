@@ -8,7 +8,7 @@ import type { Env } from '../env.ts';
 import { apiError, badRequest } from '../http/errors.ts';
 import { integer, validate } from '../http/validate.ts';
 import { parcelById } from '../parcels/queries.ts';
-import { assess, type ParcelDescription, TAX_USES, type TaxUse } from './calc.ts';
+import { assess, type ParcelDescription, satang, TAX_USES, type TaxUse } from './calc.ts';
 import { lockedBill, describeParcels, insertPayment, parcelBill, refreshTaxStatus, setWarning, type Bill } from './queries/bills.ts';
 import { loadYearRules } from './queries/rates.ts';
 import { chargesFor, taxYearOn } from './taxYear.ts';
@@ -90,7 +90,7 @@ function billView(bill: Bill, today: string) {
   const { parcel_id: _parcel, zone_id: _zone, ...shown } = bill;
   const warning = { warningDate: bill.warning_date, warningDeadline: bill.warning_deadline };
   const charges = bill.owed > 0 ? chargesFor(bill.dues, bill.paid, bill.owed, today, warning) : { penalty: 0, surcharge: 0 };
-  const total = Math.round((bill.owed + charges.penalty + charges.surcharge) * 100) / 100;
+  const total = satang(bill.owed + charges.penalty + charges.surcharge);
   return { ...shown, owed_today: { tax: bill.owed, penalty: charges.penalty, surcharge: charges.surcharge, total } };
 }
 
