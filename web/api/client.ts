@@ -122,7 +122,7 @@ export type WasteSummary = Ok<typeof client.waste.summary.$get>;
 export type SummaryRow = WasteSummary['rows'][number];
 
 /** Land and building tax (server/tax): collection figures, arrears, the register's search, a parcel's tax. */
-export type TaxCollection = Ok<typeof client.tax.collection.$get>;
+export type TaxCollection = Exclude<Ok<typeof client.tax.collection.$get>, string>;
 export type TaxSearchQuery =
   | { zone: string; block?: string; lot?: string }
   | { owner: string }
@@ -154,6 +154,12 @@ interface Served {
 }
 
 type Answer = Awaited<Parameters<typeof readJson>[0]>;
+
+/** The JSON of a route that answers CSV too (`format=csv`): asked for JSON, a text answer is the server's mistake. */
+function jsonOnly<T>(body: T): Exclude<T, string> {
+  if (typeof body === 'string') throw new Error('the server answered text where JSON was asked for');
+  return body as Exclude<T, string>;
+}
 
 async function readServed<R extends Answer>(request: Promise<R>): Promise<{ body: Success<R> } & Served> {
   const response = await request;
@@ -391,13 +397,13 @@ export const api = {
   },
 
   /** Collected ÷ assessed by zone or community (everyone: never a parcel's). */
-  taxCollection: (q: { year?: number; by: 'zone' | 'community' }, signal?: AbortSignal) =>
-    readJson(client.tax.collection.$get({ query: { year: str(q.year), by: q.by, format: 'json' } }, { init: { signal } })),
+  taxCollection: async (q: { year?: number; by: 'zone' | 'community' }, signal?: AbortSignal) =>
+    jsonOnly(await readJson(client.tax.collection.$get({ query: { year: str(q.year), by: q.by, format: 'json' } }, { init: { signal } }))),
   /** Links, not fetches: the browser downloads the CSV. */
   taxCollectionCsvUrl: (q: { year?: number; by: 'zone' | 'community' }) =>
     `/api${client.tax.collection.$path({ query: { year: str(q.year), by: q.by, format: 'csv' } })}`,
-  taxArrears: (q: { year?: number; zone?: number }, signal?: AbortSignal) =>
-    readJson(client.tax.arrears.$get({ query: { year: str(q.year), zone: str(q.zone), format: 'json' } }, { init: { signal } })),
+  taxArrears: async (q: { year?: number; zone?: number }, signal?: AbortSignal) =>
+    jsonOnly(await readJson(client.tax.arrears.$get({ query: { year: str(q.year), zone: str(q.zone), format: 'json' } }, { init: { signal } }))),
   taxArrearsCsvUrl: (q: { year?: number; zone?: number }) =>
     `/api${client.tax.arrears.$path({ query: { year: str(q.year), zone: str(q.zone), format: 'csv' } })}`,
   /** The next part of a tax-map code to choose: zones; a zone's blocks; a block's lots. */
