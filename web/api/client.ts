@@ -15,7 +15,6 @@ import { apiClient, ApiError, readJson, str, type Success } from './core.ts';
 import type { FloodMessage, FloodSnapshot } from '../../server/flood/live.ts';
 import { PICKUP_STATUSES } from '../../server/waste/queries/pickups.ts';
 import type { LiveTruck, WasteSnapshot } from '../../server/waste/live.ts';
-import { ARREARS_AGES } from '../../server/tax/queries/register.ts';
 
 /**
  * Every request the typed client makes goes through `sessionFetch` (further down): it adds the
@@ -25,7 +24,7 @@ const client = apiClient('', (input, init) => sessionFetch(input, init));
 
 export { ApiError };
 /** The server's own lists (legends, filters and forms show them in this order). */
-export { STAGES, TRUCK_STATES, LAND_USES, PERSONAL_PARCEL_ATTRIBUTES, PICKUP_STATUSES, ARREARS_AGES };
+export { STAGES, TRUCK_STATES, LAND_USES, PERSONAL_PARCEL_ATTRIBUTES, PICKUP_STATUSES };
 
 /** The body a route sends with 200 OK. */
 type Ok<Endpoint> = InferResponseType<Endpoint, 200>;

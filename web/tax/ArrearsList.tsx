@@ -1,10 +1,12 @@
 import { useState } from 'react';
-import { api, ARREARS_AGES } from '../api/client.ts';
+import { api } from '../api/client.ts';
 import { useResource } from '../api/useResource.ts';
 import { useAuth } from '../auth/AuthProvider.tsx';
 import { formatBaht, formatDate, formatNumber } from '../i18n/format.ts';
 import { useLanguage } from '../i18n/LanguageProvider.tsx';
 import { fill, localName } from '../i18n/strings.ts';
+
+type Age = NonNullable<Awaited<ReturnType<typeof api.taxArrears>>>['rows'][number]['age'];
 
 /**
  * A zone's arrears, oldest debts first, aged as the Revenue Division reports them (0–30, 31–90,
@@ -39,14 +41,12 @@ export function ArrearsList({ year, version, onOpen }: { year: number; version: 
       {arrears.error && <p className="form-error">{arrears.error.message}</p>}
       {arrears.data && (
         <ul className="tax-ages" data-testid="tax-arrears-ages">
-          {ARREARS_AGES.map((age) => {
-            const total = arrears.data?.totals[age];
-            return (
-              <li key={age} data-age={age}>
-                <b>{t(`tax.age.${age}`)}</b> {fill(t('tax.arrears.bills'), { count: formatNumber(total?.bills ?? 0) })} · {formatBaht(total?.owed ?? 0, lang)}
-              </li>
-            );
-          })}
+          {/* The server's ages, youngest first, each with its total. */}
+          {Object.entries(arrears.data.totals).map(([age, total]) => (
+            <li key={age} data-age={age}>
+              <b>{t(`tax.age.${age as Age}`)}</b> {fill(t('tax.arrears.bills'), { count: formatNumber(total.bills) })} · {formatBaht(total.owed, lang)}
+            </li>
+          ))}
         </ul>
       )}
       {arrears.data && rows.length === 0 && <p className="hint">{t('tax.arrears.none')}</p>}
