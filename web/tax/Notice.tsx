@@ -37,12 +37,12 @@ export function Notice({ tax }: { tax: ParcelTax }) {
   const owner = parcel.owner_name || '—';
 
   return (
-    <article className="notice" data-testid="notice" data-parcel={parcel.id} data-tax={tax.tax} data-notice={bill?.notice_no ?? ''}>
-      <header className="notice-head">
-        <p className="notice-form">ภ.ด.ส.6</p>
+    <article className="assessment" data-testid="notice" data-parcel={parcel.id} data-tax={tax.tax} data-notice={bill?.notice_no ?? ''}>
+      <header className="assessment-head">
+        <p className="assessment-form">ภ.ด.ส.6</p>
         <h1>แบบแจ้งการประเมินภาษีที่ดินและสิ่งปลูกสร้าง</h1>
         <p>ประจำปีภาษี พ.ศ. {tax.year}</p>
-        <div className="notice-meta">
+        <div className="assessment-meta">
           <span>
             เลขที่ <b data-testid="notice-no">{bill?.notice_no ?? '—'}</b>
           </span>
@@ -58,7 +58,7 @@ export function Notice({ tax }: { tax: ParcelTax }) {
       </p>
       <p>ด้วย{MUNICIPALITY} ได้ประเมินภาษีที่ดินและสิ่งปลูกสร้างตามพระราชบัญญัติภาษีที่ดินและสิ่งปลูกสร้าง พ.ศ. 2562 สำหรับที่ดินและสิ่งปลูกสร้างของท่านดังต่อไปนี้</p>
 
-      <table className="notice-facts">
+      <table className="assessment-facts">
         <tbody>
           <tr>
             <th>รหัสแปลงที่ดิน (เขต-บล็อก-ล็อต)</th>
@@ -87,7 +87,7 @@ export function Notice({ tax }: { tax: ParcelTax }) {
         </tbody>
       </table>
 
-      <table className="notice-lines" data-testid="notice-lines">
+      <table className="assessment-lines" data-testid="notice-lines">
         <thead>
           <tr>
             <th>การใช้ประโยชน์</th>
@@ -123,10 +123,10 @@ export function Notice({ tax }: { tax: ParcelTax }) {
           </tr>
         </tfoot>
       </table>
-      <p className="notice-words">({bahtText(tax.tax)})</p>
+      <p className="assessment-words">({bahtText(tax.tax)})</p>
 
       {bill && (
-        <section className="notice-pay">
+        <section className="assessment-pay">
           <p>
             ให้ชำระภาษีภายในวันที่ <b data-testid="notice-due">{thaiDate(bill.due_date)}</b>
           </p>
@@ -148,14 +148,14 @@ export function Notice({ tax }: { tax: ParcelTax }) {
             <b>วิธีชำระ</b> ชำระด้วยตนเองที่กองรายได้ {MUNICIPALITY} ในวันและเวลาราชการ หรือโอนเข้าบัญชีของ{MUNICIPALITY} โดยระบุเลขที่แบบแจ้งนี้
             แล้วนำหลักฐานการโอนมาขอรับใบเสร็จรับเงิน
           </p>
-          <p className="notice-small">
+          <p className="assessment-small">
             หากไม่ชำระภายในกำหนด ต้องเสียเบี้ยปรับร้อยละ 10, 20 หรือ 40 ของภาษีค้างชำระ ตามเวลาที่ชำระเทียบกับหนังสือแจ้งเตือน และเงินเพิ่มร้อยละ 1 ต่อเดือน หรือเศษของเดือนของภาษีค้างชำระ
             (มาตรา 68 และ 70) หากเห็นว่าการประเมินไม่ถูกต้อง ยื่นคำร้องขอให้ทบทวนต่อผู้บริหารท้องถิ่นได้ภายใน 30 วัน นับแต่วันที่ได้รับแจ้งการประเมิน (มาตรา 73)
           </p>
         </section>
       )}
 
-      <footer className="notice-sign">
+      <footer className="assessment-sign">
         <p>(ลงชื่อ) ..................................................... พนักงานประเมิน</p>
         <p>ผู้อำนวยการกองรายได้ {MUNICIPALITY}</p>
       </footer>

@@ -29,8 +29,8 @@ export function NoticesPage() {
   const block = params.get('block') ?? '';
 
   return (
-    <div className="notices">
-      <nav className="notice-toolbar" data-testid="notice-toolbar">
+    <div className="assessments">
+      <nav className="assessment-toolbar" data-testid="notice-toolbar">
         <Link href={PATHS.tax}>← {t('view.tax')}</Link>
         <span>{parcelId ? t('tax.notice.one') : fill(t('tax.notice.batch'), { code: [zone, block].filter(Boolean).join('-') })}</span>
         <button type="button" className="primary" onClick={() => window.print()} data-testid="notice-print">
@@ -83,17 +83,17 @@ function BlockNotices({ zone, block, year }: { zone: string; block: string; year
     return () => controller.abort();
   }, [zone, block, year]);
 
-  if (!zone) return <p className="notice-status">{t('tax.notice.noCode')}</p>;
+  if (!zone) return <p className="assessment-status">{t('tax.notice.noCode')}</p>;
   if (error) return <Problem error={error} />;
   if (!taxes)
     return (
-      <p className="notice-status" data-testid="notice-progress">
+      <p className="assessment-status" data-testid="notice-progress">
         {fill(t('tax.notice.loading'), { done: progress.done, of: progress.of })}
       </p>
     );
   return (
     <>
-      <p className="notice-status" data-testid="notice-count" data-count={taxes.length}>
+      <p className="assessment-status" data-testid="notice-count" data-count={taxes.length}>
         {fill(t('tax.notice.count'), { count: taxes.length })}
       </p>
       {taxes.map((tax) => (
@@ -105,7 +105,7 @@ function BlockNotices({ zone, block, year }: { zone: string; block: string; year
 
 function Problem({ error }: { error: Error }) {
   return (
-    <p className="notice-status form-error" role="alert" data-testid="notice-error">
+    <p className="assessment-status form-error" role="alert" data-testid="notice-error">
       {error.message}
     </p>
   );

@@ -29,7 +29,7 @@ export function ParcelTaxPanel({ id, year, onClose, onPaid }: { id: number; year
         <h2>
           {t('tax.parcel')} {data?.parcel.map_code}
         </h2>
-        <button type="button" className="header-button" onClick={onClose} aria-label={t('details.close')} data-testid="tax-parcel-close">
+        <button type="button" className="close" onClick={onClose} aria-label={t('details.close')} data-testid="tax-parcel-close">
           ×
         </button>
       </header>

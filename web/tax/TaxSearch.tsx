@@ -155,7 +155,7 @@ export function TaxSearch({
             {fill(t('tax.search.found'), { count: result.data.features.length })}
           </p>
           <ol className="tax-found" data-testid="tax-found-list">
-            {result.data.features.map(({ properties: p }) => (
+            {[...result.data.features].sort(byCode).map(({ properties: p }) => (
               <li key={p.id}>
                 <button
                   type="button"
@@ -177,6 +177,9 @@ export function TaxSearch({
     </section>
   );
 }
+
+/** The register's order: by tax-map code (zone, block, lot), as the choices list them. */
+const byCode = (a: Found['features'][number], b: Found['features'][number]) => (a.properties.map_code ?? '').localeCompare(b.properties.map_code ?? '');
 
 const statusColor = (status: string | null | undefined) =>
   status && status in TAX_STATUS_COLORS ? TAX_STATUS_COLORS[status as keyof typeof TAX_STATUS_COLORS] : '#ffffff';
@@ -225,7 +228,9 @@ export function FoundOnMap({ found }: { found: Found | null }) {
     if (!found || found.features.length === 0) return;
     const bounds = new LngLatBounds();
     for (const feature of found.features) for (const ring of feature.geometry.coordinates) for (const point of ring) bounds.extend(point as [number, number]);
-    map.fitBounds(bounds, { padding: 60, maxZoom: 18, animate: false });
+    // Clear of the panels beside the map on a desk; on a phone they are sheets below it.
+    const desk = map.getContainer().clientWidth > 800;
+    map.fitBounds(bounds, { padding: desk ? { top: 60, bottom: 60, left: 400, right: 420 } : 30, maxZoom: 18, animate: false });
   }, [map, found]);
   return null;
 }
