@@ -16,7 +16,7 @@ export type CollectionBy = 'zone' | 'community';
 type CollectionRow = TaxCollection['rows'][number];
 
 /** collected ÷ assessed as a percentage; a place with nothing assessed has no rate (a dash). */
-export const ratePct = (row: Pick<CollectionRow, 'rate'> | undefined) => (row?.rate === null || row?.rate === undefined ? null : row.rate * 100);
+const ratePct = (row: Pick<CollectionRow, 'rate'> | undefined) => (row?.rate === null || row?.rate === undefined ? null : row.rate * 100);
 const pctText = (value: number | null) => (value === null ? '—' : `${formatNumber(value, 1)}%`);
 
 /** Classes of the collection rate across the rows, shared by the map and its legend. */
