@@ -651,7 +651,7 @@ export const EN: Messages = {
   'tax.search.person': 'Owner’s name or national ID',
   'tax.search.go': 'Search',
   'tax.search.community': 'Choose a community',
-  'tax.search.found': '{count} parcels found',
+  'tax.search.found': 'Parcels found: {count}',
   'tax.code': 'Map code (zone-block-lot)',
   'tax.code.zone': 'Zone',
   'tax.code.block': 'Block',

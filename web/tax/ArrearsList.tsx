@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { api } from '../api/client.ts';
 import { useResource } from '../api/useResource.ts';
 import { useAuth } from '../auth/AuthProvider.tsx';
-import { formatBaht, formatDate, formatNumber } from '../i18n/format.ts';
+import { formatBaht, formatBuddhistDate, formatNumber } from '../i18n/format.ts';
 import { useLanguage } from '../i18n/LanguageProvider.tsx';
 import { fill, localName } from '../i18n/strings.ts';
 
@@ -58,7 +58,7 @@ export function ArrearsList({ year, version, onOpen }: { year: number; version: 
               <span>{formatBaht(row.owed, lang)}</span>
               <span className="tax-meta">
                 {row.year !== year ? `${row.year} · ` : ''}
-                {fill(t('tax.arrears.since'), { date: formatDate(row.owed_since, lang), days: formatNumber(row.days_overdue) })}
+                {fill(t('tax.arrears.since'), { date: formatBuddhistDate(row.owed_since, lang), days: formatNumber(row.days_overdue) })}
               </span>
             </button>
           </li>

@@ -4,7 +4,7 @@ import { useAction } from '../api/useAction.ts';
 import { useResource } from '../api/useResource.ts';
 import { useAuth } from '../auth/AuthProvider.tsx';
 import { bangkokToday } from '../waste/dates.ts';
-import { formatBaht, formatDate, formatLandArea, formatNationalId, formatNumber } from '../i18n/format.ts';
+import { formatBaht, formatBuddhistDate, formatLandArea, formatNationalId, formatNumber } from '../i18n/format.ts';
 import { useLanguage } from '../i18n/LanguageProvider.tsx';
 import { fill, type MessageKey } from '../i18n/strings.ts';
 import { TAX_STATUS_COLORS } from '../map/palette.ts';
@@ -140,9 +140,13 @@ function Register({ tax }: { tax: ParcelTax }) {
 }
 
 /** The bill: notice, status, due dates, payments, what is owed today; and the payment form. */
+type Recorded = Awaited<ReturnType<typeof api.recordTaxPayment>>['payment'];
+
 function Bill({ tax, onPaid }: { tax: ParcelTax; onPaid: () => void }) {
   const { t, lang } = useLanguage();
   const { permissions } = useAuth();
+  // Kept here, not in the form: a payment that settles the bill takes the form away.
+  const [recorded, setRecorded] = useState<Recorded | null>(null);
   const bill = tax.bill;
   if (!bill) return <p className="hint">{t('tax.bill.none')}</p>;
   const status = bill.status as keyof typeof TAX_STATUS_COLORS;
@@ -151,7 +155,7 @@ function Bill({ tax, onPaid }: { tax: ParcelTax; onPaid: () => void }) {
       <h3>{t('tax.bill')}</h3>
       <dl>
         <Row label="tax.notice.no">{bill.notice_no}</Row>
-        <Row label="tax.notice.date">{formatDate(bill.notice_date, lang)}</Row>
+        <Row label="tax.notice.date">{formatBuddhistDate(bill.notice_date, lang)}</Row>
         <Row label="field.status" field="status">
           <span className="swatch swatch-square" style={{ background: TAX_STATUS_COLORS[status] }} aria-hidden="true" />
           <span data-testid="tax-bill-status">{t(`tax.status.${status}`)}</span>
@@ -160,7 +164,7 @@ function Bill({ tax, onPaid }: { tax: ParcelTax; onPaid: () => void }) {
         <Row label="tax.owed">{formatBaht(bill.owed, lang)}</Row>
         {bill.warning_date && (
           <Row label="tax.warning">
-            {formatDate(bill.warning_date, lang)} → {formatDate(bill.warning_deadline, lang)}
+            {formatBuddhistDate(bill.warning_date, lang)} → {formatBuddhistDate(bill.warning_deadline, lang)}
           </Row>
         )}
       </dl>
@@ -176,7 +180,7 @@ function Bill({ tax, onPaid }: { tax: ParcelTax; onPaid: () => void }) {
           {bill.dues.map((d) => (
             <tr key={d.instalment}>
               <td>{bill.dues.length > 1 ? d.instalment : t('tax.instalment.single')}</td>
-              <td>{formatDate(d.due, lang)}</td>
+              <td>{formatBuddhistDate(d.due, lang)}</td>
               <td className="num">{formatNumber(d.amount, 2)}</td>
             </tr>
           ))}
@@ -192,7 +196,27 @@ function Bill({ tax, onPaid }: { tax: ParcelTax; onPaid: () => void }) {
           </span>
         </div>
       )}
-      {permissions.tax.write && bill.owed > 0 && <PaymentForm billId={bill.id} owed={bill.owed} dues={bill.dues} onPaid={onPaid} />}
+      {permissions.tax.write && bill.owed > 0 && (
+        <PaymentForm
+          key={bill.owed}
+          billId={bill.id}
+          owed={bill.owed}
+          dues={bill.dues}
+          onPaid={(payment) => {
+            setRecorded(payment);
+            onPaid();
+          }}
+        />
+      )}
+      {recorded && (
+        <p className="tax-recorded" data-testid="tax-pay-recorded" data-penalty={recorded.penalty} data-surcharge={recorded.surcharge}>
+          {fill(t('tax.pay.recorded'), {
+            receipt: recorded.receipt_no,
+            penalty: formatBaht(recorded.penalty, lang),
+            surcharge: formatBaht(recorded.surcharge, lang),
+          })}
+        </p>
+      )}
     </section>
   );
 }
@@ -213,7 +237,7 @@ function Payments({ payments }: { payments: readonly TaxPayment[] }) {
       <tbody>
         {payments.map((p) => (
           <tr key={p.receipt_no} data-testid="tax-payment" data-receipt={p.receipt_no}>
-            <td>{formatDate(p.paid_on, lang)}</td>
+            <td>{formatBuddhistDate(p.paid_on, lang)}</td>
             <td>{p.receipt_no}</td>
             <td className="num">{formatNumber(p.tax_part, 2)}</td>
             <td className="num">{formatNumber(p.penalty, 2)}</td>
@@ -226,14 +250,23 @@ function Payments({ payments }: { payments: readonly TaxPayment[] }) {
 }
 
 /** Records a payment as its receipt says; the server works out the penalty and surcharge for its date. */
-function PaymentForm({ billId, owed, dues, onPaid }: { billId: number; owed: number; dues: NonNullable<ParcelTax['bill']>['dues']; onPaid: () => void }) {
+function PaymentForm({
+  billId,
+  owed,
+  dues,
+  onPaid,
+}: {
+  billId: number;
+  owed: number;
+  dues: NonNullable<ParcelTax['bill']>['dues'];
+  onPaid: (payment: Recorded) => void;
+}) {
   const { t, lang } = useLanguage();
   const today = bangkokToday();
   const [paidOn, setPaidOn] = useState(today);
   const [amount, setAmount] = useState(String(owed));
   const [receipt, setReceipt] = useState('');
   const [instalment, setInstalment] = useState('');
-  const [recorded, setRecorded] = useState<Awaited<ReturnType<typeof api.recordTaxPayment>>['payment'] | null>(null);
   const action = useAction();
 
   const submit = (event: FormEvent) => {
@@ -245,9 +278,8 @@ function PaymentForm({ billId, owed, dues, onPaid }: { billId: number; owed: num
         receipt_no: receipt.trim(),
         instalment: instalment ? Number(instalment) : undefined,
       });
-      setRecorded(answer.payment);
       setReceipt('');
-      onPaid();
+      onPaid(answer.payment);
     });
   };
 
@@ -295,15 +327,6 @@ function PaymentForm({ billId, owed, dues, onPaid }: { billId: number; owed: num
       {action.error && (
         <p className="form-error" role="alert" data-testid="tax-pay-error">
           {action.error}
-        </p>
-      )}
-      {recorded && (
-        <p className="tax-recorded" data-testid="tax-pay-recorded" data-penalty={recorded.penalty} data-surcharge={recorded.surcharge}>
-          {fill(t('tax.pay.recorded'), {
-            receipt: recorded.receipt_no,
-            penalty: formatBaht(recorded.penalty, lang),
-            surcharge: formatBaht(recorded.surcharge, lang),
-          })}
         </p>
       )}
     </form>

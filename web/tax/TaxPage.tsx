@@ -117,7 +117,7 @@ function Workspace() {
         </div>
         <StatusLegend found={found} />
         {!parcelsShown && <p className="hint">{t('tax.map.zoomHint')}</p>}
-        <TaxSearch year={year} onFound={setFound} onOpen={setSelectedId} selectedId={selectedId} />
+        <TaxSearch year={year} version={paid} onFound={setFound} onOpen={setSelectedId} selectedId={selectedId} />
         <ArrearsList year={year} version={paid} onOpen={setSelectedId} />
         <CollectionFigures collection={collection.data} by={by} error={collection.error} />
       </Panel>

@@ -24,11 +24,14 @@ type Mode = 'code' | 'owner' | 'community';
  */
 export function TaxSearch({
   year,
+  version,
   onFound,
   onOpen,
   selectedId,
 }: {
   year: number;
+  /** Changes after a payment: the found parcels' statuses are asked for again. */
+  version: number;
   onFound: (found: Found | null) => void;
   onOpen: (id: number) => void;
   selectedId: number | null;
@@ -46,7 +49,7 @@ export function TaxSearch({
   const blocks = useResource(`tax-codes:${zone}`, (signal) => (zone ? api.taxCodes({ zone }, signal) : Promise.resolve(null)));
   const lots = useResource(`tax-codes:${zone}:${block}`, (signal) => (zone && block ? api.taxCodes({ zone, block }, signal) : Promise.resolve(null)));
   const communities = useResource('communities', () => api.communities());
-  const result = useResource(`tax-search:${JSON.stringify(query)}`, (signal) => (query ? api.taxSearch(query, signal) : Promise.resolve(null)));
+  const result = useResource(`tax-search:${JSON.stringify(query)}:${version}`, (signal) => (query ? api.taxSearch(query, signal) : Promise.resolve(null)));
 
   const onFoundRef = useRef(onFound);
   onFoundRef.current = onFound;
