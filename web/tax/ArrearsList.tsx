@@ -12,7 +12,7 @@ type Age = NonNullable<Awaited<ReturnType<typeof api.taxArrears>>>['rows'][numbe
  * A zone's arrears, oldest debts first, aged as the Revenue Division reports them (0–30, 31–90,
  * 91–365 days, over a year), with the same list as CSV. `version` changes after a payment.
  */
-export function ArrearsList({ year, version, onOpen }: { year: number; version: number; onOpen: (id: number) => void }) {
+export function ArrearsList({ year, version, onOpen }: { year: number; version: number; onOpen: (id: number, code: string | null) => void }) {
   const { t, lang } = useLanguage();
   const { permissions } = useAuth();
   const zones = useResource('zones', () => api.zones());
@@ -53,7 +53,13 @@ export function ArrearsList({ year, version, onOpen }: { year: number; version: 
       <ol className="tax-arrears-list" data-testid="tax-arrears-list">
         {rows.slice(0, 100).map((row) => (
           <li key={`${row.parcel_id}:${row.year}`}>
-            <button type="button" className="tax-found-row" data-testid="tax-arrears-row" data-parcel={row.parcel_id} onClick={() => onOpen(row.parcel_id)}>
+            <button
+              type="button"
+              className="tax-found-row"
+              data-testid="tax-arrears-row"
+              data-parcel={row.parcel_id}
+              onClick={() => onOpen(row.parcel_id, row.map_code)}
+            >
               <b>{row.map_code}</b>
               <span>{formatBaht(row.owed, lang)}</span>
               <span className="tax-meta">

@@ -17,7 +17,7 @@ import { ParcelsLayer } from '../parcels/ParcelsLayer.tsx';
 import { ArrearsList } from './ArrearsList.tsx';
 import { CollectionFigures, CollectionMap, type CollectionBy } from './Collection.tsx';
 import { ParcelTaxPanel } from './ParcelTaxPanel.tsx';
-import { FoundOnMap, PointSearch, TaxSearch, type Found } from './TaxSearch.tsx';
+import { FocusOnCode, FoundOnMap, PointSearch, TaxSearch, type Found } from './TaxSearch.tsx';
 import { StatusLegend } from './StatusLegend.tsx';
 import { currentTaxYear, YearSelect } from './years.tsx';
 
@@ -87,6 +87,8 @@ function Workspace() {
   const [by, setBy] = useState<CollectionBy>('community');
   const [selectedId, setSelectedId] = useState<number | null>(null);
   const [found, setFound] = useState<Found | null>(null);
+  /** The code of a parcel opened from the arrears list, for the map to go to. */
+  const [focus, setFocus] = useState<string | null>(null);
   const [parcelsShown, setParcelsShown] = useState(false);
   /** Bumped after a payment: the map's tiles and the figures are asked for again. */
   const [paid, setPaid] = useState(0);
@@ -106,6 +108,7 @@ function Workspace() {
         <CollectionMap rows={collection.data?.rows ?? null} by={by} visible={!parcelsShown} />
         <ParcelsLayer key={paid} visible selectedId={selectedId} extent={boundary.data?.bbox ?? null} fill={STATUS_FILL} onParcelsShown={setParcelsShown} />
         <FoundOnMap found={found} />
+        <FocusOnCode code={focus} />
         <Picking onSelect={onSelect} />
         <PointSearch onOpen={setSelectedId} />
       </MapView>
@@ -118,7 +121,14 @@ function Workspace() {
         <StatusLegend found={found} />
         {!parcelsShown && <p className="hint">{t('tax.map.zoomHint')}</p>}
         <TaxSearch year={year} version={paid} onFound={setFound} onOpen={setSelectedId} selectedId={selectedId} />
-        <ArrearsList year={year} version={paid} onOpen={setSelectedId} />
+        <ArrearsList
+          year={year}
+          version={paid}
+          onOpen={(id, code) => {
+            setSelectedId(id);
+            setFocus(code);
+          }}
+        />
         <CollectionFigures collection={collection.data} by={by} error={collection.error} />
       </Panel>
       {selectedId !== null && <ParcelTaxPanel key={selectedId} id={selectedId} year={year} onClose={() => setSelectedId(null)} onPaid={onPaid} />}

@@ -217,6 +217,26 @@ function CodeSelect({
   );
 }
 
+/** Brings the map to parcels, clear of the panels beside it on a desk (on a phone they are sheets below it). */
+function fitTo(map: ReturnType<typeof useMap>, found: Found): void {
+  if (found.features.length === 0) return;
+  const bounds = new LngLatBounds();
+  for (const feature of found.features) for (const ring of feature.geometry.coordinates) for (const point of ring) bounds.extend(point as [number, number]);
+  const desk = map.getContainer().clientWidth > 800;
+  map.fitBounds(bounds, { padding: desk ? { top: 60, bottom: 60, left: 400, right: 420 } : 30, maxZoom: 18, animate: false });
+}
+
+/** A parcel opened from a list (the arrears): the map is brought to it, found by its code. */
+export function FocusOnCode({ code }: { code: string | null }) {
+  const map = useMap();
+  const [zone, block, lot] = code?.split('-') ?? [];
+  const parcel = useResource(`tax-focus:${code}`, (signal) => (zone && block && lot ? api.taxSearch({ zone, block, lot }, signal) : Promise.resolve(null)));
+  useEffect(() => {
+    if (parcel.data) fitTo(map, parcel.data);
+  }, [map, parcel.data]);
+  return null;
+}
+
 /** The found parcels outlined on the map, and the map brought to them. */
 export function FoundOnMap({ found }: { found: Found | null }) {
   const map = useMap();
@@ -228,12 +248,7 @@ export function FoundOnMap({ found }: { found: Found | null }) {
     { visible: found !== null },
   );
   useEffect(() => {
-    if (!found || found.features.length === 0) return;
-    const bounds = new LngLatBounds();
-    for (const feature of found.features) for (const ring of feature.geometry.coordinates) for (const point of ring) bounds.extend(point as [number, number]);
-    // Clear of the panels beside the map on a desk; on a phone they are sheets below it.
-    const desk = map.getContainer().clientWidth > 800;
-    map.fitBounds(bounds, { padding: desk ? { top: 60, bottom: 60, left: 400, right: 420 } : 30, maxZoom: 18, animate: false });
+    if (found) fitTo(map, found);
   }, [map, found]);
   return null;
 }
