@@ -1,9 +1,8 @@
-import { bangkokDate, bangkokWallClock, type Clock } from '../clock.ts';
+import { bangkokDate, type Clock } from '../clock.ts';
 import type { Db } from '../db/index.ts';
 import { logError } from '../failures.ts';
-
-/** The tax year (B.E.) at `now`: the calendar year in Bangkok plus 543. */
-export const currentTaxYear = (now: Date): number => bangkokWallClock(now).getUTCFullYear() + 543;
+import { refreshTaxStatus } from './queries/bills.ts';
+import { taxYearOn } from './taxYear.ts';
 
 /** A bill becomes overdue the day after its due date: once an hour finds it within the hour. */
 const REFRESH_MS = 3600_000;
@@ -16,8 +15,8 @@ const REFRESH_MS = 3600_000;
  */
 export async function startTaxStatus(db: Db, clock: Clock): Promise<{ stop(): Promise<void> }> {
   const refresh = async () => {
-    const now = clock.now();
-    await db.query('SELECT refresh_tax_status($1::int, $2::date)', [currentTaxYear(now), bangkokDate(now)]);
+    const today = bangkokDate(clock.now());
+    await refreshTaxStatus(db, taxYearOn(today), today, null);
   };
   await refresh().catch((error: unknown) => logError('tax status refresh failed', error));
   let underway: Promise<void> | null = null;

@@ -6,7 +6,7 @@ import { parcelsWhere, type ParcelView } from '../../parcels/queries.ts';
 /** Thai letters sort by code point, the register's order, on both engines whatever their locale. */
 const C = 'COLLATE "C"';
 
-export type CodeLevel = 'zone' | 'block' | 'lot';
+type CodeLevel = 'zone' | 'block' | 'lot';
 
 /**
  * The next part of a tax-map code to choose: the map zones; the blocks of a zone; the lots of a
@@ -34,7 +34,7 @@ export type ParcelSearch =
   | { by: 'point'; lon: number; lat: number };
 
 /** The most parcels one search returns: a whole block or community, not the city. */
-export const SEARCH_LIMIT = 1000;
+const SEARCH_LIMIT = 1000;
 
 /** What each search matches, over parcels `p`: fixed text, its values as parameters. */
 function searchCondition(search: ParcelSearch): { condition: string; params: unknown[] } {
