@@ -107,7 +107,7 @@ export async function openMueang(config: Config): Promise<Mueang> {
   const reads = await openReads(db, config.databaseReadUrl);
   const tiles = await steps.time('tiles', () => ParcelTiles.open(db));
   // After the tiles listen: the statuses it changes purge their cached tiles.
-  const taxStatus = await steps.time('tax status', () => startTaxStatus(db, clock));
+  const taxStatus = startTaxStatus(db, clock);
   console.log(`start-up steps: ${steps.report()}`);
   const app = createApp(db, { clock, reads, flood, live, tiles, photos }, { webRoot: config.webRoot, settings });
   return {

@@ -10,7 +10,7 @@ import { apiError, badRequest } from '../http/errors.ts';
 import { integer, validate } from '../http/validate.ts';
 import { collection, type CollectionRow } from './queries/collection.ts';
 import { ARREARS_AGES, arrears, arrearsHotspots, codeChoices, searchParcels, type ArrearsRow, type ParcelSearch } from './queries/register.ts';
-import { currentTaxYear } from './status.ts';
+import { taxYearOn } from './taxYear.ts';
 
 const year = integer(2563, 2700).optional();
 const format = z.enum(['json', 'csv']).default('json');
@@ -74,7 +74,10 @@ const searchQuery = z.object({
   block: mapBlock.optional(),
   lot: mapLot.optional(),
   owner: z.string().trim().min(2, 'at least two letters of the name').max(100).optional(),
-  national_id: z.string().regex(/^\d{13}$/, 'expected 13 digits').optional(),
+  national_id: z
+    .string()
+    .regex(/^\d{13}$/, 'expected 13 digits')
+    .optional(),
   community: integer(1, 32767).optional(),
   lon: z.coerce.number().min(-180).max(180).optional(),
   lat: z.coerce.number().min(-90).max(90).optional(),
@@ -108,9 +111,9 @@ export const registerRoutes = new Hono<Env>()
   .get('/tax/collection', validate('query', collectionQuery), async (c) => {
     if (!canSeeTaxCollection(c.var.viewer)) throw apiError(403, 'collection figures are not for your role');
     const query = c.req.valid('query');
-    const now = c.var.clock.now();
-    const taxYear = query.year ?? currentTaxYear(now);
-    const rows = await collection(c.var.reads, taxYear, bangkokDate(now), query.by);
+    const today = bangkokDate(c.var.clock.now());
+    const taxYear = query.year ?? taxYearOn(today);
+    const rows = await collection(c.var.reads, taxYear, today, query.by);
     if (query.format === 'csv') return c.body(csvTable(COLLECTION_COLUMNS, rows), 200, csvHeaders(`tax-collection-${taxYear}-${query.by}.csv`));
     return c.json({ year: taxYear, by: query.by, rows });
   })
@@ -120,11 +123,15 @@ export const registerRoutes = new Hono<Env>()
     const viewer = c.var.viewer;
     requireTaxRole(viewer, 'arrears');
     const query = c.req.valid('query');
-    const now = c.var.clock.now();
-    const rows = await arrears(c.var.reads, bangkokDate(now), query.year ?? null, taxZones(viewer, query.zone));
+    const rows = await arrears(c.var.reads, bangkokDate(c.var.clock.now()), query.year ?? null, taxZones(viewer, query.zone));
     if (query.format === 'csv') {
       await c.var.db.transaction((tx) =>
-        recordAudit(tx, actorOf(c), { action: 'export', entity: 'tax_arrears', entityId: null, after: { year: query.year ?? null, zone: query.zone ?? null, rows: rows.length } }),
+        recordAudit(tx, actorOf(c), {
+          action: 'export',
+          entity: 'tax_arrears',
+          entityId: null,
+          after: { year: query.year ?? null, zone: query.zone ?? null, rows: rows.length },
+        }),
       );
       return c.body(csvTable(ARREARS_COLUMNS, rows), 200, csvHeaders(`tax-arrears${query.year ? `-${query.year}` : ''}.csv`));
     }

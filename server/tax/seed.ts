@@ -209,7 +209,8 @@ async function seedBills(tx: Queryable): Promise<void> {
         // Exempt: nothing to pay.
       } else if (u < arrearsShare) {
         // In arrears: at most the first instalment paid, the June warning unanswered.
-        if (byInstalments && random() < 0.5) payments.push({ paid_on: addDays(parts[0]!.due, -Math.floor(random() * 20)), instalment: 1, tax_part: parts[0]!.amount, penalty: 0, surcharge: 0 });
+        if (byInstalments && random() < 0.5)
+          payments.push({ paid_on: addDays(parts[0]!.due, -Math.floor(random() * 20)), instalment: 1, tax_part: parts[0]!.amount, penalty: 0, surcharge: 0 });
         warned = true;
       } else if (u < arrearsShare + LATE && !byInstalments) {
         // Late, between May and September: warned first when they paid after the warning.
@@ -226,15 +227,15 @@ async function seedBills(tx: Queryable): Promise<void> {
       } else {
         // On time: each part by its due date, the whole tax between the notice and the due date.
         const window = daysBetween(noticeDate, rules.due_date);
-        parts.forEach((part, k) =>
+        for (const [k, part] of parts.entries()) {
           payments.push({
             paid_on: k === 0 ? addDays(noticeDate, Math.floor(random() * (window + 1))) : addDays(part.due, -Math.floor(random() * 25)),
             instalment: byInstalments ? k + 1 : null,
             tax_part: part.amount,
             penalty: 0,
             surcharge: 0,
-          }),
-        );
+          });
+        }
       }
       bills.parcel.push(parcel.id);
       bills.value.push(value);
@@ -266,7 +267,19 @@ async function seedBills(tx: Queryable): Promise<void> {
        FROM unnest($3::int[], $4::numeric[], $5::numeric[], $6::text[], $7::text[], $8::date[], $9::boolean[], $10::date[])
             AS b(parcel_id, value, tax, lines, notice_no, notice_date, instalments, warning_date)
        RETURNING id, parcel_id`,
-      [year, rules.due_date, bills.parcel, bills.value, bills.tax, bills.lines, bills.notice, billDates.notice, billDates.instalments, billDates.warning, WARNING_DAYS],
+      [
+        year,
+        rules.due_date,
+        bills.parcel,
+        bills.value,
+        bills.tax,
+        bills.lines,
+        bills.notice,
+        billDates.notice,
+        billDates.instalments,
+        billDates.warning,
+        WARNING_DAYS,
+      ],
     );
     const billOf = new Map(inserted.map((bill) => [bill.parcel_id, bill.id]));
     await tx.query(

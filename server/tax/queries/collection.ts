@@ -1,6 +1,6 @@
 import type { Queryable } from '../../db/index.ts';
 
-export type CollectionBy = 'zone' | 'community';
+type CollectionBy = 'zone' | 'community';
 
 /** One zone's or community's figures for a tax year: never a parcel's. */
 export interface CollectionRow {

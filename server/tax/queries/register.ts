@@ -6,7 +6,7 @@ import { parcelsWhere, type ParcelView } from '../../parcels/queries.ts';
 /** Thai letters sort by code point, the register's order, on both engines whatever their locale. */
 const C = 'COLLATE "C"';
 
-export type CodeLevel = 'zone' | 'block' | 'lot';
+type CodeLevel = 'zone' | 'block' | 'lot';
 
 /**
  * The next part of a tax-map code to choose: the map zones; the blocks of a zone; the lots of a
@@ -34,7 +34,7 @@ export type ParcelSearch =
   | { by: 'point'; lon: number; lat: number };
 
 /** The most parcels one search returns: a whole block or community, not the city. */
-export const SEARCH_LIMIT = 1000;
+const SEARCH_LIMIT = 1000;
 
 /** What each search matches, over parcels `p`: fixed text, its values as parameters. */
 function searchCondition(search: ParcelSearch): { condition: string; params: unknown[] } {
@@ -115,16 +115,26 @@ const HEX_SIZE = 0.0015;
 /** A hot spot: a hexagon with at least this many parcels in arrears (fewer could point at one owner). */
 const HOTSPOT_MIN_PARCELS = 3;
 
-/** Hexagons (ST_HexagonGrid) over the parcels in arrears, by where each parcel's centre falls. */
+/**
+ * Hexagons (ST_HexagonGrid, one grid for the whole world) over the parcels in arrears, by where
+ * each parcel's inner point falls. Each point asks for the hexagons over itself alone: a grid
+ * over the whole city, joined to every point, took over a minute on the embedded engine.
+ */
 export function arrearsHotspots(db: Queryable, asOf: string, year: number | null, zones: number[] | null) {
   return queryFeatures<Polygon, { parcels: number; owed: number }>(
     db,
     `WITH owing AS (SELECT o.parcel_id, sum(o.owed) AS owed FROM (${OVERDUE}) AS o GROUP BY o.parcel_id),
-          a AS (SELECT owing.owed, ST_PointOnSurface(p.geom) AS pt FROM owing JOIN parcels p ON p.id = owing.parcel_id),
-          hex AS (SELECT h.geom FROM ST_HexagonGrid($4::float8, (SELECT ST_SetSRID(ST_Extent(a.pt), 4326) FROM a)) AS h)
-     SELECT count(*)::int AS parcels, sum(a.owed)::float8 AS owed, hex.geom
-     FROM hex JOIN a ON ST_Intersects(hex.geom, a.pt)
-     GROUP BY hex.geom
+          placed AS (
+            -- A point on an edge touches two hexagons: it counts in the first.
+            SELECT DISTINCT ON (owing.parcel_id) owing.owed, h.i, h.j, h.geom
+            FROM owing JOIN parcels p ON p.id = owing.parcel_id
+            CROSS JOIN LATERAL ST_PointOnSurface(p.geom) AS pt
+            CROSS JOIN LATERAL ST_HexagonGrid($4::float8, pt) AS h
+            WHERE ST_Intersects(h.geom, pt)
+            ORDER BY owing.parcel_id, h.i, h.j)
+     SELECT count(*)::int AS parcels, sum(owed)::float8 AS owed, (array_agg(geom))[1] AS geom
+     FROM placed
+     GROUP BY i, j
      HAVING count(*) >= $5
      ORDER BY owed DESC`,
     [asOf, year, zones, HEX_SIZE, HOTSPOT_MIN_PARCELS],
