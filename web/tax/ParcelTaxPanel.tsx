@@ -261,7 +261,7 @@ function PaymentForm({
   dues: NonNullable<ParcelTax['bill']>['dues'];
   onPaid: (payment: Recorded) => void;
 }) {
-  const { t, lang } = useLanguage();
+  const { t } = useLanguage();
   const today = bangkokToday();
   const [paidOn, setPaidOn] = useState(today);
   const [amount, setAmount] = useState(String(owed));
