@@ -16,6 +16,7 @@ import { ParcelTiles } from './parcels/tileCache.ts';
 import { openPrebuiltPhotos } from './sites/photos/prebuilt.ts';
 import { seedSitePhotos } from './sites/photos/seed.ts';
 import { FileStore, S3Store, type PhotoStore } from './sites/photos/store.ts';
+import { startTaxStatus } from './tax/status.ts';
 
 /** Production mode's refusal of demo credentials: the process says why and ends. */
 export class StartRefused extends Error {}
@@ -105,6 +106,8 @@ export async function openMueang(config: Config): Promise<Mueang> {
   const live = await steps.time('live hub', () => openLiveHub(db, loadLiveEvent({ db, settings, clock })));
   const reads = await openReads(db, config.databaseReadUrl);
   const tiles = await steps.time('tiles', () => ParcelTiles.open(db));
+  // After the tiles listen: the statuses it changes purge their cached tiles.
+  const taxStatus = startTaxStatus(db, clock);
   console.log(`start-up steps: ${steps.report()}`);
   const app = createApp(db, { clock, reads, flood, live, tiles, photos }, { webRoot: config.webRoot, settings });
   return {
@@ -116,6 +119,7 @@ export async function openMueang(config: Config): Promise<Mueang> {
     },
     close: async () => {
       await flood.stop();
+      await taxStatus.stop();
       await live.close();
       await tiles.close();
       await reads.close();

@@ -19,6 +19,8 @@ const loaders = {
   [PATHS.sites]: () => import('./sites/SitesPage.tsx').then((m) => ({ default: m.SitesPage })),
   [PATHS.waste]: () => import('./waste/WastePage.tsx').then((m) => ({ default: m.WastePage })),
   [PATHS.wasteReplay]: () => import('./waste/ReplayPage.tsx').then((m) => ({ default: m.ReplayPage })),
+  [PATHS.tax]: () => import('./tax/TaxPage.tsx').then((m) => ({ default: m.TaxPage })),
+  [PATHS.taxNotices]: () => import('./tax/NoticesPage.tsx').then((m) => ({ default: m.NoticesPage })),
 } satisfies Record<string, () => Promise<{ default: ComponentType }>>;
 
 const CityPage = lazy(loaders[PATHS.city]);
@@ -30,6 +32,8 @@ const STAFF_PAGES: Record<string, ComponentType> = {
   [PATHS.sites]: lazy(loaders[PATHS.sites]),
   [PATHS.waste]: lazy(loaders[PATHS.waste]),
   [PATHS.wasteReplay]: lazy(loaders[PATHS.wasteReplay]),
+  [PATHS.tax]: lazy(loaders[PATHS.tax]),
+  [PATHS.taxNotices]: lazy(loaders[PATHS.taxNotices]),
 };
 
 function Pages() {
@@ -55,10 +59,14 @@ function Pages() {
 
 redirectOldLinks();
 
-/** The page a path belongs to: a site's own page (`/sites/12`) is the site workspace's, a truck's replay (`/waste/trucks/T-01`) the replay's. */
+/**
+ * The page a path belongs to: a site's own page (`/sites/12`) is the site workspace's, a truck's
+ * replay (`/waste/trucks/T-01`) the replay's, a parcel's notice (`/tax/notices/812`) the notices'.
+ */
 function pagePath(path: string): string {
   if (path.startsWith(`${PATHS.sites}/`)) return PATHS.sites;
   if (path.startsWith(`${PATHS.wasteReplay}/`)) return PATHS.wasteReplay;
+  if (path.startsWith(`${PATHS.taxNotices}/`)) return PATHS.taxNotices;
   return path;
 }
 

@@ -1,7 +1,7 @@
 import { useSyncExternalStore, type ComponentProps, type MouseEvent } from 'react';
 
 /**
- * A router of our own on the History API: seven pages need no library. Links are real
+ * A router of our own on the History API: a handful of pages need no library. Links are real
  * `<a href>` (open in a new tab, copy the address); a plain left click moves without a reload.
  */
 export const PATHS = {
@@ -13,6 +13,9 @@ export const PATHS = {
   waste: '/waste',
   /** A truck's day replayed: `/waste/trucks/{code}?date=YYYY-MM-DD`. */
   wasteReplay: '/waste/trucks',
+  tax: '/tax',
+  /** Printable assessment notices: `/tax/notices/{parcelId}`, or a block's or zone's `/tax/notices?zone=03&block=ก`. */
+  taxNotices: '/tax/notices',
 } as const;
 type PagePath = (typeof PATHS)[keyof typeof PATHS];
 

@@ -86,6 +86,25 @@ export async function parcelsInBbox(db: Queryable, view: ParcelView, bbox: Bbox,
   return { type: 'FeatureCollection', features, next: more ? (features.at(-1)?.properties.id ?? null) : null };
 }
 
+/**
+ * The parcels that meet `condition` (fixed SQL text over `p`, with `params` as $1..$n), with the
+ * view's attributes and in its zones, in id order, at most `limit`: the tax register's searches.
+ */
+export async function parcelsWhere(
+  db: Queryable,
+  view: ParcelView,
+  condition: string,
+  params: readonly unknown[],
+  limit: number,
+): Promise<FeatureCollection<Polygon, ParcelProperties>> {
+  const n = params.length;
+  return queryFeatures<Polygon, ParcelProperties>(db, `${parcelSelect(view, `(${condition})`, n + 1)} ORDER BY p.id LIMIT $${n + 2}`, [
+    ...params,
+    view.zones,
+    limit,
+  ]);
+}
+
 type ParcelFeature = Feature<Polygon, ParcelProperties>;
 
 /**

@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/index.ts';
+import { csvLines } from '../http/csv.ts';
 import { evaluate, type EvaluationRow, type Grouping } from './queries/evaluation.ts';
 import { reportHeading, strategyTargets } from './queries/reports.ts';
 
@@ -22,11 +23,6 @@ const COLUMNS: [keyof EvaluationRow, string][] = [
   ['not_possible', 'ไม่สามารถดำเนินการได้'],
 ];
 
-const csvCell = (value: unknown) => {
-  const text = value === null || value === undefined ? '' : String(value);
-  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-};
-
 /** The evaluation as CSV with Thai headers, and a BOM so that Excel reads the Thai correctly. */
 export async function evaluationCsv(db: Queryable, plan: string, fy: number, by: Grouping, zones: number[] | null): Promise<string> {
   const filter = { plan, fy, zones };
@@ -35,7 +31,7 @@ export async function evaluationCsv(db: Queryable, plan: string, fy: number, by:
     COLUMNS.map(([, th]) => th),
     ...[...rows, ...(total ? [{ ...total, key: 'รวม', name_th: 'รวมทั้งสิ้น' }] : [])].map((row) => COLUMNS.map(([key]) => row[key])),
   ];
-  return `\uFEFF${lines.map((line) => line.map(csvCell).join(',')).join('\r\n')}\r\n`;
+  return csvLines(lines);
 }
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

@@ -5,6 +5,7 @@ import { seedFlood } from '../flood/seed.ts';
 import { seedParcels } from '../parcels/seed.ts';
 import { seedPlan } from '../plan/seed.ts';
 import { seedSites } from '../sites/seed.ts';
+import { seedTaxRegister } from '../tax/seed.ts';
 import { seedWasteNetwork, seedWastePositions } from '../waste/seed.ts';
 
 export interface SeedOptions {
@@ -53,9 +54,10 @@ async function seedLasting(tx: Queryable, parcelScale: number): Promise<boolean>
     await seedPlan(tx);
     await seedParcels(tx, parcelScale);
   }
-  // Sites and rounds came later than the rest (issues 12 and 13): a demo database seeded before
-  // them gets them now.
+  // Sites, rounds and the tax register came later than the rest (issues 12, 13 and 14): a demo
+  // database seeded before them gets them now.
   const sites = await seedSites(tx);
   const rounds = await seedWasteNetwork(tx);
-  return fresh || sites || rounds;
+  const register = await seedTaxRegister(tx);
+  return fresh || sites || rounds || register;
 }

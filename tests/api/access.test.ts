@@ -5,11 +5,12 @@ import { decodeTile, tileAt, tileParam } from '../support/tiles.ts';
 
 const engines = inject('engines');
 
-const PUBLIC_PARCEL = ['area_m2', 'community_id', 'id', 'land_use', 'parcel_no', 'zone_id'];
+const PUBLIC_PARCEL = ['area_m2', 'community_id', 'id', 'land_use', 'map_code', 'parcel_no', 'zone_id'];
 const PERSONAL = ['assessed_value', 'national_id', 'owner_name', 'tax_due'];
-const WITH_PERSONAL = [...PUBLIC_PARCEL, ...PERSONAL].sort();
-/** What every viewer's tiles carry: the id is the feature id, and personal data is in no tile. */
-const TILE_ATTRIBUTES = PUBLIC_PARCEL.filter((a) => a !== 'id');
+/** The tax roles: a parcel's tax status (tiles too) and its personal data (never in tiles). */
+const WITH_PERSONAL = [...PUBLIC_PARCEL, 'tax_status', ...PERSONAL].sort();
+/** What a viewer's tiles carry of what they see: the id is the feature id, and personal data is in no tile. */
+const tileAttributes = (parcels: string[]) => parcels.filter((a) => a !== 'id' && !PERSONAL.includes(a));
 
 type Who = 'public' | 'admin' | 'executive' | 'planner' | 'engineer' | 'engineer-z1' | 'disaster' | 'tax' | 'auditor';
 const EVERYONE: Who[] = ['public', 'admin', 'executive', 'planner', 'engineer', 'engineer-z1', 'disaster', 'tax', 'auditor'];
@@ -185,7 +186,7 @@ describe.each(engines)('access policy on $engine', ({ url }) => {
       expect(layer.length).toBeGreaterThan(100);
       const keys = new Set<string>();
       for (let i = 0; i < layer.length; i++) for (const key of Object.keys(layer.feature(i).properties)) keys.add(key);
-      expect([...keys].sort()).toEqual(TILE_ATTRIBUTES);
+      expect([...keys].sort()).toEqual(tileAttributes(expected.parcels));
       expect(tile.headers.get('cache-control')).toBe(who === 'public' ? 'public, max-age=60' : 'private, no-store');
 
       const one = parcelOf(client(), parcel1);
@@ -252,11 +253,16 @@ describe.each(engines)('access policy on $engine', ({ url }) => {
       const response = await client.api.tiles.parcels[':z'][':x'][':y'].$get({ param });
       return { etag: response.headers.get('etag'), layer: decodeTile(await response.arrayBuffer()).layers.parcels! };
     };
-    // Tax first: were it keyed as before, by role, the public's tile would be another one.
-    const tax = await tileOf(clients.tax);
+    // The planner first: were it keyed as before, by role, the public's tile would be another one.
+    const planner = await tileOf(clients.planner);
     const everyone = await tileOf(clients.public);
-    expect(tax.etag).toBe(everyone.etag);
+    expect(planner.etag).toBe(everyone.etag);
+    // The tax office's tile carries the tax status: its own, shared by the auditor who sees the same.
+    const tax = await tileOf(clients.tax);
+    expect(tax.etag).not.toBe(everyone.etag);
+    expect((await tileOf(clients.auditor)).etag).toBe(tax.etag);
     for (let i = 0; i < tax.layer.length; i++) for (const key of PERSONAL) expect(tax.layer.feature(i).properties).not.toHaveProperty(key);
+    for (let i = 0; i < everyone.layer.length; i++) expect(everyone.layer.feature(i).properties).not.toHaveProperty('tax_status');
     // The zone-scoped viewer's tile holds their zone's parcels only: not the one everyone gets.
     const zoneOne = await tileOf(clients['engineer-z1']);
     expect(zoneOne.etag).not.toBe(everyone.etag);

@@ -120,6 +120,21 @@ export type PickupStatus = PickupCollection['features'][number]['properties']['s
 export type WasteSummary = Ok<typeof client.waste.summary.$get>;
 export type SummaryRow = WasteSummary['rows'][number];
 
+/** Land and building tax (server/tax): collection figures, arrears, the register's search, a parcel's tax. */
+export type TaxCollection = Exclude<Ok<typeof client.tax.collection.$get>, string>;
+export type TaxSearchQuery =
+  | { zone: string; block?: string; lot?: string }
+  | { owner: string }
+  | { national_id: string }
+  | { community: number }
+  | { lon: number; lat: number };
+export type TaxSearchAnswer = Ok<typeof client.tax.search.$get>;
+export type ParcelTax = Ok<(typeof client.parcels)[':id']['tax']['$get']>;
+export type TaxPayment = NonNullable<ParcelTax['bill']>['payments'][number];
+type TaxStatus = NonNullable<ParcelProps['tax_status']>;
+/** The legend's order: settled, in progress, not yet due, late; then the exempt. */
+export const TAX_STATUSES = ['paid', 'part_paid', 'unpaid', 'overdue', 'exempt'] as const satisfies readonly TaxStatus[];
+
 /** Construction sites (server/sites/routes.ts). `GET /api/sites` answers a list, or with `format=geojson` a FeatureCollection. */
 type SitesAnswer = Ok<typeof client.sites.$get>;
 type SiteList = Extract<SitesAnswer, { sites: unknown }>;
@@ -138,6 +153,12 @@ interface Served {
 }
 
 type Answer = Awaited<Parameters<typeof readJson>[0]>;
+
+/** The JSON of a route that answers CSV too (`format=csv`): asked for JSON, a text answer is the server's mistake. */
+function jsonOnly<T>(body: T): Exclude<T, string> {
+  if (typeof body === 'string') throw new Error('the server answered text where JSON was asked for');
+  return body as Exclude<T, string>;
+}
 
 async function readServed<R extends Answer>(request: Promise<R>): Promise<{ body: Success<R> } & Served> {
   const response = await request;
@@ -373,6 +394,33 @@ export const api = {
       earlyAnswers.set(key, answer);
     }
   },
+
+  /** Collected ÷ assessed by zone or community (everyone: never a parcel's). */
+  taxCollection: async (q: { year?: number; by: 'zone' | 'community' }, signal?: AbortSignal) =>
+    jsonOnly(await readJson(client.tax.collection.$get({ query: { year: str(q.year), by: q.by, format: 'json' } }, { init: { signal } }))),
+  /** Links, not fetches: the browser downloads the CSV. */
+  taxCollectionCsvUrl: (q: { year?: number; by: 'zone' | 'community' }) =>
+    `/api${client.tax.collection.$path({ query: { year: str(q.year), by: q.by, format: 'csv' } })}`,
+  taxArrears: async (q: { year?: number; zone?: number }, signal?: AbortSignal) =>
+    jsonOnly(await readJson(client.tax.arrears.$get({ query: { year: str(q.year), zone: str(q.zone), format: 'json' } }, { init: { signal } }))),
+  taxArrearsCsvUrl: (q: { year?: number; zone?: number }) =>
+    `/api${client.tax.arrears.$path({ query: { year: str(q.year), zone: str(q.zone), format: 'csv' } })}`,
+  /** The next part of a tax-map code to choose: zones; a zone's blocks; a block's lots. */
+  taxCodes: (q: { zone?: string; block?: string }, signal?: AbortSignal) =>
+    readJson(client.tax.codes.$get({ query: { zone: str(q.zone), block: str(q.block) } }, { init: { signal } })),
+  /** Parcels by code, owner, national ID, community or a point, with the viewer's attributes. */
+  taxSearch: (q: TaxSearchQuery, signal?: AbortSignal) =>
+    readJson(
+      client.tax.search.$get(
+        { query: Object.fromEntries(Object.entries(q).map(([key, value]) => [key, str(value as string | number)])) as Record<keyof typeof q, string> },
+        { init: { signal } },
+      ),
+    ),
+  /** A parcel's tax for a year: the calculation, the bill, its payments (tax roles; the read is audited). */
+  parcelTax: (id: number, year: number | undefined, signal?: AbortSignal) =>
+    readJson(client.parcels[':id'].tax.$get({ param: { id: String(id) }, query: { year: str(year) } }, { init: { signal } })),
+  recordTaxPayment: (billId: number, body: InferRequestType<(typeof client.tax.bills)[':id']['payments']['$post']>['json']) =>
+    readJson(client.tax.bills[':id'].payments.$post({ param: { id: String(billId) }, json: body })),
 
   /** Parcels in a box, with the attributes the viewer may see; one page. */
   parcels: (bbox: readonly [number, number, number, number], signal?: AbortSignal) =>

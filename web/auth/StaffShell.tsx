@@ -15,10 +15,14 @@ const TABS = [
   ['executive', PATHS.plan],
   ['flood', PATHS.flood],
 ] as const;
-/** The site and waste workspaces are staff work: their tabs show once someone is signed in. */
+/**
+ * The site, waste and tax workspaces are staff work: their tabs show once someone is signed in.
+ * (The tax page also shows anyone the collection figures by zone, from a link.)
+ */
 const STAFF_TABS = [
   ['sites', PATHS.sites],
   ['waste', PATHS.waste],
+  ['tax', PATHS.tax],
 ] as const;
 
 /** A crowded header scrolls its tabs: the page's own tab, once it is the page's, is scrolled into sight. */

@@ -139,6 +139,21 @@ export function formatDate(iso: string | null | undefined, lang: Lang): string {
   }).format(date);
 }
 
+/**
+ * A calendar date with the Buddhist-era year in both languages, as tax documents date everything
+ * (a due date read against the notice): "30 เม.ย. 2569" / "30 Apr 2569 BE".
+ */
+export function formatBuddhistDate(iso: string | null | undefined, lang: Lang): string {
+  const date = parseInstant(iso);
+  if (!date) return '—';
+  return new Intl.DateTimeFormat(lang === 'th' ? 'th-TH-u-ca-buddhist' : 'en-GB-u-ca-buddhist', {
+    timeZone: CITY_TIME_ZONE,
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+  }).format(date);
+}
+
 /** "5 นาทีที่แล้ว" / "5 minutes ago": live data is only useful if you can tell how stale it is. */
 export function formatAgo(iso: string | null | undefined, lang: Lang, now: Date = new Date()): string {
   const date = parseInstant(iso);

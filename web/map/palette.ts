@@ -88,3 +88,15 @@ export const SITE_COLORS = {
   lateRim: '#7a0c0c',
   onTime: '#868e96',
 };
+
+/**
+ * A parcel's tax status on the tax map: paid green, part-paid amber, overdue red (what needs
+ * chasing shouts), unpaid a quiet grey-blue (not yet due: nothing wrong), exempt a light grey.
+ */
+export const TAX_STATUS_COLORS = {
+  paid: '#2f9e44',
+  part_paid: '#f59f00',
+  unpaid: '#748ba3',
+  overdue: '#e03131',
+  exempt: '#d9d9d9',
+} as const;

@@ -1,4 +1,4 @@
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import type { ExpressionSpecification, MapSourceDataEvent, VectorSourceSpecification } from 'maplibre-gl';
 import { PARCEL_TILES_MAX_ZOOM, PARCEL_TILES_MIN_ZOOM, PARCEL_TILES_URL, type BoundaryCollection } from '../api/client.ts';
 import { useViewerGeneration } from '../api/useResource.ts';
@@ -24,6 +24,13 @@ interface ParcelsLayerProps {
   selectedId: number | null;
   /** Don't ask for tiles outside the municipality: they would all be empty. */
   extent: BoundaryCollection['bbox'] | null;
+  /**
+   * Parcels filled by something other than their land use (the tax map: by tax status), more
+   * strongly, and no blocks: a block's summary is its land use, which would say nothing there.
+   */
+  fill?: ExpressionSpecification;
+  /** Told whether the tiles on screen hold parcels or only blocks (below the parcels' zoom, which only the server knows). */
+  onParcelsShown?: (shown: boolean) => void;
 }
 
 /**
@@ -36,7 +43,7 @@ interface ParcelsLayerProps {
  * The tiles differ by viewer (zone scope), so a new viewer gets a new source: its id and the `v`
  * in the URL change, none of the previous viewer's tiles stays on screen or in the browser's cache.
  */
-export function ParcelsLayer({ visible, selectedId, extent }: ParcelsLayerProps) {
+export function ParcelsLayer({ visible, selectedId, extent, fill, onParcelsShown }: ParcelsLayerProps) {
   const map = useMap();
   const generation = useViewerGeneration();
   const source = `parcels@${generation}`;
@@ -60,8 +67,15 @@ export function ParcelsLayer({ visible, selectedId, extent }: ParcelsLayerProps)
     spec,
     [
       // Blocks are a summary fill without outlines: a little stronger than the parcels' whisper.
-      { id: `${source}:blocks`, type: 'fill', 'source-layer': 'parcel_blocks', paint: { 'fill-color': LAND_USE, 'fill-opacity': 0.43 } },
-      { id: `${source}:fill`, type: 'fill', 'source-layer': 'parcels', paint: { 'fill-color': LAND_USE, 'fill-opacity': byDetail(0.16, 0.24, 0.28) } },
+      ...(fill
+        ? []
+        : [{ id: `${source}:blocks`, type: 'fill', 'source-layer': 'parcel_blocks', paint: { 'fill-color': LAND_USE, 'fill-opacity': 0.43 } } as const]),
+      {
+        id: `${source}:fill`,
+        type: 'fill',
+        'source-layer': 'parcels',
+        paint: { 'fill-color': fill ?? LAND_USE, 'fill-opacity': fill ? 0.78 : byDetail(0.16, 0.24, 0.28) },
+      },
       {
         id: `${source}:outline`,
         type: 'line',
@@ -85,6 +99,8 @@ export function ParcelsLayer({ visible, selectedId, extent }: ParcelsLayerProps)
     if (spec && map.getLayer(`${source}:selected`)) map.setFilter(`${source}:selected`, ['==', ['id'], selectedId ?? -1]);
   }, [map, source, selectedId, spec]);
 
+  const onParcelsShownRef = useRef(onParcelsShown);
+  onParcelsShownRef.current = onParcelsShown;
   // How many parcels are loaded (a block counts for its parcels): each feature once, though
   // tiles repeat the ones on their edges.
   useEffect(() => {
@@ -96,6 +112,7 @@ export function ParcelsLayer({ visible, selectedId, extent }: ParcelsLayerProps)
       let total = parcels.size;
       for (const n of blocks.values()) total += n;
       reportCount('parcels', total);
+      onParcelsShownRef.current?.(parcels.size > 0);
     };
     count();
     map.on('sourcedata', count);

@@ -129,6 +129,6 @@ export async function setWarning(tx: Queryable, id: number, warning: { warning_d
 }
 
 /** Puts the parcels' status in the current tax year, as of `today`, on parcels.tax_status (and so in their tiles). */
-export async function refreshTaxStatus(tx: Queryable, year: number, today: string, parcelIds: readonly number[]): Promise<void> {
+export async function refreshTaxStatus(tx: Queryable, year: number, today: string, parcelIds: readonly number[] | null): Promise<void> {
   await tx.query('SELECT refresh_tax_status($1, $2::date, $3::int[])', [year, today, parcelIds]);
 }

@@ -1,0 +1,26 @@
+import { useLanguage } from '../i18n/LanguageProvider.tsx';
+import { BANGKOK_OFFSET_MS, toBuddhistYear } from '../i18n/format.ts';
+
+/** The first tax year the Land and Building Tax Act B.E. 2562 applied to (the rates table starts there). */
+const FIRST_TAX_YEAR = 2563;
+
+/** The current tax year: the calendar year on the Bangkok clock, Buddhist-era (as the server's default). */
+export const currentTaxYear = (): number => toBuddhistYear(new Date(Date.now() + BANGKOK_OFFSET_MS).getUTCFullYear());
+
+/** The tax years since the Act, newest first. */
+export function YearSelect({ value, onChange }: { value: number; onChange: (year: number) => void }) {
+  const { t } = useLanguage();
+  const years = Array.from({ length: currentTaxYear() - FIRST_TAX_YEAR + 1 }, (_, i) => currentTaxYear() - i);
+  return (
+    <label className="tax-year">
+      <span>{t('tax.year')}</span>
+      <select data-testid="tax-year" value={value} onChange={(e) => onChange(Number(e.target.value))}>
+        {years.map((year) => (
+          <option key={year} value={year}>
+            {year}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
