@@ -166,9 +166,9 @@ describe.each(engines)('the tax register on $engine', (target) => {
   });
 
   it('shows a tax officer scoped to a zone only that zone’s parcels: arrears, search, tiles, codes', async () => {
-    const all = json(await expectBody(as.tax.api.tax.arrears.$get({ query: {} })));
+    const all = json(await expectBody(as.tax.api.tax.arrears.$get({ query: { year: String(year) } })));
     expect(new Set(all.rows.map((r) => r.zone_id)).size).toBeGreaterThan(1);
-    const theirs = json(await expectBody(as.taxZone1.api.tax.arrears.$get({ query: {} })));
+    const theirs = json(await expectBody(as.taxZone1.api.tax.arrears.$get({ query: { year: String(year) } })));
     expect(theirs.rows.length).toBeGreaterThan(0);
     expect(theirs.rows.length).toBeLessThan(all.rows.length);
     for (const row of theirs.rows) expect(row.zone_id).toBe(1);
@@ -177,12 +177,12 @@ describe.each(engines)('the tax register on $engine', (target) => {
       expect(row.days_overdue).toBeGreaterThan(0);
       expect(row.age).toBe(row.days_overdue <= 30 ? '0-30' : row.days_overdue <= 90 ? '31-90' : row.days_overdue <= 365 ? '91-365' : '>365');
     }
-    expect((await expectBody(as.taxZone1.api.tax.arrears.$get({ query: { zone: '2' } }), 403)).field).toBe('zone');
+    expect((await expectBody(as.taxZone1.api.tax.arrears.$get({ query: { year: String(year), zone: '2' } }), 403)).field).toBe('zone');
 
-    const csv = await as.taxZone1.api.tax.arrears.$get({ query: { format: 'csv' } });
+    const csv = await as.taxZone1.api.tax.arrears.$get({ query: { year: String(year), format: 'csv' } });
     expect((await csv.text()).trim().split('\r\n')).toHaveLength(1 + theirs.rows.length);
 
-    const hot = await expectBody(as.taxZone1.api.tax.arrears.hotspots.$get({ query: {} }));
+    const hot = await expectBody(as.taxZone1.api.tax.arrears.hotspots.$get({ query: { year: String(year) } }));
     for (const f of hot.features) expect(f.properties.parcels).toBeGreaterThanOrEqual(3);
 
     const [community2] = await app.db.query<{ id: number }>('SELECT id FROM communities WHERE zone_id = 2 ORDER BY id LIMIT 1');
@@ -199,7 +199,8 @@ describe.each(engines)('the tax register on $engine', (target) => {
     const zones = (await expectBody(as.taxZone1.api.tax.codes.$get({ query: {} }))).choices;
     const [inZone1] = await app.db.query<{ zones: string[] }>('SELECT array_agg(DISTINCT map_zone ORDER BY map_zone) AS zones FROM parcels WHERE zone_id = 1');
     expect(zones).toEqual(inZone1!.zones);
-  });
+    // A dozen requests over 30,000 bills: a minute on the embedded engine of a loaded machine.
+  }, 180_000);
 
   it('chains the code choices down to one parcel, and finds the parcel under a point', async () => {
     const { zones, blocks, lots, zone, block, lot } = await firstCoded(as.public);
