@@ -108,14 +108,15 @@ CREATE TABLE tax_rate_bands (
   PRIMARY KEY (year, category, band_from)
 );
 
--- The rates of the Royal Decree of B.E. 2562 (in force from the 2563 tax year), for each year
--- the demo covers; a later decree is a new year's rows.
+-- The rates of the Royal Decree of B.E. 2562 (in force from the 2563 tax year). A decree's rates
+-- stay in force until another replaces them, so the years ahead carry them too; a later decree
+-- changes its years' rows.
 INSERT INTO tax_years (year, notice_by, due_date, reduction_pct, residence_exempt, building_only_exempt,
                        vacant_step_pct, vacant_step_years, vacant_max_pct, instalment_min, instalments, note)
 SELECT y, make_date(y - 543, 2, 1) + interval '1 month' - interval '1 day', make_date(y - 543, 4, 30),
        CASE WHEN y IN (2563, 2564) THEN 90 ELSE 0 END, 50000000, 10000000, 0.3, 3, 3.0, 3000, 3,
        CASE WHEN y IN (2563, 2564) THEN 'พ.ร.ฎ. ลดภาษีที่ดินและสิ่งปลูกสร้าง ร้อยละ 90' END
-FROM generate_series(2563, 2570) AS y;
+FROM generate_series(2563, 2580) AS y;
 
 INSERT INTO tax_rate_bands (year, category, band_from, band_to, rate_pct)
 SELECT y.year, b.category, b.band_from, b.band_to, b.rate_pct

@@ -9,7 +9,7 @@ import { apiError, badRequest } from '../http/errors.ts';
 import { integer, validate } from '../http/validate.ts';
 import { parcelById } from '../parcels/queries.ts';
 import { assess, type ParcelDescription, satang, TAX_USES, type TaxUse } from './calc.ts';
-import { lockedBill, describeParcels, insertPayment, parcelBill, refreshTaxStatus, setWarning, type Bill } from './queries/bills.ts';
+import { billingYear, describeParcels, insertPayment, lockedBill, parcelBill, refreshTaxStatus, setWarning, type Bill } from './queries/bills.ts';
 import { loadYearRules } from './queries/rates.ts';
 import { chargesFor, taxYearOn } from './taxYear.ts';
 
@@ -124,8 +124,8 @@ export const assessRoutes = new Hono<Env>()
       const { id } = c.req.valid('param');
       const viewer = c.var.viewer;
       const today = bangkokDate(c.var.clock.now());
-      const year = c.req.valid('query').year ?? taxYearOn(today);
       const answer = await c.var.db.transaction(async (tx) => {
+        const year = c.req.valid('query').year ?? (await billingYear(tx, taxYearOn(today)));
         const rules = await loadYearRules(tx, year);
         if (!rules) throw badRequest('year', `year: no rates for the tax year ${year}`);
         const found = await parcelById(tx, { attributes: parcelAttributes(viewer), zones: zoneScope(viewer) }, id);

@@ -8,6 +8,7 @@ import type { Env } from '../env.ts';
 import { csvTable } from '../http/csv.ts';
 import { apiError, badRequest } from '../http/errors.ts';
 import { integer, validate } from '../http/validate.ts';
+import { billingYear } from './queries/bills.ts';
 import { collection, type CollectionRow } from './queries/collection.ts';
 import { ARREARS_AGES, arrears, arrearsHotspots, codeChoices, searchParcels, type ArrearsRow, type ParcelSearch } from './queries/register.ts';
 import { taxYearOn } from './taxYear.ts';
@@ -112,7 +113,7 @@ export const registerRoutes = new Hono<Env>()
     if (!canSeeTaxCollection(c.var.viewer)) throw apiError(403, 'collection figures are not for your role');
     const query = c.req.valid('query');
     const today = bangkokDate(c.var.clock.now());
-    const taxYear = query.year ?? taxYearOn(today);
+    const taxYear = query.year ?? (await billingYear(c.var.reads, taxYearOn(today)));
     const rows = await collection(c.var.reads, taxYear, today, query.by);
     if (query.format === 'csv') return c.body(csvTable(COLLECTION_COLUMNS, rows), 200, csvHeaders(`tax-collection-${taxYear}-${query.by}.csv`));
     return c.json({ year: taxYear, by: query.by, rows });

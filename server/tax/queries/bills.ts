@@ -128,7 +128,19 @@ export async function setWarning(tx: Queryable, id: number, warning: { warning_d
   await tx.query('UPDATE tax_bills SET warning_date = $2, warning_deadline = $3 WHERE id = $1', [id, warning.warning_date, warning.warning_deadline]);
 }
 
-/** Puts the parcels' status in the current tax year, as of `today`, on parcels.tax_status (and so in their tiles). */
+/**
+ * The tax year the officers work on `today` (B.E. `year`): the latest with bills up to this year.
+ * A year's notices go out by the end of February, so in January the last year's bills (and
+ * their arrears) are still the current ones; a register without bills: this year.
+ */
+const BILLING_YEAR = 'SELECT coalesce(max(b.year), $1::int) FROM tax_bills b WHERE b.year <= $1::int';
+
+export async function billingYear(db: Queryable, year: number): Promise<number> {
+  const [row] = await db.query<{ year: number }>(`${BILLING_YEAR.replace('FROM', 'AS year FROM')}`, [year]);
+  return row?.year ?? year;
+}
+
+/** Puts the parcels' status in the billing year, as of `today`, on parcels.tax_status (and so in their tiles). */
 export async function refreshTaxStatus(tx: Queryable, year: number, today: string, parcelIds: readonly number[] | null): Promise<void> {
-  await tx.query('SELECT refresh_tax_status($1, $2::date, $3::int[])', [year, today, parcelIds]);
+  await tx.query(`SELECT refresh_tax_status((${BILLING_YEAR}), $2::date, $3::int[])`, [year, today, parcelIds]);
 }
