@@ -405,6 +405,9 @@ export const api = {
     jsonOnly(await readJson(client.tax.arrears.$get({ query: { year: str(q.year), zone: str(q.zone), format: 'json' } }, { init: { signal } }))),
   taxArrearsCsvUrl: (q: { year?: number; zone?: number }) =>
     `/api${client.tax.arrears.$path({ query: { year: str(q.year), zone: str(q.zone), format: 'csv' } })}`,
+  /** Hexagons holding three or more parcels in arrears, with what they owe (tax roles, their zones). */
+  taxArrearsHotspots: (q: { year?: number }, signal?: AbortSignal) =>
+    readJson(client.tax.arrears.hotspots.$get({ query: { year: str(q.year) } }, { init: { signal } })),
   /** The next part of a tax-map code to choose: zones; a zone's blocks; a block's lots. */
   taxCodes: (q: { zone?: string; block?: string }, signal?: AbortSignal) =>
     readJson(client.tax.codes.$get({ query: { zone: str(q.zone), block: str(q.block) } }, { init: { signal } })),

@@ -16,6 +16,7 @@ import { Panel } from '../map/Shell.tsx';
 import { ParcelsLayer } from '../parcels/ParcelsLayer.tsx';
 import { ArrearsList } from './ArrearsList.tsx';
 import { CollectionFigures, CollectionMap, type CollectionBy } from './Collection.tsx';
+import { HotspotsLayer, HotspotsLegend } from './HotspotsLayer.tsx';
 import { ParcelTaxPanel } from './ParcelTaxPanel.tsx';
 import { FocusOnCode, FoundOnMap, PointSearch, TaxSearch, type Found } from './TaxSearch.tsx';
 import { StatusLegend } from './StatusLegend.tsx';
@@ -90,6 +91,7 @@ function Workspace() {
   /** The code of a parcel opened from the arrears list, for the map to go to. */
   const [focus, setFocus] = useState<string | null>(null);
   const [parcelsShown, setParcelsShown] = useState(false);
+  const [hotspotsShown, setHotspotsShown] = useState(false);
   /** Bumped after a payment: the map's tiles and the figures are asked for again. */
   const [paid, setPaid] = useState(0);
   const collection = useResource(`tax-collection:${year}:${by}:${paid}`, (signal) => api.taxCollection({ year, by }, signal));
@@ -105,8 +107,10 @@ function Workspace() {
       <MapView requires={REQUIRES}>
         <CityBase frame={FRAME} />
         <ZonesLayer visible faint />
-        <CollectionMap rows={collection.data?.rows ?? null} by={by} visible={!parcelsShown} />
+        {/* One theme at a time at the city's zoom: the hot spots replace the collection choropleth. */}
+        <CollectionMap rows={collection.data?.rows ?? null} by={by} visible={!parcelsShown && !hotspotsShown} />
         <ParcelsLayer key={paid} visible selectedId={selectedId} extent={boundary.data?.bbox ?? null} fill={STATUS_FILL} onParcelsShown={setParcelsShown} />
+        <HotspotsLayer year={year} version={paid} visible={hotspotsShown} />
         <FoundOnMap found={found} />
         <FocusOnCode code={focus} />
         <Picking onSelect={onSelect} />
@@ -120,6 +124,11 @@ function Workspace() {
         </div>
         <StatusLegend found={found} />
         {!parcelsShown && <p className="hint">{t('tax.map.zoomHint')}</p>}
+        <label className="tax-hotspots-toggle">
+          <input type="checkbox" data-testid="tax-hotspots-toggle" checked={hotspotsShown} onChange={(e) => setHotspotsShown(e.target.checked)} />
+          {t('tax.hotspots.toggle')}
+        </label>
+        {hotspotsShown && <HotspotsLegend />}
         <TaxSearch year={year} version={paid} onFound={setFound} onOpen={setSelectedId} selectedId={selectedId} />
         <ArrearsList
           year={year}
