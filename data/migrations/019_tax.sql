@@ -15,6 +15,8 @@ ALTER TABLE parcels
   -- The current tax year's status (refresh_tax_status keeps it): a column, so that the vector
   -- tiles of tax roles carry it and a change purges their tiles (parcels_changed).
   ADD COLUMN tax_status text CHECK (tax_status IN ('paid', 'part_paid', 'unpaid', 'overdue', 'exempt'));
+-- The code as the register writes it (03-ก-017): what lists, notices and the import match on.
+ALTER TABLE parcels ADD COLUMN map_code text GENERATED ALWAYS AS (map_zone || '-' || map_block || '-' || map_lot) STORED;
 CREATE UNIQUE INDEX parcels_map_code_idx ON parcels (map_zone, map_block, map_lot);
 
 -- A parcel has owners (co-owners: several). Personal data under the PDPA, as before.
@@ -211,6 +213,15 @@ AS $$
   JOIN tax_years y ON y.year = b.year
   CROSS JOIN LATERAL (SELECT coalesce(sum(p.tax_part), 0) AS paid FROM tax_payments p
                       WHERE p.bill_id = b.id AND p.paid_on <= as_of) AS s
+$$;
+
+-- The tax year the officers work on in `this_year` (B.E.): the latest with bills up to it. A
+-- year's notices go out by the end of February, so in January the last year's bills (and their
+-- arrears) are still the current ones; a register without bills: this year.
+CREATE FUNCTION billing_year(this_year integer) RETURNS integer
+LANGUAGE sql STABLE
+AS $$
+  SELECT coalesce(max(b.year), this_year) FROM tax_bills b WHERE b.year <= this_year
 $$;
 
 -- Puts each parcel's status in `year` as of `as_of` into parcels.tax_status (null: no bill that

@@ -111,11 +111,14 @@ export const csrfProtection = createMiddleware<Env>(async (c, next) => {
   await next();
 });
 
-/** Lets the request through only if `allowed(viewer)`: 401 for the public, 403 for a user. */
+/** Refuses the viewer unless `allowed(viewer)`: 401 for the public, 403 for a user. */
+export function refuseUnless(viewer: Viewer, allowed: (viewer: Viewer) => boolean, refusal: string): void {
+  if (!allowed(viewer)) throw viewer.kind === 'public' ? apiError(401, `sign in required: ${refusal}`) : apiError(403, refusal);
+}
+
+/** Lets the request through only if `allowed(viewer)` (refuseUnless): for a whole route. */
 export const requireViewer = (allowed: (viewer: Viewer) => boolean, refusal: string) =>
   createMiddleware<Env>(async (c, next) => {
-    if (!allowed(c.var.viewer)) {
-      throw c.var.viewer.kind === 'public' ? apiError(401, `sign in required: ${refusal}`) : apiError(403, refusal);
-    }
+    refuseUnless(c.var.viewer, allowed, refusal);
     await next();
   });

@@ -25,21 +25,24 @@ interface ParcelProperties {
   tax_due?: number;
 }
 
-/** One attribute of a parcel's owners (co-owners: comma-separated, in the register's order). */
-const OWNERS_OF = (column: string) =>
-  `(SELECT string_agg(${column}, ', ' ORDER BY o.id) FROM parcel_owners po JOIN owners o ON o.id = po.owner_id WHERE po.parcel_id = p.id)`;
+/**
+ * One attribute of a parcel's owners (co-owners: comma-separated, in the register's order), for
+ * the parcel whose id is `parcelId` (SQL); fixed text, never built from input.
+ */
+export const ownersOf = (column: 'o.name_th' | 'o.national_id::text', parcelId = 'p.id') =>
+  `(SELECT string_agg(${column}, ', ' ORDER BY o.id) FROM parcel_owners po JOIN owners o ON o.id = po.owner_id WHERE po.parcel_id = ${parcelId})`;
 
 /** The SQL behind each attribute the access policy can grant. Fixed text: never built from input. */
 const COLUMNS: Record<ParcelAttribute, string> = {
   id: 'p.id',
   parcel_no: 'p.parcel_no',
-  map_code: "p.map_zone || '-' || p.map_block || '-' || p.map_lot",
+  map_code: 'p.map_code',
   land_use: 'p.land_use',
   area_m2: 'p.area_m2',
   zone_id: 'p.zone_id',
   community_id: 'p.community_id',
-  owner_name: OWNERS_OF('o.name_th'),
-  national_id: OWNERS_OF('o.national_id::text'),
+  owner_name: ownersOf('o.name_th'),
+  national_id: ownersOf('o.national_id::text'),
   assessed_value: 'p.assessed_value::float8',
   tax_due: 'p.tax_due::float8',
   tax_status: 'p.tax_status',
@@ -105,7 +108,7 @@ export async function parcelsWhere(
   ]);
 }
 
-type ParcelFeature = Feature<Polygon, ParcelProperties>;
+export type ParcelFeature = Feature<Polygon, ParcelProperties>;
 
 /**
  * One parcel with the view's attributes, or null when there is none with this id in the view's

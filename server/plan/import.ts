@@ -72,7 +72,7 @@ export const IMPORT_COLUMNS: Record<Field, [th: string, en: string, ...others: s
 
 const REQUIRED: Field[] = ['code', 'fiscal_year', 'strategy_id', 'name_th', 'division_id', 'budget', 'as_of'];
 
-const isBlank = (cells: string[]) => cells.every((c) => c.trim() === '');
+export const isBlank = (cells: string[]) => cells.every((c) => c.trim() === '');
 const tooManyRows = () =>
   new FileRefusal(`more than ${MAX_IMPORT_ROWS.toLocaleString('en-US')} rows; import at most ${MAX_IMPORT_ROWS.toLocaleString('en-US')} rows per file`);
 
@@ -162,14 +162,38 @@ export async function readTable(format: 'csv' | 'xlsx', content: Buffer): Promis
 }
 
 const number = (text: string) => Number(text.replaceAll(',', '').trim());
-/** Thai digits (๐–๙) as Arabic ones, spaces collapsed, lower case: how names are compared. */
-const normal = (text: string) =>
+/** Thai digits (๐–๙) as Arabic ones, spaces collapsed, lower case: how names and headers are compared. */
+export const normal = (text: string) =>
   text
     .replace(/[๐-๙]/g, (d) => String(d.charCodeAt(0) - 0x0e50))
     .replace(/\s+/g, ' ')
     .trim()
     .toLowerCase();
-const HEADERS = new Map(Object.entries(IMPORT_COLUMNS).flatMap(([field, names]) => names.map((n) => [normal(n), field as Field])));
+
+/**
+ * A file's header row read against its import's column names (Thai, English, other spellings):
+ * each column's field (null: not one of them), each field's name as the file has it (or, for a
+ * field it lacks, as the file's language names it), whether that language is Thai, and the header's own problems: unknown and
+ * repeated columns, with what would have been accepted.
+ */
+export function readHeader<F extends string>(
+  header: string[],
+  names: Record<F, readonly [th: string, en: string, ...others: string[]]>,
+): { columns: (F | null)[]; nameOf: (field: F) => string; thai: boolean; errors: ImportError[] } {
+  const byName = new Map((Object.entries(names) as [F, readonly string[]][]).flatMap(([field, spellings]) => spellings.map((n) => [normal(n), field])));
+  const columns = header.map((name) => byName.get(normal(name)) ?? null);
+  // The file's language decides how a column it lacks, and the accepted values, are named.
+  const thai = header.some((name, i) => columns[i] && /[\u0E00-\u0E7F]/.test(name));
+  const nameOf = (field: F) => header[columns.indexOf(field)]?.trim() ?? names[field][thai ? 0 : 1];
+  const errors: ImportError[] = [];
+  header.forEach((name, i) => {
+    const field = columns[i];
+    if (name.trim() && !field) {
+      errors.push({ row: 1, column: name, message: 'unknown column', accepted: Object.values<readonly string[]>(names).map((n) => n[thai ? 0 : 1]!) });
+    } else if (field && columns.indexOf(field) !== i) errors.push({ row: 1, column: name, message: `the same column as "${nameOf(field)}"` });
+  });
+  return { columns, nameOf, thai, errors };
+}
 
 /** A Buddhist-era date (2561-09-03) or a common-era one, as an ISO date. */
 function isoDate(text: string): string | null {
@@ -325,19 +349,9 @@ export async function checkRows(
   /** The place column as the file names it, for problems found later (the import's scope check). */
   placeColumn: string;
 }> {
-  const errors: ImportError[] = [];
   const [header, ...body] = table;
   if (!header || isBlank(header)) return { projects: [], errors: [{ row: 1, column: '', message: 'the file is empty' }], placeColumn: '' };
-  const columns = header.map((name) => HEADERS.get(normal(name)) ?? null);
-  // The file's language decides how a column it lacks, and the accepted values, are named.
-  const thai = header.some((name, i) => columns[i] && /[\u0E00-\u0E7F]/.test(name));
-  const nameOf = (field: Field) => header[columns.indexOf(field)]?.trim() ?? IMPORT_COLUMNS[field][thai ? 0 : 1];
-  header.forEach((name, i) => {
-    const field = columns[i];
-    if (name.trim() && !field) {
-      errors.push({ row: 1, column: name, message: 'unknown column', accepted: Object.values(IMPORT_COLUMNS).map((names) => names[thai ? 0 : 1]) });
-    } else if (field && columns.indexOf(field) !== i) errors.push({ row: 1, column: name, message: `the same column as "${nameOf(field)}"` });
-  });
+  const { columns, nameOf, thai, errors } = readHeader(header, IMPORT_COLUMNS);
   for (const needed of REQUIRED) if (!columns.includes(needed)) errors.push({ row: 1, column: nameOf(needed), message: 'missing column' });
   if (columns.includes('lon') !== columns.includes('lat')) {
     const missing = columns.includes('lon') ? 'lat' : 'lon';

@@ -8,8 +8,9 @@ import type { Env } from '../env.ts';
 import { apiError, badRequest } from '../http/errors.ts';
 import { integer, validate } from '../http/validate.ts';
 import { parcelById } from '../parcels/queries.ts';
-import { assess, type ParcelDescription, satang, TAX_USES, type TaxUse } from './calc.ts';
-import { billingYear, describeParcels, insertPayment, lockedBill, parcelBill, refreshTaxStatus, setWarning, type Bill } from './queries/bills.ts';
+import { assess, type ParcelDescription, TAX_USES, type TaxUse } from './calc.ts';
+import { billView, parcelTaxes } from './parcelTax.ts';
+import { billingYear, insertPayment, lockedBill, refreshTaxStatus, setWarning, type Bill } from './queries/bills.ts';
 import { loadYearRules } from './queries/rates.ts';
 import { chargesFor, taxYearOn } from './taxYear.ts';
 
@@ -85,15 +86,6 @@ const paymentBody = z.object({
 });
 const warningBody = z.object({ warning_date: date, warning_deadline: date });
 
-/** A bill as a parcel's tax shows it: what it is, what it stands at, and what paying the rest today would cost. */
-function billView(bill: Bill, today: string) {
-  const { parcel_id: _parcel, zone_id: _zone, ...shown } = bill;
-  const warning = { warningDate: bill.warning_date, warningDeadline: bill.warning_deadline };
-  const charges = bill.owed > 0 ? chargesFor(bill.dues, bill.paid, bill.owed, today, warning) : { penalty: 0, surcharge: 0 };
-  const total = satang(bill.owed + charges.penalty + charges.surcharge);
-  return { ...shown, owed_today: { tax: bill.owed, penalty: charges.penalty, surcharge: charges.surcharge, total } };
-}
-
 /** Whether the viewer may record payments and warnings on this bill: out of their zones it is not found. */
 function writableBill(viewer: Viewer, bill: Bill | null, id: number): Bill {
   if (!bill || !canWriteTax(viewer, bill.zone_id)) throw apiError(404, `no tax bill ${id}`);
@@ -130,10 +122,9 @@ export const assessRoutes = new Hono<Env>()
         if (!rules) throw badRequest('year', `year: no rates for the tax year ${year}`);
         const found = await parcelById(tx, { attributes: parcelAttributes(viewer), zones: zoneScope(viewer) }, id);
         if (!found || !canReadTax(viewer, found.properties.zone_id)) return null;
-        const description = (await describeParcels(tx, year, [id])).get(id) as ParcelDescription;
-        const bill = await parcelBill(tx, id, year, today);
+        const [tax] = await parcelTaxes(tx, [found], rules, today);
         await recordAudit(tx, actorOf(c), { action: 'view', entity: 'parcel_tax', entityId: id, after: { year } });
-        return { parcel: found.properties, year, ...assess(description, rules), description, bill: bill && billView(bill, today) };
+        return tax;
       });
       if (!answer) throw apiError(404, `no parcel ${id}`);
       c.header('Cache-Control', 'private, no-store');

@@ -1,15 +1,17 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { recordAudit } from '../audit/queries.ts';
-import { actorOf } from '../auth/middleware.ts';
+import { actorOf, refuseUnless, requireViewer } from '../auth/middleware.ts';
 import { canReadSomeTax, canSeeTaxCollection, inScope, parcelAttributes, zoneScope, type Viewer } from '../auth/policy.ts';
 import { bangkokDate } from '../clock.ts';
 import type { Env } from '../env.ts';
 import { csvTable } from '../http/csv.ts';
 import { apiError, badRequest } from '../http/errors.ts';
 import { integer, validate } from '../http/validate.ts';
+import { parcelTaxes } from './parcelTax.ts';
 import { billingYear } from './queries/bills.ts';
 import { collection, type CollectionRow } from './queries/collection.ts';
+import { loadYearRules } from './queries/rates.ts';
 import { ARREARS_AGES, arrears, arrearsHotspots, codeChoices, searchParcels, type ArrearsRow, type ParcelSearch } from './queries/register.ts';
 import { taxYearOn } from './taxYear.ts';
 
@@ -18,12 +20,6 @@ const format = z.enum(['json', 'csv']).default('json');
 const mapZone = z.string().regex(/^\d{2}$/, 'expected two digits, as 03');
 const mapBlock = z.string().regex(/^[ก-ฮ]$/, 'expected one Thai letter, as ก');
 const mapLot = z.string().regex(/^\d{3}$/, 'expected three digits, as 017');
-
-/** Refuses a viewer who is not of the tax roles: 401 for the public, 403 for other staff. */
-function requireTaxRole(viewer: Viewer, what: string): void {
-  if (canReadSomeTax(viewer)) return;
-  throw viewer.kind === 'public' ? apiError(401, `sign in required: ${what} are for the tax office`) : apiError(403, `${what} are for the tax office`);
-}
 
 /** The zones a tax role reads: one asked for (403 outside theirs), or all of theirs. */
 function taxZones(viewer: Viewer, zone: number | undefined): number[] | null {
@@ -84,6 +80,10 @@ const searchQuery = z.object({
   lat: z.coerce.number().min(-90).max(90).optional(),
 });
 
+const noticesQuery = z.object({ zone: mapZone, block: mapBlock.optional(), year });
+/** The most notices one batch prints: a map zone's parcels (about 2,000 in the demo's). */
+const MAX_NOTICES = 3000;
+
 /** The one search a query asks for; more than one kind, or none, is a 400. */
 function searchOf(query: z.infer<typeof searchQuery>): ParcelSearch {
   const kinds = [
@@ -120,9 +120,8 @@ export const registerRoutes = new Hono<Env>()
   })
   // Tax roles, in their zones: who owes what since when. The export is recorded in the audit
   // trail: it carries owners' names in bulk.
-  .get('/tax/arrears', validate('query', arrearsQuery), async (c) => {
+  .get('/tax/arrears', requireViewer(canReadSomeTax, 'arrears are for the tax office'), validate('query', arrearsQuery), async (c) => {
     const viewer = c.var.viewer;
-    requireTaxRole(viewer, 'arrears');
     const query = c.req.valid('query');
     const rows = await arrears(c.var.reads, bangkokDate(c.var.clock.now()), query.year ?? null, taxZones(viewer, query.zone));
     if (query.format === 'csv') {
@@ -145,12 +144,38 @@ export const registerRoutes = new Hono<Env>()
     c.header('Cache-Control', 'private, no-store');
     return c.json({ rows, totals });
   })
-  .get('/tax/arrears/hotspots', validate('query', hotspotsQuery), async (c) => {
+  .get('/tax/arrears/hotspots', requireViewer(canReadSomeTax, 'arrears hot spots are for the tax office'), validate('query', hotspotsQuery), async (c) => {
     const viewer = c.var.viewer;
-    requireTaxRole(viewer, 'arrears hot spots');
     const query = c.req.valid('query');
     c.header('Cache-Control', 'private, no-store');
     return c.json(await arrearsHotspots(c.var.reads, bangkokDate(c.var.clock.now()), query.year ?? null, taxZones(viewer, query.zone)));
+  })
+  // The assessment notices of a map zone or block, to print (tax roles, their zones): every
+  // parcel's calculation and bill in two queries, its reading recorded once, as one export.
+  .get('/tax/notices', requireViewer(canReadSomeTax, 'assessment notices are for the tax office'), validate('query', noticesQuery), async (c) => {
+    const { zone, block, year: asked } = c.req.valid('query');
+    const viewer = c.var.viewer;
+    const today = bangkokDate(c.var.clock.now());
+    const view = { attributes: parcelAttributes(viewer), zones: zoneScope(viewer) };
+    const notices = await c.var.db.transaction(async (tx) => {
+      const taxYear = asked ?? (await billingYear(tx, taxYearOn(today)));
+      const rules = await loadYearRules(tx, taxYear);
+      if (!rules) throw badRequest('year', `year: no rates for the tax year ${taxYear}`);
+      const found = await searchParcels(tx, view, { by: 'code', zone, block }, MAX_NOTICES + 1);
+      if (found.features.length > MAX_NOTICES)
+        throw badRequest('block', `block: zone ${zone} has more than ${MAX_NOTICES} parcels: print it a block at a time`);
+      // Parcels without a bill that year have no notice to print.
+      const taxes = (await parcelTaxes(tx, found.features, rules, today)).filter((tax) => tax.bill !== null);
+      await recordAudit(tx, actorOf(c), {
+        action: 'export',
+        entity: 'tax_notices',
+        entityId: null,
+        after: { year: taxYear, zone, block: block ?? null, parcels: taxes.length },
+      });
+      return { year: taxYear, notices: taxes };
+    });
+    c.header('Cache-Control', 'private, no-store');
+    return c.json(notices);
   })
   // The code is printed on the public tax map: everyone, a scoped user in their zones.
   .get('/tax/codes', validate('query', codesQuery), async (c) => {
@@ -165,7 +190,7 @@ export const registerRoutes = new Hono<Env>()
     const view = { attributes: parcelAttributes(viewer), zones: zoneScope(viewer) };
     c.header('Cache-Control', 'private, no-store');
     if (search.by !== 'owner' && search.by !== 'national_id') return c.json(await searchParcels(c.var.reads, view, search));
-    requireTaxRole(viewer, `searches by ${search.by === 'owner' ? 'owner' : 'national ID'}`);
+    refuseUnless(viewer, canReadSomeTax, `searches by ${search.by === 'owner' ? 'owner' : 'national ID'} are for the tax office`);
     return c.json(
       await c.var.db.transaction(async (tx) => {
         const found = await searchParcels(tx, view, search);

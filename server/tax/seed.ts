@@ -2,7 +2,7 @@ import { findAccount } from '../auth/queries.ts';
 import type { Queryable } from '../db/index.ts';
 import { seededRandom } from '../seed/random.ts';
 import { assess } from './calc.ts';
-import { describeParcels } from './queries/bills.ts';
+import { describeParcels, dueDates } from './queries/bills.ts';
 import { loadYearRules } from './queries/rates.ts';
 import { lateCharges } from './taxYear.ts';
 
@@ -144,21 +144,10 @@ const dateOf = (year: number, month: number, day: number) => new Date(Date.UTC(y
 const addDays = (date: string, days: number) => new Date(Date.parse(date) + days * DAY_MS).toISOString().slice(0, 10);
 const daysBetween = (from: string, to: string) => Math.round((Date.parse(to) - Date.parse(from)) / DAY_MS);
 
-/** A bill's instalments as instalment_dues makes them: the end of each month from the due date, equal parts, the last takes the rounding. */
-function instalmentParts(tax: number, due: string, parts: number): { due: string; amount: number }[] {
-  const cents = Math.round(tax * 100);
-  const part = Math.round(cents / parts);
-  const [y, m] = due.split('-').map(Number) as [number, number];
-  return Array.from({ length: parts }, (_, k) => ({
-    due: new Date(Date.UTC(y, m + k, 0)).toISOString().slice(0, 10),
-    amount: (k < parts - 1 ? part : cents - part * (parts - 1)) / 100,
-  }));
-}
-
+/** A payment of the whole tax (instalment null) or of one instalment, its amount instalment_dues's. */
 interface Payment {
   paid_on: string;
   instalment: number | null;
-  tax_part: number;
   penalty: number;
   surcharge: number;
 }
@@ -170,9 +159,7 @@ interface Payment {
  */
 async function seedBills(tx: Queryable): Promise<void> {
   await tx.query('ANALYZE parcel_uses, buildings');
-  const parcels = await tx.query<{ id: number; zone_id: number | null; map_code: string }>(
-    `SELECT id, zone_id, map_zone || '-' || map_block || '-' || map_lot AS map_code FROM parcels ORDER BY id`,
-  );
+  const parcels = await tx.query<{ id: number; zone_id: number | null; map_code: string }>(`SELECT id, zone_id, map_code FROM parcels ORDER BY id`);
   const clerk = (await findAccount(tx, 'tax'))?.id ?? null;
   const current = { ids: [] as number[], values: [] as number[], taxes: [] as number[] };
   let receipts = 0;
@@ -180,6 +167,8 @@ async function seedBills(tx: Queryable): Promise<void> {
     const rules = await loadYearRules(tx, year);
     if (!rules) throw new Error(`tax year ${year} has no rules`);
     const described = await describeParcels(tx, year, null);
+    // The instalments' due dates, as instalment_dues sets them for every bill of the year.
+    const instalmentDues = await dueDates(tx, rules.due_date, rules.instalments);
     const warningDate = dateOf(year, 6, 10);
     const warningDeadline = addDays(warningDate, WARNING_DAYS);
     const bills = { parcel: [] as number[], value: [] as number[], tax: [] as number[], lines: [] as string[], notice: [] as string[] };
@@ -188,7 +177,6 @@ async function seedBills(tx: Queryable): Promise<void> {
       parcel: [] as number[],
       on: [] as string[],
       instalment: [] as (number | null)[],
-      part: [] as number[],
       penalty: [] as number[],
       surcharge: [] as number[],
       receipt: [] as string[],
@@ -201,7 +189,7 @@ async function seedBills(tx: Queryable): Promise<void> {
       const noticeDate = dateOf(year, 2, 1 + Math.floor(random() * 20));
       const arrearsShare = (parcel.zone_id === null ? ARREARS_ELSEWHERE : (ARREARS_BY_ZONE[parcel.zone_id] ?? ARREARS_ELSEWHERE)) * ARREARS_KEPT[year]!;
       const byInstalments = tax >= rules.instalment_min && random() < BY_INSTALMENTS;
-      const parts = instalmentParts(tax, rules.due_date, byInstalments ? rules.instalments : 1);
+      const dues = byInstalments ? instalmentDues : [rules.due_date];
       const u = random();
       const payments: Payment[] = [];
       let warned = false;
@@ -209,8 +197,7 @@ async function seedBills(tx: Queryable): Promise<void> {
         // Exempt: nothing to pay.
       } else if (u < arrearsShare) {
         // In arrears: at most the first instalment paid, the June warning unanswered.
-        if (byInstalments && random() < 0.5)
-          payments.push({ paid_on: addDays(parts[0]!.due, -Math.floor(random() * 20)), instalment: 1, tax_part: parts[0]!.amount, penalty: 0, surcharge: 0 });
+        if (byInstalments && random() < 0.5) payments.push({ paid_on: addDays(dues[0]!, -Math.floor(random() * 20)), instalment: 1, penalty: 0, surcharge: 0 });
         warned = true;
       } else if (u < arrearsShare + LATE && !byInstalments) {
         // Late, between May and September: warned first when they paid after the warning.
@@ -223,15 +210,14 @@ async function seedBills(tx: Queryable): Promise<void> {
           warningDate: warned ? warningDate : null,
           warningDeadline: warned ? warningDeadline : null,
         });
-        payments.push({ paid_on: paidOn, instalment: null, tax_part: tax, penalty: charges.penalty, surcharge: charges.surcharge });
+        payments.push({ paid_on: paidOn, instalment: null, penalty: charges.penalty, surcharge: charges.surcharge });
       } else {
         // On time: each part by its due date, the whole tax between the notice and the due date.
         const window = daysBetween(noticeDate, rules.due_date);
-        for (const [k, part] of parts.entries()) {
+        for (const [k, due] of dues.entries()) {
           payments.push({
-            paid_on: k === 0 ? addDays(noticeDate, Math.floor(random() * (window + 1))) : addDays(part.due, -Math.floor(random() * 25)),
+            paid_on: k === 0 ? addDays(noticeDate, Math.floor(random() * (window + 1))) : addDays(due, -Math.floor(random() * 25)),
             instalment: byInstalments ? k + 1 : null,
-            tax_part: part.amount,
             penalty: 0,
             surcharge: 0,
           });
@@ -249,7 +235,6 @@ async function seedBills(tx: Queryable): Promise<void> {
         paid.parcel.push(parcel.id);
         paid.on.push(payment.paid_on);
         paid.instalment.push(payment.instalment);
-        paid.part.push(payment.tax_part);
         paid.penalty.push(payment.penalty);
         paid.surcharge.push(payment.surcharge);
         paid.receipt.push(`${year}-${String(++receipts).padStart(6, '0')}`);
@@ -282,12 +267,16 @@ async function seedBills(tx: Queryable): Promise<void> {
       ],
     );
     const billOf = new Map(inserted.map((bill) => [bill.parcel_id, bill.id]));
+    // An instalment's amount is instalment_dues's; a payment of the whole tax, the bill's tax.
     await tx.query(
       `INSERT INTO tax_payments (bill_id, paid_on, instalment, tax_part, penalty, surcharge, receipt_no, received_by, recorded_at)
-       SELECT u.bill_id, u.paid_on, u.instalment, u.tax_part, u.penalty, u.surcharge, u.receipt_no, $1, (u.paid_on + time '10:00') AT TIME ZONE 'Asia/Bangkok'
-       FROM unnest($2::int[], $3::date[], $4::smallint[], $5::numeric[], $6::numeric[], $7::numeric[], $8::text[])
-            AS u(bill_id, paid_on, instalment, tax_part, penalty, surcharge, receipt_no)`,
-      [clerk, paid.parcel.map((id) => billOf.get(id)), paid.on, paid.instalment, paid.part, paid.penalty, paid.surcharge, paid.receipt],
+       SELECT u.bill_id, u.paid_on, u.instalment, coalesce(d.amount, b.tax), u.penalty, u.surcharge, u.receipt_no, $1,
+              (u.paid_on + time '10:00') AT TIME ZONE 'Asia/Bangkok'
+       FROM unnest($2::int[], $3::date[], $4::smallint[], $5::numeric[], $6::numeric[], $7::text[])
+            AS u(bill_id, paid_on, instalment, penalty, surcharge, receipt_no)
+       JOIN tax_bills b ON b.id = u.bill_id
+       LEFT JOIN LATERAL instalment_dues(b.tax, b.due_date, b.instalments, $8) AS d ON d.instalment = u.instalment`,
+      [clerk, paid.parcel.map((id) => billOf.get(id)), paid.on, paid.instalment, paid.penalty, paid.surcharge, paid.receipt, rules.instalments],
     );
   }
   // The register's current value and tax: the current year's assessment. And its status once the

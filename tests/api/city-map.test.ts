@@ -16,7 +16,7 @@ async function featuresOf<F>(answer: Promise<{ type: string; features: F[] }>): 
 }
 
 const CITY_CENTRE = [102.834, 16.432] as const;
-const PUBLIC_PARCEL_ATTRIBUTES = ['area_m2', 'community_id', 'land_use', 'parcel_no', 'zone_id'];
+const PUBLIC_PARCEL_ATTRIBUTES = ['area_m2', 'community_id', 'land_use', 'map_code', 'parcel_no', 'zone_id'];
 
 describe.each(engines)('city map API on $engine', ({ engine, url }) => {
   const { api } = new Client(url);

@@ -34,10 +34,9 @@ describe.each(engines)('the tax register on $engine', (target) => {
     await expectBody(admin.api.users.$post({ json: { username: 'tax-z1', password, display_name: 'Zone 1 revenue', role: 'tax', zones: [1] } }), 201);
     as.taxZone1 = await app.signIn('tax-z1', password);
     today = bangkokDate(app.clock.now());
-    // The demo's bills are of fixed years: its last is the current one until the calendar passes
-    // it, and the status the tiles carry is then that year's, as the server's refresh keeps it.
-    [{ year }] = (await app.db.query<{ year: number }>('SELECT max(year) AS year FROM tax_bills')) as [{ year: number }];
-    if (year !== taxYearOn(today)) await app.db.query('SELECT refresh_tax_status($1, $2::date)', [year, today]);
+    // The demo's bills are of fixed years: its last is the billing year (billing_year) until a
+    // later year's bills are issued, and the status the tiles carry is that year's.
+    [{ year }] = (await app.db.query<{ year: number }>('SELECT billing_year($1) AS year', [taxYearOn(today)])) as [{ year: number }];
   }, 240_000);
 
   afterAll(async () => {
@@ -224,5 +223,32 @@ describe.each(engines)('the tax register on $engine', (target) => {
     expect((await expectBody(as.public.api.tax.search.$get({ query: { block } }), 400)).field).toBe('zone');
     expect((await expectBody(as.public.api.tax.search.$get({ query: { zone, lon: '102.8' } }), 400)).field).toBe('query');
     expect((await expectBody(as.public.api.tax.codes.$get({ query: { zone: '3' } }), 400)).field).toBe('zone');
+  });
+
+  it("gives a block's notices in one read, recorded once, to the tax roles of its zones", async () => {
+    const { zone, block } = await firstCoded(as.tax);
+    expect((await as.public.api.tax.notices.$get({ query: { zone, block } })).status).toBe(401);
+    for (const who of ['executive', 'planner'] as const) expect((await as[who].api.tax.notices.$get({ query: { zone, block } })).status, who).toBe(403);
+    expect((await expectBody(as.tax.api.tax.notices.$get({ query: { zone: '3' } }), 400)).field).toBe('zone');
+
+    const audited = async () => Number((await app.db.query<{ n: number }>("SELECT count(*)::int AS n FROM audit_log WHERE entity = 'tax_notices'"))[0]!.n);
+    const before = await audited();
+    const batch = await expectBody(as.tax.api.tax.notices.$get({ query: { zone, block } }));
+    expect(await audited()).toBe(before + 1);
+    expect(batch.year).toBe(year);
+    // Every parcel of the block with a bill that year, each as its own parcel's tax says.
+    const [billed] = await app.db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM tax_bills b JOIN parcels p ON p.id = b.parcel_id WHERE b.year = $1 AND p.map_zone = $2 AND p.map_block = $3',
+      [year, zone, block],
+    );
+    expect(batch.notices).toHaveLength(billed!.n);
+    const [first] = batch.notices;
+    const single = await expectBody(as.tax.api.parcels[':id'].tax.$get({ param: { id: String(first!.parcel.id) }, query: {} }));
+    expect(first).toEqual(single);
+
+    // A tax officer of zone 1 gets only the notices of zone 1's parcels.
+    const theirs = await expectBody(as.taxZone1.api.tax.notices.$get({ query: { zone, block } }));
+    for (const notice of theirs.notices) expect(notice.parcel.zone_id).toBe(1);
+    expect(theirs.notices).toHaveLength(batch.notices.filter((n) => n.parcel.zone_id === 1).length);
   });
 });

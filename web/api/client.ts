@@ -422,6 +422,9 @@ export const api = {
   /** A parcel's tax for a year: the calculation, the bill, its payments (tax roles; the read is audited). */
   parcelTax: (id: number, year: number | undefined, signal?: AbortSignal) =>
     readJson(client.parcels[':id'].tax.$get({ param: { id: String(id) }, query: { year: str(year) } }, { init: { signal } })),
+  /** The assessment notices of a map zone or block, to print (tax roles; one audited read). */
+  taxNotices: (q: { zone: string; block?: string; year?: number }, signal?: AbortSignal) =>
+    readJson(client.tax.notices.$get({ query: { zone: q.zone, block: str(q.block), year: str(q.year) } }, { init: { signal } })),
   recordTaxPayment: (billId: number, body: InferRequestType<(typeof client.tax.bills)[':id']['payments']['$post']>['json']) =>
     readJson(client.tax.bills[':id'].payments.$post({ param: { id: String(billId) }, json: body })),
 

@@ -729,6 +729,5 @@ export const EN: Messages = {
   'tax.notice.batch': 'Assessment notices for {code}',
   'tax.notice.print': 'Print / save as PDF',
   'tax.notice.noCode': 'Give a zone (and block) in the address, e.g. ?zone=03&block=ก',
-  'tax.notice.loading': 'Preparing notices {done}/{of}',
   'tax.notice.count': '{count} notices',
 };

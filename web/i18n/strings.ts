@@ -726,7 +726,6 @@ const th = {
   'tax.notice.batch': 'แบบแจ้งการประเมินภาษี รหัส {code}',
   'tax.notice.print': 'พิมพ์ / บันทึก PDF',
   'tax.notice.noCode': 'ระบุเขต (และบล็อก) ในที่อยู่ เช่น ?zone=03&block=ก',
-  'tax.notice.loading': 'กำลังเตรียมแบบแจ้ง {done}/{of}',
   'tax.notice.count': '{count} ฉบับ',
 } as const;
 

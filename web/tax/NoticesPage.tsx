@@ -1,6 +1,6 @@
 import './notice.css';
-import { useEffect, useState } from 'react';
-import { api, type ParcelTax } from '../api/client.ts';
+import { useMemo } from 'react';
+import { api } from '../api/client.ts';
 import { useResource } from '../api/useResource.ts';
 import { useAuth } from '../auth/AuthProvider.tsx';
 import { useLanguage } from '../i18n/LanguageProvider.tsx';
@@ -8,10 +8,6 @@ import { LanguageToggle } from '../i18n/LanguageToggle.tsx';
 import { fill } from '../i18n/strings.ts';
 import { Link, PATHS, usePath } from '../router.tsx';
 import { Notice } from './Notice.tsx';
-import { currentTaxYear } from './years.tsx';
-
-/** How many parcels' bills are asked for at once when a block's notices are printed. */
-const PARALLEL = 4;
 
 /**
  * Printable assessment notices (ภ.ด.ส.6): one parcel's (`/tax/notices/{id}?year=`), or every
@@ -23,7 +19,8 @@ export function NoticesPage() {
   const { known } = useAuth();
   const path = usePath();
   const params = new URLSearchParams(window.location.search);
-  const year = Number(params.get('year')) || currentTaxYear();
+  // None given: the server's billing year (the latest with bills).
+  const year = Number(params.get('year')) || undefined;
   const parcelId = Number(path.slice(PATHS.taxNotices.length + 1)) || null;
   const zone = params.get('zone') ?? '';
   const block = params.get('block') ?? '';
@@ -43,52 +40,29 @@ export function NoticesPage() {
   );
 }
 
-function OneNotice({ id, year }: { id: number; year: number }) {
-  const tax = useResource(`parcel-tax:${id}:${year}`, (signal) => api.parcelTax(id, year, signal));
+function OneNotice({ id, year }: { id: number; year: number | undefined }) {
+  const tax = useResource(`parcel-tax:${id}:${year ?? ''}`, (signal) => api.parcelTax(id, year, signal));
   if (tax.error) return <Problem error={tax.error} />;
   return tax.data ? <Notice tax={tax.data} /> : null;
 }
 
-/** Every parcel of the block (or zone) found by its code, its bill asked for a few at a time. */
-function BlockNotices({ zone, block, year }: { zone: string; block: string; year: number }) {
+/** Every parcel of the block (or zone) with a bill that year, in code order: one request. */
+function BlockNotices({ zone, block, year }: { zone: string; block: string; year: number | undefined }) {
   const { t } = useLanguage();
-  const [taxes, setTaxes] = useState<ParcelTax[] | null>(null);
-  const [error, setError] = useState<Error | null>(null);
-  const [progress, setProgress] = useState({ done: 0, of: 0 });
-
-  useEffect(() => {
-    if (!zone) return;
-    const controller = new AbortController();
-    const { signal } = controller;
-    (async () => {
-      const found = await api.taxSearch(block ? { zone, block } : { zone }, signal);
-      const ids = found.features.map((f) => f.properties.id);
-      const answers: ParcelTax[] = new Array(ids.length);
-      let next = 0;
-      let done = 0;
-      setProgress({ done, of: ids.length });
-      const worker = async () => {
-        while (next < ids.length) {
-          const i = next++;
-          answers[i] = await api.parcelTax(ids[i]!, year, signal);
-          setProgress({ done: ++done, of: ids.length });
-        }
-      };
-      await Promise.all(Array.from({ length: PARALLEL }, worker));
-      // Parcels without a bill that year have no notice to print.
-      setTaxes(answers.filter((a) => a.bill !== null).sort((a, b) => (a.parcel.map_code ?? '').localeCompare(b.parcel.map_code ?? '')));
-    })().catch((e: unknown) => {
-      if (!signal.aborted) setError(e instanceof Error ? e : new Error(String(e)));
-    });
-    return () => controller.abort();
-  }, [zone, block, year]);
+  const notices = useResource(`tax-notices:${zone}:${block}:${year ?? ''}`, (signal) =>
+    zone ? api.taxNotices({ zone, block: block || undefined, year }, signal) : Promise.resolve(null),
+  );
+  const taxes = useMemo(
+    () => notices.data && [...notices.data.notices].sort((a, b) => (a.parcel.map_code ?? '').localeCompare(b.parcel.map_code ?? '')),
+    [notices.data],
+  );
 
   if (!zone) return <p className="assessment-status">{t('tax.notice.noCode')}</p>;
-  if (error) return <Problem error={error} />;
+  if (notices.error) return <Problem error={notices.error} />;
   if (!taxes)
     return (
       <p className="assessment-status" data-testid="notice-progress">
-        {fill(t('tax.notice.loading'), { done: progress.done, of: progress.of })}
+        {t('app.loading')}
       </p>
     );
   return (

@@ -20,7 +20,7 @@ import { HotspotsLayer, HotspotsLegend } from './HotspotsLayer.tsx';
 import { ParcelTaxPanel } from './ParcelTaxPanel.tsx';
 import { FocusOnCode, FoundOnMap, PointSearch, TaxSearch, type Found } from './TaxSearch.tsx';
 import { StatusLegend } from './StatusLegend.tsx';
-import { currentTaxYear, YearSelect } from './years.tsx';
+import { YearSelect } from './years.tsx';
 
 /** The first picture: the city and its zones; the figures and the parcels' tiles come after. */
 const REQUIRES = ['boundary', 'basemap', 'zones'] as const;
@@ -40,16 +40,22 @@ export function TaxPage() {
   return <StaffShell className="page-tax">{known ? permissions.tax.read ? <Workspace /> : <CollectionView /> : null}</StaffShell>;
 }
 
-function useCollection(year: number, by: CollectionBy) {
-  return useResource(`tax-collection:${year}:${by}`, (signal) => api.taxCollection({ year, by }, signal));
+/**
+ * The collection figures of the chosen year, or (none chosen yet) of the server's billing year:
+ * the latest with bills, so that in January the page opens on last year's, as the server's
+ * status and arrears do. The year the page shows is the answer's.
+ */
+function useCollection(chosen: number | undefined, by: CollectionBy, version = 0) {
+  const collection = useResource(`tax-collection:${chosen ?? ''}:${by}:${version}`, (signal) => api.taxCollection({ year: chosen, by }, signal));
+  return { collection, year: chosen ?? collection.data?.year };
 }
 
 /** The collection figures by zone or community, on the map and in a table: all anyone but a tax role sees. */
 function CollectionView() {
   const { t } = useLanguage();
-  const [year, setYear] = useState(currentTaxYear);
+  const [chosen, setYear] = useState<number>();
   const [by, setBy] = useState<CollectionBy>('zone');
-  const collection = useCollection(year, by);
+  const { collection, year } = useCollection(chosen, by);
   return (
     <>
       <MapView requires={REQUIRES}>
@@ -84,7 +90,7 @@ function ByToggle({ value, onChange }: { value: CollectionBy; onChange: (by: Col
 /** The tax roles' workspace. */
 function Workspace() {
   const { t } = useLanguage();
-  const [year, setYear] = useState(currentTaxYear);
+  const [chosen, setYear] = useState<number>();
   const [by, setBy] = useState<CollectionBy>('community');
   const [selectedId, setSelectedId] = useState<number | null>(null);
   const [found, setFound] = useState<Found | null>(null);
@@ -94,7 +100,7 @@ function Workspace() {
   const [hotspotsShown, setHotspotsShown] = useState(false);
   /** Bumped after a payment: the map's tiles and the figures are asked for again. */
   const [paid, setPaid] = useState(0);
-  const collection = useResource(`tax-collection:${year}:${by}:${paid}`, (signal) => api.taxCollection({ year, by }, signal));
+  const { collection, year } = useCollection(chosen, by, paid);
   const boundary = useResource('boundary', () => api.boundary(), { perViewer: false });
 
   const onSelect = useCallback((selection: Selection | null) => {
@@ -110,7 +116,7 @@ function Workspace() {
         {/* One theme at a time at the city's zoom: the hot spots replace the collection choropleth. */}
         <CollectionMap rows={collection.data?.rows ?? null} by={by} visible={!parcelsShown && !hotspotsShown} />
         <ParcelsLayer key={paid} visible selectedId={selectedId} extent={boundary.data?.bbox ?? null} fill={STATUS_FILL} onParcelsShown={setParcelsShown} />
-        <HotspotsLayer year={year} version={paid} visible={hotspotsShown} />
+        {year !== undefined && <HotspotsLayer year={year} version={paid} visible={hotspotsShown} />}
         <FoundOnMap found={found} />
         <FocusOnCode code={focus} />
         <Picking onSelect={onSelect} />
@@ -129,18 +135,24 @@ function Workspace() {
           {t('tax.hotspots.toggle')}
         </label>
         {hotspotsShown && <HotspotsLegend />}
-        <TaxSearch year={year} version={paid} onFound={setFound} onOpen={setSelectedId} selectedId={selectedId} />
-        <ArrearsList
-          year={year}
-          version={paid}
-          onOpen={(id, code) => {
-            setSelectedId(id);
-            setFocus(code);
-          }}
-        />
+        {year !== undefined && (
+          <>
+            <TaxSearch year={year} version={paid} onFound={setFound} onOpen={setSelectedId} selectedId={selectedId} />
+            <ArrearsList
+              year={year}
+              version={paid}
+              onOpen={(id, code) => {
+                setSelectedId(id);
+                setFocus(code);
+              }}
+            />
+          </>
+        )}
         <CollectionFigures collection={collection.data} by={by} error={collection.error} />
       </Panel>
-      {selectedId !== null && <ParcelTaxPanel key={selectedId} id={selectedId} year={year} onClose={() => setSelectedId(null)} onPaid={onPaid} />}
+      {selectedId !== null && year !== undefined && (
+        <ParcelTaxPanel key={selectedId} id={selectedId} year={year} onClose={() => setSelectedId(null)} onPaid={onPaid} />
+      )}
     </>
   );
 }

@@ -1,5 +1,5 @@
 import { isValidNationalId } from '../../parcels/owners.ts';
-import type { ImportError } from '../../plan/import.ts';
+import { type ImportError, isBlank, normal, readHeader } from '../../plan/import.ts';
 
 /**
  * The register as the tax-map programme (LTAX3000) exports it, one row per parcel. Each field
@@ -59,14 +59,6 @@ export interface RegisterRow {
   buildings: RegisterBuilding[];
 }
 
-/** Thai digits as Arabic ones, spaces collapsed, lower case: how names and headers are compared. */
-const normal = (text: string) =>
-  text
-    .replace(/[๐-๙]/g, (d) => String(d.charCodeAt(0) - 0x0e50))
-    .replace(/\s+/g, ' ')
-    .trim()
-    .toLowerCase();
-const HEADERS = new Map(Object.entries(REGISTER_COLUMNS).flatMap(([field, names]) => names.map((n) => [normal(n), field as Field])));
 const number = (text: string) => (text.trim() === '' ? Number.NaN : Number(normal(text).replaceAll(',', '')));
 
 /** The uses the Act taxes apart, as the programme and people write them. */
@@ -189,8 +181,6 @@ function buildingReader(types: BuildingTypeName[]) {
   };
 }
 
-const isBlank = (cells: string[]) => cells.every((c) => c.trim() === '');
-
 /**
  * Checks every row and every cell of a register file and returns all the problems at once, by row
  * and by the file's own column name. Only the file is read here: whether each code has a parcel,
@@ -200,18 +190,9 @@ export function checkRegisterRows(
   table: string[][],
   types: BuildingTypeName[],
 ): { rows: RegisterRow[]; errors: ImportError[]; columns: { code: string; parcel_no: string } } {
-  const errors: ImportError[] = [];
   const [header, ...body] = table;
   if (!header || isBlank(header)) return { rows: [], errors: [{ row: 1, column: '', message: 'the file is empty' }], columns: { code: '', parcel_no: '' } };
-  const columns = header.map((name) => HEADERS.get(normal(name)) ?? null);
-  const thai = header.some((name, i) => columns[i] && /[\u0E00-\u0E7F]/.test(name));
-  const nameOf = (field: Field) => header[columns.indexOf(field)]?.trim() ?? REGISTER_COLUMNS[field][thai ? 0 : 1];
-  header.forEach((name, i) => {
-    const field = columns[i];
-    if (name.trim() && !field) {
-      errors.push({ row: 1, column: name, message: 'unknown column', accepted: Object.values(REGISTER_COLUMNS).map((names) => names[thai ? 0 : 1]) });
-    } else if (field && columns.indexOf(field) !== i) errors.push({ row: 1, column: name, message: `the same column as "${nameOf(field)}"` });
-  });
+  const { columns, nameOf, errors } = readHeader(header, REGISTER_COLUMNS);
   const byParts = columns.includes('zone') || columns.includes('block') || columns.includes('lot');
   if (byParts) {
     for (const part of ['zone', 'block', 'lot'] as const)

@@ -31,6 +31,15 @@ export async function describeParcels(db: Queryable, year: number, parcelIds: re
   return new Map(rows.map(({ id, ...description }) => [id, description]));
 }
 
+/** The due dates of a bill paid in `parts` instalments from `dueDate` (instalment_dues), in order. */
+export async function dueDates(db: Queryable, dueDate: string, parts: number): Promise<string[]> {
+  const rows = await db.query<{ due: string }>('SELECT d.due::text AS due FROM instalment_dues(0, $1::date, true, $2) AS d ORDER BY d.instalment', [
+    dueDate,
+    parts,
+  ]);
+  return rows.map((r) => r.due);
+}
+
 /** A payment as its receipt records it, with who took it. */
 interface Payment {
   id: number;
@@ -89,10 +98,10 @@ const BILL_FROM = `
   JOIN parcels p ON p.id = b.parcel_id
   JOIN tax_bill_status($1::date) AS s ON s.bill_id = b.id`;
 
-/** A parcel's bill for a year as it stands on `asOf`, or null when none was issued. */
-export async function parcelBill(db: Queryable, parcelId: number, year: number, asOf: string): Promise<Bill | null> {
-  const [bill] = await db.query<Bill>(`SELECT ${BILL_COLUMNS} ${BILL_FROM} WHERE b.parcel_id = $2 AND b.year = $3`, [asOf, parcelId, year]);
-  return bill ?? null;
+/** The parcels' bills for a year as they stand on `asOf`, by parcel; a parcel without one is absent. */
+export async function parcelBills(db: Queryable, parcelIds: readonly number[], year: number, asOf: string): Promise<Map<number, Bill>> {
+  const bills = await db.query<Bill>(`SELECT ${BILL_COLUMNS} ${BILL_FROM} WHERE b.parcel_id = ANY($2::int[]) AND b.year = $3`, [asOf, parcelIds, year]);
+  return new Map(bills.map((bill) => [bill.parcel_id, bill]));
 }
 
 /**
@@ -128,19 +137,13 @@ export async function setWarning(tx: Queryable, id: number, warning: { warning_d
   await tx.query('UPDATE tax_bills SET warning_date = $2, warning_deadline = $3 WHERE id = $1', [id, warning.warning_date, warning.warning_deadline]);
 }
 
-/**
- * The tax year the officers work on `today` (B.E. `year`): the latest with bills up to this year.
- * A year's notices go out by the end of February, so in January the last year's bills (and
- * their arrears) are still the current ones; a register without bills: this year.
- */
-const BILLING_YEAR = 'SELECT coalesce(max(b.year), $1::int) FROM tax_bills b WHERE b.year <= $1::int';
-
+/** The tax year the officers work on in `year` (billing_year: in January, last year's). */
 export async function billingYear(db: Queryable, year: number): Promise<number> {
-  const [row] = await db.query<{ year: number }>(`${BILLING_YEAR.replace('FROM', 'AS year FROM')}`, [year]);
+  const [row] = await db.query<{ year: number }>('SELECT billing_year($1) AS year', [year]);
   return row?.year ?? year;
 }
 
 /** Puts the parcels' status in the billing year, as of `today`, on parcels.tax_status (and so in their tiles). */
 export async function refreshTaxStatus(tx: Queryable, year: number, today: string, parcelIds: readonly number[] | null): Promise<void> {
-  await tx.query(`SELECT refresh_tax_status((${BILLING_YEAR}), $2::date, $3::int[])`, [year, today, parcelIds]);
+  await tx.query('SELECT refresh_tax_status(billing_year($1), $2::date, $3::int[])', [year, today, parcelIds]);
 }

@@ -21,7 +21,7 @@ export async function buildingTypeNames(db: Queryable): Promise<BuildingTypeName
 /** The parcels with these tax-map codes, by code ("03-ก-017"). */
 export async function parcelsByCode(db: Queryable, codes: { map_zone: string; map_block: string; map_lot: string }[]): Promise<Map<string, CodedParcel>> {
   const rows = await db.query<CodedParcel & { code: string }>(
-    `SELECT p.id, p.zone_id, p.parcel_no, p.map_zone || '-' || p.map_block || '-' || p.map_lot AS code
+    `SELECT p.id, p.zone_id, p.parcel_no, p.map_code AS code
      FROM unnest($1::text[], $2::text[], $3::text[]) AS c(zone, block, lot)
      JOIN parcels p ON p.map_zone = c.zone AND p.map_block = c.block AND p.map_lot = c.lot`,
     [codes.map((c) => c.map_zone), codes.map((c) => c.map_block), codes.map((c) => c.map_lot)],
@@ -39,7 +39,7 @@ export async function parcelNoHolders(db: Queryable, parcelNos: string[]): Promi
 export async function registerSnapshots(db: Queryable, ids: number[]): Promise<Map<number, unknown>> {
   const rows = await db.query<{ id: number; entry: unknown }>(
     `SELECT p.id, json_build_object(
-       'map_code', p.map_zone || '-' || p.map_block || '-' || p.map_lot, 'parcel_no', p.parcel_no, 'land_use', p.land_use,
+       'map_code', p.map_code, 'parcel_no', p.parcel_no, 'land_use', p.land_use,
        'area_m2', p.area_m2, 'land_price_m2', p.land_price_m2, 'exemption', p.exemption, 'vacant_years', p.vacant_years,
        'owners', (SELECT coalesce(json_agg(json_build_object('name_th', o.name_th, 'national_id', o.national_id) ORDER BY o.national_id), '[]')
                   FROM parcel_owners po JOIN owners o ON o.id = po.owner_id WHERE po.parcel_id = p.id),
@@ -201,7 +201,7 @@ export async function insertMappedParcels(
      SELECT coalesce(v.parcel_no, v.zone || '-' || v.block || '-' || v.lot), 'vacant', ST_Area(v.geom::geometry::geography), 0, 0,
             v.geom::geometry, v.zone, v.block, v.lot
      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS v(zone, block, lot, parcel_no, geom)
-     RETURNING id, map_zone || '-' || map_block || '-' || map_lot AS code`,
+     RETURNING id, map_code AS code`,
     [
       parcels.map((p) => p.map_zone),
       parcels.map((p) => p.map_block),

@@ -1,7 +1,7 @@
 import type { Polygon } from 'geojson';
 import type { Queryable } from '../../db/index.ts';
 import { queryFeatures } from '../../db/geojson.ts';
-import { parcelsWhere, type ParcelView } from '../../parcels/queries.ts';
+import { ownersOf, parcelsWhere, type ParcelView } from '../../parcels/queries.ts';
 
 /** Thai letters sort by code point, the register's order, on both engines whatever their locale. */
 const C = 'COLLATE "C"';
@@ -62,9 +62,9 @@ function searchCondition(search: ParcelSearch): { condition: string; params: unk
   }
 }
 
-export function searchParcels(db: Queryable, view: ParcelView, search: ParcelSearch) {
+export function searchParcels(db: Queryable, view: ParcelView, search: ParcelSearch, limit = SEARCH_LIMIT) {
   const { condition, params } = searchCondition(search);
-  return parcelsWhere(db, view, condition, params, SEARCH_LIMIT);
+  return parcelsWhere(db, view, condition, params, limit);
 }
 
 export const ARREARS_AGES = ['0-30', '31-90', '91-365', '>365'] as const;
@@ -89,7 +89,7 @@ export interface ArrearsRow {
  */
 const OVERDUE = `
   SELECT t.parcel_id, t.year, t.owed, t.owed_since, p.zone_id, p.community_id, p.geom,
-         p.map_zone || '-' || p.map_block || '-' || p.map_lot AS map_code
+         p.map_code
   FROM tax_bill_status($1::date) AS t
   JOIN parcels p ON p.id = t.parcel_id
   WHERE t.status = 'overdue' AND ($2::int IS NULL OR t.year = $2) AND ($3::int[] IS NULL OR p.zone_id = ANY($3))`;
@@ -98,8 +98,7 @@ const OVERDUE = `
 export async function arrears(db: Queryable, asOf: string, year: number | null, zones: number[] | null): Promise<ArrearsRow[]> {
   return db.query<ArrearsRow>(
     `SELECT a.parcel_id, a.map_code,
-            (SELECT string_agg(o.name_th, ', ' ORDER BY o.id) FROM parcel_owners po JOIN owners o ON o.id = po.owner_id
-             WHERE po.parcel_id = a.parcel_id) AS owners,
+            ${ownersOf('o.name_th', 'a.parcel_id')} AS owners,
             a.year, a.owed::float8 AS owed, to_char(a.owed_since, 'YYYY-MM-DD') AS owed_since, d.days AS days_overdue,
             CASE WHEN d.days <= 30 THEN '0-30' WHEN d.days <= 90 THEN '31-90' WHEN d.days <= 365 THEN '91-365' ELSE '>365' END AS age,
             a.community_id, a.zone_id
