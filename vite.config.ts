@@ -142,6 +142,10 @@ export default defineConfig({
           include: ['tests/browser/**/*.test.ts'],
           globalSetup: ['tests/support/engines.ts'],
           fileParallelism: false,
+          // A poll waits for what the page does next: an answer, a frame. vitest's 1 s default is
+          // shorter than an answer can take on a CI host that runs the API suites beside (a
+          // parcel's calculation missed it once); the state must still come, only later.
+          expect: { poll: { timeout: 10_000 } },
         },
       },
       {
