@@ -11,7 +11,8 @@ import { Client } from '../support/client.ts';
  * The tax page (/tax) and its notices, in Chromium against the real server and the demo tax
  * register (issue 14). Tax officers get the status map, the search and a parcel's calculation,
  * as the API computes them; executives and the public get the collection figures and never a
- * parcel's status, in any answer the page receives. Nothing here writes.
+ * parcel's status, in any answer the page receives. One test writes: a payment, on a bill the
+ * others do not read.
  */
 
 const DESK = { viewport: { width: 1280, height: 800 } };
@@ -24,13 +25,25 @@ interface TaxLine {
   rate_pct: number;
   amount: number;
 }
+interface Charges {
+  penalty: number;
+  surcharge: number;
+}
 interface ParcelTax {
   parcel: { id: number; map_code: string };
   year: number;
   tax: number;
   lines: TaxLine[];
-  bill: { notice_no: string; status: string; due_date: string } | null;
+  bill: {
+    notice_no: string;
+    status: string;
+    due_date: string;
+    owed: number;
+    owed_today: Charges & { tax: number; total: number };
+    payments: (Charges & { receipt_no: string; tax_part: number })[];
+  } | null;
 }
+type Hotspots = { features: Feature<Polygon, { parcels: number; owed: number }>[] };
 type Found = { features: (Feature<Polygon, { id: number; map_code: string; tax_status: string | null }> & { id?: number })[] };
 
 async function getJson<T>(client: Client, path: string): Promise<T> {
@@ -72,6 +85,25 @@ function blended(hex: string, opacity: number): [number, number, number] {
   const rgb = (h: string) => [0, 2, 4].map((i) => Number.parseInt(h.slice(1 + i, 3 + i), 16));
   const [fg, bg] = [rgb(hex), rgb(BASE_COLORS.cityFill)];
   return [0, 1, 2].map((i) => Math.round(fg[i]! * opacity + bg[i]! * (1 - opacity))) as [number, number, number];
+}
+
+/** The map's colour at a place, as the page shows it. */
+async function pixelAt(page: Page, lon: number, lat: number): Promise<[number, number, number]> {
+  const [x, y] = await page.evaluate(([a, b]) => window.__mueang!.project!(a!, b!), [lon, lat]);
+  const box = (await page.getByTestId('map').boundingBox())!;
+  const png = PNG.sync.read(await page.getByTestId('map').screenshot());
+  const i = (Math.round(y - box.y) * png.width + Math.round(x - box.x)) * 4;
+  return [png.data[i]!, png.data[i + 1]!, png.data[i + 2]!];
+}
+
+const distance = (a: readonly number[], b: readonly number[]) => a.reduce((sum, v, i) => sum + Math.abs(v - b[i]!), 0);
+
+/** Chooses a parcel by its code in the chained zone, block and lot choices. */
+async function chooseCode(page: Page, mapCode: string) {
+  const [zone, block, lot] = mapCode.split('-') as [string, string, string];
+  await page.getByTestId('tax-code-zone').selectOption(zone);
+  await page.getByTestId('tax-code-block').selectOption(block);
+  await page.getByTestId('tax-code-lot').selectOption(lot);
 }
 
 const sidewaysOverflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -118,19 +150,8 @@ describe.runIf(chromiumAvailable)('the tax page in Chromium', () => {
     // The map shows the parcel in its status's colour: the search brought the map to it.
     const status = parcel.properties.tax_status as keyof typeof TAX_STATUS_COLORS;
     const [lon, lat] = pointOnFeature(parcel).geometry.coordinates as [number, number];
-    await expect
-      .poll(
-        async () => {
-          const [x, y] = await page.evaluate(([a, b]) => window.__mueang!.project!(a!, b!), [lon, lat]);
-          const box = (await page.getByTestId('map').boundingBox())!;
-          const png = PNG.sync.read(await page.getByTestId('map').screenshot());
-          const i = (Math.round(y - box.y) * png.width + Math.round(x - box.x)) * 4;
-          const want = blended(TAX_STATUS_COLORS[status], 0.78);
-          return Math.abs(png.data[i]! - want[0]) + Math.abs(png.data[i + 1]! - want[1]) + Math.abs(png.data[i + 2]! - want[2]);
-        },
-        { timeout: 20_000 },
-      )
-      .toBeLessThan(30);
+    const want = blended(TAX_STATUS_COLORS[status], 0.78);
+    await expect.poll(async () => distance(await pixelAt(page, lon, lat), want), { timeout: 20_000 }).toBeLessThan(30);
     expect(problems).toEqual([]);
   });
 
@@ -166,6 +187,79 @@ describe.runIf(chromiumAvailable)('the tax page in Chromium', () => {
       expect(problems).toEqual([]);
     });
   }
+
+  it('records a payment at the desk: the charges it quoted are those recorded, and the bill is paid', async () => {
+    const tax = await Client.signIn(appBase(), 'tax');
+    // Of the year the page opens on (the server's billing year), the bill overdue longest (arrears
+    // come longest first), so it carries a penalty and a surcharge.
+    const { year } = await getJson<{ year: number }>(tax, '/api/tax/collection?by=zone');
+    const arrears = await getJson<{ rows: { parcel_id: number; map_code: string | null; year: number }[] }>(tax, `/api/tax/arrears?year=${year}`);
+    const row = arrears.rows.find((r) => r.map_code !== null)!;
+    const before = await getJson<ParcelTax>(tax, `/api/parcels/${row.parcel_id}/tax?year=${row.year}`);
+    const owed = before.bill!.owed_today;
+    expect(owed.penalty + owed.surcharge).toBeGreaterThan(0);
+
+    const { page, problems } = await browser.open(`${appBase()}/tax`, { ...DESK, as: 'tax' });
+    await chooseCode(page, row.map_code!);
+    const bill = page.getByTestId('tax-bill');
+    await expect.poll(() => bill.getAttribute('data-status')).toBe('overdue');
+    expect(Number(await page.getByTestId('tax-owed-today').getAttribute('data-total'))).toBe(owed.total);
+    // The form offers what is owed of the tax; the server adds the day's charges to it.
+    expect(Number(await page.getByTestId('tax-pay-amount').inputValue())).toBe(before.bill!.owed);
+    const receipt = `BT-${row.parcel_id}-${Date.now()}`;
+    await page.getByTestId('tax-pay-receipt').fill(receipt);
+    await page.getByTestId('tax-pay-submit').click();
+
+    const recorded = page.getByTestId('tax-pay-recorded');
+    await recorded.waitFor();
+    expect(Number(await recorded.getAttribute('data-penalty'))).toBe(owed.penalty);
+    expect(Number(await recorded.getAttribute('data-surcharge'))).toBe(owed.surcharge);
+    await expect.poll(() => bill.getAttribute('data-status')).toBe('paid');
+    expect(
+      await page
+        .getByTestId('tax-payment')
+        .and(page.locator(`[data-receipt="${receipt}"]`))
+        .count(),
+    ).toBe(1);
+    expect(await page.getByTestId('tax-payment-form').count()).toBe(0);
+
+    const after = await getJson<ParcelTax>(tax, `/api/parcels/${row.parcel_id}/tax?year=${row.year}`);
+    expect(after.bill).toMatchObject({ status: 'paid', owed: 0 });
+    expect(after.bill!.payments.find((p) => p.receipt_no === receipt)).toMatchObject({
+      tax_part: before.bill!.owed,
+      penalty: owed.penalty,
+      surcharge: owed.surcharge,
+    });
+    expect(problems).toEqual([]);
+  });
+
+  it('shows where the arrears gather only when asked: the hot spots the API gives, with their legend', async () => {
+    const tax = await Client.signIn(appBase(), 'tax');
+    const hot = await getJson<Hotspots>(tax, '/api/tax/arrears/hotspots');
+    expect(hot.features.length).toBeGreaterThan(0);
+    const { page, apiPaths, problems } = await browser.open(`${appBase()}/tax`, { ...DESK, as: 'tax' });
+    const asked = () => apiPaths().filter((p) => p.startsWith('/api/tax/arrears/hotspots')).length;
+    expect(asked()).toBe(0);
+    expect(await page.getByTestId('tax-hotspots-legend').count()).toBe(0);
+
+    // The cell owing most (the answer's first), in the middle of the map.
+    const [lon, lat] = pointOnFeature(hot.features[0]!).geometry.coordinates as [number, number];
+    await page.evaluate(([a, b]) => window.__mueang!.view!(a!, b!, 15), [lon, lat]);
+    await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+    const without = await pixelAt(page, lon, lat);
+
+    await page.getByTestId('tax-hotspots-toggle').check();
+    await page.getByTestId('tax-hotspots-legend').waitFor();
+    // Drawn in the darkest red of the ramp: the picture there turns redder.
+    const redness = ([r, g, b]: readonly number[]) => r! - Math.max(g!, b!);
+    await expect.poll(async () => redness(await pixelAt(page, lon, lat)) - redness(without), { timeout: 20_000 }).toBeGreaterThan(40);
+    expect(asked()).toBe(1);
+
+    await page.getByTestId('tax-hotspots-toggle').uncheck();
+    expect(await page.getByTestId('tax-hotspots-legend').count()).toBe(0);
+    await expect.poll(async () => distance(await pixelAt(page, lon, lat), without), { timeout: 20_000 }).toBeLessThan(12);
+    expect(problems).toEqual([]);
+  });
 
   it("prints a parcel's notice with its bill's figures", async () => {
     const tax = await Client.signIn(appBase(), 'tax');
