@@ -12,7 +12,7 @@
  *
  * Without --database-url it starts a throwaway cluster (scripts/throwaway-postgis.sh) and removes
  * it afterwards; with it, that database must be empty (the server migrates and seeds it). The
- * filled months end two days before today, away from the demo's own positions. About 0.2 GB of
+ * filled months end a day before the demo's own positions begin. About 0.2 GB of
  * disk per million rows: check `df -h /tmp` first.
  */
 import { cpus, loadavg } from 'node:os';
@@ -151,9 +151,12 @@ async function run(options: Options, base: string, databaseUrl: string, cleanup:
   const motionTrucks = ingestTrucks.map((n) => n + 20);
   await addTrucks(db, options.trucks + 30);
 
-  const today = Date.parse(`${bangkokDate(new Date())}T00:00:00+07:00`);
+  // The fill ends a day before the demo's own positions begin (a week of them, up to now): the
+  // two never share a truck and a moment.
+  const [{ earliest } = { earliest: null }] = (await db.query<{ earliest: Date | null }>('SELECT min(recorded_at) AS earliest FROM truck_positions')).rows;
+  const demoFrom = Date.parse(`${bangkokDate(earliest ?? new Date())}T00:00:00+07:00`);
   const days = options.months * 30;
-  const fillFrom = today - (days + 2) * DAY_MS;
+  const fillFrom = demoFrom - (days + 1) * DAY_MS;
   console.log(`(0) filling truck_positions: ${options.trucks} trucks, a fix every ${FIX_S} s, ${days} days…`);
   const fillS = await seconds(async () => {
     rows.push(['rows filled (INSERT … SELECT generate_series)', fmtInt(await fill(db, options.trucks, fillFrom, days))]);
