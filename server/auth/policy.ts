@@ -65,6 +65,11 @@ export function zoneScope(viewer: Viewer): number[] | null {
   return viewer.kind === 'user' ? viewer.zones : null;
 }
 
+/** What of the parcels a viewer sees: their attributes (parcelAttributes) in their zones (zoneScope). */
+export function parcelView(viewer: Viewer) {
+  return { attributes: parcelAttributes(viewer), zones: zoneScope(viewer) };
+}
+
 export function inScope(viewer: Viewer, zoneId: number | null): boolean {
   const zones = zoneScope(viewer);
   return zones === null || (zoneId !== null && zones.includes(zoneId));
@@ -87,7 +92,7 @@ export type ParcelTileAttribute = Exclude<ParcelAttribute, PersonalParcelAttribu
 const isPersonal = (attribute: ParcelAttribute): attribute is PersonalParcelAttribute => (PERSONAL_PARCEL_ATTRIBUTES as readonly string[]).includes(attribute);
 
 /** The parcel attributes the viewer may see, one parcel at a time or in lists. */
-export function parcelAttributes(viewer: Viewer): readonly ParcelAttribute[] {
+function parcelAttributes(viewer: Viewer): readonly ParcelAttribute[] {
   return canReadSomeTax(viewer) ? [...PUBLIC_PARCEL_ATTRIBUTES, ...TAX_PARCEL_ATTRIBUTES, ...PERSONAL_PARCEL_ATTRIBUTES] : PUBLIC_PARCEL_ATTRIBUTES;
 }
 

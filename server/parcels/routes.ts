@@ -2,13 +2,13 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { recordAudit } from '../audit/queries.ts';
 import { actorOf } from '../auth/middleware.ts';
-import { parcelAttributes, parcelTileAttributes, seesPersonalParcelData, zoneScope, type Viewer } from '../auth/policy.ts';
+import { parcelTileAttributes, parcelView, seesPersonalParcelData, zoneScope, type Viewer } from '../auth/policy.ts';
 import type { Env } from '../env.ts';
 import { apiError, badRequest } from '../http/errors.ts';
 import { clientHas } from '../http/etag.ts';
 import { chooseEncoding } from '../http/compress.ts';
 import { bbox, integer, validate } from '../http/validate.ts';
-import { parcelById, parcelsInBbox, parcelTile, type ParcelTileView, type ParcelView } from './queries.ts';
+import { parcelById, parcelsInBbox, parcelTile, type ParcelTileView } from './queries.ts';
 import { encodedTile } from './tileCache.ts';
 
 const MAX_PAGE = 5000;
@@ -31,7 +31,6 @@ const tileParams = z.object({
 
 const idParam = z.object({ id: integer(1, 2 ** 31 - 1) });
 
-const viewOf = (viewer: Viewer): ParcelView => ({ attributes: parcelAttributes(viewer), zones: zoneScope(viewer) });
 /** What the viewer's vector tiles carry. Exported so the benchmark measures the tiles the server serves. */
 export const tileViewOf = (viewer: Viewer): ParcelTileView => ({ attributes: parcelTileAttributes(viewer), zones: zoneScope(viewer) });
 
@@ -42,7 +41,7 @@ export function parcelRoutes() {
       .get('/parcels', validate('query', parcelQuery), async (c) => {
         const { bbox: box, limit, after } = c.req.valid('query');
         c.header('Cache-Control', 'private, no-store');
-        return c.json(await parcelsInBbox(c.var.reads, viewOf(c.var.viewer), box, { limit, after }));
+        return c.json(await parcelsInBbox(c.var.reads, parcelView(c.var.viewer), box, { limit, after }));
       })
       // One parcel with everything the viewer may see of it: the details panel's owner and tax
       // rows, which tiles do not carry. A reading of personal data is recorded in the audit trail
@@ -51,7 +50,7 @@ export function parcelRoutes() {
         const { id } = c.req.valid('param');
         const viewer = c.var.viewer;
         const parcel = await c.var.db.transaction(async (tx) => {
-          const found = await parcelById(tx, viewOf(viewer), id);
+          const found = await parcelById(tx, parcelView(viewer), id);
           if (found && seesPersonalParcelData(viewer)) await recordAudit(tx, actorOf(c), { action: 'view', entity: 'parcel', entityId: id });
           return found;
         });

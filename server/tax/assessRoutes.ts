@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { recordAudit } from '../audit/queries.ts';
 import { actorOf, requireViewer } from '../auth/middleware.ts';
-import { canEstimateTax, canReadSomeTax, canReadTax, canWriteSomeTax, canWriteTax, parcelAttributes, zoneScope, type Viewer } from '../auth/policy.ts';
+import { canEstimateTax, canReadSomeTax, canReadTax, canWriteSomeTax, canWriteTax, parcelView, type Viewer } from '../auth/policy.ts';
 import { bangkokDate } from '../clock.ts';
 import type { Env } from '../env.ts';
 import { apiError, badRequest } from '../http/errors.ts';
@@ -120,7 +120,7 @@ export const assessRoutes = new Hono<Env>()
         const year = c.req.valid('query').year ?? (await billingYear(tx, taxYearOn(today)));
         const rules = await loadYearRules(tx, year);
         if (!rules) throw badRequest('year', `year: no rates for the tax year ${year}`);
-        const found = await parcelById(tx, { attributes: parcelAttributes(viewer), zones: zoneScope(viewer) }, id);
+        const found = await parcelById(tx, parcelView(viewer), id);
         if (!found || !canReadTax(viewer, found.properties.zone_id)) return null;
         const [tax] = await parcelTaxes(tx, [found], rules, today);
         await recordAudit(tx, actorOf(c), { action: 'view', entity: 'parcel_tax', entityId: id, after: { year } });

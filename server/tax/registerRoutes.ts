@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { recordAudit } from '../audit/queries.ts';
 import { actorOf, refuseUnless, requireViewer } from '../auth/middleware.ts';
-import { canReadSomeTax, canSeeTaxCollection, inScope, parcelAttributes, zoneScope, type Viewer } from '../auth/policy.ts';
+import { canReadSomeTax, canSeeTaxCollection, inScope, parcelView, zoneScope, type Viewer } from '../auth/policy.ts';
 import { bangkokDate } from '../clock.ts';
 import type { Env } from '../env.ts';
 import { csvTable } from '../http/csv.ts';
@@ -156,7 +156,7 @@ export const registerRoutes = new Hono<Env>()
     const { zone, block, year: asked } = c.req.valid('query');
     const viewer = c.var.viewer;
     const today = bangkokDate(c.var.clock.now());
-    const view = { attributes: parcelAttributes(viewer), zones: zoneScope(viewer) };
+    const view = parcelView(viewer);
     const notices = await c.var.db.transaction(async (tx) => {
       const taxYear = asked ?? (await billingYear(tx, taxYearOn(today)));
       const rules = await loadYearRules(tx, taxYear);
@@ -187,7 +187,7 @@ export const registerRoutes = new Hono<Env>()
   .get('/tax/search', validate('query', searchQuery), async (c) => {
     const viewer = c.var.viewer;
     const search = searchOf(c.req.valid('query'));
-    const view = { attributes: parcelAttributes(viewer), zones: zoneScope(viewer) };
+    const view = parcelView(viewer);
     c.header('Cache-Control', 'private, no-store');
     if (search.by !== 'owner' && search.by !== 'national_id') return c.json(await searchParcels(c.var.reads, view, search));
     refuseUnless(viewer, canReadSomeTax, `searches by ${search.by === 'owner' ? 'owner' : 'national ID'} are for the tax office`);
